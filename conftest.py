@@ -1,0 +1,145 @@
+"""Shared fixtures: the people of STORIES.md as personas, and a real SMTP sink."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class SmtpSink:
+    """A real SMTP server (aiosmtpd) that keeps what it receives."""
+
+    host: str
+    port: int
+    messages: list[tuple[str, list[str], bytes]] = field(default_factory=list)
+    arrived: threading.Condition = field(default_factory=threading.Condition)
+    refuse: bool = False
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+        if self.refuse:
+            return "451 try again later"
+        with self.arrived:
+            self.messages.append(
+                (envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
+            )
+            self.arrived.notify_all()
+        return "250 OK"
+
+    def parsed(self) -> list[EmailMessage]:
+        return [message_from_bytes(raw, policy=policy.default) for _, _, raw in self.messages]  # type: ignore[misc]
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
+        return self.parsed()
+
+
+@pytest.fixture
+def smtp_sink(settings) -> Iterator[SmtpSink]:
+    """A real SMTP relay on a free port; Klient's outbound mail is pointed at it."""
+    sink = SmtpSink("127.0.0.1", free_port())
+    controller = Controller(sink, hostname=sink.host, port=sink.port)
+    controller.start()
+    settings.KLIENT_SMTP_RELAY = f"{sink.host}:{sink.port}"
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def support_team(db):
+    from klient.people.actions import create_team
+
+    return create_team("Support", address="support@shop.example")
+
+
+@pytest.fixture
+def billing_team(db):
+    from klient.people.actions import create_team
+
+    return create_team("Billing", address="billing@shop.example")
+
+
+@pytest.fixture
+def agent_anna(support_team):
+    """Anna, an agent in Support who speaks Polish and English."""
+    from klient.people.actions import create_agent
+
+    user, token = create_agent(
+        "anna@shop.example",
+        name="Anna Nowak",
+        teams=[support_team],
+        password="correct horse battery",
+        languages=["pl", "en"],
+    )
+    user.api_token = token
+    return user
+
+
+@pytest.fixture
+def agent_bruno(billing_team):
+    """Bruno, an agent in Billing only."""
+    from klient.people.actions import create_agent
+
+    user, token = create_agent(
+        "bruno@shop.example", name="Bruno Martin", teams=[billing_team], password="pw-bruno-123",
+        languages=["fr"],
+    )
+    user.api_token = token
+    return user
+
+
+@pytest.fixture
+def admin_zofia(support_team):
+    from klient.people.actions import create_agent
+
+    user, token = create_agent(
+        "zofia@shop.example", name="Zofia Admin", admin=True, password="pw-zofia-123"
+    )
+    user.api_token = token
+    return user
+
+
+@pytest.fixture
+def receive(db):
+    """receive(team, from_address, subject, body, **fields) -> Message: a customer email
+    stored through conversations.actions.receive_message, as the mail pipeline would."""
+    import uuid
+
+    from django.utils import timezone
+
+    from klient.conversations.actions import receive_message
+    from klient.conversations.incoming import IncomingMessage
+
+    def _receive(team, from_address, subject, body, *, conversation=None, **fields):
+        incoming = IncomingMessage(
+            team_id=team.pk,
+            from_address=from_address,
+            from_name=fields.pop("from_name", ""),
+            subject=subject,
+            body_text=body,
+            new_text=fields.pop("new_text", body),
+            received_at=fields.pop("received_at", timezone.now()),
+            message_id=fields.pop("message_id", f"<{uuid.uuid4().hex}@customer.example>"),
+            to=(team.inbound_address,),
+            **fields,
+        )
+        message, _ = receive_message(incoming, conversation=conversation)
+        return message
+
+    return _receive

@@ -1,0 +1,1 @@
+"""Klient: one place where every customer message is received and answered."""

@@ -1,0 +1,134 @@
+"""Implementations of the `klient` sub-commands (see cli.py). Each calls actions."""
+
+from __future__ import annotations
+
+import argparse
+
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+
+
+class CommandError(Exception):
+    """A clear, user-facing failure of a command: printed, exit status 2."""
+
+
+def _team(name: str):  # type: ignore[no-untyped-def]
+    from klient.people.models import Team
+
+    team = Team.objects.filter(name__iexact=name).first()
+    if team is None:
+        known = ", ".join(Team.objects.order_by("name").values_list("name", flat=True)) or "none"
+        raise CommandError(f"no team named {name!r} (teams: {known})")
+    return team
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    call_command("migrate", interactive=False, verbosity=1)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from klient import serve
+
+    return serve.run(
+        host=args.host,
+        port=args.port,
+        smtp_host=args.smtp_host or args.host,
+        smtp_port=None if args.no_smtp else args.smtp_port,
+        worker=not args.no_worker,
+    )
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from klient.core import worker
+
+    if args.burst:
+        print(f"re-drove {worker.drain()} work items")
+        return 0
+    worker.run_forever()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from klient import demo
+
+    created = demo.seed(force=args.force)
+    print("demo data loaded" if created else "demo data already present")
+    return 0
+
+
+def cmd_team(args: argparse.Namespace) -> int:
+    from klient.people.actions import create_team
+
+    try:
+        team = create_team(args.name, address=args.address, acknowledge=args.acknowledge)
+    except ValidationError as exc:
+        raise CommandError(" ".join(exc.messages)) from exc
+    print(f"team {team.name!r} receives mail at {team.inbound_address}")
+    return 0
+
+
+def cmd_agent(args: argparse.Namespace) -> int:
+    from klient.people.actions import create_agent
+
+    teams = [_team(name) for name in args.team]
+    try:
+        user, token = create_agent(
+            args.email, name=args.name, teams=teams, admin=args.admin, password=args.password
+        )
+    except ValidationError as exc:
+        raise CommandError(" ".join(exc.messages)) from exc
+    role = "admin" if args.admin else "agent"
+    print(f"{role} {user.email} created" + (f" in {', '.join(t.name for t in teams)}" if teams else ""))
+    print("API token (shown once):")
+    print(token)
+    return 0
+
+
+def cmd_import_mail(args: argparse.Namespace) -> int:
+    from klient.mail import importer
+
+    team = _team(args.team) if args.team else None
+    try:
+        summary = importer.import_path(args.path, team=team, progress=not args.no_progress)
+    except importer.ImportPathError as exc:
+        raise CommandError(str(exc)) from exc
+    print(summary.describe())
+    return 0
+
+
+def cmd_imap(args: argparse.Namespace) -> int:
+    from klient.mail import imap
+
+    if args.action == "add":
+        mailbox = imap.add_mailbox(
+            team=_team(args.team),
+            host=args.host,
+            port=args.port,
+            use_ssl=not args.no_ssl,
+            username=args.user,
+            password=args.password,
+            folder=args.folder,
+        )
+        print(f"polling {mailbox} for team {args.team}")
+        return 0
+    results = imap.poll_all()
+    for line in results:
+        print(line)
+    return 0
+
+
+def cmd_quarantine(args: argparse.Namespace) -> int:
+    from klient.mail import actions
+
+    if args.action == "list":
+        for item in actions.quarantined():
+            print(f"{item.pk}\t{item.received_at:%Y-%m-%d %H:%M}\t{item.source}\t{item.reason}")
+        return 0
+    for pk in args.ids:
+        try:
+            result = actions.retry_quarantined(pk)
+        except actions.InboundMail.DoesNotExist as exc:
+            raise CommandError(f"no quarantined mail #{pk}") from exc
+        print(f"{pk}: {result}")
+    return 0

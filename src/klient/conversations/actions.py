@@ -1,0 +1,443 @@
+"""The only writers of conversations, messages and deliveries.
+
+Each action validates, changes rows in one durable transaction, appends Events and
+publishes them on commit through core.wiring."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from klient.core import wiring
+from klient.core.models import Event
+from klient.people.actions import find_or_create_customer_by_email, normalise_email
+from klient.people.models import Team
+
+from . import events
+from .incoming import IncomingMessage
+from .models import Attachment, Conversation, Delivery, Message, Participant
+
+REOPENED_BY_CUSTOMER = (
+    Conversation.Status.PENDING,
+    Conversation.Status.SOLVED,
+    Conversation.Status.CLOSED,
+)
+MAX_REFERENCES = 20
+
+
+def _publish_on_commit(*published: Event) -> None:
+    for event in published:
+        transaction.on_commit(lambda event=event: wiring.publish(event))
+
+
+def receive_message(
+    incoming: IncomingMessage,
+    *,
+    conversation: Conversation | None = None,
+    announce: bool = True,
+) -> tuple[Message, bool]:
+    """Store an inbound customer message, in `conversation` or in a new one.
+
+    Returns (message, created). A message whose Message-ID is already stored is not stored
+    again: the existing one is returned with created=False. Automatic messages
+    (auto-replies, bounces, bulk) are attached and flagged but never reopen a case nor
+    count as the customer waiting for an answer. announce=False (imports of old mail)
+    records the events but triggers nothing: no acknowledgement, no notification."""
+    if incoming.message_id:
+        existing = Message.objects.filter(message_id=incoming.message_id).first()
+        if existing is not None:
+            return existing, False
+    try:
+        return _receive(incoming, conversation, announce), True
+    except IntegrityError:
+        # A concurrent worker stored the same Message-ID between our check and insert.
+        if incoming.message_id:
+            existing = Message.objects.filter(message_id=incoming.message_id).first()
+            if existing is not None:
+                return existing, False
+        raise
+
+
+def _receive(
+    incoming: IncomingMessage, conversation: Conversation | None, announce: bool
+) -> Message:
+    now = incoming.received_at
+    customer = find_or_create_customer_by_email(incoming.from_address, incoming.from_name)
+    published: list[Event] = []
+    with transaction.atomic(durable=True):
+        if conversation is None:
+            conversation = Conversation.objects.create(
+                subject=incoming.subject[:500],
+                team_id=incoming.team_id,
+                customer=customer,
+                channel=incoming.channel,
+                language=incoming.language,
+                created_at=now,
+                updated_at=now,
+            )
+            published.append(events.conversation_created(conversation))
+            _add_participants(conversation, incoming)
+        else:
+            conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        message = Message.objects.create(
+            conversation=conversation,
+            kind=Message.Kind.INBOUND,
+            sender=Message.Sender.CUSTOMER,
+            from_address=normalise_email(incoming.from_address),
+            from_name=incoming.from_name[:200],
+            to=list(incoming.to),
+            cc=list(incoming.cc),
+            subject=incoming.subject[:998],
+            body_text=incoming.body_text,
+            new_text=incoming.new_text,
+            body_html=incoming.body_html,
+            raw_blob=incoming.raw_blob,
+            message_id=incoming.message_id or None,
+            in_reply_to=incoming.in_reply_to,
+            references=" ".join(incoming.references),
+            language=incoming.language,
+            is_auto_reply=incoming.is_auto_reply,
+            is_bounce=incoming.is_bounce,
+            is_bulk=incoming.is_bulk,
+            has_remote_images=incoming.has_remote_images,
+            created_at=now,
+        )
+        if incoming.attachments:
+            Attachment.objects.bulk_create(
+                Attachment(
+                    message=message,
+                    filename=a.filename,
+                    content_type=a.content_type,
+                    size=a.size,
+                    blob=a.blob,
+                    content_id=a.content_id,
+                )
+                for a in incoming.attachments
+            )
+        published.append(events.message_received(conversation, message))
+        changed = ["updated_at"]
+        conversation.updated_at = now
+        if not incoming.is_automatic:
+            if conversation.status in REOPENED_BY_CUSTOMER:
+                published.append(
+                    events.field_changed(
+                        conversation,
+                        "status",
+                        conversation.status,
+                        Conversation.Status.OPEN,
+                        actor=None,
+                        reason="customer wrote",
+                    )
+                )
+                conversation.status = Conversation.Status.OPEN
+                changed.append("status")
+            if conversation.waiting_since is None:
+                conversation.waiting_since = now
+                changed.append("waiting_since")
+            if not conversation.language and incoming.language:
+                conversation.language = incoming.language
+                changed.append("language")
+        conversation.save(update_fields=changed)
+        if announce:
+            _publish_on_commit(*published)
+    return message
+
+
+def _add_participants(conversation: Conversation, incoming: IncomingMessage) -> None:
+    """Addresses copied on the first message may write into the conversation too."""
+    team_addresses = {a.lower() for a in Team.objects.values_list("inbound_address", flat=True)}
+    sender = normalise_email(incoming.from_address)
+    addresses = {
+        normalise_email(a)
+        for a in (*incoming.to, *incoming.cc)
+        if a and normalise_email(a) not in team_addresses and normalise_email(a) != sender
+    }
+    # Plus-addressed aliases of a team address are the team, not a participant.
+    addresses = {a for a in addresses if _base_address(a) not in team_addresses}
+    Participant.objects.bulk_create(
+        [Participant(conversation=conversation, address=a[:320]) for a in sorted(addresses)],
+        ignore_conflicts=True,
+    )
+
+
+def _base_address(address: str) -> str:
+    local, _, domain = address.partition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def new_message_id(conversation: Conversation) -> str:
+    return f"<{conversation.reference}.{uuid.uuid4().hex}@{settings.KLIENT_MAIL_DOMAIN}>"
+
+
+def _threading_headers(conversation: Conversation) -> tuple[str, str]:
+    """In-Reply-To and References for the next outbound message: the latest message with
+    a Message-ID, and the chain that led to it."""
+    last = (
+        conversation.messages.exclude(message_id=None)
+        .exclude(kind=Message.Kind.NOTE)
+        .order_by("-created_at", "-id")
+        .only("message_id", "references")
+        .first()
+    )
+    if last is None or not last.message_id:
+        return "", ""
+    chain = [*last.references.split(), last.message_id]
+    return last.message_id, " ".join(chain[-MAX_REFERENCES:])
+
+
+def _check_body(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise ValidationError("The message is empty.")
+    if len(body) > 200_000:
+        raise ValidationError("The message is longer than 200,000 characters.")
+    return body
+
+
+def reply(
+    conversation: Conversation,
+    *,
+    actor: Any,
+    body: str,
+    status: str | None = None,
+) -> Message:
+    """Send a public reply to the customer: stores the message and its delivery together,
+    marks the customer answered, and queues sending on commit."""
+    body = _check_body(body)
+    if status is not None and status not in Conversation.Status.values:
+        raise ValidationError(f"Unknown status {status!r}.")
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        conversation = (
+            Conversation.objects.select_for_update()
+            .select_related("customer", "team")
+            .get(pk=conversation.pk)
+        )
+        to_address = conversation.customer.primary_email()
+        if not to_address:
+            raise ValidationError("The customer has no email address to reply to.")
+        in_reply_to, references = _threading_headers(conversation)
+        message = Message.objects.create(
+            conversation=conversation,
+            kind=Message.Kind.OUTBOUND,
+            sender=Message.Sender.AGENT,
+            author=actor,
+            from_address=conversation.team.inbound_address,
+            from_name=conversation.team.name,
+            to=[to_address],
+            subject=_reply_subject(conversation),
+            body_text=body,
+            new_text=body,
+            message_id=new_message_id(conversation),
+            in_reply_to=in_reply_to,
+            references=references,
+            language=conversation.language,
+            created_at=now,
+        )
+        Delivery.objects.create(message=message, next_attempt_at=now, created_at=now)
+        published = [events.outbound_queued(conversation, message, actor=actor)]
+        changed = ["updated_at", "waiting_since"]
+        conversation.updated_at = now
+        conversation.waiting_since = None
+        new_status = status or (
+            Conversation.Status.OPEN
+            if conversation.status == Conversation.Status.NEW
+            else conversation.status
+        )
+        if new_status != conversation.status:
+            published.append(
+                events.field_changed(
+                    conversation, "status", conversation.status, new_status, actor=actor
+                )
+            )
+            conversation.status = new_status
+            changed.append("status")
+        conversation.save(update_fields=changed)
+        _publish_on_commit(*published)
+    return message
+
+
+def _reply_subject(conversation: Conversation) -> str:
+    subject = conversation.subject.strip() or "(no subject)"
+    if not subject.lower().startswith(("re:", "aw:", "odp:", "ref:")):
+        subject = f"Re: {subject}"
+    return f"{subject} [{conversation.reference}]"
+
+
+def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
+    """Send the team's automatic acknowledgement, at most once per conversation per day.
+
+    It is a system message: it never marks the customer answered."""
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        conversation = (
+            Conversation.objects.select_for_update()
+            .select_related("customer", "team")
+            .get(pk=conversation.pk)
+        )
+        last = conversation.last_acknowledged_at
+        if last is not None and now - last < timedelta(days=1):
+            return None
+        to_address = conversation.customer.primary_email()
+        if not to_address:
+            return None
+        in_reply_to, references = _threading_headers(conversation)
+        message = Message.objects.create(
+            conversation=conversation,
+            kind=Message.Kind.OUTBOUND,
+            sender=Message.Sender.SYSTEM,
+            from_address=conversation.team.inbound_address,
+            from_name=conversation.team.name,
+            to=[to_address],
+            subject=_reply_subject(conversation),
+            body_text=body,
+            new_text=body,
+            message_id=new_message_id(conversation),
+            in_reply_to=in_reply_to,
+            references=references,
+            language=conversation.language,
+            is_auto_reply=True,
+            created_at=now,
+        )
+        Delivery.objects.create(message=message, next_attempt_at=now, created_at=now)
+        conversation.last_acknowledged_at = now
+        conversation.save(update_fields=["last_acknowledged_at"])
+        _publish_on_commit(events.outbound_queued(conversation, message, actor=None, automatic=True))
+    return message
+
+
+def add_note(conversation: Conversation, *, actor: Any, body: str) -> Message:
+    """An internal note: visible to agents only, never sent, never an answer."""
+    body = _check_body(body)
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        message = Message.objects.create(
+            conversation=conversation,
+            kind=Message.Kind.NOTE,
+            sender=Message.Sender.AGENT,
+            author=actor,
+            from_address=getattr(actor, "email", ""),
+            body_text=body,
+            new_text=body,
+            created_at=now,
+        )
+        conversation.updated_at = now
+        conversation.save(update_fields=["updated_at"])
+        _publish_on_commit(events.note_added(conversation, message, actor=actor))
+    return message
+
+
+_UNSET: Any = object()
+
+
+def update_conversation(
+    conversation: Conversation,
+    *,
+    actor: Any,
+    status: str | None = None,
+    priority: str | None = None,
+    assignee: Any = _UNSET,
+    team: Team | None = None,
+) -> Conversation:
+    """Change status, priority, assignee or team; one event per field that changed."""
+    if status is not None and status not in Conversation.Status.values:
+        raise ValidationError(
+            f"Unknown status {status!r}; use one of {', '.join(Conversation.Status.values)}."
+        )
+    if priority is not None and priority not in Conversation.Priority.values:
+        raise ValidationError(
+            f"Unknown priority {priority!r}; use one of {', '.join(Conversation.Priority.values)}."
+        )
+    if assignee is not _UNSET and assignee is not None:
+        user_model = get_user_model()
+        if not isinstance(assignee, user_model) or not assignee.is_active:
+            raise ValidationError("The assignee must be an active agent.")
+    with transaction.atomic(durable=True):
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        published: list[Event] = []
+        changed: list[str] = []
+        if status is not None and status != conversation.status:
+            published.append(
+                events.field_changed(conversation, "status", conversation.status, status, actor=actor)
+            )
+            conversation.status = status
+            changed.append("status")
+        if priority is not None and priority != conversation.priority:
+            published.append(
+                events.field_changed(
+                    conversation, "priority", conversation.priority, priority, actor=actor
+                )
+            )
+            conversation.priority = priority
+            changed.append("priority")
+        if assignee is not _UNSET and getattr(assignee, "pk", None) != conversation.assignee_id:
+            published.append(
+                events.field_changed(
+                    conversation,
+                    "assignee",
+                    conversation.assignee_id,
+                    getattr(assignee, "pk", None),
+                    actor=actor,
+                )
+            )
+            conversation.assignee = assignee
+            changed.append("assignee")
+        if team is not None and team.pk != conversation.team_id:
+            published.append(
+                events.field_changed(conversation, "team", conversation.team_id, team.pk, actor=actor)
+            )
+            conversation.team = team
+            changed.append("team")
+        if changed:
+            conversation.updated_at = timezone.now()
+            conversation.save(update_fields=[*changed, "updated_at"])
+            _publish_on_commit(*published)
+    return conversation
+
+
+def record_delivery_outcome(
+    delivery: Delivery, *, outcome: str, error: str = "", retry_at: Any = None
+) -> None:
+    """Record what happened to a delivery attempt: sent, retry (with retry_at), failed or
+    bounced. Called by the channel's sender with the delivery locked by its lease."""
+    now = timezone.now()
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().select_related("message").get(pk=delivery.pk)
+        message = delivery.message
+        conversation = Conversation.objects.get(pk=message.conversation_id)
+        if delivery.state == Delivery.State.BOUNCED:
+            return
+        if delivery.state == Delivery.State.SENT and outcome != "bounced":
+            return
+        delivery.lease_until = None
+        delivery.last_error = error[:2000]
+        if outcome == "sent":
+            delivery.state = Delivery.State.SENT
+            delivery.sent_at = now
+            events.delivery_outcome(conversation, message, "sent", attempts=delivery.attempts)
+        elif outcome == "retry":
+            delivery.state = Delivery.State.PENDING
+            delivery.next_attempt_at = retry_at or now
+            events.delivery_outcome(
+                conversation, message, "deferred", attempts=delivery.attempts, error=error[:500]
+            )
+        elif outcome in ("failed", "bounced"):
+            delivery.state = Delivery.State(outcome)
+            events.delivery_outcome(
+                conversation, message, outcome, attempts=delivery.attempts, error=error[:500]
+            )
+            if message.sender == Message.Sender.AGENT and conversation.waiting_since is None:
+                # The customer never got the answer: they are still waiting.
+                conversation.waiting_since = message.created_at
+                conversation.save(update_fields=["waiting_since"])
+        else:
+            raise ValueError(f"unknown delivery outcome {outcome!r}")
+        delivery.save()

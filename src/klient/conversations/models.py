@@ -1,0 +1,208 @@
+"""Conversations (tickets), their messages, attachments and outbound deliveries."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+REFERENCE_PREFIX = "K-"
+REFERENCE_OFFSET = 1000
+
+
+class Conversation(models.Model):
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        OPEN = "open", "Open"
+        PENDING = "pending", "Pending (waiting on customer)"
+        ON_HOLD = "on_hold", "On hold"
+        SOLVED = "solved", "Solved"
+        CLOSED = "closed", "Closed"
+
+    class Priority(models.TextChoices):
+        LOW = "low", "Low"
+        NORMAL = "normal", "Normal"
+        HIGH = "high", "High"
+        URGENT = "urgent", "Urgent"
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", "Email"
+        WEB = "web", "Web form"
+        CHAT = "chat", "Live chat"
+        PHONE = "phone", "Phone"
+
+    subject = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    language = models.CharField(max_length=8, blank=True)
+    team = models.ForeignKey("people.Team", on_delete=models.PROTECT, related_name="conversations")
+    customer = models.ForeignKey(
+        "people.Customer", on_delete=models.PROTECT, related_name="conversations"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_conversations",
+    )
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    waiting_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the customer's oldest unanswered message arrived; empty once answered.",
+    )
+    last_acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "-updated_at", "-id"], name="conv_status_updated"),
+            models.Index(fields=["team", "status", "-updated_at", "-id"], name="conv_team_status"),
+            models.Index(fields=["assignee", "status", "-updated_at"], name="conv_assignee_status"),
+            models.Index(fields=["customer", "-updated_at"], name="conv_customer"),
+            models.Index(fields=["-updated_at", "-id"], name="conv_updated"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def reference(self) -> str:
+        return f"{REFERENCE_PREFIX}{self.pk + REFERENCE_OFFSET}" if self.pk else ""
+
+    @staticmethod
+    def pk_from_reference(reference: str) -> int | None:
+        """The primary key a reference such as "K-1042" names, or None if it names none."""
+        ref = reference.strip().upper()
+        if not ref.startswith(REFERENCE_PREFIX):
+            return None
+        number = ref[len(REFERENCE_PREFIX) :]
+        if not number.isdigit() or len(number) > 15:
+            return None
+        pk = int(number) - REFERENCE_OFFSET
+        return pk if pk > 0 else None
+
+    @property
+    def is_answered(self) -> bool:
+        return self.waiting_since is None
+
+
+class Participant(models.Model):
+    """An email address, besides the customer's own, that may write into this conversation."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="participants"
+    )
+    address = models.CharField(max_length=320)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "address"], name="participant_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        INBOUND = "inbound", "Inbound"
+        OUTBOUND = "outbound", "Outbound"
+        NOTE = "note", "Internal note"
+
+    class Sender(models.TextChoices):
+        CUSTOMER = "customer", "Customer"
+        AGENT = "agent", "Agent"
+        SYSTEM = "system", "System"
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.PROTECT, related_name="messages"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sender = models.CharField(max_length=10, choices=Sender.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="authored_messages",
+    )
+    from_address = models.CharField(max_length=320, blank=True)
+    from_name = models.CharField(max_length=200, blank=True)
+    to = models.JSONField(default=list, blank=True)
+    cc = models.JSONField(default=list, blank=True)
+    subject = models.CharField(max_length=998, blank=True)
+    body_text = models.TextField(blank=True, help_text="The whole plain text, quotes included.")
+    new_text = models.TextField(blank=True, help_text="What this message adds, quotes removed.")
+    body_html = models.TextField(blank=True, help_text="Sanitised HTML; remote images blocked.")
+    raw_blob = models.CharField(max_length=64, blank=True, help_text="sha256 of the raw source")
+    message_id = models.CharField(max_length=998, null=True, blank=True, unique=True)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    is_auto_reply = models.BooleanField(default=False)
+    is_bounce = models.BooleanField(default=False)
+    is_bulk = models.BooleanField(default=False)
+    has_remote_images = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["conversation", "created_at", "id"], name="msg_conv")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} message #{self.pk}"
+
+    @property
+    def is_automatic(self) -> bool:
+        return self.is_auto_reply or self.is_bounce or self.is_bulk
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=255, default="application/octet-stream")
+    size = models.PositiveBigIntegerField()
+    blob = models.CharField(max_length=64, help_text="sha256 of the content")
+    content_id = models.CharField(max_length=255, blank=True)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class Delivery(models.Model):
+    """One outbound message to send on its channel: a durable work item.
+
+    pending(next_attempt_at) -> sending(lease_until) -> sent | failed
+    A worker claims it with a lease; a sweeper re-drives rows whose lease expired."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        BOUNCED = "bounced", "Bounced"
+
+    message = models.OneToOneField(Message, on_delete=models.PROTECT, related_name="delivery")
+    channel = models.CharField(max_length=10, default="email")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "deliveries"
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_due",
+                condition=models.Q(state__in=["pending", "sending"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"delivery of message #{self.message_id}: {self.state}"

@@ -1,0 +1,54 @@
+"""Content-addressed file storage for raw mail and attachments.
+
+A blob is written to a temporary file, flushed to disk and renamed into place, so a
+crash never leaves a half-written blob under a valid name. The same bytes are stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+
+
+def _root() -> Path:
+    return Path(settings.KLIENT_BLOB_DIR)
+
+
+def path_for(digest: str) -> Path:
+    if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+        raise ValueError(f"not a sha256 digest: {digest!r}")
+    return _root() / digest[:2] / digest[2:4] / digest
+
+
+def digest_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def store(data: bytes, *, durable: bool = True) -> str:
+    """Store bytes and return their sha256 digest. With durable=True the bytes are on
+    disk (fsync) when this returns: callers acknowledge receipt only after it."""
+    digest = digest_of(data)
+    target = path_for(digest)
+    if target.exists():
+        return digest
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return digest
+
+
+def load(digest: str) -> bytes:
+    return path_for(digest).read_bytes()

@@ -1,0 +1,110 @@
+"""The worker: runs queued tasks and, beside them, the sweeper that re-drives durable
+work rows (see core.wiring.SWEEPS).
+
+Tasks are only hints that wake us early; the rows are the record. If a task is lost or
+its worker is killed mid-way, the row's lease expires and the sweeper picks it up."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections
+
+from klient.core import wiring
+
+logger = logging.getLogger(__name__)
+
+SWEEP_INTERVAL_SECONDS = 2.0
+
+
+def drain(max_rounds: int = 100) -> int:
+    """Sweep until nothing is left to do now (or max_rounds); returns items re-driven."""
+    total = 0
+    for _ in range(max_rounds):
+        done = wiring.sweep()
+        total += done
+        if not done:
+            break
+    return total
+
+
+class Sweeper(threading.Thread):
+    def __init__(self, interval: float = SWEEP_INTERVAL_SECONDS) -> None:
+        super().__init__(name="klient-sweeper", daemon=True)
+        self.interval = interval
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                close_old_connections()
+                wiring.sweep()
+            except Exception:
+                logger.exception("sweeper round failed")
+            finally:
+                close_old_connections()
+            self.stopping.wait(self.interval)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+class TaskRunner(threading.Thread):
+    """Runs the configured django-tasks backend's worker loop in a thread."""
+
+    def __init__(self) -> None:
+        super().__init__(name="klient-tasks", daemon=True)
+        self._worker: Any = None
+
+    def run(self) -> None:
+        backend = settings.TASKS["default"]["BACKEND"]
+        if backend.startswith("django_tasks_db"):
+            from django_tasks_db.management.commands.db_worker import Worker
+
+            self._worker = Worker(
+                queue_names=["*"],
+                interval=0.2,
+                batch=False,
+                backend_name="default",
+                startup_delay=False,
+                max_tasks=None,
+                worker_id=f"klient-{threading.get_ident()}",
+                excluded_queue_names=[],
+            )
+            self._worker.run()
+        else:
+            logger.info("task backend %s needs no worker", backend)
+
+    def stop(self) -> None:
+        if self._worker is None:
+            return
+        self._worker.running = False
+
+
+def run_forever() -> None:
+    """`klient worker`: the task runner and the sweeper until interrupted."""
+    sweeper = Sweeper()
+    sweeper.start()
+    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+        import django_rq
+
+        # RQ handles its own signals, so it runs in the main thread.
+        try:
+            django_rq.get_worker("default").work(with_scheduler=False)
+        finally:
+            sweeper.stop()
+        return
+    runner = TaskRunner()
+    runner.start()
+    try:
+        while runner.is_alive() or sweeper.is_alive():
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sweeper.stop()
+        runner.stop()

@@ -1,0 +1,85 @@
+"""Inbound mail as durable work items, and IMAP polling state."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class InboundMail(models.Model):
+    """Raw bytes received by SMTP, IMAP or import, stored before they are acknowledged.
+
+    received -> processing(lease_until) -> done | quarantined
+    Processing is idempotent; a quarantined mail keeps its reason and can be retried."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "Received"
+        PROCESSING = "processing", "Processing"
+        DONE = "done", "Done"
+        QUARANTINED = "quarantined", "Quarantined"
+
+    class Source(models.TextChoices):
+        SMTP = "smtp", "SMTP listener"
+        IMAP = "imap", "IMAP poller"
+        IMPORT = "import", "Import"
+
+    raw_blob = models.CharField(max_length=64, unique=True, help_text="sha256 of the raw bytes")
+    size = models.PositiveBigIntegerField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    envelope_from = models.CharField(max_length=998, blank=True)
+    envelope_to = models.JSONField(default=list, blank=True)
+    team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.RECEIVED)
+    attempts = models.PositiveIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it is quarantined.")
+    message = models.ForeignKey(
+        "conversations.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, blank=True, help_text="stored, duplicate, ...")
+    received_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["received_at"],
+                name="inbound_open",
+                condition=models.Q(state__in=["received", "processing"]),
+            ),
+            models.Index(
+                fields=["-received_at"],
+                name="inbound_quarantine",
+                condition=models.Q(state="quarantined"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"inbound mail #{self.pk} ({self.state})"
+
+
+class ImapMailbox(models.Model):
+    """An IMAP mailbox Klient polls for one team. UIDs above last_uid are new;
+    a change of UIDVALIDITY means the server renumbered, so we start again (dedupe
+    by Message-ID keeps that from duplicating anything)."""
+
+    team = models.ForeignKey("people.Team", on_delete=models.PROTECT, related_name="+")
+    host = models.CharField(max_length=255)
+    port = models.PositiveIntegerField(default=993)
+    use_ssl = models.BooleanField(default=True)
+    username = models.CharField(max_length=255)
+    password = models.CharField(max_length=255)
+    folder = models.CharField(max_length=255, default="INBOX")
+    uidvalidity = models.BigIntegerField(null=True, blank=True)
+    last_uid = models.BigIntegerField(default=0)
+    last_polled_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["host", "username", "folder"], name="imap_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}@{self.host}/{self.folder}"

@@ -1,0 +1,135 @@
+"""From stored raw bytes to an IncomingMessage, in typed steps.
+
+parse -> classify -> find team -> thread -> extract new text -> sanitise -> language ->
+store attachments. Each step is a plain function; a failure raises PipelineError with
+the reason the mail is quarantined under."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from klient.conversations.incoming import IncomingAttachment, IncomingMessage
+from klient.conversations.models import Conversation
+from klient.core import blobs
+from klient.people.models import Team
+
+from . import addresses, threading
+from .classify import Classification, classify
+from .language import detect_language
+from .parsing import MailParseError, ParsedMail, parse
+from .quotes import extract_new_text
+from .sanitize import sanitize_html
+
+
+class PipelineError(Exception):
+    """The mail cannot become a message; str(exc) is the quarantine reason."""
+
+
+@dataclass(frozen=True)
+class Prepared:
+    parsed: ParsedMail
+    classification: Classification
+    incoming: IncomingMessage
+    conversation: Conversation | None
+    thread: threading.ThreadMatch
+
+
+def hash_message_id(raw_digest: str) -> str:
+    """The dedupe key of a message without a Message-ID: the hash of its bytes."""
+    return f"<{raw_digest}@sha256.klient>"
+
+
+def parse_raw(raw: bytes) -> ParsedMail:
+    try:
+        return parse(raw)
+    except MailParseError as exc:
+        raise PipelineError(f"unreadable email: {exc}") from exc
+
+
+def find_team(parsed: ParsedMail, envelope_to: list[str], team_id: int | None) -> int:
+    if team_id is not None:
+        return team_id
+    teams = {
+        address.lower(): pk for pk, address in Team.objects.values_list("pk", "inbound_address")
+    }
+    for address in (*envelope_to, *parsed.to, *parsed.cc):
+        base, _ = addresses.split_plus(address)
+        if base in teams:
+            return teams[base]
+    recipients = ", ".join((*envelope_to, *parsed.to, *parsed.cc)) or "none"
+    raise PipelineError(f"no team receives mail for the recipients ({recipients})")
+
+
+def prepare(
+    raw: bytes,
+    *,
+    raw_digest: str,
+    received_at: datetime,
+    envelope_to: list[str],
+    team_id: int | None,
+) -> Prepared:
+    parsed = parse_raw(raw)
+    if not parsed.from_address or "@" not in parsed.from_address:
+        raise PipelineError("the email has no usable From address")
+    classification = classify(parsed)
+    team = find_team(parsed, envelope_to, team_id)
+    recipients = (*envelope_to, *parsed.to, *parsed.cc)
+    match = threading.find_conversation(
+        from_address=parsed.from_address,
+        recipients=tuple(recipients),
+        subject=parsed.subject,
+        in_reply_to=parsed.in_reply_to,
+        references=parsed.references,
+        team_id=team,
+    )
+    conversation = match.conversation
+    if conversation is None and classification.bounce and parsed.report is not None:
+        conversation = _conversation_of(parsed.report.original_message_id)
+    language = detect_language(parsed.text) if parsed.text else ""
+    new_text = extract_new_text(parsed.text, language) if parsed.text else ""
+    safe = sanitize_html(parsed.html) if parsed.html else None
+    attachments = tuple(
+        IncomingAttachment(
+            filename=a.filename,
+            content_type=a.content_type,
+            blob=blobs.store(a.data, durable=False),
+            size=len(a.data),
+            content_id=a.content_id,
+        )
+        for a in parsed.attachments
+    )
+    incoming = IncomingMessage(
+        team_id=conversation.team_id if conversation else team,
+        from_address=parsed.from_address,
+        from_name=parsed.from_name,
+        subject=parsed.subject,
+        body_text=parsed.text,
+        new_text=new_text,
+        received_at=received_at,
+        to=parsed.to,
+        cc=parsed.cc,
+        body_html=safe.html if safe else "",
+        raw_blob=raw_digest,
+        message_id=parsed.message_id or hash_message_id(raw_digest),
+        in_reply_to=parsed.in_reply_to,
+        references=parsed.references,
+        language=language,
+        is_auto_reply=classification.auto_reply,
+        is_bounce=classification.bounce,
+        is_bulk=classification.bulk,
+        has_remote_images=bool(safe and safe.had_remote_images),
+        attachments=attachments,
+    )
+    return Prepared(parsed, classification, incoming, conversation, match)
+
+
+def _conversation_of(message_id: str | None) -> Conversation | None:
+    if not message_id:
+        return None
+    from klient.conversations.models import Message
+
+    conv_id = (
+        Message.objects.filter(message_id=message_id).values_list("conversation_id", flat=True).first()
+    )
+    return Conversation.objects.filter(pk=conv_id).first() if conv_id else None

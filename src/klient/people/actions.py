@@ -1,0 +1,116 @@
+"""The only writers of people: customers, identities, teams, agents and tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from klient.core.events import append
+
+from .models import AgentProfile, ApiToken, Customer, Identity, Team
+
+
+def normalise_email(address: str) -> str:
+    return address.strip().lower()
+
+
+def find_or_create_customer_by_email(address: str, name: str = "") -> Customer:
+    """The customer owning this address, created on first contact.
+
+    Safe under concurrency: two first messages from one address create one customer."""
+    value = normalise_email(address)
+    ident = Identity.objects.select_related("customer").filter(kind="email", value=value).first()
+    if ident is not None:
+        customer = ident.customer
+        if name and not customer.name:
+            Customer.objects.filter(pk=customer.pk, name="").update(name=name[:200])
+            customer.name = name[:200]
+        return customer
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create(name=name[:200])
+            Identity.objects.create(customer=customer, kind="email", value=value)
+            append("customer.created", actor_label="system", data={"customer": customer.pk})
+            return customer
+    except IntegrityError:
+        return Identity.objects.select_related("customer").get(kind="email", value=value).customer
+
+
+def create_team(name: str, *, address: str, acknowledge: bool = False, actor: Any = None) -> Team:
+    name = name.strip()
+    if not name:
+        raise ValidationError("A team needs a name.")
+    address = normalise_email(address)
+    validate_email(address)
+    if Team.objects.filter(name__iexact=name).exists():
+        raise ValidationError(f"A team named {name!r} already exists.")
+    if Team.objects.filter(inbound_address__iexact=address).exists():
+        raise ValidationError(f"The address {address} already belongs to a team.")
+    with transaction.atomic():
+        team = Team.objects.create(name=name, inbound_address=address, acknowledge=acknowledge)
+        append(
+            "team.created",
+            actor=actor,
+            actor_label="" if actor else "cli",
+            data={"team": team.pk, "name": name, "address": address},
+        )
+    return team
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_api_token(user: Any, label: str = "") -> str:
+    """Create a bearer token and return it; only its hash is kept."""
+    token = "kl_" + secrets.token_urlsafe(32)
+    ApiToken.objects.create(user=user, key_hash=hash_token(token), label=label)
+    return token
+
+
+def create_agent(
+    email: str,
+    *,
+    name: str = "",
+    teams: list[Team] | None = None,
+    admin: bool = False,
+    password: str | None = None,
+    languages: list[str] | None = None,
+    time_zone: str = "Europe/Warsaw",
+    actor: Any = None,
+) -> tuple[Any, str]:
+    """Create an agent (a Django user with a profile) and return it with a new API token."""
+    email = normalise_email(email)
+    validate_email(email)
+    user_model = get_user_model()
+    if user_model.objects.filter(username=email).exists():
+        raise ValidationError(f"An agent with the address {email} already exists.")
+    first, _, last = name.strip().partition(" ")
+    with transaction.atomic():
+        user = user_model.objects.create_user(
+            username=email,
+            email=email,
+            password=password,
+            first_name=first[:150],
+            last_name=last[:150],
+            is_staff=admin,
+            is_superuser=admin,
+        )
+        AgentProfile.objects.create(user=user, languages=languages or [], time_zone=time_zone)
+        for team in teams or []:
+            team.members.add(user)
+        token = issue_api_token(user, label="created with the agent")
+        append(
+            "agent.created",
+            actor=actor,
+            actor_label="" if actor else "cli",
+            data={"agent": user.pk, "email": email, "admin": admin,
+                  "teams": [t.pk for t in teams or []]},
+        )
+    return user, token
