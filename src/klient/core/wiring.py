@@ -22,6 +22,7 @@ EVENT_HANDLERS: dict[str, list[str]] = {
 SWEEPS: list[str] = [
     "klient.mail.actions.redrive_stale_inbound",
     "klient.mail.sending.redrive_due_deliveries",
+    "klient.mail.imap.poll_due_mailboxes",
 ]
 
 

@@ -21,13 +21,34 @@ logger = logging.getLogger(__name__)
 SWEEP_INTERVAL_SECONDS = 2.0
 
 
-def drain(max_rounds: int = 100) -> int:
-    """Sweep until nothing is left to do now (or max_rounds); returns items re-driven."""
+def run_queued_tasks() -> None:
+    """Run every task queued in the database backend now, then return."""
+    if not settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
+        return
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id=f"klient-drain-{threading.get_ident()}",
+        excluded_queue_names=[],
+    ).run()
+
+
+def drain(max_rounds: int = 20) -> int:
+    """`klient worker --burst`: run queued tasks and sweep until nothing is left to do
+    now (or max_rounds). Returns how many items the sweeps re-drove."""
     total = 0
     for _ in range(max_rounds):
+        run_queued_tasks()
         done = wiring.sweep()
         total += done
         if not done:
+            run_queued_tasks()
             break
     return total
 

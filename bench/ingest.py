@@ -1,0 +1,263 @@
+"""Ingest benchmark: messages/second and peak memory through `klient import-mail` and
+through the SMTP listener, on SQLite and PostgreSQL, plus the stdlib's parse rates on the
+same corpus. Verifies that no message is lost or duplicated.
+
+    .venv/bin/python bench/ingest.py                  # 10,000 messages, everything
+    .venv/bin/python bench/ingest.py --count 2000 --db sqlite --path import
+
+Each Klient run is a child process pinned to one core (taskset) with its own data
+directory (and, on PostgreSQL, its own database), so figures are per core."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import smtplib
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from email import message_from_bytes, policy
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import corpus  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / ".venv" / "bin"
+PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
+TEAM = "support@shop.example"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def pinned(cmd: list[str]) -> list[str]:
+    return (["taskset", "-c", "0", *cmd]) if shutil.which("taskset") else cmd
+
+
+class Site:
+    """A fresh Klient installation: data dir + database."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self.dir = Path(tempfile.mkdtemp(prefix=f"klient-bench-{db}-"))
+        self.env = {**os.environ, "KLIENT_DATA_DIR": str(self.dir), "KLIENT_LOG_LEVEL": "WARNING"}
+        self.env.pop("DATABASE_URL", None)
+        self.pg_name = f"klient_bench_{os.getpid()}"
+        if db == "postgres":
+            subprocess.run(["psql", f"{PG_URL}/postgres", "-qc",
+                            f"DROP DATABASE IF EXISTS {self.pg_name}"], check=True)
+            subprocess.run(["psql", f"{PG_URL}/postgres", "-qc",
+                            f"CREATE DATABASE {self.pg_name}"], check=True)
+            self.env["DATABASE_URL"] = f"{PG_URL}/{self.pg_name}"
+        self.klient("migrate")
+        self.klient("team", "add", "Support", "--address", TEAM)
+
+    def klient(self, *args: str) -> str:
+        out = subprocess.run([str(BIN / "klient"), *args], env=self.env, check=True,
+                             capture_output=True, text=True)
+        return out.stdout
+
+    def query(self, sql: str) -> list[tuple]:
+        if self.db == "sqlite":
+            with sqlite3.connect(self.dir / "klient.sqlite3") as conn:
+                return list(conn.execute(sql))
+        import psycopg
+
+        with psycopg.connect(self.env["DATABASE_URL"]) as conn:
+            return list(conn.execute(sql))
+
+    def close(self) -> None:
+        if self.db == "postgres":
+            subprocess.run(["psql", f"{PG_URL}/postgres", "-qc",
+                            f"DROP DATABASE IF EXISTS {self.pg_name}"], check=False)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def verify(site: Site, messages: list[corpus.CorpusMessage]) -> dict:
+    expected_ok = sum(not m.malformed for m in messages)
+    expected_bad = len(messages) - expected_ok
+    states = dict(site.query("SELECT state, COUNT(*) FROM mail_inboundmail GROUP BY state"))
+    stored = site.query(
+        "SELECT COUNT(*), COUNT(DISTINCT message_id) FROM conversations_message "
+        "WHERE kind = 'inbound'")[0]
+    result = {
+        "inbound_rows": sum(states.values()),
+        "done": states.get("done", 0),
+        "quarantined": states.get("quarantined", 0),
+        "messages_stored": stored[0],
+        "distinct_message_ids": stored[1],
+    }
+    result["lost"] = expected_ok - stored[1]
+    result["duplicated"] = stored[0] - stored[1]
+    result["ok"] = (result["lost"] == 0 and result["duplicated"] == 0
+                    and result["quarantined"] == expected_bad)
+    return result
+
+
+def run_import(db: str, messages: list[corpus.CorpusMessage]) -> dict:
+    site = Site(db)
+    try:
+        folder = site.dir / "corpus"
+        folder.mkdir()
+        for i, m in enumerate(messages):
+            (folder / f"{i:06d}.eml").write_bytes(m.raw)
+        cmd = pinned([str(BIN / "klient"), "import-mail", str(folder), "--no-progress"])
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, env=site.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        out = proc.stdout.read().decode() if proc.stdout else ""
+        err = proc.stderr.read().decode() if proc.stderr else ""
+        if status != 0:
+            raise SystemExit(f"import-mail failed: {err}")
+        return {
+            "path": "import-mail", "db": db, "messages": len(messages),
+            "seconds": round(elapsed, 2), "rate": round(len(messages) / elapsed, 1),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "summary": out.strip(),
+            **verify(site, messages),
+        }
+    finally:
+        site.close()
+
+
+def run_smtp(db: str, messages: list[corpus.CorpusMessage], clients: int = 2) -> dict:
+    site = Site(db)
+    web, smtp = free_port(), free_port()
+    server = subprocess.Popen(
+        pinned([str(BIN / "klient"), "serve", "--port", str(web), "--smtp-port", str(smtp)]),
+        env=site.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", smtp), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        errors: list[str] = []
+
+        def send(chunk: list[corpus.CorpusMessage]) -> None:
+            with smtplib.SMTP("127.0.0.1", smtp, timeout=60) as client:
+                for m in chunk:
+                    try:
+                        client.sendmail("sender@example.test", [TEAM], m.raw)
+                    except smtplib.SMTPException as exc:
+                        errors.append(str(exc))
+
+        start = time.perf_counter()
+        threads = [threading.Thread(target=send, args=(messages[i::clients],))
+                   for i in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        accepted = time.perf_counter() - start
+        total = len(messages)
+        while True:
+            finished = site.query(
+                "SELECT COUNT(*) FROM mail_inboundmail WHERE state IN ('done', 'quarantined')")[0][0]
+            if finished >= total or time.perf_counter() - start > 1800:
+                break
+            time.sleep(0.2)
+        elapsed = time.perf_counter() - start
+        status = Path(f"/proc/{server.pid}/status").read_text()
+        hwm = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
+        return {
+            "path": "smtp", "db": db, "messages": total, "smtp_errors": len(errors),
+            "accept_seconds": round(accepted, 2), "accept_rate": round(total / accepted, 1),
+            "seconds": round(elapsed, 2), "rate": round(total / elapsed, 1),
+            "peak_rss_mb": round(hwm / 1024, 1), **verify(site, messages),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        site.close()
+
+
+def stdlib_rates(messages: list[corpus.CorpusMessage]) -> dict:
+    raws = [m.raw for m in messages]
+    start = time.perf_counter()
+    for raw in raws:
+        message_from_bytes(raw)
+    compat = len(raws) / (time.perf_counter() - start)
+    start = time.perf_counter()
+    for raw in raws:
+        msg = message_from_bytes(raw, policy=policy.default)
+        _ = (str(msg["subject"]), str(msg["from"]), str(msg["to"]), str(msg["message-id"]))
+        body = msg.get_body(("plain", "html"))  # type: ignore[attr-defined]
+        if body is not None:
+            try:
+                body.get_content()
+            except (LookupError, ValueError):
+                pass
+    default = len(raws) / (time.perf_counter() - start)
+    result = {"stdlib_compat32_rate": round(compat), "stdlib_policy_default_rate": round(default)}
+    try:
+        sys.path.insert(0, str(ROOT / "src"))
+        from klient.mail.classify import classify
+        from klient.mail.language import detect_language
+        from klient.mail.parsing import MailParseError, parse
+        from klient.mail.quotes import extract_new_text
+        from klient.mail.sanitize import sanitize_html
+
+        start = time.perf_counter()
+        for raw in raws:
+            try:
+                parse(raw)
+            except MailParseError:
+                pass
+        result["klient_parse_rate"] = round(len(raws) / (time.perf_counter() - start))
+        start = time.perf_counter()
+        for raw in raws:
+            try:
+                p = parse(raw)
+            except MailParseError:
+                continue
+            classify(p)
+            lang = detect_language(p.text)
+            extract_new_text(p.text, lang)
+            if p.html:
+                sanitize_html(p.html)
+        result["klient_full_pipeline_no_db_rate"] = round(len(raws) / (time.perf_counter() - start))
+    except ImportError as exc:
+        result["klient_parse"] = f"unavailable: {exc}"
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=10_000)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--path", choices=["import", "smtp", "both", "none"], default="both")
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    args = parser.parse_args()
+    messages = list(corpus.generate(args.count))
+    size = sum(len(m.raw) for m in messages) / len(messages)
+    print(f"corpus: {len(messages)} messages, mean {size:.0f} bytes, "
+          f"{sum(m.malformed for m in messages)} malformed; machine: {os.cpu_count()} cores")
+    results = [stdlib_rates(messages)]
+    print(json.dumps(results[0]) if args.json else results[0])
+    dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    paths = ["import", "smtp"] if args.path == "both" else [] if args.path == "none" else [args.path]
+    for db in dbs:
+        for path in paths:
+            result = run_import(db, messages) if path == "import" else run_smtp(db, messages)
+            results.append(result)
+            print(json.dumps(result, ensure_ascii=False) if args.json else result, flush=True)
+    if not all(r.get("ok", True) for r in results):
+        raise SystemExit("messages were lost or duplicated")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,57 @@
+"""`klient serve`: the web app (ASGI, uvicorn), the SMTP listener and the worker.
+
+Embedded mode (SQLite, the default) runs all three in one process and applies pending
+migrations on start. Production runs `klient serve --no-worker` web processes behind a
+load balancer and separate `klient worker` processes."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+logger = logging.getLogger("klient.serve")
+
+
+def is_embedded() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def run(*, host: str, port: int, smtp_host: str, smtp_port: int | None, worker: bool) -> int:
+    import uvicorn
+
+    if is_embedded():
+        call_command("migrate", interactive=False, verbosity=0)
+    listener = None
+    if smtp_port is not None:
+        from klient.mail.smtp import SmtpListener
+
+        listener = SmtpListener(host=smtp_host, port=smtp_port)
+        listener.start()
+    threads = []
+    if worker:
+        from klient.core.worker import Sweeper, TaskRunner
+
+        threads = [Sweeper(), TaskRunner()]
+        for thread in threads:
+            thread.start()
+    print(f"Klient is running at http://{host}:{port}/", flush=True)
+    if listener is not None:
+        print(f"SMTP listener on {smtp_host}:{smtp_port}", flush=True)
+    print(f"Outbound mail goes to the relay at {settings.KLIENT_SMTP_RELAY}", flush=True)
+    try:
+        uvicorn.run(
+            "klient.asgi:application",
+            host=host,
+            port=port,
+            log_level="warning",
+            lifespan="off",
+        )
+    finally:
+        for thread in threads:
+            thread.stop()  # type: ignore[attr-defined]
+        if listener is not None:
+            listener.stop()
+    return 0
