@@ -54,6 +54,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     created = demo.seed(force=args.force)
     print("demo data loaded" if created else "demo data already present")
+    print(demo.SIGN_IN_HINT)
     return 0
 
 

@@ -9,7 +9,7 @@ from email.utils import make_msgid
 
 import pytest
 
-from conftest import free_port
+from support import free_port
 from klient.conversations.actions import reply
 from klient.conversations.models import Conversation
 from klient.core.worker import drain

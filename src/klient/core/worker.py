@@ -115,7 +115,9 @@ def run_forever() -> None:
 
         # RQ handles its own signals, so it runs in the main thread.
         try:
-            django_rq.get_worker("default").work(with_scheduler=False)
+            django_rq.get_worker("default", job_class="django_tasks_rq.backend.Job").work(
+                with_scheduler=False
+            )
         finally:
             sweeper.stop()
         return

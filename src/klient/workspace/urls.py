@@ -1,5 +1,17 @@
+from django.contrib.auth.views import LogoutView
 from django.urls import path
-from django.views.generic import RedirectView
+
+from . import views
 
 app_name = "workspace"
-urlpatterns = [path("", RedirectView.as_view(url="/admin/"), name="inbox")]
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("sign-in/", views.SignInView.as_view(), name="login"),
+    path("sign-out/", LogoutView.as_view(), name="logout"),
+    path("c/<str:ref>/", views.conversation_detail, name="conversation"),
+    path("c/<str:ref>/reply/", views.conversation_reply, name="reply"),
+    path("c/<str:ref>/note/", views.conversation_note, name="note"),
+    path("c/<str:ref>/update/", views.conversation_update, name="update"),
+    path("c/<str:ref>/m/<int:pk>/", views.message_original, name="original"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+]

@@ -1,0 +1,87 @@
+"""Forms of the agents' web UI. They only parse input: the rules live in the actions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from klient.conversations.models import Conversation
+
+
+class SignInForm(AuthenticationForm):
+    """Agents sign in with their email address, which is their username."""
+
+    username = forms.EmailField(
+        label=_("Email address"),
+        max_length=320,
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "This email address and password do not match. Please check them and try again."
+        ),
+    }
+
+    def clean_username(self) -> str:
+        return str(self.cleaned_data["username"]).strip().lower()
+
+
+class MessageForm(forms.Form):
+    """The body of a reply or a note. Emptiness and length are checked by the action, so
+    the form never strips or refuses what the agent typed."""
+
+    body = forms.CharField(
+        label=_("Message"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+
+
+class ReplyForm(MessageForm):
+    status = forms.ChoiceField(
+        label=_("Then set status to"),
+        required=False,
+        choices=[("", _("(keep as it is)")), *Conversation.Status.choices],
+    )
+
+
+class NoteForm(MessageForm):
+    body = forms.CharField(
+        label=_("Note"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 3, "id": "id_note_body"}),
+    )
+
+
+class AgentChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
+class UpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Conversation.Status.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Conversation.Priority.choices)
+    assignee = AgentChoiceField(
+        label=_("Assignee"),
+        queryset=get_user_model().objects.none(),
+        required=False,
+        empty_label=_("(nobody)"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, AgentChoiceField)
+        field.queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, agent__isnull=False)
+            .order_by("first_name", "last_name", "username")
+        )
