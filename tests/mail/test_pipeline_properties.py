@@ -1,6 +1,8 @@
 """No email, however malformed, crashes the pipeline: each one ends as a stored message
 or in quarantine with a reason — never lost, never stuck."""
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -59,5 +61,17 @@ def test_every_email_ends_stored_or_quarantined_with_a_reason(support_team, raw)
     assert inbound.state in (InboundMail.State.DONE, InboundMail.State.QUARANTINED)
     if inbound.state == InboundMail.State.QUARANTINED:
         assert inbound.reason
+        # A reason from the pipeline, not a crash caught at the last line of defence.
+        assert not re.match(r"^[A-Z]\w+(Error|Exception):", inbound.reason), inbound.reason
     else:
         assert inbound.message_id is not None
+
+
+def test_a_message_id_with_8_bit_bytes_falls_back_to_the_hash_of_the_mail(support_team):
+    raw = (b"From: ola@klientka.pl\r\nTo: support@shop.example\r\nSubject: x\r\n"
+           b"Message-ID: <\xa8\x8b\x04@\x9aD>\r\n\r\nTre\xb6\xe6\r\n")
+    inbound, _ = actions.accept_raw(raw, source="smtp", team_id=support_team.pk)
+
+    assert actions.process_inbound(inbound.pk) == "stored"
+    inbound.refresh_from_db()
+    assert inbound.message.message_id.endswith("@sha256.klient>")

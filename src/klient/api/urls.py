@@ -1,3 +1,92 @@
-from ninja import NinjaAPI
+"""The REST API under /api/v1 (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
 
-api = NinjaAPI(title="Klient API", version="1", urls_namespace="api")
+Every operation needs `Authorization: Bearer <token>`. Errors are JSON {"detail": ...}:
+401 without a valid token, 404 for anything outside the caller's scope (never 403 for
+an object, so its existence does not leak), 422 when an action refuses the change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI, Router
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as SchemaValidationError
+
+from . import attachments, conversations, quarantine
+from .auth import BearerToken
+
+api = NinjaAPI(
+    title="Klient API",
+    version="1",
+    description="Conversations, replies, notes, attachments and the mail quarantine.",
+    urls_namespace="api",
+    auth=BearerToken(),
+)
+api.add_router("/conversations", conversations.router)
+api.add_router("/attachments", attachments.router)
+api.add_router("/quarantine", quarantine.router)
+
+# Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
+fallback = Router()
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", auth=None, include_in_schema=False
+)
+def unknown_endpoint(request: HttpRequest, rest: str) -> Any:
+    raise Http404("No such endpoint; see /api/v1/openapi.json for the ones there are.")
+
+
+api.add_router("", fallback)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    response = api.create_response(
+        request,
+        {"detail": "A valid API token is required: send 'Authorization: Bearer <token>'."},
+        status=401,
+    )
+    response["WWW-Authenticate"] = 'Bearer realm="klient"'
+    return response
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Not found."}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(DjangoValidationError)
+def _refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=422)
+
+
+@api.exception_handler(SchemaValidationError)
+def _invalid(request: HttpRequest, exc: SchemaValidationError) -> HttpResponse:
+    problems = "; ".join(_describe(e) for e in exc.errors) or "Invalid request."
+    return api.create_response(
+        request, {"detail": problems, "errors": _plain(exc.errors)}, status=422
+    )
+
+
+def _describe(error: dict[str, Any]) -> str:
+    # loc is (location, argument, field...): ("body", "payload", "body") names "body".
+    loc = [str(p) for p in error.get("loc", ())][1:]
+    where = ".".join(loc[1:] if len(loc) > 1 else loc)
+    return f"{where}: {error.get('msg', 'invalid')}" if where else str(error.get("msg"))
+
+
+def _plain(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pydantic errors without the parts that are not JSON (ctx may hold exceptions)."""
+    return [
+        {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+        for e in errors
+    ]

@@ -1,0 +1,149 @@
+"""/conversations: the inbox, one conversation, replies, notes and changes.
+
+Thin: parse, get the object through conversations.access, call one action, answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from klient.conversations import actions
+from klient.conversations.access import access_conversation
+from klient.conversations.queries import (
+    ALLOWED_PARAMS,
+    DEFAULT_LIMIT,
+    MAX_LIMIT,
+    FilterError,
+    conversation_rows,
+    inbox,
+    parse_inbox_params,
+)
+from klient.people.models import Team
+
+from .auth import caller
+from .schemas import (
+    ConversationDetailOut,
+    ConversationOut,
+    ConversationPage,
+    ConversationPatchIn,
+    ErrorOut,
+    MessageOut,
+    NoteIn,
+    ReplyIn,
+    UnknownFilterOut,
+)
+from .serializers import conversation_out, event_out, message_out
+
+router = Router(tags=["conversations"])
+
+
+class InboxParams(Schema):
+    """Documented here; parsed (and unknown names refused) by conversations.queries."""
+
+    status: str | None = Field(None, description="One or more statuses, comma-separated.")
+    team: str | None = Field(None, description="Team id or name.")
+    assignee: str | None = Field(None, description='Agent id, "me" or "none".')
+    customer: str | None = Field(None, description="Customer id or email address.")
+    q: str | None = Field(None, description="Text in the subject or in any message.")
+    language: str | None = Field(None, description="Language code, e.g. fr.")
+    channel: str | None = Field(None, description="email, web, chat or phone.")
+    cursor: str | None = Field(None, description="next_cursor of the previous page.")
+    limit: str | None = Field(
+        None, description=f"Page size, default {DEFAULT_LIMIT}, max {MAX_LIMIT}."
+    )
+
+
+@router.get(
+    "",
+    response={200: ConversationPage, 400: UnknownFilterOut, 401: ErrorOut},
+    summary="List the conversations you can see",
+)
+def list_conversations(request: HttpRequest, params: Query[InboxParams]) -> Any:
+    """Newest activity first, in keyset pages. Unknown parameters are refused (400)."""
+    try:
+        query = parse_inbox_params(request.GET)
+    except FilterError as exc:
+        return Status(400, {"detail": str(exc), "allowed": list(ALLOWED_PARAMS)})
+    page = inbox(caller(request), query)
+    return {"items": [conversation_out(c) for c in page.items], "next_cursor": page.next_cursor}
+
+
+@router.get(
+    "/{ref}",
+    response={200: ConversationDetailOut, 401: ErrorOut, 404: ErrorOut},
+    by_alias=True,
+    summary="One conversation with its messages and events",
+)
+def get_conversation(request: HttpRequest, ref: str) -> Any:
+    conversation = access_conversation(caller(request), ref, queryset=conversation_rows())
+    messages = conversation.messages.select_related("delivery").prefetch_related("attachments")
+    return {
+        **conversation_out(conversation),
+        "messages": [message_out(m) for m in messages],
+        "events": [event_out(e) for e in conversation.events.order_by("at", "id")],
+    }
+
+
+@router.post(
+    "/{ref}/replies",
+    response={201: MessageOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    by_alias=True,
+    summary="Reply to the customer",
+)
+def post_reply(request: HttpRequest, ref: str, payload: ReplyIn) -> Any:
+    conversation = access_conversation(caller(request), ref)
+    message = actions.reply(
+        conversation, actor=caller(request), body=payload.body, status=payload.status
+    )
+    return Status(201, message_out(message))
+
+
+@router.post(
+    "/{ref}/notes",
+    response={201: MessageOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    by_alias=True,
+    summary="Add an internal note",
+)
+def post_note(request: HttpRequest, ref: str, payload: NoteIn) -> Any:
+    conversation = access_conversation(caller(request), ref)
+    message = actions.add_note(conversation, actor=caller(request), body=payload.body)
+    return Status(201, message_out(message))
+
+
+@router.patch(
+    "/{ref}",
+    response={200: ConversationOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change status, priority, assignee or team",
+)
+def patch_conversation(request: HttpRequest, ref: str, payload: ConversationPatchIn) -> Any:
+    conversation = access_conversation(caller(request), ref)
+    given = payload.model_fields_set
+    changes: dict[str, Any] = {}
+    for name in ("status", "priority", "team"):
+        if name in given and getattr(payload, name) is None:
+            raise ValidationError(f"{name} cannot be null.")
+    if "status" in given:
+        changes["status"] = payload.status
+    if "priority" in given:
+        changes["priority"] = payload.priority
+    if "assignee" in given:
+        changes["assignee"] = None if payload.assignee is None else _agent(payload.assignee)
+    if payload.team is not None:
+        team = Team.objects.filter(pk=payload.team).first()
+        if team is None:
+            raise ValidationError(f"No team with id {payload.team}.")
+        changes["team"] = team
+    actions.update_conversation(conversation, actor=caller(request), **changes)
+    # Not through access_conversation: a transfer may take it out of the caller's scope.
+    return conversation_out(conversation_rows().get(pk=conversation.pk))
+
+
+def _agent(user_id: int) -> Any:
+    agent = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if agent is None:
+        raise ValidationError(f"No active agent with id {user_id}.")
+    return agent

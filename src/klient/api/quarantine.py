@@ -1,0 +1,81 @@
+"""/quarantine: inbound mail that could not become a message, for administrators.
+
+The list answers 403 to other agents (there is no object to hide). Retry answers 404 to
+them, like every endpoint with an object id outside the caller's scope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from klient.conversations.access import is_admin
+from klient.conversations.queries import FilterError, decode_cursor, encode_cursor
+from klient.mail.actions import retry_quarantined
+from klient.mail.models import InboundMail
+
+from .auth import caller
+from .schemas import ErrorOut, QuarantinePage, RetryOut
+
+router = Router(tags=["quarantine"])
+
+
+class QuarantineParams(Schema):
+    limit: int = Field(50, ge=1, le=200)
+    cursor: str | None = None
+
+
+def _quarantined_out(inbound: InboundMail) -> dict[str, Any]:
+    return {
+        "id": inbound.pk,
+        "reason": inbound.reason,
+        "source": inbound.source,
+        "received_at": inbound.received_at,
+        "size": inbound.size,
+        "envelope_from": inbound.envelope_from,
+        "envelope_to": list(inbound.envelope_to),
+        "attempts": inbound.attempts,
+    }
+
+
+@router.get(
+    "",
+    response={200: QuarantinePage, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut},
+    summary="List quarantined inbound mail (administrators)",
+)
+def list_quarantine(request: HttpRequest, params: Query[QuarantineParams]) -> Any:
+    if not is_admin(caller(request)):
+        raise PermissionDenied("Only administrators can see the quarantine.")
+    rows = InboundMail.objects.filter(state=InboundMail.State.QUARANTINED)
+    if params.cursor:
+        try:
+            at, pk = decode_cursor(params.cursor)
+        except FilterError as exc:
+            return Status(400, {"detail": str(exc)})
+        rows = rows.filter(Q(received_at__lt=at) | Q(received_at=at, pk__lt=pk))
+    found = list(rows.order_by("-received_at", "-id")[: params.limit + 1])
+    items = found[: params.limit]
+    more = len(found) > params.limit
+    return {
+        "items": [_quarantined_out(i) for i in items],
+        "next_cursor": encode_cursor(items[-1].received_at, items[-1].pk) if more else None,
+    }
+
+
+@router.post(
+    "/{id}/retry",
+    response={200: RetryOut, 401: ErrorOut, 404: ErrorOut},
+    summary="Put a quarantined mail through the pipeline again (administrators)",
+)
+def retry(request: HttpRequest, id: int) -> Any:
+    if not is_admin(caller(request)):
+        raise Http404("No such quarantined mail.")
+    try:
+        outcome = retry_quarantined(id, actor=caller(request))
+    except InboundMail.DoesNotExist:
+        raise Http404("No such quarantined mail.") from None
+    inbound = InboundMail.objects.get(pk=id)
+    return {"id": inbound.pk, "outcome": outcome, "state": inbound.state, "reason": inbound.reason}

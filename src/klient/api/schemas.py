@@ -1,0 +1,164 @@
+"""What the API accepts and returns. No rules here: validation lives in the actions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, Schema
+from pydantic import ConfigDict
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class UnknownFilterOut(Schema):
+    detail: str
+    allowed: list[str]
+
+
+class TeamRef(Schema):
+    id: int
+    name: str
+
+
+class AgentRef(Schema):
+    id: int
+    name: str
+    email: str
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+    email: str
+
+
+class ConversationOut(Schema):
+    ref: str
+    url: str
+    subject: str
+    status: str
+    priority: str
+    channel: str
+    language: str
+    team: TeamRef
+    customer: CustomerRef
+    assignee: AgentRef | None
+    created_at: datetime
+    updated_at: datetime
+    waiting_since: datetime | None
+
+
+class ConversationPage(Schema):
+    items: list[ConversationOut]
+    next_cursor: str | None
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    download_url: str
+
+
+class DeliveryOut(Schema):
+    state: str
+    attempts: int
+    last_error: str
+    sent_at: datetime | None
+
+
+class SenderOut(Schema):
+    address: str
+    name: str
+
+
+class FlagsOut(Schema):
+    auto_reply: bool
+    bounce: bool
+    bulk: bool
+    remote_images: bool
+
+
+class MessageOut(Schema):
+    id: int
+    kind: str
+    sender: str
+    author_id: int | None
+    from_: SenderOut = Field(..., alias="from")
+    to: list[str]
+    cc: list[str]
+    subject: str
+    new_text: str
+    body_text: str
+    body_html: str = Field(..., description="Sanitised HTML; remote images blocked.")
+    language: str
+    message_id: str | None
+    flags: FlagsOut
+    created_at: datetime
+    attachments: list[AttachmentOut]
+    delivery: DeliveryOut | None
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    at: datetime
+    actor_id: int | None
+    actor_label: str
+    data: dict[str, Any]
+
+
+class ConversationDetailOut(ConversationOut):
+    messages: list[MessageOut]
+    events: list[EventOut]
+
+
+class ReplyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str
+    status: str | None = None
+
+
+class NoteIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str
+
+
+class ConversationPatchIn(Schema):
+    """Only the fields present change; "assignee": null unassigns."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: str | None = None
+    priority: str | None = None
+    assignee: int | None = None
+    team: int | None = None
+
+
+class QuarantinedOut(Schema):
+    id: int
+    reason: str
+    source: str
+    received_at: datetime
+    size: int
+    envelope_from: str
+    envelope_to: list[str]
+    attempts: int
+
+
+class QuarantinePage(Schema):
+    items: list[QuarantinedOut]
+    next_cursor: str | None
+
+
+class RetryOut(Schema):
+    id: int
+    outcome: str
+    state: str
+    reason: str

@@ -1,0 +1,99 @@
+"""Plain dicts for the response schemas, built from rows already loaded (no queries
+of their own beyond what the caller prefetched)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+
+from klient.conversations.models import Attachment, Conversation, Message
+from klient.core.models import Event
+
+
+def agent_ref(user: Any) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.pk, "name": user.get_full_name() or user.username, "email": user.email}
+
+
+def conversation_out(conversation: Conversation) -> dict[str, Any]:
+    """A conversation loaded with queries.conversation_rows() (team, customer, assignee
+    and customer_email in the same query)."""
+    customer = conversation.customer
+    return {
+        "ref": conversation.reference,
+        "url": reverse("api:get_conversation", kwargs={"ref": conversation.reference}),
+        "subject": conversation.subject,
+        "status": conversation.status,
+        "priority": conversation.priority,
+        "channel": conversation.channel,
+        "language": conversation.language,
+        "team": {"id": conversation.team.pk, "name": conversation.team.name},
+        "customer": {
+            "id": customer.pk,
+            "name": customer.name,
+            "email": getattr(conversation, "customer_email", None) or "",
+        },
+        "assignee": agent_ref(conversation.assignee),
+        "created_at": conversation.created_at,
+        "updated_at": conversation.updated_at,
+        "waiting_since": conversation.waiting_since,
+    }
+
+
+def attachment_out(attachment: Attachment) -> dict[str, Any]:
+    return {
+        "id": attachment.pk,
+        "filename": attachment.filename,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "download_url": reverse("api:download_attachment", kwargs={"id": attachment.pk}),
+    }
+
+
+def message_out(message: Message) -> dict[str, Any]:
+    """A message with its attachments (prefetch them) and delivery (select_related)."""
+    delivery = getattr(message, "delivery", None)
+    return {
+        "id": message.pk,
+        "kind": message.kind,
+        "sender": message.sender,
+        "author_id": message.author_id,
+        "from": {"address": message.from_address, "name": message.from_name},
+        "to": list(message.to),
+        "cc": list(message.cc),
+        "subject": message.subject,
+        "new_text": message.new_text,
+        "body_text": message.body_text,
+        "body_html": message.body_html,
+        "language": message.language,
+        "message_id": message.message_id,
+        "flags": {
+            "auto_reply": message.is_auto_reply,
+            "bounce": message.is_bounce,
+            "bulk": message.is_bulk,
+            "remote_images": message.has_remote_images,
+        },
+        "created_at": message.created_at,
+        "attachments": [attachment_out(a) for a in message.attachments.all()],
+        "delivery": None
+        if delivery is None
+        else {
+            "state": delivery.state,
+            "attempts": delivery.attempts,
+            "last_error": delivery.last_error,
+            "sent_at": delivery.sent_at,
+        },
+    }
+
+
+def event_out(event: Event) -> dict[str, Any]:
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "at": event.at,
+        "actor_id": event.actor_id,
+        "actor_label": event.actor_label,
+        "data": event.data,
+    }

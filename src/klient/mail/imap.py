@@ -1,0 +1,290 @@
+"""The IMAP poller: fetch new mail from a team's mailbox, store it, then mark it seen.
+
+Per message, in UID order: store the raw bytes (`accept_raw`), process them, set \\Seen on
+the server, advance `last_uid`. A crash after storing but before flagging is harmless:
+the message is fetched again next time, and `accept_raw` recognises the same bytes by
+their hash, so nothing is lost and nothing is stored twice. A change of UIDVALIDITY means
+the server renumbered its messages: we start again from UID 0 under the same dedupe."""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import logging
+import socket
+import ssl
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientError
+
+from klient.core.events import append
+from klient.people.models import Team
+
+from . import actions
+from .models import ImapMailbox, InboundMail
+
+logger = logging.getLogger(__name__)
+
+FETCH_BATCH = 50  # messages per FETCH
+FETCH_BATCH_BYTES = 50 * 1024 * 1024  # ... and at most this much mail in memory at once
+POLL_EVERY = timedelta(seconds=60)
+TIMEOUT_SECONDS = 30
+SEEN = b"\\Seen"
+
+# What a broken server, network or login can raise; anything else is a bug and propagates.
+CONNECTION_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,  # refused, unreachable, timeouts (socket.timeout is an OSError), TLS errors
+    IMAPClientError,  # LoginError, CapabilityError, IMAPClientAbortError, ...
+    imaplib.IMAP4.error,
+    ssl.SSLError,
+    socket.gaierror,
+)
+
+
+@dataclass
+class PollResult:
+    mailbox: str
+    fetched: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+    def describe(self) -> str:
+        if self.error:
+            return f"{self.mailbox}: failed: {self.error}"
+        if not self.fetched:
+            return f"{self.mailbox}: no new mail"
+        parts = [f"{self.stored} stored"]
+        if self.duplicates:
+            parts.append(f"{self.duplicates} already known")
+        if self.quarantined:
+            parts.append(f"{self.quarantined} quarantined (see `klient quarantine list`)")
+        return f"{self.mailbox}: {self.fetched} new: " + ", ".join(parts)
+
+
+def add_mailbox(
+    *,
+    team: Team,
+    host: str,
+    port: int,
+    use_ssl: bool,
+    username: str,
+    password: str,
+    folder: str = "INBOX",
+    actor: Any = None,
+) -> ImapMailbox:
+    """Start polling an IMAP mailbox for a team. Nothing is fetched until the next poll."""
+    host, username, folder = host.strip(), username.strip(), (folder.strip() or "INBOX")
+    if not host:
+        raise ValidationError("An IMAP mailbox needs a host.")
+    if not username:
+        raise ValidationError("An IMAP mailbox needs a user name.")
+    if not 0 < port < 65536:
+        raise ValidationError(f"{port} is not a valid port.")
+    if ImapMailbox.objects.filter(host=host, username=username, folder=folder).exists():
+        raise ValidationError(f"{username}@{host}/{folder} is already polled.")
+    try:
+        with transaction.atomic():
+            mailbox = ImapMailbox.objects.create(
+                team=team,
+                host=host,
+                port=port,
+                use_ssl=use_ssl,
+                username=username,
+                password=password,
+                folder=folder,
+            )
+            append(
+                "imap.mailbox_added",
+                actor=actor,
+                actor_label="" if actor else "cli",
+                data={
+                    "mailbox": mailbox.pk,
+                    "team": team.pk,
+                    "host": host,
+                    "port": port,
+                    "ssl": use_ssl,
+                    "username": username,
+                    "folder": folder,
+                },
+            )
+    except IntegrityError as exc:
+        raise ValidationError(f"{username}@{host}/{folder} is already polled.") from exc
+    return mailbox
+
+
+def _batches(sizes: dict[int, int]) -> Iterator[list[int]]:
+    """UIDs in ascending order, in groups of at most FETCH_BATCH messages and
+    FETCH_BATCH_BYTES bytes (a single larger message is a group of its own)."""
+    batch: list[int] = []
+    total = 0
+    for uid in sorted(sizes):
+        if batch and (len(batch) >= FETCH_BATCH or total + sizes[uid] > FETCH_BATCH_BYTES):
+            yield batch
+            batch, total = [], 0
+        batch.append(uid)
+        total += sizes[uid]
+    if batch:
+        yield batch
+
+
+def _connect(mailbox: ImapMailbox) -> IMAPClient:
+    client = IMAPClient(
+        mailbox.host, port=mailbox.port, ssl=mailbox.use_ssl, timeout=TIMEOUT_SECONDS
+    )
+    try:
+        client.login(mailbox.username, mailbox.password)
+    except BaseException:
+        _logout(client)
+        raise
+    return client
+
+
+def _logout(client: IMAPClient) -> None:
+    with contextlib.suppress(Exception):  # the connection is going away either way
+        client.logout()
+
+
+def _store_one(mailbox: ImapMailbox, raw: bytes, result: PollResult) -> None:
+    inbound, created = actions.accept_raw(raw, source="imap", team_id=mailbox.team_id)
+    result.fetched += 1
+    if not created and inbound.state in (InboundMail.State.DONE, InboundMail.State.QUARANTINED):
+        result.duplicates += 1
+        return
+    try:
+        outcome = actions.process_inbound(inbound.pk)
+    except Exception:
+        # Stored is what matters before flagging; the sweeper re-drives the processing.
+        logger.exception("IMAP %s: processing inbound mail %s failed", mailbox, inbound.pk)
+        return
+    if outcome == "stored":
+        result.stored += 1
+    elif outcome == "duplicate":
+        result.duplicates += 1
+    elif outcome == "quarantined":
+        result.quarantined += 1
+
+
+def _poll(client: IMAPClient, mailbox: ImapMailbox, result: PollResult) -> None:
+    selected = client.select_folder(mailbox.folder)
+    uidvalidity = int(selected[b"UIDVALIDITY"])
+    last_uid = mailbox.last_uid
+    if mailbox.uidvalidity != uidvalidity:
+        if mailbox.uidvalidity is not None:
+            logger.warning(
+                "IMAP %s: UIDVALIDITY changed from %s to %s; fetching everything again",
+                mailbox,
+                mailbox.uidvalidity,
+                uidvalidity,
+            )
+        with transaction.atomic():
+            ImapMailbox.objects.filter(pk=mailbox.pk).update(uidvalidity=uidvalidity, last_uid=0)
+            if mailbox.uidvalidity is not None:
+                append(
+                    "imap.uidvalidity_changed",
+                    actor_label="system",
+                    data={"mailbox": mailbox.pk, "old": mailbox.uidvalidity, "new": uidvalidity},
+                )
+        mailbox.uidvalidity, mailbox.last_uid, last_uid = uidvalidity, 0, 0
+    # "n:*" always includes the highest UID, even when it is below n: filter.
+    uids = [uid for uid in client.search(["UID", f"{last_uid + 1}:*"]) if uid > last_uid]
+    sizes: dict[int, int] = {}
+    if uids:
+        for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items():
+            sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
+    for batch in _batches(sizes):
+        fetched = client.fetch(batch, ["BODY.PEEK[]"])
+        for uid in batch:
+            item = fetched.get(uid)
+            if item is not None and b"BODY[]" in item:
+                _store_one(mailbox, bytes(item[b"BODY[]"]), result)
+                client.add_flags([uid], [SEEN])
+            # else: expunged since the SEARCH; nothing to store.
+            ImapMailbox.objects.filter(pk=mailbox.pk).update(last_uid=uid)
+            mailbox.last_uid = uid
+
+
+def poll_mailbox(mailbox: ImapMailbox) -> PollResult:
+    """Fetch, store and flag the new mail of one mailbox. A failing server or login is
+    recorded in `last_error` and in the result; it does not raise."""
+    result = PollResult(mailbox=str(mailbox))
+    try:
+        client = _connect(mailbox)
+    except CONNECTION_ERRORS as exc:
+        result.error = _describe_error(exc)
+    else:
+        try:
+            _poll(client, mailbox, result)
+        except CONNECTION_ERRORS as exc:
+            result.error = _describe_error(exc)
+        finally:
+            _logout(client)
+    _record(mailbox, result)
+    return result
+
+
+def _describe_error(exc: BaseException) -> str:
+    text = str(exc)
+    if text.startswith(("b'", 'b"')):  # imaplib errors carry the server's bytes
+        text = text[2:-1]
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _record(mailbox: ImapMailbox, result: PollResult) -> None:
+    now = timezone.now()
+    previous_error = (
+        ImapMailbox.objects.filter(pk=mailbox.pk).values_list("last_error", flat=True).first()
+    )
+    with transaction.atomic():
+        ImapMailbox.objects.filter(pk=mailbox.pk).update(
+            last_polled_at=now, last_error=result.error[:5000]
+        )
+        if result.error and result.error != previous_error:
+            append(
+                "imap.poll_failed",
+                actor_label="system",
+                data={"mailbox": mailbox.pk, "error": result.error[:500]},
+            )
+        elif not result.error and previous_error:
+            append("imap.poll_recovered", actor_label="system", data={"mailbox": mailbox.pk})
+    mailbox.last_polled_at, mailbox.last_error = now, result.error
+    if result.error:
+        logger.warning("IMAP %s: %s", mailbox, result.error)
+
+
+def poll_all() -> list[str]:
+    """Poll every mailbox once; one human line per mailbox."""
+    mailboxes = list(ImapMailbox.objects.order_by("pk"))
+    if not mailboxes:
+        return ["no IMAP mailboxes (add one with `klient imap add`)"]
+    return [poll_mailbox(mailbox).describe() for mailbox in mailboxes]
+
+
+def poll_due_mailboxes() -> int:
+    """Sweep: poll each mailbox not polled for POLL_EVERY. Returns how many messages were
+    fetched. A mailbox is claimed by moving its last_polled_at first, so two workers do
+    not poll it at once."""
+    now = timezone.now()
+    due = Q(last_polled_at__isnull=True) | Q(last_polled_at__lt=now - POLL_EVERY)
+    fetched = 0
+    for mailbox in ImapMailbox.objects.filter(due).order_by("last_polled_at", "pk"):
+        claimed = ImapMailbox.objects.filter(
+            pk=mailbox.pk, last_polled_at=mailbox.last_polled_at
+        ).update(last_polled_at=now)
+        if not claimed:
+            continue
+        fetched += poll_mailbox(mailbox).fetched
+    return fetched

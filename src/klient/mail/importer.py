@@ -1,0 +1,193 @@
+"""Importing old mail: a folder of .eml files (searched recursively), an mbox file or a
+Maildir. Every message takes the same path as live mail (`accept_raw`, then
+`process_inbound`), so a message imported twice, or imported and also received, is
+stored once. Imported mail is history: it announces nothing (no acknowledgements).
+
+Messages are read as raw bytes, never decoded here; a message that cannot be parsed is
+quarantined with its reason, and a file that cannot be read is counted and reported."""
+
+from __future__ import annotations
+
+import logging
+import mailbox
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from klient.people.models import Team
+
+from . import actions
+from .models import InboundMail
+
+logger = logging.getLogger(__name__)
+
+MBOX_MAGIC = b"From "
+DONE_STATES = (InboundMail.State.DONE, InboundMail.State.QUARANTINED)
+
+# A source yields (label, read) pairs; read() returns the raw bytes or raises OSError.
+Reader = Callable[[], bytes]
+
+
+class ImportPathError(Exception):
+    """The path is missing or is none of the formats we import; str(exc) says which."""
+
+
+@dataclass
+class ImportSummary:
+    path: str
+    kind: str
+    seen: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+    deferred: int = 0
+    failed_to_read: int = 0
+    elapsed: float = 0.0
+    unreadable: list[str] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.seen / self.elapsed if self.elapsed > 0 else 0.0
+
+    def describe(self) -> str:
+        lines = [
+            f"{self.seen} messages read from {self.kind} {self.path} in {self.elapsed:.1f} s "
+            f"({self.rate:.0f}/s): {self.stored} stored, {self.duplicates} duplicates, "
+            f"{self.quarantined} quarantined"
+            + (" — see `klient quarantine list`" if self.quarantined else "")
+        ]
+        if self.deferred:
+            lines.append(
+                f"{self.deferred} deferred by a database error; the worker will retry them"
+            )
+        if self.failed_to_read:
+            shown = ", ".join(self.unreadable[:5])
+            more = f" and {self.failed_to_read - 5} more" if self.failed_to_read > 5 else ""
+            lines.append(f"{self.failed_to_read} could not be read: {shown}{more}")
+        return "\n".join(lines)
+
+
+def _is_maildir(path: Path) -> bool:
+    return (path / "cur").is_dir() and (path / "new").is_dir()
+
+
+def _looks_like_mbox(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(MBOX_MAGIC)) == MBOX_MAGIC
+
+
+def detect(path: Path) -> str:
+    """ "maildir", "eml-folder", "mbox" or "eml"; ImportPathError for anything else."""
+    if not path.exists():
+        raise ImportPathError(f"{path}: no such file or folder")
+    if path.is_dir():
+        return "maildir" if _is_maildir(path) else "eml-folder"
+    if not path.is_file():
+        raise ImportPathError(f"{path}: not a regular file or folder")
+    try:
+        if _looks_like_mbox(path):
+            return "mbox"
+    except OSError as exc:
+        raise ImportPathError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if path.suffix.lower() == ".eml":
+        return "eml"
+    raise ImportPathError(
+        f"{path}: unknown format; give a folder of .eml files, an mbox file "
+        "(starting with a 'From ' line) or a Maildir (a folder with cur/ and new/)"
+    )
+
+
+def _eml_files(folder: Path) -> list[Path]:
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(
+            Path(root) / name
+            for name in sorted(files)
+            if name.lower().endswith(".eml") and not name.startswith(".")
+        )
+    return found
+
+
+def _sources(path: Path, kind: str) -> tuple[int, Iterator[tuple[str, Reader]]]:
+    """How many messages there are, and (label, read) for each."""
+    if kind in ("eml-folder", "eml"):
+        files = _eml_files(path) if kind == "eml-folder" else [path]
+        if not files:
+            raise ImportPathError(f"{path}: no .eml files in this folder or below it")
+        return len(files), ((str(f), f.read_bytes) for f in files)
+    box: mailbox.Mailbox
+    if kind == "mbox":
+        box = mailbox.mbox(path, create=False)
+    else:
+        box = mailbox.Maildir(path, factory=None, create=False)
+    try:
+        keys = list(box.keys())
+    except OSError as exc:
+        raise ImportPathError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+    def read(key: str) -> Reader:
+        return lambda: box.get_bytes(key)
+
+    return len(keys), ((f"{path} message {key}", read(key)) for key in keys)
+
+
+def import_path(
+    path: str | os.PathLike[str], *, team: Team | None = None, progress: bool = True
+) -> ImportSummary:
+    """Import every message under `path` into `team` (or the team its recipients name)."""
+    root = Path(path).expanduser()
+    kind = detect(root)
+    if team is None and not Team.objects.exists():
+        raise ImportPathError(
+            "there is no team to import into: create one first with "
+            "`klient team add NAME --address ADDRESS`"
+        )
+    total, sources = _sources(root, kind)
+    summary = ImportSummary(path=str(root), kind=kind)
+    team_id = team.pk if team is not None else None
+    started = time.perf_counter()
+    bar = tqdm(
+        total=total,
+        unit="msg",
+        file=sys.stderr,
+        disable=not progress or not sys.stderr.isatty(),
+        desc="importing",
+    )
+    try:
+        for label, read in sources:
+            bar.update(1)
+            summary.seen += 1
+            try:
+                raw = read()
+            except (OSError, KeyError) as exc:
+                summary.failed_to_read += 1
+                summary.unreadable.append(label)
+                logger.warning("import: cannot read %s: %s", label, exc)
+                continue
+            _import_one(raw, team_id, summary)
+    finally:
+        bar.close()
+        summary.elapsed = time.perf_counter() - started
+    return summary
+
+
+def _import_one(raw: bytes, team_id: int | None, summary: ImportSummary) -> None:
+    inbound, created = actions.accept_raw(raw, source="import", team_id=team_id)
+    if not created and inbound.state in DONE_STATES:
+        summary.duplicates += 1
+        return
+    outcome = actions.process_inbound(inbound.pk)
+    if outcome == "stored":
+        summary.stored += 1
+    elif outcome in ("duplicate", "skipped"):
+        summary.duplicates += 1
+    elif outcome == "quarantined":
+        summary.quarantined += 1
+    else:
+        summary.deferred += 1

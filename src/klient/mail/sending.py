@@ -1,0 +1,279 @@
+"""Outbound email: build a safe RFC 5322 message and send a Delivery through the relay.
+
+A Delivery is a durable work row (conversations.models.Delivery):
+pending(next_attempt_at) -> sending(lease_until) -> sent | failed (| bounced, later).
+`send_delivery` claims the row with one conditional UPDATE, so two workers (or a task and
+the sweeper) can never both hold it; `redrive_due_deliveries` is the sweeper's half.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import smtplib
+from datetime import timedelta
+from email import utils
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.policy import EmailPolicy
+from typing import Any
+
+from django.conf import settings
+from django.db.models import F, Q
+from django.utils import timezone
+
+from klient.conversations.actions import record_delivery_outcome
+from klient.conversations.models import Delivery, Message
+
+from .addresses import reply_address
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 12
+FIRST_RETRY = timedelta(seconds=30)
+LONGEST_RETRY = timedelta(hours=1)
+JITTER = 0.1  # up to +10 % on each delay, so a relay coming back is not hit all at once
+SMTP_TIMEOUT_SECONDS = 30.0
+EMAIL_CHANNEL = "email"
+
+_ID_HEADERS = frozenset({"in-reply-to", "references"})
+_LINE_LENGTH = 78
+
+
+class _OutboundPolicy(EmailPolicy):
+    """An SMTP policy, except that In-Reply-To and References are folded between message ids
+    only. The stock policy turns an id longer than a line into RFC 2047 encoded words,
+    which no mail client recognises as an id any more, and threading breaks."""
+
+    def fold(self, name: str, value: Any) -> str:
+        if name.lower() in _ID_HEADERS:
+            return _fold_ids(name, str(value), self.linesep)
+        return super().fold(name, value)
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        if name.lower() in _ID_HEADERS:
+            return _fold_ids(name, str(value), self.linesep).encode("ascii")
+        return super().fold_binary(name, value)
+
+
+# CRLF like policy.SMTP; 7bit so that non-ASCII bodies are quoted-printable or base64 and
+# pass any relay, with or without 8BITMIME.
+OUTBOUND_POLICY = _OutboundPolicy(linesep="\r\n", cte_type="7bit")
+
+
+def _fold_ids(name: str, value: str, linesep: str) -> str:
+    lines: list[str] = []
+    current = f"{name}:"
+    for msg_id in value.split():
+        if len(current) + 1 + len(msg_id) > _LINE_LENGTH and current != f"{name}:":
+            lines.append(current)
+            current = ""
+        current = f"{current} {msg_id}"
+    lines.append(current)
+    return linesep.join(lines) + linesep
+
+
+def _has_line_break(value: str) -> bool:
+    return "\r" in value or "\n" in value or "\0" in value or len(value.splitlines()) > 1
+
+
+def _one_line(value: str) -> str:
+    """Free text for a header (subject, display name): every line break becomes a space.
+    Text is never allowed to start a new header line."""
+    if not _has_line_break(value):
+        return value
+    return " ".join(part.strip() for part in value.replace("\0", " ").splitlines() if part.strip())
+
+
+def _address(addr_spec: str, display_name: str = "") -> Address:
+    """One mailbox; ValueError for anything that is not exactly one plain address."""
+    if _has_line_break(addr_spec):
+        raise ValueError(f"line break in email address {addr_spec!r}")
+    addr_spec = addr_spec.strip()
+    if not addr_spec or "@" not in addr_spec:
+        raise ValueError(f"not an email address: {addr_spec!r}")
+    # Address() parses addr_spec and refuses leftovers such as "a@x, victim@y".
+    return Address(display_name=_one_line(display_name), addr_spec=addr_spec)
+
+
+def _message_ids(value: str) -> list[str]:
+    """Message ids from a stored In-Reply-To/References value. Line breaks are refused;
+    ids that are not plain ASCII <...> tokens are left out (they cannot thread anyway)."""
+    if _has_line_break(value):
+        raise ValueError(f"line break in a message id header: {value!r}")
+    return [
+        token
+        for token in value.split()
+        if token.isascii() and token.startswith("<") and token.endswith(">") and len(token) > 2
+    ]
+
+
+def build_email(message: Message) -> EmailMessage:
+    """The email for an outbound message, ready for SMTP.
+
+    Header injection is impossible: free text (subject, display names) has its line
+    breaks turned into spaces; addresses and message ids with a line break raise
+    ValueError, as does an address field holding anything but one mailbox."""
+    if message.kind != Message.Kind.OUTBOUND:
+        raise ValueError(f"message #{message.pk} is not outbound ({message.kind})")
+    conversation = message.conversation
+    if not message.message_id or _has_line_break(message.message_id):
+        raise ValueError(f"message #{message.pk} has no usable Message-ID")
+    recipients = [_address(a) for a in message.to]
+    if not recipients:
+        raise ValueError(f"message #{message.pk} has no recipient")
+    copies = [_address(a) for a in message.cc]
+
+    email = EmailMessage(policy=OUTBOUND_POLICY)
+    email["From"] = _address(message.from_address, message.from_name)
+    email["To"] = recipients
+    if copies:
+        email["Cc"] = copies
+    email["Reply-To"] = _address(
+        reply_address(message.from_address, conversation.reference), message.from_name
+    )
+    email["Subject"] = _one_line(message.subject)
+    email["Date"] = utils.format_datetime(message.created_at)
+    email["Message-ID"] = message.message_id
+    if in_reply_to := _message_ids(message.in_reply_to):
+        email["In-Reply-To"] = in_reply_to[-1]
+    if references := _message_ids(message.references):
+        email["References"] = " ".join(references)
+    if message.sender == Message.Sender.SYSTEM:
+        # RFC 3834: an automatic message; other robots must not answer it.
+        email["Auto-Submitted"] = "auto-replied"
+        email["X-Auto-Response-Suppress"] = "All"
+    email.set_content(message.body_text, subtype="plain", charset="utf-8")
+    return email
+
+
+def _relay() -> tuple[str, int]:
+    host, sep, port = settings.KLIENT_SMTP_RELAY.strip().rpartition(":")
+    if not sep or not port.isdigit():
+        return settings.KLIENT_SMTP_RELAY.strip().strip("[]"), 25
+    return host.strip("[]"), int(port)
+
+
+def _transmit(email: EmailMessage, envelope_from: str, recipients: list[str]) -> dict[str, Any]:
+    host, port = _relay()
+    timeout = min(SMTP_TIMEOUT_SECONDS, settings.KLIENT_LEASE_SECONDS / 3)
+    with smtplib.SMTP(
+        host, port, timeout=timeout, local_hostname=settings.KLIENT_MAIL_DOMAIN
+    ) as smtp:
+        return smtp.send_message(email, from_addr=envelope_from, to_addrs=recipients)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """30 s after the first failed attempt, then doubling, at most an hour, plus jitter."""
+    base = min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
+    return base * (1 + random.uniform(0, JITTER))
+
+
+def _claimable(now: Any) -> Q:
+    return Q(state=Delivery.State.PENDING, next_attempt_at__lte=now) | Q(
+        state=Delivery.State.SENDING, lease_until__lt=now
+    )
+
+
+def _claim(delivery_id: int) -> bool:
+    """Take the delivery under a lease. One UPDATE with the state in its WHERE clause:
+    of two workers racing for the row, exactly one updates it (on PostgreSQL the second
+    waits for the first's row lock, then sees state=sending and matches nothing)."""
+    now = timezone.now()
+    return bool(
+        Delivery.objects.filter(_claimable(now), pk=delivery_id, channel=EMAIL_CHANNEL).update(
+            state=Delivery.State.SENDING,
+            lease_until=now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS),
+            attempts=F("attempts") + 1,
+        )
+    )
+
+
+def send_delivery(delivery_id: int) -> str:
+    """Send one email delivery if it is due; returns sent, deferred, failed or skipped.
+
+    Never sends twice from two workers: the delivery is claimed with a lease first, and a
+    delivery that is sent, failed, not yet due or leased by another worker is skipped.
+    Connection errors and 4xx answers are retried with exponential backoff (30 s doubling
+    to 1 h, MAX_ATTEMPTS in all); a 5xx answer fails at once, and a failed reply puts the
+    customer back to waiting (conversations.actions.record_delivery_outcome).
+
+    Known limitation: if the process dies after the relay accepted the message but before
+    "sent" is recorded, the lease expires and the sweeper sends it again — with the SAME
+    Message-ID and Date, so receiving systems can drop the duplicate. Delivery is
+    at-least-once with a stable id, not exactly-once (SMTP offers no more)."""
+    if not _claim(delivery_id):
+        return "skipped"
+    delivery = Delivery.objects.select_related("message__conversation").get(pk=delivery_id)
+    message = delivery.message
+    try:
+        email = build_email(message)
+    except ValueError as exc:
+        logger.error("delivery %s cannot be built: %s", delivery_id, exc)
+        record_delivery_outcome(delivery, outcome="failed", error=f"cannot build the email: {exc}")
+        return "failed"
+    recipients = [a.addr_spec for a in (*email["To"].addresses, *_cc(email))]
+    try:
+        refused = _transmit(email, message.from_address, recipients)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        detail = "; ".join(
+            f"{rcpt}: {code} {_text(text)}" for rcpt, (code, text) in exc.recipients.items()
+        )
+        return _failed_attempt(
+            delivery, f"recipients refused: {detail}", all(c >= 500 for c in codes)
+        )
+    except smtplib.SMTPNotSupportedError as exc:
+        return _failed_attempt(delivery, f"the relay cannot take this message: {exc}", True)
+    except smtplib.SMTPResponseException as exc:
+        error = f"{exc.smtp_code} {_text(exc.smtp_error)}"
+        return _failed_attempt(delivery, error, 500 <= exc.smtp_code < 600)
+    except OSError as exc:  # refused, unreachable, timed out, disconnected (SMTPException)
+        return _failed_attempt(delivery, f"relay unreachable: {exc or type(exc).__name__}", False)
+    error = ""
+    if refused:
+        error = "some recipients refused: " + "; ".join(
+            f"{rcpt}: {code} {_text(text)}" for rcpt, (code, text) in refused.items()
+        )
+    record_delivery_outcome(delivery, outcome="sent", error=error)
+    return "sent"
+
+
+def _cc(email: EmailMessage) -> tuple[Address, ...]:
+    header = email["Cc"]
+    return tuple(header.addresses) if header is not None else ()
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "backslashreplace") if isinstance(value, bytes) else str(value)
+
+
+def _failed_attempt(delivery: Delivery, error: str, permanent: bool) -> str:
+    if permanent:
+        record_delivery_outcome(delivery, outcome="failed", error=error)
+        return "failed"
+    if delivery.attempts >= MAX_ATTEMPTS:
+        record_delivery_outcome(
+            delivery, outcome="failed", error=f"gave up after {delivery.attempts} attempts: {error}"
+        )
+        return "failed"
+    logger.warning("delivery %s deferred (attempt %s): %s", delivery.pk, delivery.attempts, error)
+    record_delivery_outcome(
+        delivery,
+        outcome="retry",
+        error=error,
+        retry_at=timezone.now() + retry_delay(delivery.attempts),
+    )
+    return "deferred"
+
+
+def redrive_due_deliveries(limit: int = 100) -> int:
+    """Sweeper: send pending deliveries that are due (first try whose task was lost, or a
+    retry whose backoff is over) and those whose worker died (lease expired). Returns how
+    many were attempted."""
+    ids = list(
+        Delivery.objects.filter(_claimable(timezone.now()), channel=EMAIL_CHANNEL)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in ids if send_delivery(pk) != "skipped")

@@ -1,0 +1,56 @@
+"""The OpenAPI document loads and describes every endpoint, all behind a bearer token."""
+
+from klient.api.urls import api
+
+PATHS = {
+    "/api/v1/conversations": {"get"},
+    "/api/v1/conversations/{ref}": {"get", "patch"},
+    "/api/v1/conversations/{ref}/replies": {"post"},
+    "/api/v1/conversations/{ref}/notes": {"post"},
+    "/api/v1/attachments/{id}": {"get"},
+    "/api/v1/quarantine": {"get"},
+    "/api/v1/quarantine/{id}/retry": {"post"},
+}
+
+
+def test_the_openapi_document_is_served_and_lists_every_endpoint(client, db):
+    response = client.get("/api/v1/openapi.json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "Klient API"
+    assert {path: set(ops) for path, ops in schema["paths"].items()} == PATHS
+
+
+def test_every_operation_requires_the_bearer_token():
+    schema = api.get_openapi_schema()
+
+    schemes = schema["components"]["securitySchemes"]
+    assert [s["scheme"] for s in schemes.values()] == ["bearer"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert operation.get("security"), f"{method.upper()} {path} is not protected"
+
+
+def test_the_inbox_filters_are_documented():
+    schema = api.get_openapi_schema()
+
+    parameters = schema["paths"]["/api/v1/conversations"]["get"]["parameters"]
+    assert {p["name"] for p in parameters} == {
+        "status",
+        "team",
+        "assignee",
+        "customer",
+        "q",
+        "language",
+        "channel",
+        "cursor",
+        "limit",
+    }
+
+
+def test_an_unknown_endpoint_is_a_json_404(client, db):
+    response = client.get("/api/v1/tickets")
+
+    assert response.status_code == 404
+    assert "openapi.json" in response.json()["detail"]

@@ -1,0 +1,105 @@
+"""Every API endpoint with an object in its path answers 404 outside the caller's scope.
+
+The matrix is generated from the OpenAPI document: a new object path that this file does
+not know how to fill makes test_every_object_path_is_covered fail until it is added."""
+
+import pytest
+
+from klient.api.urls import api
+from klient.conversations.models import Conversation, Message
+from klient.mail import actions
+from klient.mail.models import InboundMail
+
+SCHEMA = api.get_openapi_schema()
+OBJECT_OPERATIONS = sorted(
+    (path, method)
+    for path, operations in SCHEMA["paths"].items()
+    if "{" in path
+    for method in operations
+)
+
+# What fills each templated path: a Support conversation, one of its attachments, or a
+# quarantined mail (in nobody's scope but an administrator's).
+TARGETS = {
+    "/api/v1/conversations/{ref}": "conversation",
+    "/api/v1/conversations/{ref}/replies": "conversation",
+    "/api/v1/conversations/{ref}/notes": "conversation",
+    "/api/v1/attachments/{id}": "attachment",
+    "/api/v1/quarantine/{id}/retry": "inbound",
+}
+# Valid bodies, so that a 404 cannot hide behind a 422.
+BODIES = {
+    ("/api/v1/conversations/{ref}", "patch"): {"status": "solved", "priority": "urgent"},
+    ("/api/v1/conversations/{ref}/replies", "post"): {"body": "Leaked reply"},
+    ("/api/v1/conversations/{ref}/notes", "post"): {"body": "Leaked note"},
+}
+# Who may reach each kind of object (the positive control) and who may not.
+INSIDERS = {"conversation": "agent_anna", "attachment": "agent_anna", "inbound": "admin_zofia"}
+OUTSIDERS = {
+    "conversation": ["agent_bruno"],
+    "attachment": ["agent_bruno"],
+    "inbound": ["agent_bruno", "agent_anna"],
+}
+
+
+def test_every_object_path_is_covered():
+    assert {path for path, _ in OBJECT_OPERATIONS} == set(TARGETS)
+
+
+def test_every_operation_with_a_body_has_a_valid_body_here():
+    with_body = {
+        (path, method)
+        for path, method in OBJECT_OPERATIONS
+        if "requestBody" in SCHEMA["paths"][path][method]
+    }
+    assert with_body == set(BODIES)
+
+
+@pytest.fixture
+def objects(support_team, receive, attachment_factory, luc_power_cut):
+    attachment = attachment_factory(luc_power_cut, "photo.png", b"png", "image/png")
+    inbound, _ = actions.accept_raw(b"not an email at all", source="smtp")
+    actions.quarantine(inbound, "unreadable")
+    return {
+        "conversation": luc_power_cut.reference,
+        "attachment": attachment.pk,
+        "inbound": inbound.pk,
+    }
+
+
+def url_for(path, value):
+    return path.replace("{ref}", str(value)).replace("{id}", str(value))
+
+
+@pytest.mark.parametrize(("path", "method"), OBJECT_OPERATIONS, ids=lambda v: v)
+def test_an_object_outside_the_scope_is_a_404(request, call, objects, path, method):
+    target = TARGETS[path]
+    url = url_for(path, objects[target])
+    body = BODIES.get((path, method))
+    conversation = Conversation.objects.get()
+    before = (conversation.status, conversation.priority, Message.objects.count())
+
+    for name in OUTSIDERS[target]:
+        outsider = request.getfixturevalue(name)
+        response = call(outsider, method, url, body)
+        assert response.status_code == 404, f"{name}: {method.upper()} {url}"
+        assert response.json()["detail"]
+
+    conversation.refresh_from_db()
+    assert (conversation.status, conversation.priority, Message.objects.count()) == before
+    assert InboundMail.objects.get(pk=objects["inbound"]).state == "quarantined"
+    # The same request reaches the object for someone in scope: the 404 was the scope.
+    insider = request.getfixturevalue(INSIDERS[target])
+    assert call(insider, method, url, body).status_code in (200, 201)
+
+
+@pytest.mark.parametrize(("path", "method"), OBJECT_OPERATIONS, ids=lambda v: v)
+def test_an_object_that_does_not_exist_is_the_same_404(request, call, objects, path, method):
+    target = TARGETS[path]
+    missing = "K-999999" if target == "conversation" else 999999
+    insider = request.getfixturevalue(INSIDERS[target])
+
+    response = call(insider, method, url_for(path, missing), BODIES.get((path, method)))
+
+    assert response.status_code == 404
+    assert response.json()["detail"]
