@@ -12,10 +12,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from klient.core import wiring
+from klient.core.events import collecting
 from klient.core.models import Event
 from klient.people.actions import find_or_create_customer_by_email, normalise_email
 from klient.people.models import Team
@@ -50,14 +51,10 @@ def receive_message(
     (auto-replies, bounces, bulk) are attached and flagged but never reopen a case nor
     count as the customer waiting for an answer. announce=False (imports of old mail)
     records the events but triggers nothing: no acknowledgement, no notification."""
-    if incoming.message_id:
-        existing = Message.objects.filter(message_id=incoming.message_id).first()
-        if existing is not None:
-            return existing, False
     try:
         return _receive(incoming, conversation, announce), True
     except IntegrityError:
-        # A concurrent worker stored the same Message-ID between our check and insert.
+        # The Message-ID is stored already (a redelivery, or a concurrent worker).
         if incoming.message_id:
             existing = Message.objects.filter(message_id=incoming.message_id).first()
             if existing is not None:
@@ -71,7 +68,9 @@ def _receive(
     now = incoming.received_at
     customer = find_or_create_customer_by_email(incoming.from_address, incoming.from_name)
     published: list[Event] = []
-    with transaction.atomic(durable=True):
+    is_new = conversation is None
+    with transaction.atomic(durable=True), collecting():
+        _relax_commit_durability()
         if conversation is None:
             conversation = Conversation.objects.create(
                 subject=incoming.subject[:500],
@@ -81,6 +80,7 @@ def _receive(
                 language=incoming.language,
                 created_at=now,
                 updated_at=now,
+                waiting_since=None if incoming.is_automatic else now,
             )
             published.append(events.conversation_created(conversation))
             _add_participants(conversation, incoming)
@@ -122,6 +122,10 @@ def _receive(
                 for a in incoming.attachments
             )
         published.append(events.message_received(conversation, message))
+        if is_new:
+            if announce:
+                _publish_on_commit(*published)
+            return message
         changed = ["updated_at"]
         conversation.updated_at = now
         if not incoming.is_automatic:
@@ -148,6 +152,16 @@ def _receive(
         if announce:
             _publish_on_commit(*published)
     return message
+
+
+def _relax_commit_durability() -> None:
+    """Storing a received mail may skip waiting for the disk on PostgreSQL: the raw mail is
+    already durable and its work row is marked done only by a later, synchronous commit
+    (which flushes this one first), so a crash just re-drives it. Replies and other
+    changes made by people keep full durability."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def _add_participants(conversation: Conversation, incoming: IncomingMessage) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -10,6 +13,8 @@ from klient.core.models import Event
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
+
+_buffer = threading.local()
 
 
 def append(
@@ -20,8 +25,10 @@ def append(
     actor_label: str = "",
     data: dict[str, Any] | None = None,
 ) -> Event:
-    """Append one event; callers are inside the transaction that made the change."""
-    return Event.objects.create(
+    """Append one event; callers are inside the transaction that made the change.
+
+    Inside `collecting()` the event is written with the others when the block ends."""
+    event = Event(
         conversation=conversation,
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=actor_label or (str(actor) if actor is not None else ""),
@@ -29,3 +36,25 @@ def append(
         data=data or {},
         at=timezone.now(),
     )
+    pending: list[Event] | None = getattr(_buffer, "events", None)
+    if pending is None:
+        event.save(force_insert=True)
+    else:
+        pending.append(event)
+    return event
+
+
+@contextmanager
+def collecting() -> Iterator[None]:
+    """Write the events appended in this block with one INSERT at its end (it must sit
+    inside the transaction of the change). Hot paths such as receiving mail use it."""
+    outer: list[Event] | None = getattr(_buffer, "events", None)
+    if outer is not None:
+        yield
+        return
+    _buffer.events = []
+    try:
+        yield
+        Event.objects.bulk_create(_buffer.events)
+    finally:
+        _buffer.events = None

@@ -16,7 +16,7 @@ from klient.core import blobs
 from klient.core.events import append
 
 from .models import InboundMail
-from .pipeline import PipelineError, prepare
+from .pipeline import PipelineError, prepare, team_addresses
 
 logger = logging.getLogger(__name__)
 
@@ -37,53 +37,83 @@ def accept_raw(
 
     The same bytes received twice are one row: returns (row, created)."""
     digest = blobs.store(raw, durable=True)
-    existing = InboundMail.objects.filter(raw_blob=digest).first()
-    if existing is not None:
-        return existing, False
     try:
+        # Insert first: new mail is the common case, and the unique raw_blob settles races.
         with transaction.atomic():
-            return (
-                InboundMail.objects.create(
-                    raw_blob=digest,
-                    size=len(raw),
-                    source=source,
-                    envelope_from=envelope_from[:998],
-                    envelope_to=envelope_to or [],
-                    team_id=team_id,
-                    received_at=timezone.now(),
-                ),
-                True,
+            inbound = InboundMail.objects.create(
+                raw_blob=digest,
+                size=len(raw),
+                source=source,
+                envelope_from=envelope_from[:998],
+                envelope_to=envelope_to or [],
+                team_id=team_id,
+                received_at=timezone.now(),
             )
+        return inbound, True
     except IntegrityError:
         return InboundMail.objects.get(raw_blob=digest), False
 
 
-def _claim(inbound_id: int) -> bool:
-    """Take the row for processing under a lease; False if another worker holds it or it
-    is finished."""
+def _claim(inbound_ids: list[int]) -> list[InboundMail]:
+    """Take rows for processing under a lease; returns the rows this worker now holds
+    (not those another worker holds or that are finished)."""
     now = timezone.now()
+    lease_until = now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS)
     claimable = Q(state=InboundMail.State.RECEIVED) | Q(
         state=InboundMail.State.PROCESSING, lease_until__lt=now
     )
-    return bool(
-        InboundMail.objects.filter(claimable, pk=inbound_id).update(
-            state=InboundMail.State.PROCESSING,
-            lease_until=now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
-        )
+    claimed = InboundMail.objects.filter(claimable, pk__in=inbound_ids).update(
+        state=InboundMail.State.PROCESSING,
+        lease_until=lease_until,
+        attempts=F("attempts") + 1,
     )
+    if not claimed:
+        return []
+    # The exact lease time identifies our claim among rows a concurrent worker may hold.
+    rows = InboundMail.objects.filter(
+        pk__in=inbound_ids, state=InboundMail.State.PROCESSING, lease_until=lease_until
+    ).order_by("pk")
+    return list(rows)
 
 
 def process_inbound(inbound_id: int) -> str:
-    """Turn one received mail into a message (or quarantine it). Idempotent: safe to run
-    again after a crash at any point; the Message-ID (or the hash of the bytes) keeps
-    the message from being stored twice. Returns the outcome.
+    """Turn one received mail into a message (or quarantine it). See process_batch."""
+    return process_batch([inbound_id]).get(inbound_id, "skipped")
+
+
+def process_batch(inbound_ids: list[int]) -> dict[int, str]:
+    """Turn received mail into messages (or quarantine them), claiming the whole batch in
+    one statement. Idempotent: safe to run again after a crash at any point; the
+    Message-ID (or the hash of the bytes) keeps a message from being stored twice.
+    Returns the outcome per id: stored, duplicate, quarantined, deferred; ids another
+    worker holds or that are finished are left out.
 
     Imported mail is history: it is stored with its events but announces nothing (no
     acknowledgement is sent for a message from last year)."""
-    if not _claim(inbound_id):
-        return "skipped"
-    inbound = InboundMail.objects.get(pk=inbound_id)
+    rows = _claim(inbound_ids)
+    if not rows:
+        return {}
+    teams = team_addresses()
+    outcomes: dict[int, str] = {}
+    finished: list[InboundMail] = []
+    for inbound in rows:
+        outcome, message = _process_one(inbound, teams)
+        outcomes[inbound.pk] = outcome
+        if message is not None:
+            inbound.state = InboundMail.State.DONE
+            inbound.lease_until = None
+            inbound.message = message
+            inbound.outcome = outcome
+            inbound.reason = ""
+            inbound.processed_at = timezone.now()
+            finished.append(inbound)
+    InboundMail.objects.bulk_update(
+        finished, ["state", "lease_until", "message", "outcome", "reason", "processed_at"]
+    )
+    return outcomes
+
+
+def _process_one(inbound: InboundMail, teams: dict[str, int]) -> tuple[str, Message | None]:
     try:
         raw = blobs.load(inbound.raw_blob)
         prepared = prepare(
@@ -92,9 +122,11 @@ def process_inbound(inbound_id: int) -> str:
             received_at=inbound.received_at,
             envelope_to=list(inbound.envelope_to),
             team_id=inbound.team_id,
+            teams=teams,
         )
         message, created = receive_message(
-            prepared.incoming, conversation=prepared.conversation,
+            prepared.incoming,
+            conversation=prepared.conversation,
             announce=inbound.source != InboundMail.Source.IMPORT,
         )
         if prepared.thread.refused:
@@ -109,33 +141,23 @@ def process_inbound(inbound_id: int) -> str:
             _record_bounce(report.original_message_id, report.status, report.diagnostic)
     except PipelineError as exc:
         quarantine(inbound, str(exc))
-        return "quarantined"
+        return "quarantined", None
     except DatabaseError as exc:
         if inbound.attempts >= MAX_TRANSIENT_ATTEMPTS:
             quarantine(inbound, f"database error after {inbound.attempts} attempts: {exc}")
-            return "quarantined"
+            return "quarantined", None
         # Transient (locked database, lost connection): release for the sweeper.
-        logger.warning("inbound mail %s: %s; will retry", inbound_id, exc)
-        InboundMail.objects.filter(pk=inbound_id).update(
+        logger.warning("inbound mail %s: %s; will retry", inbound.pk, exc)
+        InboundMail.objects.filter(pk=inbound.pk).update(
             state=InboundMail.State.RECEIVED, lease_until=None
         )
-        return "deferred"
+        return "deferred", None
     except Exception as exc:
-        logger.exception("inbound mail %s could not be processed", inbound_id)
+        logger.exception("inbound mail %s could not be processed", inbound.pk)
         quarantine(inbound, f"{type(exc).__name__}: {exc}")
-        return "quarantined"
-    outcome = (
-        "stored" if created or message.raw_blob == inbound.raw_blob else "duplicate"
-    )
-    InboundMail.objects.filter(pk=inbound_id).update(
-        state=InboundMail.State.DONE,
-        lease_until=None,
-        message=message,
-        outcome=outcome,
-        reason="",
-        processed_at=timezone.now(),
-    )
-    return outcome
+        return "quarantined", None
+    same_mail = created or message.raw_blob == inbound.raw_blob
+    return ("stored" if same_mail else "duplicate"), message
 
 
 def _record_bounce(original_message_id: str | None, status: str, diagnostic: str) -> None:
@@ -195,11 +217,7 @@ def redrive_stale_inbound(limit: int = 200) -> int:
     ids = list(
         InboundMail.objects.filter(stale).order_by("received_at").values_list("pk", flat=True)[:limit]
     )
-    done = 0
-    for pk in ids:
-        if process_inbound(pk) != "skipped":
-            done += 1
-    return done
+    return len(process_batch(ids)) if ids else 0
 
 
 def stored_message(inbound: InboundMail) -> Message | None:

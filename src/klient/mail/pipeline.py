@@ -47,12 +47,23 @@ def parse_raw(raw: bytes) -> ParsedMail:
         raise PipelineError(f"unreadable email: {exc}") from exc
 
 
-def find_team(parsed: ParsedMail, envelope_to: list[str], team_id: int | None) -> int:
-    if team_id is not None:
-        return team_id
-    teams = {
+def team_addresses() -> dict[str, int]:
+    """Every team's inbound address (lower case) -> team id."""
+    return {
         address.lower(): pk for pk, address in Team.objects.values_list("pk", "inbound_address")
     }
+
+
+def find_team(
+    parsed: ParsedMail,
+    envelope_to: list[str],
+    team_id: int | None,
+    teams: dict[str, int] | None = None,
+) -> int:
+    if team_id is not None:
+        return team_id
+    if teams is None:
+        teams = team_addresses()
     for address in (*envelope_to, *parsed.to, *parsed.cc):
         base, _ = addresses.split_plus(address)
         if base in teams:
@@ -68,12 +79,13 @@ def prepare(
     received_at: datetime,
     envelope_to: list[str],
     team_id: int | None,
+    teams: dict[str, int] | None = None,
 ) -> Prepared:
     parsed = parse_raw(raw)
     if not parsed.from_address or "@" not in parsed.from_address:
         raise PipelineError("the email has no usable From address")
     classification = classify(parsed)
-    team = find_team(parsed, envelope_to, team_id)
+    team = find_team(parsed, envelope_to, team_id, teams)
     recipients = (*envelope_to, *parsed.to, *parsed.cc)
     match = threading.find_conversation(
         from_address=parsed.from_address,
@@ -93,7 +105,7 @@ def prepare(
         IncomingAttachment(
             filename=a.filename,
             content_type=a.content_type,
-            blob=blobs.store(a.data, durable=False),
+            blob=blobs.store(a.data),
             size=len(a.data),
             content_id=a.content_id,
         )
