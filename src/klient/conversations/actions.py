@@ -12,178 +12,20 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from klient.core import wiring
-from klient.core.events import collecting
+from klient.core.wiring import publish_on_commit as _publish_on_commit
 from klient.core.models import Event
-from klient.people.actions import find_or_create_customer_by_email, normalise_email
 from klient.people.models import Team
 
 from . import events
-from .incoming import IncomingMessage
-from .models import Attachment, Conversation, Delivery, Message, Participant
+from .models import Conversation, Delivery, Message
+from .receive import receive_message, receive_messages
 
-REOPENED_BY_CUSTOMER = (
-    Conversation.Status.PENDING,
-    Conversation.Status.SOLVED,
-    Conversation.Status.CLOSED,
-)
+__all__ = ["receive_message", "receive_messages"]
+
 MAX_REFERENCES = 20
-
-
-def _publish_on_commit(*published: Event) -> None:
-    for event in published:
-        transaction.on_commit(lambda event=event: wiring.publish(event))
-
-
-def receive_message(
-    incoming: IncomingMessage,
-    *,
-    conversation: Conversation | None = None,
-    announce: bool = True,
-) -> tuple[Message, bool]:
-    """Store an inbound customer message, in `conversation` or in a new one.
-
-    Returns (message, created). A message whose Message-ID is already stored is not stored
-    again: the existing one is returned with created=False. Automatic messages
-    (auto-replies, bounces, bulk) are attached and flagged but never reopen a case nor
-    count as the customer waiting for an answer. announce=False (imports of old mail)
-    records the events but triggers nothing: no acknowledgement, no notification."""
-    try:
-        return _receive(incoming, conversation, announce), True
-    except IntegrityError:
-        # The Message-ID is stored already (a redelivery, or a concurrent worker).
-        if incoming.message_id:
-            existing = Message.objects.filter(message_id=incoming.message_id).first()
-            if existing is not None:
-                return existing, False
-        raise
-
-
-def _receive(
-    incoming: IncomingMessage, conversation: Conversation | None, announce: bool
-) -> Message:
-    now = incoming.received_at
-    customer = find_or_create_customer_by_email(incoming.from_address, incoming.from_name)
-    published: list[Event] = []
-    is_new = conversation is None
-    with transaction.atomic(durable=True), collecting():
-        _relax_commit_durability()
-        if conversation is None:
-            conversation = Conversation.objects.create(
-                subject=incoming.subject[:500],
-                team_id=incoming.team_id,
-                customer=customer,
-                channel=incoming.channel,
-                language=incoming.language,
-                created_at=now,
-                updated_at=now,
-                waiting_since=None if incoming.is_automatic else now,
-            )
-            published.append(events.conversation_created(conversation))
-            _add_participants(conversation, incoming)
-        else:
-            conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
-        message = Message.objects.create(
-            conversation=conversation,
-            kind=Message.Kind.INBOUND,
-            sender=Message.Sender.CUSTOMER,
-            from_address=normalise_email(incoming.from_address),
-            from_name=incoming.from_name[:200],
-            to=list(incoming.to),
-            cc=list(incoming.cc),
-            subject=incoming.subject[:998],
-            body_text=incoming.body_text,
-            new_text=incoming.new_text,
-            body_html=incoming.body_html,
-            raw_blob=incoming.raw_blob,
-            message_id=incoming.message_id or None,
-            in_reply_to=incoming.in_reply_to,
-            references=" ".join(incoming.references),
-            language=incoming.language,
-            is_auto_reply=incoming.is_auto_reply,
-            is_bounce=incoming.is_bounce,
-            is_bulk=incoming.is_bulk,
-            has_remote_images=incoming.has_remote_images,
-            created_at=now,
-        )
-        if incoming.attachments:
-            Attachment.objects.bulk_create(
-                Attachment(
-                    message=message,
-                    filename=a.filename,
-                    content_type=a.content_type,
-                    size=a.size,
-                    blob=a.blob,
-                    content_id=a.content_id,
-                )
-                for a in incoming.attachments
-            )
-        published.append(events.message_received(conversation, message))
-        if is_new:
-            if announce:
-                _publish_on_commit(*published)
-            return message
-        changed = ["updated_at"]
-        conversation.updated_at = now
-        if not incoming.is_automatic:
-            if conversation.status in REOPENED_BY_CUSTOMER:
-                published.append(
-                    events.field_changed(
-                        conversation,
-                        "status",
-                        conversation.status,
-                        Conversation.Status.OPEN,
-                        actor=None,
-                        reason="customer wrote",
-                    )
-                )
-                conversation.status = Conversation.Status.OPEN
-                changed.append("status")
-            if conversation.waiting_since is None:
-                conversation.waiting_since = now
-                changed.append("waiting_since")
-            if not conversation.language and incoming.language:
-                conversation.language = incoming.language
-                changed.append("language")
-        conversation.save(update_fields=changed)
-        if announce:
-            _publish_on_commit(*published)
-    return message
-
-
-def _relax_commit_durability() -> None:
-    """Storing a received mail may skip waiting for the disk on PostgreSQL: the raw mail is
-    already durable and its work row is marked done only by a later, synchronous commit
-    (which flushes this one first), so a crash just re-drives it. Replies and other
-    changes made by people keep full durability."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-
-
-def _add_participants(conversation: Conversation, incoming: IncomingMessage) -> None:
-    """Addresses copied on the first message may write into the conversation too."""
-    team_addresses = {a.lower() for a in Team.objects.values_list("inbound_address", flat=True)}
-    sender = normalise_email(incoming.from_address)
-    addresses = {
-        normalise_email(a)
-        for a in (*incoming.to, *incoming.cc)
-        if a and normalise_email(a) not in team_addresses and normalise_email(a) != sender
-    }
-    # Plus-addressed aliases of a team address are the team, not a participant.
-    addresses = {a for a in addresses if _base_address(a) not in team_addresses}
-    Participant.objects.bulk_create(
-        [Participant(conversation=conversation, address=a[:320]) for a in sorted(addresses)],
-        ignore_conflicts=True,
-    )
-
-
-def _base_address(address: str) -> str:
-    local, _, domain = address.partition("@")
-    return f"{local.split('+', 1)[0]}@{domain}"
 
 
 def new_message_id(conversation: Conversation) -> str:

@@ -41,6 +41,14 @@ def publish(event: Event) -> None:
             logger.exception("could not enqueue %s for event %s", path, event.pk)
 
 
+def publish_on_commit(*events: Event) -> None:
+    """Publish events once the current transaction commits (never for a rolled-back one)."""
+    from django.db import transaction
+
+    for event in events:
+        transaction.on_commit(lambda event=event: publish(event))
+
+
 def sweep() -> int:
     """Run every sweep once; returns how many work items they re-drove."""
     total = 0

@@ -80,8 +80,11 @@ def prepare(
     envelope_to: list[str],
     team_id: int | None,
     teams: dict[str, int] | None = None,
+    parsed: ParsedMail | None = None,
 ) -> Prepared:
-    parsed = parse_raw(raw)
+    """Everything but storing. Pass `parsed` when the caller parsed the bytes already."""
+    if parsed is None:
+        parsed = parse_raw(raw)
     if not parsed.from_address or "@" not in parsed.from_address:
         raise PipelineError("the email has no usable From address")
     classification = classify(parsed)

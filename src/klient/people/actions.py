@@ -42,6 +42,41 @@ def find_or_create_customer_by_email(address: str, name: str = "") -> Customer:
         return Identity.objects.select_related("customer").get(kind="email", value=value).customer
 
 
+def find_or_create_customers_by_email(names: dict[str, str]) -> dict[str, Customer]:
+    """The customers owning these addresses (address -> display name), creating those seen
+    for the first time; keyed by normalised address. Two queries for any number of
+    addresses in the common case; falls back to one at a time if a concurrent writer
+    created one of them meanwhile."""
+    wanted = {normalise_email(a): n for a, n in names.items()}
+    found = {
+        ident.value: ident.customer
+        for ident in Identity.objects.select_related("customer").filter(
+            kind="email", value__in=list(wanted)
+        )
+    }
+    missing = [a for a in wanted if a not in found]
+    if not missing:
+        return found
+    try:
+        with transaction.atomic():
+            customers = Customer.objects.bulk_create(
+                [Customer(name=wanted[a][:200]) for a in missing]
+            )
+            Identity.objects.bulk_create(
+                [
+                    Identity(customer=c, kind="email", value=a)
+                    for a, c in zip(missing, customers, strict=True)
+                ]
+            )
+            for customer in customers:
+                append("customer.created", actor_label="system", data={"customer": customer.pk})
+        found.update(zip(missing, customers, strict=True))
+    except IntegrityError:
+        for address in missing:
+            found[address] = find_or_create_customer_by_email(address, wanted[address])
+    return found
+
+
 def create_team(name: str, *, address: str, acknowledge: bool = False, actor: Any = None) -> Team:
     name = name.strip()
     if not name:
