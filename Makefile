@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint venv clean
+.PHONY: run test lint venv clean messages
 
 venv: $(STAMP)
 
@@ -17,15 +17,18 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m django compilemessages --settings=klient.settings -i .venv >/dev/null 2>&1 || true
 	@touch $(STAMP)
 
-run: $(STAMP)
+# Compiled translations (.mo) are built from the .po files, never committed.
+messages: $(STAMP)
+	$(BIN)/python -m klient.core.compile_messages
+
+run: messages
 	$(BIN)/klient migrate
 	$(BIN)/klient demo
 	$(BIN)/klient serve
 
-test: $(STAMP)
+test: messages
 	$(BIN)/ruff check src tests bench
 	$(BIN)/lint-imports --no-cache
 	KLIENT_DATA_DIR=$(CURDIR)/var/test $(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -118,7 +118,7 @@ def test_an_mbox_is_imported(support_team, tmp_path, capsys):
 
     out = capsys.readouterr().out
     assert code == 0
-    assert "4 messages read from mbox" in out
+    assert f"4 messages read from {path} (mbox)" in out
     assert "3 stored, 0 duplicates, 1 quarantined" in out
     polish = Message.objects.get(message_id="<pl-1250@klientka.example>")
     assert "Zażółć gęślą jaźń" in polish.body_text
@@ -138,7 +138,7 @@ def test_a_maildir_is_imported_from_new_and_cur(support_team, tmp_path, capsys):
     code = run(str(path))
 
     assert code == 0
-    assert "3 messages read from maildir" in capsys.readouterr().out
+    assert f"3 messages read from {path} (Maildir)" in capsys.readouterr().out
     assert sorted(Message.objects.values_list("subject", flat=True)) == [
         "Faktura VAT za zamówienie",
         "Question 1",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 REFERENCE_PREFIX = "K-"
 REFERENCE_OFFSET = 1000
@@ -11,24 +13,24 @@ REFERENCE_OFFSET = 1000
 
 class Conversation(models.Model):
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        OPEN = "open", "Open"
-        PENDING = "pending", "Pending (waiting on customer)"
-        ON_HOLD = "on_hold", "On hold"
-        SOLVED = "solved", "Solved"
-        CLOSED = "closed", "Closed"
+        NEW = "new", _("New")
+        OPEN = "open", _("Open")
+        PENDING = "pending", _("Pending (waiting on customer)")
+        ON_HOLD = "on_hold", _("On hold")
+        SOLVED = "solved", _("Solved")
+        CLOSED = "closed", _("Closed")
 
     class Priority(models.TextChoices):
-        LOW = "low", "Low"
-        NORMAL = "normal", "Normal"
-        HIGH = "high", "High"
-        URGENT = "urgent", "Urgent"
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "Email"
-        WEB = "web", "Web form"
-        CHAT = "chat", "Live chat"
-        PHONE = "phone", "Phone"
+        EMAIL = "email", _("Email")
+        WEB = "web", _("Web form")
+        CHAT = "chat", _("Live chat")
+        PHONE = "phone", _("Phone")
 
     subject = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
@@ -107,14 +109,14 @@ class Participant(models.Model):
 
 class Message(models.Model):
     class Kind(models.TextChoices):
-        INBOUND = "inbound", "Inbound"
-        OUTBOUND = "outbound", "Outbound"
-        NOTE = "note", "Internal note"
+        INBOUND = "inbound", _("Inbound")
+        OUTBOUND = "outbound", _("Outbound")
+        NOTE = "note", _("Internal note")
 
     class Sender(models.TextChoices):
-        CUSTOMER = "customer", "Customer"
-        AGENT = "agent", "Agent"
-        SYSTEM = "system", "System"
+        CUSTOMER = "customer", _("Customer")
+        AGENT = "agent", _("Agent")
+        SYSTEM = "system", _("System")
 
     conversation = models.ForeignKey(
         Conversation, on_delete=models.PROTECT, related_name="messages"
@@ -178,11 +180,11 @@ class Delivery(models.Model):
     A worker claims it with a lease; a sweeper re-drives rows whose lease expired."""
 
     class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
-        BOUNCED = "bounced", "Bounced"
+        PENDING = "pending", pgettext_lazy("delivery state", "Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        BOUNCED = "bounced", _("Bounced")
 
     message = models.OneToOneField(Message, on_delete=models.PROTECT, related_name="delivery")
     channel = models.CharField(max_length=10, default="email")

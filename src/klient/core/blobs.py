@@ -35,7 +35,8 @@ def store(data: bytes, *, durable: bool = True) -> str:
     target = path_for(digest)
     if target.exists():
         return digest
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as fh:
@@ -52,3 +53,8 @@ def store(data: bytes, *, durable: bool = True) -> str:
 
 def load(digest: str) -> bytes:
     return path_for(digest).read_bytes()
+
+
+def sync_all() -> None:
+    """Flush every blob written with durable=False to disk (one call for a whole batch)."""
+    os.sync()

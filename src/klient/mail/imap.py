@@ -1,10 +1,12 @@
 """The IMAP poller: fetch new mail from a team's mailbox, store it, then mark it seen.
 
-Per message, in UID order: store the raw bytes (`accept_raw`), process them, set \\Seen on
-the server, advance `last_uid`. A crash after storing but before flagging is harmless:
-the message is fetched again next time, and `accept_raw` recognises the same bytes by
-their hash, so nothing is lost and nothing is stored twice. A change of UIDVALIDITY means
-the server renumbered its messages: we start again from UID 0 under the same dedupe."""
+Per batch of messages, in UID order: store the raw bytes (`accept_raw`), then set \\Seen
+on the server and advance `last_uid`, then process them. A crash after storing but
+before flagging is harmless: the message is fetched again next time, and `accept_raw`
+recognises the same bytes by their hash, so nothing is lost and nothing is stored twice.
+Mail stored but not processed (a crash in processing) is re-driven by the sweeper. A change
+of UIDVALIDITY means the server renumbered its messages: we start again from UID 0
+under the same dedupe."""
 
 from __future__ import annotations
 
@@ -158,24 +160,57 @@ def _logout(client: IMAPClient) -> None:
         client.logout()
 
 
-def _store_one(mailbox: ImapMailbox, raw: bytes, result: PollResult) -> None:
+def _store(mailbox: ImapMailbox, raw: bytes, result: PollResult) -> int | None:
+    """Store one fetched message; the id of its row if it still needs processing."""
     inbound, created = actions.accept_raw(raw, source="imap", team_id=mailbox.team_id)
     result.fetched += 1
-    if not created and inbound.state in (InboundMail.State.DONE, InboundMail.State.QUARANTINED):
+    if created or inbound.state == InboundMail.State.RECEIVED:
+        return inbound.pk
+    if inbound.state in (InboundMail.State.DONE, InboundMail.State.QUARANTINED):
         result.duplicates += 1
+    return None  # another worker holds it
+
+
+def _process(mailbox: ImapMailbox, inbound_ids: list[int], result: PollResult) -> None:
+    if not inbound_ids:
         return
     try:
-        outcome = actions.process_inbound(inbound.pk)
+        outcomes = actions.process_batch(inbound_ids)
     except Exception:
-        # Stored is what matters before flagging; the sweeper re-drives the processing.
-        logger.exception("IMAP %s: processing inbound mail %s failed", mailbox, inbound.pk)
+        # The mail is stored and flagged; the sweeper re-drives its processing.
+        logger.exception("IMAP %s: processing inbound mail %s failed", mailbox, inbound_ids)
         return
-    if outcome == "stored":
-        result.stored += 1
-    elif outcome == "duplicate":
-        result.duplicates += 1
-    elif outcome == "quarantined":
-        result.quarantined += 1
+    for outcome in outcomes.values():
+        if outcome == "stored":
+            result.stored += 1
+        elif outcome == "duplicate":
+            result.duplicates += 1
+        elif outcome == "quarantined":
+            result.quarantined += 1
+
+
+def _store_batch(
+    client: IMAPClient, mailbox: ImapMailbox, batch: list[int], result: PollResult
+) -> list[int]:
+    """Store the messages of one batch in UID order, then flag them \\Seen and advance
+    last_uid past them. If storing fails part-way, what was stored is still flagged and
+    passed; the rest is fetched again next time. Returns the rows to process."""
+    fetched = client.fetch(batch, ["BODY.PEEK[]"])
+    passed: list[int] = []
+    to_process: list[int] = []
+    try:
+        for uid in batch:
+            raw = fetched.get(uid, {}).get(b"BODY[]")
+            # None: expunged since the SEARCH; nothing to store.
+            if raw is not None and (pk := _store(mailbox, bytes(raw), result)) is not None:
+                to_process.append(pk)
+            passed.append(uid)
+    finally:
+        if passed:
+            client.add_flags(passed, [SEEN])
+            ImapMailbox.objects.filter(pk=mailbox.pk).update(last_uid=passed[-1])
+            mailbox.last_uid = passed[-1]
+    return to_process
 
 
 def _poll(client: IMAPClient, mailbox: ImapMailbox, result: PollResult) -> None:
@@ -206,15 +241,7 @@ def _poll(client: IMAPClient, mailbox: ImapMailbox, result: PollResult) -> None:
         for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items():
             sizes[uid] = int(data.get(b"RFC822.SIZE", 0))
     for batch in _batches(sizes):
-        fetched = client.fetch(batch, ["BODY.PEEK[]"])
-        for uid in batch:
-            item = fetched.get(uid)
-            if item is not None and b"BODY[]" in item:
-                _store_one(mailbox, bytes(item[b"BODY[]"]), result)
-                client.add_flags([uid], [SEEN])
-            # else: expunged since the SEARCH; nothing to store.
-            ImapMailbox.objects.filter(pk=mailbox.pk).update(last_uid=uid)
-            mailbox.last_uid = uid
+        _process(mailbox, _store_batch(client, mailbox, batch, result), result)
 
 
 def poll_mailbox(mailbox: ImapMailbox) -> PollResult:

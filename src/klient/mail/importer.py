@@ -27,7 +27,14 @@ from .models import InboundMail
 logger = logging.getLogger(__name__)
 
 MBOX_MAGIC = b"From "
-DONE_STATES = (InboundMail.State.DONE, InboundMail.State.QUARANTINED)
+PROCESS_BATCH = 100  # received rows claimed and processed together
+
+KIND_NAMES = {
+    "eml-folder": "folder of .eml files",
+    "eml": ".eml file",
+    "mbox": "mbox",
+    "maildir": "Maildir",
+}
 
 # A source yields (label, read) pairs; read() returns the raw bytes or raises OSError.
 Reader = Callable[[], bytes]
@@ -56,7 +63,8 @@ class ImportSummary:
 
     def describe(self) -> str:
         lines = [
-            f"{self.seen} messages read from {self.kind} {self.path} in {self.elapsed:.1f} s "
+            f"{self.seen} messages read from {self.path} ({KIND_NAMES.get(self.kind, self.kind)}) "
+            f"in {self.elapsed:.1f} s "
             f"({self.rate:.0f}/s): {self.stored} stored, {self.duplicates} duplicates, "
             f"{self.quarantined} quarantined"
             + (" — see `klient quarantine list`" if self.quarantined else "")
@@ -103,7 +111,7 @@ def detect(path: Path) -> str:
 
 
 def _eml_files(folder: Path) -> list[Path]:
-    found = []
+    found: list[Path] = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         found.extend(
@@ -159,35 +167,52 @@ def import_path(
         disable=not progress or not sys.stderr.isatty(),
         desc="importing",
     )
+    raws: list[bytes] = []
     try:
         for label, read in sources:
             bar.update(1)
             summary.seen += 1
             try:
-                raw = read()
+                raws.append(read())
             except (OSError, KeyError) as exc:
                 summary.failed_to_read += 1
                 summary.unreadable.append(label)
                 logger.warning("import: cannot read %s: %s", label, exc)
                 continue
-            _import_one(raw, team_id, summary)
+            if len(raws) >= PROCESS_BATCH:
+                _process(_accept(raws, team_id, summary), summary)
+                raws = []
+        _process(_accept(raws, team_id, summary), summary)
     finally:
         bar.close()
         summary.elapsed = time.perf_counter() - started
     return summary
 
 
-def _import_one(raw: bytes, team_id: int | None, summary: ImportSummary) -> None:
-    inbound, created = actions.accept_raw(raw, source="import", team_id=team_id)
-    if not created and inbound.state in DONE_STATES:
-        summary.duplicates += 1
+def _accept(raws: list[bytes], team_id: int | None, summary: ImportSummary) -> list[int]:
+    """Store a batch of messages; the ids of the rows that still need processing."""
+    if not raws:
+        return []
+    pending = []
+    for inbound, created in actions.accept_raw_many(raws, source="import", team_id=team_id):
+        if (created or inbound.state == InboundMail.State.RECEIVED) and inbound.pk not in pending:
+            pending.append(inbound.pk)
+        else:
+            summary.duplicates += 1  # imported before (done, quarantined, or being processed)
+    return pending
+
+
+def _process(inbound_ids: list[int], summary: ImportSummary) -> None:
+    if not inbound_ids:
         return
-    outcome = actions.process_inbound(inbound.pk)
-    if outcome == "stored":
-        summary.stored += 1
-    elif outcome in ("duplicate", "skipped"):
-        summary.duplicates += 1
-    elif outcome == "quarantined":
-        summary.quarantined += 1
-    else:
-        summary.deferred += 1
+    outcomes = actions.process_batch(inbound_ids)
+    for pk in inbound_ids:
+        outcome = outcomes.get(pk, "duplicate")  # left out: another worker has it
+        if outcome == "stored":
+            summary.stored += 1
+        elif outcome == "duplicate":
+            summary.duplicates += 1
+        elif outcome == "quarantined":
+            summary.quarantined += 1
+        else:
+            summary.deferred += 1

@@ -1,5 +1,5 @@
 from django.contrib.auth.views import LogoutView
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", LogoutView.as_view(), name="logout"),
+    # Django's set_language: the agent's choice is kept in the language cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("c/<str:ref>/", views.conversation_detail, name="conversation"),
     path("c/<str:ref>/reply/", views.conversation_reply, name="reply"),
     path("c/<str:ref>/note/", views.conversation_note, name="note"),

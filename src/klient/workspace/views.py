@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from klient.conversations import actions
@@ -42,13 +42,22 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Inbox tabs: query value -> (label, statuses shown; None for all). A whitelist: nothing
 # from the query string reaches the ORM except through it.
 TABS: dict[str, tuple[Any, tuple[str, ...] | None]] = {
-    "open": (gettext_lazy("Open"), ("new", "open")),
-    "pending": (gettext_lazy("Pending"), ("pending",)),
-    "on_hold": (gettext_lazy("On hold"), ("on_hold",)),
-    "solved": (gettext_lazy("Solved"), ("solved", "closed")),
-    "all": (gettext_lazy("All"), None),
+    "open": (pgettext_lazy("inbox tab", "Open"), ("new", "open")),
+    "pending": (pgettext_lazy("inbox tab", "Pending"), ("pending",)),
+    "on_hold": (pgettext_lazy("inbox tab", "On hold"), ("on_hold",)),
+    "solved": (pgettext_lazy("inbox tab", "Solved"), ("solved", "closed")),
+    "all": (pgettext_lazy("inbox tab", "All"), None),
 }
 DEFAULT_TAB = "open"
+
+# The actions' refusals an agent can meet on these pages, marked here so that every language
+# has them; they are translated when shown (see _in_words).
+_ACTION_ERRORS = (
+    gettext_noop("The message is empty."),
+    gettext_noop("The message is longer than 200,000 characters."),
+    gettext_noop("The customer has no email address to reply to."),
+    gettext_noop("The assignee must be an active agent."),
+)
 
 # A sandboxing policy for every workspace page: customer content can never run script.
 CONTENT_SECURITY_POLICY = (
@@ -92,6 +101,11 @@ def _render(
         response = render(request, template, context, status=status)
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response
+
+
+def _in_words(exc: ValidationError) -> ValidationError:
+    """An action's refusal in the viewer's language (unchanged where there is no translation)."""
+    return ValidationError([_(message) for message in exc.messages])
 
 
 # --- inbox -----------------------------------------------------------------------------
@@ -196,6 +210,21 @@ _EVENT_TEXT = {
     "delivery.failed": gettext_lazy("Delivery failed"),
     "delivery.bounced": gettext_lazy("Reply bounced"),
     "thread.refused": gettext_lazy("A message was not added to this thread"),
+    "sla.started": gettext_lazy("SLA clock started"),
+    "sla.paused": gettext_lazy("SLA clock paused"),
+    "sla.resumed": gettext_lazy("SLA clock resumed"),
+    "sla.stopped": gettext_lazy("SLA clock stopped"),
+    "sla.first_reply": gettext_lazy("First reply recorded"),
+    "sla.warning": gettext_lazy("SLA deadline approaching"),
+    "sla.breached": gettext_lazy("SLA deadline missed"),
+    "sla.policy_changed": gettext_lazy("SLA policy changed"),
+}
+# Who acted, when it was not a person: Event.actor_label's fixed values.
+_ACTOR_LABEL = {
+    "customer": pgettext_lazy("event actor", "customer"),
+    "system": pgettext_lazy("event actor", "system"),
+    "cli": pgettext_lazy("event actor", "command line"),
+    "sla": pgettext_lazy("event actor", "SLA"),
 }
 _FIELD_LABEL = {
     "status": gettext_lazy("Status"),
@@ -249,7 +278,7 @@ def _timeline(conversation: Conversation) -> list[TimelineEntry]:
         actor = (
             (event.actor.get_full_name() or event.actor.username)
             if event.actor
-            else event.actor_label
+            else str(_ACTOR_LABEL.get(event.actor_label, event.actor_label))
         )
         field = event.data.get("field") if event.kind.endswith(".changed") else None
         if field in _FIELD_LABEL:
@@ -341,7 +370,7 @@ def conversation_reply(request: HttpRequest, ref: str) -> HttpResponse:
                 status=form.cleaned_data["status"] or None,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, _in_words(exc))
         else:
             messages.success(request, _("Your reply is on its way."))
             return _back_to(conversation, f"m-{message.pk}")
@@ -359,7 +388,7 @@ def conversation_note(request: HttpRequest, ref: str) -> HttpResponse:
                 conversation, actor=request.user, body=form.cleaned_data["body"]
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, _in_words(exc))
         else:
             messages.success(request, _("Note added."))
             return _back_to(conversation, f"m-{message.pk}")
@@ -381,7 +410,7 @@ def conversation_update(request: HttpRequest, ref: str) -> HttpResponse:
                 assignee=form.cleaned_data["assignee"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            form.add_error(None, _in_words(exc))
         else:
             messages.success(request, _("Conversation updated."))
             return _back_to(conversation)
