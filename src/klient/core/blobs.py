@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -18,8 +19,11 @@ def _root() -> Path:
     return Path(settings.KLIENT_BLOB_DIR)
 
 
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
 def path_for(digest: str) -> Path:
-    if len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest):
+    if not _DIGEST.fullmatch(digest):
         raise ValueError(f"not a sha256 digest: {digest!r}")
     return _root() / digest[:2] / digest[2:4] / digest
 

@@ -17,7 +17,15 @@ from klient.core.events import append
 
 from .models import InboundMail
 from .parsing import ParsedMail
-from .pipeline import PipelineError, Prepared, parse_raw, prepare, team_addresses
+from .pipeline import (
+    PipelineError,
+    Prepared,
+    header_ids,
+    parse_raw,
+    prepare,
+    stored_conversations,
+    team_addresses,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -126,9 +134,17 @@ def process_batch(inbound_ids: list[int]) -> dict[int, str]:
     if not rows:
         return {}
     batch = _Batch(team_addresses())
+    parsed_rows: list[tuple[InboundMail, ParsedMail]] = []
     for inbound in rows:
         try:
-            parsed = parse_raw(blobs.load(inbound.raw_blob))
+            parsed_rows.append((inbound, parse_raw(blobs.load(inbound.raw_blob))))
+        except Exception as exc:
+            batch.fail(inbound, exc)
+    batch.known = stored_conversations(
+        list({i for _, parsed in parsed_rows for i in header_ids(parsed)})
+    )
+    for inbound, parsed in parsed_rows:
+        try:
             if batch.answers_pending(parsed) or batch.announce != _announces(inbound):
                 # Threading must see what this batch stored before: flush it first.
                 batch.flush()
@@ -141,6 +157,7 @@ def process_batch(inbound_ids: list[int]) -> dict[int, str]:
                 team_id=inbound.team_id,
                 teams=batch.teams,
                 parsed=parsed,
+                known_ids=batch.known,
             )
         except Exception as exc:
             batch.fail(inbound, exc)
@@ -163,6 +180,7 @@ class _Batch:
         self.pending: list[tuple[InboundMail, Prepared]] = []
         self.pending_ids: set[str] = set()
         self.outcomes: dict[int, str] = {}
+        self.known: dict[str, int | None] = {}
 
     def answers_pending(self, parsed: ParsedMail) -> bool:
         return any(i in self.pending_ids for i in (parsed.in_reply_to, *parsed.references))
@@ -203,6 +221,8 @@ class _Batch:
             report = prepared.parsed.report
             if created and prepared.classification.bounce and report is not None:
                 _record_bounce(report.original_message_id, report.status, report.diagnostic)
+            if message.message_id:
+                self.known[message.message_id] = message.conversation_id
             same_mail = created or message.raw_blob == inbound.raw_blob
             inbound.state = InboundMail.State.DONE
             inbound.lease_until = None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from klient.conversations.incoming import IncomingAttachment, IncomingMessage
-from klient.conversations.models import Conversation
+from klient.conversations.models import Conversation, Message
 from klient.core import blobs
 from klient.people.models import Team
 
@@ -38,6 +38,22 @@ class Prepared:
 def hash_message_id(raw_digest: str) -> str:
     """The dedupe key of a message without a Message-ID: the hash of its bytes."""
     return f"<{raw_digest}@sha256.klient>"
+
+
+def header_ids(parsed: ParsedMail) -> list[str]:
+    """The Message-IDs a mail refers to, for threading."""
+    return [i for i in (parsed.in_reply_to, *parsed.references) if i]
+
+
+def stored_conversations(ids: list[str]) -> dict[str, int | None]:
+    """For each Message-ID, the conversation of the stored message, or None: one query
+    for a whole batch of mail."""
+    known: dict[str, int | None] = dict.fromkeys(ids)
+    if ids:
+        known.update(
+            Message.objects.filter(message_id__in=ids).values_list("message_id", "conversation_id")
+        )
+    return known
 
 
 def parse_raw(raw: bytes) -> ParsedMail:
@@ -81,6 +97,7 @@ def prepare(
     team_id: int | None,
     teams: dict[str, int] | None = None,
     parsed: ParsedMail | None = None,
+    known_ids: dict[str, int | None] | None = None,
 ) -> Prepared:
     """Everything but storing. Pass `parsed` when the caller parsed the bytes already."""
     if parsed is None:
@@ -97,6 +114,7 @@ def prepare(
         in_reply_to=parsed.in_reply_to,
         references=parsed.references,
         team_id=team,
+        known_ids=known_ids,
     )
     conversation = match.conversation
     if conversation is None and classification.bounce and parsed.report is not None:
@@ -142,8 +160,6 @@ def prepare(
 def _conversation_of(message_id: str | None) -> Conversation | None:
     if not message_id:
         return None
-    from klient.conversations.models import Message
-
     conv_id = (
         Message.objects.filter(message_id=message_id).values_list("conversation_id", flat=True).first()
     )

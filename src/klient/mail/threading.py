@@ -34,23 +34,31 @@ def find_conversation(
     in_reply_to: str,
     references: tuple[str, ...],
     team_id: int | None,
+    known_ids: dict[str, int] | None = None,
 ) -> ThreadMatch:
+    """known_ids, when given, holds the header lookups a caller made in bulk: Message-ID ->
+    its conversation id, or None for an id that is not stored. Ids it does not hold are
+    looked up here."""
     signed_ref = next(
         (ref for a in recipients if (ref := addresses.verified_reference(a)) is not None), None
     )
     candidate: Conversation | None = None
     how = ""
-    ids = [i for i in (in_reply_to, *reversed(references)) if i]
+    ids = [i for i in (in_reply_to, *reversed(references)) if i][:50]
+    conv_id = None
+    if known_ids is not None:
+        conv_id = next((c for i in ids if (c := known_ids.get(i)) is not None), None)
+        ids = [] if conv_id is not None else [i for i in ids if i not in known_ids]
     if ids:
         conv_id = (
-            Message.objects.filter(message_id__in=ids[:50])
+            Message.objects.filter(message_id__in=ids)
             .order_by("-created_at")
             .values_list("conversation_id", flat=True)
             .first()
         )
-        if conv_id is not None:
-            candidate = Conversation.objects.select_related("customer").get(pk=conv_id)
-            how = "headers"
+    if conv_id is not None:
+        candidate = Conversation.objects.select_related("customer").get(pk=conv_id)
+        how = "headers"
     if candidate is None and signed_ref is not None:
         candidate = _by_reference(signed_ref)
         how = "signed-address" if candidate else ""

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from klient.core.events import append
+from klient.core.events import append, collecting
 
 from .models import AgentProfile, ApiToken, Customer, Identity, Team
 
@@ -58,7 +58,7 @@ def find_or_create_customers_by_email(names: dict[str, str]) -> dict[str, Custom
     if not missing:
         return found
     try:
-        with transaction.atomic():
+        with transaction.atomic(), collecting():
             customers = Customer.objects.bulk_create(
                 [Customer(name=wanted[a][:200]) for a in missing]
             )
