@@ -78,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     qsub.add_parser("list")
     qretry = qsub.add_parser("retry")
     qretry.add_argument("ids", nargs="+", type=int)
+    qretry.add_argument("--team", default=None, help="deliver to this team (when none did)")
     return parser
 
 

@@ -126,9 +126,10 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
         for item in actions.quarantined():
             print(f"{item.pk}\t{item.received_at:%Y-%m-%d %H:%M}\t{item.source}\t{item.reason}")
         return 0
+    team_id = _team(args.team).pk if args.team else None
     for pk in args.ids:
         try:
-            result = actions.retry_quarantined(pk)
+            result = actions.retry_quarantined(pk, team_id=team_id)
         except actions.InboundMail.DoesNotExist as exc:
             raise CommandError(f"no quarantined mail #{pk}") from exc
         print(f"{pk}: {result}")

@@ -163,9 +163,9 @@ def test_mail_for_no_team_is_quarantined_with_its_reason_and_can_be_retried(supp
     inbound.refresh_from_db()
     assert "no team receives mail" in inbound.reason
 
-    inbound.team = support_team
-    inbound.save(update_fields=["team"])
-    assert actions.retry_quarantined(inbound.pk) == "stored"
+    assert actions.retry_quarantined(inbound.pk, team_id=support_team.pk) == "stored"
+    inbound.refresh_from_db()
+    assert inbound.message.conversation.team == support_team
 
 
 def test_processing_the_same_mail_twice_stores_it_once(support_team):

@@ -303,17 +303,19 @@ def quarantined() -> list[InboundMail]:
     )
 
 
-def retry_quarantined(inbound_id: int, *, actor: object = None) -> str:
-    """Put a quarantined mail back through the pipeline (after a fix, or a new team)."""
+def retry_quarantined(inbound_id: int, *, actor: object = None, team_id: int | None = None) -> str:
+    """Put a quarantined mail back through the pipeline (after a fix), optionally into a
+    named team when no team received it."""
     inbound = InboundMail.objects.get(pk=inbound_id, state=InboundMail.State.QUARANTINED)
-    InboundMail.objects.filter(pk=inbound.pk).update(
-        state=InboundMail.State.RECEIVED, attempts=0, reason=""
-    )
+    changes: dict[str, object] = {"state": InboundMail.State.RECEIVED, "attempts": 0, "reason": ""}
+    if team_id is not None:
+        changes["team_id"] = team_id
+    InboundMail.objects.filter(pk=inbound.pk).update(**changes)
     append(
         "mail.retried",
         actor=actor,  # type: ignore[arg-type]
         actor_label="" if actor else "cli",
-        data={"inbound": inbound.pk},
+        data={"inbound": inbound.pk, "team": team_id},
     )
     return process_inbound(inbound.pk)
 
