@@ -65,7 +65,10 @@ def agent_bruno(billing_team):
     from klient.people.actions import create_agent
 
     user, token = create_agent(
-        "bruno@shop.example", name="Bruno Martin", teams=[billing_team], password="pw-bruno-123",
+        "bruno@shop.example",
+        name="Bruno Martin",
+        teams=[billing_team],
+        password="pw-bruno-123",
         languages=["fr"],
     )
     user.api_token = token

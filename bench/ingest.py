@@ -11,6 +11,7 @@ directory (and, on PostgreSQL, its own database), so figures are per core."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -26,7 +27,7 @@ from email import message_from_bytes, policy
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-import corpus  # noqa: E402
+import corpus
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
@@ -54,17 +55,21 @@ class Site:
         self.env.pop("DATABASE_URL", None)
         self.pg_name = f"klient_bench_{os.getpid()}"
         if db == "postgres":
-            subprocess.run(["psql", f"{PG_URL}/postgres", "-qc",
-                            f"DROP DATABASE IF EXISTS {self.pg_name}"], check=True)
-            subprocess.run(["psql", f"{PG_URL}/postgres", "-qc",
-                            f"CREATE DATABASE {self.pg_name}"], check=True)
+            subprocess.run(
+                ["psql", f"{PG_URL}/postgres", "-qc", f"DROP DATABASE IF EXISTS {self.pg_name}"],
+                check=True,
+            )
+            subprocess.run(
+                ["psql", f"{PG_URL}/postgres", "-qc", f"CREATE DATABASE {self.pg_name}"], check=True
+            )
             self.env["DATABASE_URL"] = f"{PG_URL}/{self.pg_name}"
         self.klient("migrate")
         self.klient("team", "add", "Support", "--address", TEAM)
 
     def klient(self, *args: str) -> str:
-        out = subprocess.run([str(BIN / "klient"), *args], env=self.env, check=True,
-                             capture_output=True, text=True)
+        out = subprocess.run(
+            [str(BIN / "klient"), *args], env=self.env, check=True, capture_output=True, text=True
+        )
         return out.stdout
 
     def query(self, sql: str) -> list[tuple]:
@@ -78,8 +83,10 @@ class Site:
 
     def close(self) -> None:
         if self.db == "postgres":
-            subprocess.run(["psql", f"{PG_URL}/postgres", "-qc",
-                            f"DROP DATABASE IF EXISTS {self.pg_name}"], check=False)
+            subprocess.run(
+                ["psql", f"{PG_URL}/postgres", "-qc", f"DROP DATABASE IF EXISTS {self.pg_name}"],
+                check=False,
+            )
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -89,7 +96,8 @@ def verify(site: Site, messages: list[corpus.CorpusMessage]) -> dict:
     states = dict(site.query("SELECT state, COUNT(*) FROM mail_inboundmail GROUP BY state"))
     stored = site.query(
         "SELECT COUNT(*), COUNT(DISTINCT message_id) FROM conversations_message "
-        "WHERE kind = 'inbound'")[0]
+        "WHERE kind = 'inbound'"
+    )[0]
     result = {
         "inbound_rows": sum(states.values()),
         "done": states.get("done", 0),
@@ -99,8 +107,9 @@ def verify(site: Site, messages: list[corpus.CorpusMessage]) -> dict:
     }
     result["lost"] = expected_ok - stored[1]
     result["duplicated"] = stored[0] - stored[1]
-    result["ok"] = (result["lost"] == 0 and result["duplicated"] == 0
-                    and result["quarantined"] == expected_bad)
+    result["ok"] = (
+        result["lost"] == 0 and result["duplicated"] == 0 and result["quarantined"] == expected_bad
+    )
     return result
 
 
@@ -121,9 +130,13 @@ def run_import(db: str, messages: list[corpus.CorpusMessage]) -> dict:
         if status != 0:
             raise SystemExit(f"import-mail failed: {err}")
         return {
-            "path": "import-mail", "db": db, "messages": len(messages),
-            "seconds": round(elapsed, 2), "rate": round(len(messages) / elapsed, 1),
-            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1), "summary": out.strip(),
+            "path": "import-mail",
+            "db": db,
+            "messages": len(messages),
+            "seconds": round(elapsed, 2),
+            "rate": round(len(messages) / elapsed, 1),
+            "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),
+            "summary": out.strip(),
             **verify(site, messages),
         }
     finally:
@@ -135,7 +148,9 @@ def run_smtp(db: str, messages: list[corpus.CorpusMessage], clients: int = 2) ->
     web, smtp = free_port(), free_port()
     server = subprocess.Popen(
         pinned([str(BIN / "klient"), "serve", "--port", str(web), "--smtp-port", str(smtp)]),
-        env=site.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env=site.env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.time() + 60
@@ -156,8 +171,9 @@ def run_smtp(db: str, messages: list[corpus.CorpusMessage], clients: int = 2) ->
                         errors.append(str(exc))
 
         start = time.perf_counter()
-        threads = [threading.Thread(target=send, args=(messages[i::clients],))
-                   for i in range(clients)]
+        threads = [
+            threading.Thread(target=send, args=(messages[i::clients],)) for i in range(clients)
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -166,7 +182,8 @@ def run_smtp(db: str, messages: list[corpus.CorpusMessage], clients: int = 2) ->
         total = len(messages)
         while True:
             finished = site.query(
-                "SELECT COUNT(*) FROM mail_inboundmail WHERE state IN ('done', 'quarantined')")[0][0]
+                "SELECT COUNT(*) FROM mail_inboundmail WHERE state IN ('done', 'quarantined')"
+            )[0][0]
             if finished >= total or time.perf_counter() - start > 1800:
                 break
             time.sleep(0.2)
@@ -174,10 +191,16 @@ def run_smtp(db: str, messages: list[corpus.CorpusMessage], clients: int = 2) ->
         status = Path(f"/proc/{server.pid}/status").read_text()
         hwm = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM"))
         return {
-            "path": "smtp", "db": db, "messages": total, "smtp_errors": len(errors),
-            "accept_seconds": round(accepted, 2), "accept_rate": round(total / accepted, 1),
-            "seconds": round(elapsed, 2), "rate": round(total / elapsed, 1),
-            "peak_rss_mb": round(hwm / 1024, 1), **verify(site, messages),
+            "path": "smtp",
+            "db": db,
+            "messages": total,
+            "smtp_errors": len(errors),
+            "accept_seconds": round(accepted, 2),
+            "accept_rate": round(total / accepted, 1),
+            "seconds": round(elapsed, 2),
+            "rate": round(total / elapsed, 1),
+            "peak_rss_mb": round(hwm / 1024, 1),
+            **verify(site, messages),
         }
     finally:
         server.terminate()
@@ -197,10 +220,8 @@ def stdlib_rates(messages: list[corpus.CorpusMessage]) -> dict:
         _ = (str(msg["subject"]), str(msg["from"]), str(msg["to"]), str(msg["message-id"]))
         body = msg.get_body(("plain", "html"))  # type: ignore[attr-defined]
         if body is not None:
-            try:
+            with contextlib.suppress(LookupError, ValueError):
                 body.get_content()
-            except (LookupError, ValueError):
-                pass
     default = len(raws) / (time.perf_counter() - start)
     result = {"stdlib_compat32_rate": round(compat), "stdlib_policy_default_rate": round(default)}
     try:
@@ -213,10 +234,8 @@ def stdlib_rates(messages: list[corpus.CorpusMessage]) -> dict:
 
         start = time.perf_counter()
         for raw in raws:
-            try:
+            with contextlib.suppress(MailParseError):
                 parse(raw)
-            except MailParseError:
-                pass
         result["klient_parse_rate"] = round(len(raws) / (time.perf_counter() - start))
         start = time.perf_counter()
         for raw in raws:
@@ -244,12 +263,16 @@ def main() -> None:
     args = parser.parse_args()
     messages = list(corpus.generate(args.count))
     size = sum(len(m.raw) for m in messages) / len(messages)
-    print(f"corpus: {len(messages)} messages, mean {size:.0f} bytes, "
-          f"{sum(m.malformed for m in messages)} malformed; machine: {os.cpu_count()} cores")
+    print(
+        f"corpus: {len(messages)} messages, mean {size:.0f} bytes, "
+        f"{sum(m.malformed for m in messages)} malformed; machine: {os.cpu_count()} cores"
+    )
     results = [stdlib_rates(messages)]
     print(json.dumps(results[0]) if args.json else results[0])
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    paths = ["import", "smtp"] if args.path == "both" else [] if args.path == "none" else [args.path]
+    paths = (
+        ["import", "smtp"] if args.path == "both" else [] if args.path == "none" else [args.path]
+    )
     for db in dbs:
         for path in paths:
             result = run_import(db, messages) if path == "import" else run_smtp(db, messages)

@@ -25,7 +25,7 @@ class SmtpSink:
     arrived: threading.Condition = field(default_factory=threading.Condition)
     refuse: bool = False
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
+    async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return "451 try again later"
         with self.arrived:

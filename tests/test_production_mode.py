@@ -17,8 +17,8 @@ import redis
 from django.conf import settings as django_settings
 from django.db import connection
 
-from support import free_port
 from klient.conversations.models import Conversation
+from support import free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -31,7 +31,9 @@ def database_url() -> str:
     if connection.vendor == "sqlite":
         return f"sqlite:///{db['NAME']}"
     user = db.get("USER") or "postgres"
-    return f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    return (
+        f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
+    )
 
 
 def wait_for(predicate, timeout=30.0, what="condition"):
@@ -75,12 +77,20 @@ def test_web_and_worker_processes_answer_a_customer_over_redis(
         "KLIENT_SECRET_KEY": django_settings.SECRET_KEY,
         "KLIENT_SMTP_RELAY": f"127.0.0.1:{smtp_sink.port}",
     }
+    web_log = (tmp_path / "web.log").open("wb")  # lives as long as the process
+    worker_log = (tmp_path / "worker.log").open("wb")
     web = subprocess.Popen(
         [KLIENT, "serve", "--no-worker", "--port", str(web_port), "--smtp-port", str(smtp_port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "web.log", "wb"),
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=web_log,
     )
-    worker = subprocess.Popen([KLIENT, "worker"], env=env, stdout=subprocess.DEVNULL,
-                              stderr=open(tmp_path / "worker.log", "wb"))
+    worker = subprocess.Popen(
+        [KLIENT, "worker"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=worker_log,
+    )
     try:
         wait_for(lambda: port_open(smtp_port) and port_open(web_port), what="klient serve")
         msg = EmailMessage()
@@ -95,8 +105,10 @@ def test_web_and_worker_processes_answer_a_customer_over_redis(
         request = urllib.request.Request(
             f"http://127.0.0.1:{web_port}/api/v1/conversations/{conversation.reference}/replies",
             data=json.dumps({"body": "Das tut uns leid. Wir haben den Text geändert."}).encode(),
-            headers={"Authorization": f"Bearer {agent_anna.api_token}",
-                     "Content-Type": "application/json"},
+            headers={
+                "Authorization": f"Bearer {agent_anna.api_token}",
+                "Content-Type": "application/json",
+            },
             method="POST",
         )
         with urllib.request.urlopen(request, timeout=10) as response:

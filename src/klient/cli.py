@@ -42,8 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     team_add = team.add_parser("add", help="create a team with an inbound address")
     team_add.add_argument("name")
     team_add.add_argument("--address", required=True)
-    team_add.add_argument("--acknowledge", action="store_true",
-                          help="send an automatic acknowledgement (once a day at most)")
+    team_add.add_argument(
+        "--acknowledge",
+        action="store_true",
+        help="send an automatic acknowledgement (once a day at most)",
+    )
 
     agent = sub.add_parser("agent", help="manage agents").add_subparsers(
         dest="action", required=True

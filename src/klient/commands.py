@@ -80,7 +80,10 @@ def cmd_agent(args: argparse.Namespace) -> int:
     except ValidationError as exc:
         raise CommandError(" ".join(exc.messages)) from exc
     role = "admin" if args.admin else "agent"
-    print(f"{role} {user.email} created" + (f" in {', '.join(t.name for t in teams)}" if teams else ""))
+    print(
+        f"{role} {user.email} created"
+        + (f" in {', '.join(t.name for t in teams)}" if teams else "")
+    )
     print("API token (shown once):")
     print(token)
     return 0

@@ -54,15 +54,21 @@ def test_a_customer_message_reopens_a_solved_conversation(support_team, agent_an
     reply(conversation, actor=agent_anna, body="Proszę włożyć nową kartę SIM.")
     update_conversation(conversation, actor=agent_anna, status="solved")
 
-    receive(support_team, "ola@klientka.pl", "Re: SIM", "Nadal nie działa.", conversation=conversation)
+    receive(
+        support_team, "ola@klientka.pl", "Re: SIM", "Nadal nie działa.", conversation=conversation
+    )
 
     conversation.refresh_from_db()
     assert conversation.status == Conversation.Status.OPEN
     assert not conversation.is_answered
     reopened = Event.objects.filter(conversation=conversation, kind="status.changed").last()
     assert reopened is not None
-    assert reopened.data == {"field": "status", "from": "solved", "to": "open",
-                             "reason": "customer wrote"}
+    assert reopened.data == {
+        "field": "status",
+        "from": "solved",
+        "to": "open",
+        "reason": "customer wrote",
+    }
 
 
 def test_a_bounce_never_reopens_and_never_counts_as_the_customer_waiting(
@@ -74,8 +80,14 @@ def test_a_bounce_never_reopens_and_never_counts_as_the_customer_waiting(
     reply(conversation, actor=agent_anna, body="Odpowiedź")
     update_conversation(conversation, actor=agent_anna, status="pending")
 
-    receive(support_team, "mailer-daemon@mx.example", "Undelivered", "550 no such user",
-            conversation=conversation, is_bounce=True)
+    receive(
+        support_team,
+        "mailer-daemon@mx.example",
+        "Undelivered",
+        "550 no such user",
+        conversation=conversation,
+        is_bounce=True,
+    )
 
     conversation.refresh_from_db()
     assert conversation.status == Conversation.Status.PENDING

@@ -10,8 +10,13 @@ from klient.conversations.models import Conversation, Delivery, Message
 def test_a_reply_is_stored_with_its_delivery_and_answers_the_customer(
     support_team, agent_anna, receive
 ):
-    question = receive(support_team, "luc@client.fr", "Rendez-vous", "Coupure de courant",
-                       message_id="<q1@client.fr>")
+    question = receive(
+        support_team,
+        "luc@client.fr",
+        "Rendez-vous",
+        "Coupure de courant",
+        message_id="<q1@client.fr>",
+    )
 
     answer = reply(question.conversation, actor=agent_anna, body="Pas de souci, on reprogramme.")
 
@@ -49,14 +54,23 @@ def test_an_empty_reply_is_refused_with_a_clear_error(support_team, agent_anna, 
 def test_each_changed_field_is_an_event(support_team, billing_team, agent_anna, receive):
     conversation = receive(support_team, "luc@client.fr", "Question", "Bonjour").conversation
 
-    update_conversation(conversation, actor=agent_anna, status="on_hold", priority="high",
-                        assignee=agent_anna, team=billing_team)
+    update_conversation(
+        conversation,
+        actor=agent_anna,
+        status="on_hold",
+        priority="high",
+        assignee=agent_anna,
+        team=billing_team,
+    )
 
     kinds = set(conversation.events.values_list("kind", flat=True))
     assert {"status.changed", "priority.changed", "assignee.changed", "team.changed"} <= kinds
     conversation.refresh_from_db()
     assert (conversation.status, conversation.priority, conversation.team_id) == (
-        "on_hold", "high", billing_team.pk)
+        "on_hold",
+        "high",
+        billing_team.pk,
+    )
 
 
 def test_an_unknown_status_is_refused(support_team, agent_anna, receive):

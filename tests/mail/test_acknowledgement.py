@@ -34,8 +34,14 @@ def receive(raw: bytes, source: str = "smtp") -> None:
 def test_the_acknowledgement_is_in_the_customers_language_and_is_not_an_answer(
     acknowledging_team, smtp_sink
 ):
-    receive(mail("Entretien manqué", "Bonjour, une coupure de courant m'a empêché de "
-                 "rejoindre l'appel vidéo. Pouvons-nous reprogrammer ?", **{"Message-ID": "<a1@c.fr>"}))
+    receive(
+        mail(
+            "Entretien manqué",
+            "Bonjour, une coupure de courant m'a empêché de "
+            "rejoindre l'appel vidéo. Pouvons-nous reprogrammer ?",
+            **{"Message-ID": "<a1@c.fr>"},
+        )
+    )
 
     [ack] = smtp_sink.wait_for(1)
     conversation = Conversation.objects.get()
@@ -46,21 +52,34 @@ def test_the_acknowledgement_is_in_the_customers_language_and_is_not_an_answer(
 
 
 def test_at_most_one_acknowledgement_per_conversation_per_day(acknowledging_team, smtp_sink):
-    receive(mail("Entretien manqué", "Bonjour, pouvons-nous reprogrammer l'appel ?",
-                 **{"Message-ID": "<b1@c.fr>"}))
+    receive(
+        mail(
+            "Entretien manqué",
+            "Bonjour, pouvons-nous reprogrammer l'appel ?",
+            **{"Message-ID": "<b1@c.fr>"},
+        )
+    )
     reference = Conversation.objects.get().reference
-    receive(mail(f"Re: Entretien manqué [{reference}]", "Je suis de nouveau connecté.",
-                 **{"Message-ID": "<b2@c.fr>"}))
+    receive(
+        mail(
+            f"Re: Entretien manqué [{reference}]",
+            "Je suis de nouveau connecté.",
+            **{"Message-ID": "<b2@c.fr>"},
+        )
+    )
 
     assert Conversation.objects.count() == 1
     assert len(smtp_sink.wait_for(2, timeout=1.5)) == 1
 
 
-@pytest.mark.parametrize("headers", [
-    {"Auto-Submitted": "auto-replied"},
-    {"Precedence": "bulk"},
-    {"List-Id": "<news.client.fr>"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Auto-Submitted": "auto-replied"},
+        {"Precedence": "bulk"},
+        {"List-Id": "<news.client.fr>"},
+    ],
+)
 def test_automatic_mail_is_never_answered_automatically(acknowledging_team, smtp_sink, headers):
     receive(mail("Réponse automatique", "Je suis absent du bureau.", **headers))
 

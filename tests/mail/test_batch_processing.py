@@ -28,8 +28,9 @@ def test_a_reply_to_a_message_of_the_same_batch_joins_its_conversation(support_t
     outcomes = actions.process_batch(ids)
 
     assert list(outcomes.values()) == ["stored", "stored", "stored"]
-    first, _, follow_up = (Message.objects.get(message_id=m) for m in ("<a@k.pl>", "<b@f.pl>",
-                                                                         "<c@k.pl>"))
+    first, _, follow_up = (
+        Message.objects.get(message_id=m) for m in ("<a@k.pl>", "<b@f.pl>", "<c@k.pl>")
+    )
     assert follow_up.conversation_id == first.conversation_id
     assert Conversation.objects.count() == 2
 

@@ -21,39 +21,51 @@ def malformed_emails(draw) -> bytes:
     encoding = draw(st.sampled_from(ENCODINGS))
     boundary = draw(st.text(alphabet="abc=_-", min_size=0, max_size=8))
     headers = [
-        b"From: " + draw(st.sampled_from([b"ola@klientka.pl", b"", b"<>", b"=?utf-8?b?!!?= <x@y>"]))
+        b"From: "
+        + draw(st.sampled_from([b"ola@klientka.pl", b"", b"<>", b"=?utf-8?b?!!?= <x@y>"]))
         + draw(header_text),
         b"To: support@shop.example",
         b"Subject: " + draw(header_text),
         b"Message-ID: <" + draw(header_text) + b">",
         b"In-Reply-To: " + draw(header_text),
-        b"Content-Type: " + draw(st.sampled_from([
-            f"text/plain; charset={charset}".encode(),
-            f'multipart/mixed; boundary="{boundary}"'.encode(),
-            f'multipart/alternative; boundary="{boundary}"'.encode(),
-            b"multipart/report; report-type=delivery-status",
-            b"text/html",
-            b"garbage/////",
-        ])),
+        b"Content-Type: "
+        + draw(
+            st.sampled_from(
+                [
+                    f"text/plain; charset={charset}".encode(),
+                    f'multipart/mixed; boundary="{boundary}"'.encode(),
+                    f'multipart/alternative; boundary="{boundary}"'.encode(),
+                    b"multipart/report; report-type=delivery-status",
+                    b"text/html",
+                    b"garbage/////",
+                ]
+            )
+        ),
         b"Content-Transfer-Encoding: " + encoding.encode(),
     ]
     body = draw(st.binary(max_size=400))
     parts = b""
     if draw(st.booleans()):
-        parts = (f"--{boundary}\r\nContent-Type: text/plain; charset={charset}\r\n\r\n".encode()
-                 + draw(st.binary(max_size=200)) + (b"\r\n--" + boundary.encode() + b"--"
-                                                      if draw(st.booleans()) else b""))
+        parts = (
+            f"--{boundary}\r\nContent-Type: text/plain; charset={charset}\r\n\r\n".encode()
+            + draw(st.binary(max_size=200))
+            + (b"\r\n--" + boundary.encode() + b"--" if draw(st.booleans()) else b"")
+        )
     keep = draw(st.lists(st.booleans(), min_size=len(headers), max_size=len(headers)))
     head = b"\r\n".join(h for h, k in zip(headers, keep, strict=True) if k)
     return head + b"\r\n\r\n" + body + parts
 
 
-@settings(max_examples=120, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(raw=st.one_of(malformed_emails(), st.binary(max_size=300)))
 def test_every_email_ends_stored_or_quarantined_with_a_reason(support_team, raw):
-    inbound, created = actions.accept_raw(raw, source="smtp", envelope_to=["support@shop.example"],
-                                          team_id=support_team.pk)
+    inbound, created = actions.accept_raw(
+        raw, source="smtp", envelope_to=["support@shop.example"], team_id=support_team.pk
+    )
     if created:
         actions.process_inbound(inbound.pk)
     inbound.refresh_from_db()
@@ -68,8 +80,10 @@ def test_every_email_ends_stored_or_quarantined_with_a_reason(support_team, raw)
 
 
 def test_a_message_id_with_8_bit_bytes_falls_back_to_the_hash_of_the_mail(support_team):
-    raw = (b"From: ola@klientka.pl\r\nTo: support@shop.example\r\nSubject: x\r\n"
-           b"Message-ID: <\xa8\x8b\x04@\x9aD>\r\n\r\nTre\xb6\xe6\r\n")
+    raw = (
+        b"From: ola@klientka.pl\r\nTo: support@shop.example\r\nSubject: x\r\n"
+        b"Message-ID: <\xa8\x8b\x04@\x9aD>\r\n\r\nTre\xb6\xe6\r\n"
+    )
     inbound, _ = actions.accept_raw(raw, source="smtp", team_id=support_team.pk)
 
     assert actions.process_inbound(inbound.pk) == "stored"

@@ -9,12 +9,12 @@ from email.utils import make_msgid
 
 import pytest
 
-from support import free_port
 from klient.conversations.actions import reply
 from klient.conversations.models import Conversation
 from klient.core.worker import drain
 from klient.mail.addresses import verified_reference
 from klient.mail.smtp import SmtpListener
+from support import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,37 +40,51 @@ def test_her_questions_stay_unanswered_until_a_person_answers_and_the_answer_thr
     listener.start()
     try:
         # She asks for a VAT invoice, in Polish, from an iso-8859-2 mail client.
-        send(listener.port, "Ola Wiśniewska <ola@klientka.pl>", "Faktura VAT do zamówienia",
-             "Dzień dobry, proszę o fakturę VAT na firmę. NIP: 525-000-00-00.",
-             charset="iso-8859-2")
+        send(
+            listener.port,
+            "Ola Wiśniewska <ola@klientka.pl>",
+            "Faktura VAT do zamówienia",
+            "Dzień dobry, proszę o fakturę VAT na firmę. NIP: 525-000-00-00.",
+            charset="iso-8859-2",
+        )
         drain()
         conversation = Conversation.objects.get()
         assert conversation.customer.name == "Ola Wiśniewska"
         assert not conversation.is_answered
 
         # An agent answers; the answer reaches her inbox threaded, with a signed Reply-To.
-        answer = reply(conversation, actor=agent_anna,
-                       body="Niestety nie wystawiamy faktur VAT.")
+        answer = reply(conversation, actor=agent_anna, body="Niestety nie wystawiamy faktur VAT.")
         drain()
         [received] = smtp_sink.wait_for(1)
         assert received["To"] == "ola@klientka.pl"
         assert received["Message-ID"] == answer.message_id
         assert f"[{conversation.reference}]" in received["Subject"]
         assert verified_reference(received["Reply-To"].addresses[0].addr_spec) == (
-            conversation.reference)
+            conversation.reference
+        )
 
         # Her out-of-office fires back: it must not look like she is waiting again...
-        send(listener.port, "ola@klientka.pl", "Automatyczna odpowiedź: Faktura VAT",
-             "Jestem poza biurem do poniedziałku.", In_Reply_To=answer.message_id,
-             Auto_Submitted="auto-replied")
+        send(
+            listener.port,
+            "ola@klientka.pl",
+            "Automatyczna odpowiedź: Faktura VAT",
+            "Jestem poza biurem do poniedziałku.",
+            In_Reply_To=answer.message_id,
+            Auto_Submitted="auto-replied",
+        )
         drain()
         conversation.refresh_from_db()
         assert conversation.is_answered
 
         # ...but her polite "why?" must, and it joins the same case.
-        send(listener.port, "ola@klientka.pl", f"Re: {received['Subject']}",
-             "Dlaczego? Pytam grzecznie.\n\n> Niestety nie wystawiamy faktur VAT.",
-             In_Reply_To=answer.message_id, References=answer.message_id)
+        send(
+            listener.port,
+            "ola@klientka.pl",
+            f"Re: {received['Subject']}",
+            "Dlaczego? Pytam grzecznie.\n\n> Niestety nie wystawiamy faktur VAT.",
+            In_Reply_To=answer.message_id,
+            References=answer.message_id,
+        )
         drain()
         conversation.refresh_from_db()
         assert Conversation.objects.count() == 1

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from klient.core.wiring import publish_on_commit as _publish_on_commit
 from klient.core.models import Event
+from klient.core.wiring import publish_on_commit as _publish_on_commit
 from klient.people.models import Team
 
 from . import events
@@ -165,7 +165,9 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
         Delivery.objects.create(message=message, next_attempt_at=now, created_at=now)
         conversation.last_acknowledged_at = now
         conversation.save(update_fields=["last_acknowledged_at"])
-        _publish_on_commit(events.outbound_queued(conversation, message, actor=None, automatic=True))
+        _publish_on_commit(
+            events.outbound_queued(conversation, message, actor=None, automatic=True)
+        )
     return message
 
 
@@ -222,7 +224,9 @@ def update_conversation(
         changed: list[str] = []
         if status is not None and status != conversation.status:
             published.append(
-                events.field_changed(conversation, "status", conversation.status, status, actor=actor)
+                events.field_changed(
+                    conversation, "status", conversation.status, status, actor=actor
+                )
             )
             conversation.status = status
             changed.append("status")
@@ -248,7 +252,9 @@ def update_conversation(
             changed.append("assignee")
         if team is not None and team.pk != conversation.team_id:
             published.append(
-                events.field_changed(conversation, "team", conversation.team_id, team.pk, actor=actor)
+                events.field_changed(
+                    conversation, "team", conversation.team_id, team.pk, actor=actor
+                )
             )
             conversation.team = team
             changed.append("team")
@@ -266,7 +272,9 @@ def record_delivery_outcome(
     bounced. Called by the channel's sender with the delivery locked by its lease."""
     now = timezone.now()
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().select_related("message").get(pk=delivery.pk)
+        delivery = (
+            Delivery.objects.select_for_update().select_related("message").get(pk=delivery.pk)
+        )
         message = delivery.message
         conversation = Conversation.objects.get(pk=message.conversation_id)
         if delivery.state == Delivery.State.BOUNCED:

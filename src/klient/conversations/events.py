@@ -61,7 +61,9 @@ def field_changed(
     return append(f"{field}.changed", conversation=conversation, actor=actor, data=data)
 
 
-def delivery_outcome(conversation: Conversation, message: Message, outcome: str, **data: Any) -> Event:
+def delivery_outcome(
+    conversation: Conversation, message: Message, outcome: str, **data: Any
+) -> Event:
     return append(
         f"delivery.{outcome}",
         conversation=conversation,

@@ -277,9 +277,7 @@ def _record_bounce(original_message_id: str | None, status: str, diagnostic: str
     delivery = Delivery.objects.filter(message__message_id=original_message_id).first()
     if delivery is None:
         return
-    record_delivery_outcome(
-        delivery, outcome="bounced", error=f"{status} {diagnostic}".strip()
-    )
+    record_delivery_outcome(delivery, outcome="bounced", error=f"{status} {diagnostic}".strip())
 
 
 def quarantine(inbound: InboundMail, reason: str) -> None:
@@ -328,7 +326,9 @@ def redrive_stale_inbound(limit: int = 200) -> int:
         state=InboundMail.State.PROCESSING, lease_until__lt=now
     )
     ids = list(
-        InboundMail.objects.filter(stale).order_by("received_at").values_list("pk", flat=True)[:limit]
+        InboundMail.objects.filter(stale)
+        .order_by("received_at")
+        .values_list("pk", flat=True)[:limit]
     )
     return len(process_batch(ids)) if ids else 0
 

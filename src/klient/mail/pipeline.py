@@ -161,6 +161,8 @@ def _conversation_of(message_id: str | None) -> Conversation | None:
     if not message_id:
         return None
     conv_id = (
-        Message.objects.filter(message_id=message_id).values_list("conversation_id", flat=True).first()
+        Message.objects.filter(message_id=message_id)
+        .values_list("conversation_id", flat=True)
+        .first()
     )
     return Conversation.objects.filter(pk=conv_id).first() if conv_id else None

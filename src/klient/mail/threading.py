@@ -71,7 +71,9 @@ def find_conversation(
         return ThreadMatch(candidate, "signed-address" if how != "headers" else how)
     if _may_write(candidate, from_address):
         return ThreadMatch(candidate, how)
-    return ThreadMatch(None, "", refused=f"{from_address} is not a participant of {candidate.reference}")
+    return ThreadMatch(
+        None, "", refused=f"{from_address} is not a participant of {candidate.reference}"
+    )
 
 
 def _by_reference(reference: str) -> Conversation | None:

@@ -145,7 +145,11 @@ def create_agent(
             "agent.created",
             actor=actor,
             actor_label="" if actor else "cli",
-            data={"agent": user.pk, "email": email, "admin": admin,
-                  "teams": [t.pk for t in teams or []]},
+            data={
+                "agent": user.pk,
+                "email": email,
+                "admin": admin,
+                "teams": [t.pk for t in teams or []],
+            },
         )
     return user, token

@@ -64,9 +64,7 @@ class Team(models.Model):
     acknowledge = models.BooleanField(
         default=False, help_text="Send one automatic acknowledgement per conversation per day."
     )
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="teams", blank=True
-    )
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -6,132 +6,330 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Conversation',
+            name="Conversation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(blank=True, max_length=500)),
-                ('status', models.CharField(choices=[('new', 'New'), ('open', 'Open'), ('pending', 'Pending (waiting on customer)'), ('on_hold', 'On hold'), ('solved', 'Solved'), ('closed', 'Closed')], default='new', max_length=10)),
-                ('priority', models.CharField(choices=[('low', 'Low'), ('normal', 'Normal'), ('high', 'High'), ('urgent', 'Urgent')], default='normal', max_length=10)),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('web', 'Web form'), ('chat', 'Live chat'), ('phone', 'Phone')], default='email', max_length=10)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('waiting_since', models.DateTimeField(blank=True, help_text="When the customer's oldest unanswered message arrived; empty once answered.", null=True)),
-                ('last_acknowledged_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='assigned_conversations', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conversations', to='people.customer')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='conversations', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.CharField(blank=True, max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("open", "Open"),
+                            ("pending", "Pending (waiting on customer)"),
+                            ("on_hold", "On hold"),
+                            ("solved", "Solved"),
+                            ("closed", "Closed"),
+                        ],
+                        default="new",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[
+                            ("low", "Low"),
+                            ("normal", "Normal"),
+                            ("high", "High"),
+                            ("urgent", "Urgent"),
+                        ],
+                        default="normal",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("web", "Web form"),
+                            ("chat", "Live chat"),
+                            ("phone", "Phone"),
+                        ],
+                        default="email",
+                        max_length=10,
+                    ),
+                ),
+                ("language", models.CharField(blank=True, max_length=8)),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "waiting_since",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the customer's oldest unanswered message arrived; empty once answered.",
+                        null=True,
+                    ),
+                ),
+                ("last_acknowledged_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="assigned_conversations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "customer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conversations",
+                        to="people.customer",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="conversations",
+                        to="people.team",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('inbound', 'Inbound'), ('outbound', 'Outbound'), ('note', 'Internal note')], max_length=10)),
-                ('sender', models.CharField(choices=[('customer', 'Customer'), ('agent', 'Agent'), ('system', 'System')], max_length=10)),
-                ('from_address', models.CharField(blank=True, max_length=320)),
-                ('from_name', models.CharField(blank=True, max_length=200)),
-                ('to', models.JSONField(blank=True, default=list)),
-                ('cc', models.JSONField(blank=True, default=list)),
-                ('subject', models.CharField(blank=True, max_length=998)),
-                ('body_text', models.TextField(blank=True, help_text='The whole plain text, quotes included.')),
-                ('new_text', models.TextField(blank=True, help_text='What this message adds, quotes removed.')),
-                ('body_html', models.TextField(blank=True, help_text='Sanitised HTML; remote images blocked.')),
-                ('raw_blob', models.CharField(blank=True, help_text='sha256 of the raw source', max_length=64)),
-                ('message_id', models.CharField(blank=True, max_length=998, null=True, unique=True)),
-                ('in_reply_to', models.CharField(blank=True, max_length=998)),
-                ('references', models.TextField(blank=True)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('is_auto_reply', models.BooleanField(default=False)),
-                ('is_bounce', models.BooleanField(default=False)),
-                ('is_bulk', models.BooleanField(default=False)),
-                ('has_remote_images', models.BooleanField(default=False)),
-                ('created_at', models.DateTimeField()),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='authored_messages', to=settings.AUTH_USER_MODEL)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='messages', to='conversations.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("inbound", "Inbound"),
+                            ("outbound", "Outbound"),
+                            ("note", "Internal note"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "sender",
+                    models.CharField(
+                        choices=[
+                            ("customer", "Customer"),
+                            ("agent", "Agent"),
+                            ("system", "System"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("from_address", models.CharField(blank=True, max_length=320)),
+                ("from_name", models.CharField(blank=True, max_length=200)),
+                ("to", models.JSONField(blank=True, default=list)),
+                ("cc", models.JSONField(blank=True, default=list)),
+                ("subject", models.CharField(blank=True, max_length=998)),
+                (
+                    "body_text",
+                    models.TextField(
+                        blank=True, help_text="The whole plain text, quotes included."
+                    ),
+                ),
+                (
+                    "new_text",
+                    models.TextField(
+                        blank=True, help_text="What this message adds, quotes removed."
+                    ),
+                ),
+                (
+                    "body_html",
+                    models.TextField(
+                        blank=True, help_text="Sanitised HTML; remote images blocked."
+                    ),
+                ),
+                (
+                    "raw_blob",
+                    models.CharField(
+                        blank=True, help_text="sha256 of the raw source", max_length=64
+                    ),
+                ),
+                (
+                    "message_id",
+                    models.CharField(blank=True, max_length=998, null=True, unique=True),
+                ),
+                ("in_reply_to", models.CharField(blank=True, max_length=998)),
+                ("references", models.TextField(blank=True)),
+                ("language", models.CharField(blank=True, max_length=8)),
+                ("is_auto_reply", models.BooleanField(default=False)),
+                ("is_bounce", models.BooleanField(default=False)),
+                ("is_bulk", models.BooleanField(default=False)),
+                ("has_remote_images", models.BooleanField(default=False)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="authored_messages",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="messages",
+                        to="conversations.conversation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(default='email', max_length=10)),
-                ('state', models.CharField(choices=[('pending', 'Pending'), ('sending', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed'), ('bounced', 'Bounced')], default='pending', max_length=10)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField()),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('message', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='delivery', to='conversations.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("channel", models.CharField(default="email", max_length=10)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                            ("bounced", "Bounced"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField()),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "message",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="delivery",
+                        to="conversations.message",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'deliveries',
+                "verbose_name_plural": "deliveries",
             },
         ),
         migrations.CreateModel(
-            name='Attachment',
+            name="Attachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('filename', models.CharField(max_length=255)),
-                ('content_type', models.CharField(default='application/octet-stream', max_length=255)),
-                ('size', models.PositiveBigIntegerField()),
-                ('blob', models.CharField(help_text='sha256 of the content', max_length=64)),
-                ('content_id', models.CharField(blank=True, max_length=255)),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='attachments', to='conversations.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("filename", models.CharField(max_length=255)),
+                (
+                    "content_type",
+                    models.CharField(default="application/octet-stream", max_length=255),
+                ),
+                ("size", models.PositiveBigIntegerField()),
+                ("blob", models.CharField(help_text="sha256 of the content", max_length=64)),
+                ("content_id", models.CharField(blank=True, max_length=255)),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="attachments",
+                        to="conversations.message",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Participant',
+            name="Participant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('address', models.CharField(max_length=320)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participants', to='conversations.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("address", models.CharField(max_length=320)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participants",
+                        to="conversations.conversation",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['status', '-updated_at', '-id'], name='conv_status_updated'),
+            model_name="conversation",
+            index=models.Index(fields=["status", "-updated_at", "-id"], name="conv_status_updated"),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['team', 'status', '-updated_at', '-id'], name='conv_team_status'),
+            model_name="conversation",
+            index=models.Index(
+                fields=["team", "status", "-updated_at", "-id"], name="conv_team_status"
+            ),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['assignee', 'status', '-updated_at'], name='conv_assignee_status'),
+            model_name="conversation",
+            index=models.Index(
+                fields=["assignee", "status", "-updated_at"], name="conv_assignee_status"
+            ),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['customer', '-updated_at'], name='conv_customer'),
+            model_name="conversation",
+            index=models.Index(fields=["customer", "-updated_at"], name="conv_customer"),
         ),
         migrations.AddIndex(
-            model_name='conversation',
-            index=models.Index(fields=['-updated_at', '-id'], name='conv_updated'),
+            model_name="conversation",
+            index=models.Index(fields=["-updated_at", "-id"], name="conv_updated"),
         ),
         migrations.AddIndex(
-            model_name='message',
-            index=models.Index(fields=['conversation', 'created_at', 'id'], name='msg_conv'),
+            model_name="message",
+            index=models.Index(fields=["conversation", "created_at", "id"], name="msg_conv"),
         ),
         migrations.AddIndex(
-            model_name='delivery',
-            index=models.Index(condition=models.Q(('state__in', ['pending', 'sending'])), fields=['next_attempt_at'], name='delivery_due'),
+            model_name="delivery",
+            index=models.Index(
+                condition=models.Q(("state__in", ["pending", "sending"])),
+                fields=["next_attempt_at"],
+                name="delivery_due",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.UniqueConstraint(fields=('conversation', 'address'), name='participant_unique'),
+            model_name="participant",
+            constraint=models.UniqueConstraint(
+                fields=("conversation", "address"), name="participant_unique"
+            ),
         ),
     ]

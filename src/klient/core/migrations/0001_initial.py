@@ -6,29 +6,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conversations', '0001_initial'),
+        ("conversations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('actor_label', models.CharField(blank=True, max_length=200)),
-                ('kind', models.CharField(max_length=60)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('at', models.DateTimeField(db_index=True)),
-                ('actor', models.ForeignKey(blank=True, help_text='The agent who caused the change; empty for the customer or the system.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('conversation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='conversations.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("actor_label", models.CharField(blank=True, max_length=200)),
+                ("kind", models.CharField(max_length=60)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("at", models.DateTimeField(db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The agent who caused the change; empty for the customer or the system.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="conversations.conversation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'id'],
-                'indexes': [models.Index(fields=['conversation', 'at', 'id'], name='event_conv_at'), models.Index(fields=['kind', 'at'], name='event_kind_at')],
+                "ordering": ["at", "id"],
+                "indexes": [
+                    models.Index(fields=["conversation", "at", "id"], name="event_conv_at"),
+                    models.Index(fields=["kind", "at"], name="event_kind_at"),
+                ],
             },
         ),
     ]
