@@ -1,8 +1,8 @@
 # Klient: `make run` starts it with demo data, `make test` runs the whole suite.
 # Both create or refresh the virtual environment in .venv first.
 
-PYTHON ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
-	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
+	$$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 \
 	&& { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
