@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "klient.people",
     "klient.conversations",
     "klient.mail",
+    "klient.sla",
     "klient.workspace",
     "klient.api",
 ]

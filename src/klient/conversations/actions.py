@@ -286,7 +286,9 @@ def record_delivery_outcome(
         if outcome == "sent":
             delivery.state = Delivery.State.SENT
             delivery.sent_at = now
-            events.delivery_outcome(conversation, message, "sent", attempts=delivery.attempts)
+            _publish_on_commit(
+                events.delivery_outcome(conversation, message, "sent", attempts=delivery.attempts)
+            )
         elif outcome == "retry":
             delivery.state = Delivery.State.PENDING
             delivery.next_attempt_at = retry_at or now
@@ -295,8 +297,10 @@ def record_delivery_outcome(
             )
         elif outcome in ("failed", "bounced"):
             delivery.state = Delivery.State(outcome)
-            events.delivery_outcome(
-                conversation, message, outcome, attempts=delivery.attempts, error=error[:500]
+            _publish_on_commit(
+                events.delivery_outcome(
+                    conversation, message, outcome, attempts=delivery.attempts, error=error[:500]
+                )
             )
             if message.sender == Message.Sender.AGENT and conversation.waiting_since is None:
                 # The customer never got the answer: they are still waiting.

@@ -14,15 +14,24 @@ from klient.core.models import Event
 
 logger = logging.getLogger(__name__)
 
+_SLA = "klient.sla.tasks.recompute_for_event"
 EVENT_HANDLERS: dict[str, list[str]] = {
     "message.outbound_queued": ["klient.mail.tasks.send_delivery_for_event"],
-    "message.received": ["klient.mail.tasks.acknowledge_for_event"],
+    "message.received": ["klient.mail.tasks.acknowledge_for_event", _SLA],
+    "conversation.created": [_SLA],
+    "delivery.sent": [_SLA],
+    "delivery.bounced": [_SLA],
+    "delivery.failed": [_SLA],
+    "status.changed": [_SLA],
+    "priority.changed": [_SLA],
+    "team.changed": [_SLA],
 }
 
 SWEEPS: list[str] = [
     "klient.mail.actions.redrive_stale_inbound",
     "klient.mail.sending.redrive_due_deliveries",
     "klient.mail.imap.poll_due_mailboxes",
+    "klient.sla.scheduler.sweep_due_timers",
 ]
 
 

@@ -1,0 +1,363 @@
+"""The SLA clock: a conversation's targets, pauses, warnings and breaches computed from its
+event history. Pure Python, no Django; the rules are written down in docs/sla.md.
+
+`evaluate(targets, calendar, events, now)` folds the conversation's ordered events (the
+kinds the conversation actions write, see `CLOCK_KINDS`) into an `SlaState`. It is a
+function of its inputs only, so the state stored for a conversation can always be
+recomputed from the event log and compared.
+
+Vocabulary
+----------
+* A *target* is one promise of the policy: ``first_reply``, ``next_reply``,
+  ``periodic_update`` or ``resolution``, each a duration of business time (with a calendar)
+  or of calendar time (without one).
+* A *cycle* is one run of a target, from the moment it starts to the moment it ends (met,
+  restarted or dropped). ``first_reply`` and ``resolution`` have one cycle,
+  ``next_reply`` one per customer message that waits for an answer, ``periodic_update`` one
+  per public answer.
+* The clock *runs* while the status is new or open. It is *paused* while the conversation
+  waits on the customer (pending) or is on hold, and *stopped* while solved or closed: no
+  target time elapses in either.
+* A cycle's *warning* moment is when ``warning_percent`` of its duration has elapsed, its
+  *due* moment when all of it has; an *alert* is a warning or breach moment reached (at or
+  before ``now``) before the cycle ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from klient.sla.business_time import add_business_time, business_time_between
+from klient.sla.calendar import BusinessCalendar
+
+__all__ = [
+    "CLOCK_KINDS",
+    "PAUSED_STATUSES",
+    "STOPPED_STATUSES",
+    "TARGET_NAMES",
+    "Alert",
+    "ClockEvent",
+    "SlaState",
+    "TargetState",
+    "Targets",
+    "evaluate",
+]
+
+TARGET_NAMES = ("first_reply", "next_reply", "periodic_update", "resolution")
+PAUSED_STATUSES = frozenset({"pending", "on_hold"})
+STOPPED_STATUSES = frozenset({"solved", "closed"})
+# The event kinds the clock reads; every other kind is ignored.
+CLOCK_KINDS = frozenset(
+    {"message.received", "delivery.sent", "delivery.bounced", "delivery.failed", "status.changed"}
+)
+ANSWER_VOIDING_KINDS = frozenset({"delivery.bounced", "delivery.failed"})
+
+
+@dataclass(frozen=True, slots=True)
+class ClockEvent:
+    """One event as the clock reads it. ``data`` is the Event's data; for delivery events
+    the adapter adds the message's ``sender`` and ``message_kind`` (read from the Message
+    table), which the clock needs to tell a person's answer from an acknowledgement."""
+
+    kind: str
+    at: datetime
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """A policy's promises; None means no such target."""
+
+    first_reply: timedelta | None = None
+    next_reply: timedelta | None = None
+    periodic_update: timedelta | None = None
+    resolution: timedelta | None = None
+    warning_percent: int = 75
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.warning_percent <= 100:
+            raise ValueError(f"warning_percent must be 1..100, got {self.warning_percent}")
+        for name in TARGET_NAMES:
+            value = getattr(self, name)
+            if value is not None and value <= timedelta(0):
+                raise ValueError(f"the {name} target must be positive, got {value}")
+
+    def duration(self, name: str) -> timedelta | None:
+        return getattr(self, name)
+
+
+@dataclass(frozen=True, slots=True)
+class Alert:
+    """A warning or breach moment reached. ``key`` identifies it across recomputations, so
+    the adapter emits each alert once."""
+
+    kind: str  # "warning" | "breach"
+    target: str
+    started_at: datetime
+    at: datetime
+    due_at: datetime | None
+
+    @property
+    def key(self) -> str:
+        return f"{self.target}:{self.kind}:{self.started_at.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetState:
+    """The latest cycle of one target."""
+
+    name: str
+    started_at: datetime
+    due_at: datetime | None  # None while the clock does not run (paused or stopped)
+    warn_at: datetime | None
+    ended_at: datetime | None  # when the cycle was met, restarted or dropped
+    met: bool
+    breached: bool  # still open and past due
+
+
+@dataclass(frozen=True, slots=True)
+class SlaState:
+    started_at: datetime | None = None
+    status: str = "new"
+    paused: bool = False
+    stopped: bool = False
+    paused_since: datetime | None = None
+    pause_total: timedelta = timedelta(0)  # closed pending/on-hold intervals, wall clock
+    first_reply_at: datetime | None = None
+    targets: tuple[TargetState, ...] = ()
+    alerts: tuple[Alert, ...] = ()
+    next_due_at: datetime | None = None
+
+    def target(self, name: str) -> TargetState | None:
+        for state in self.targets:
+            if state.name == name:
+                return state
+        return None
+
+    def due(self, name: str) -> datetime | None:
+        """The due moment of the target's open cycle, if it is running."""
+        state = self.target(name)
+        if state is None or state.ended_at is not None:
+            return None
+        return state.due_at
+
+    @property
+    def breached(self) -> tuple[str, ...]:
+        return tuple(t.name for t in self.targets if t.breached)
+
+
+@dataclass(slots=True)
+class _Cycle:
+    name: str
+    start: datetime
+    end: datetime | None = None
+    met: bool = False
+
+
+def _is_answer(event: ClockEvent, voided: set[Any]) -> bool:
+    """A public outbound message written by a person, delivered, and not bounced/failed."""
+    data = event.data
+    return (
+        event.kind == "delivery.sent"
+        and data.get("sender") == "agent"
+        and data.get("message_kind") == "outbound"
+        and data.get("message") not in voided
+    )
+
+
+def _is_customer_message(event: ClockEvent) -> bool:
+    data = event.data
+    return (
+        event.kind == "message.received"
+        and data.get("sender", "customer") == "customer"
+        and not (data.get("auto_reply") or data.get("bounce") or data.get("bulk"))
+    )
+
+
+class _Walker:
+    """When does a cycle reach a given amount of running time, skipping the intervals when
+    the clock does not run."""
+
+    def __init__(
+        self, calendar: BusinessCalendar | None, halts: Sequence[tuple[datetime, datetime | None]]
+    ) -> None:
+        self.calendar = calendar
+        self.halts = halts
+
+    def _elapsed(self, a: datetime, b: datetime) -> timedelta:
+        if b <= a:
+            return timedelta(0)
+        if self.calendar is None:
+            return b - a
+        return business_time_between(self.calendar, a, b)
+
+    def _add(self, a: datetime, duration: timedelta) -> datetime:
+        if self.calendar is None:
+            return a + duration
+        return add_business_time(self.calendar, a, duration)
+
+    def moment(self, start: datetime, duration: timedelta) -> datetime | None:
+        """None when the clock halts for good (an open pause) before the moment."""
+        cursor, remaining = start, duration
+        for halt_start, halt_end in self.halts:
+            if halt_end is not None and halt_end <= cursor:
+                continue
+            if halt_start > cursor:
+                candidate = self._add(cursor, remaining)
+                if candidate <= halt_start:
+                    return candidate
+                remaining -= self._elapsed(cursor, halt_start)
+            if halt_end is None:
+                return None
+            cursor = max(cursor, halt_end)
+        return self._add(cursor, remaining)
+
+
+def evaluate(
+    targets: Targets | None,
+    calendar: BusinessCalendar | None,
+    events: Iterable[ClockEvent],
+    now: datetime,
+) -> SlaState:
+    """The SLA state at ``now`` of a conversation whose ordered events are ``events``
+    (events after ``now`` are ignored). ``calendar`` None counts calendar time; ``targets``
+    None (no policy applies) still tracks the first reply and the pauses."""
+    # Aware datetimes sharing a tzinfo subtract as wall-clock times: work in UTC.
+    now = now.astimezone(UTC)
+    history = [
+        ClockEvent(e.kind, e.at.astimezone(UTC), e.data)
+        for e in events
+        if e.kind in CLOCK_KINDS and e.at <= now
+    ]
+    voided = {e.data.get("message") for e in history if e.kind in ANSWER_VOIDING_KINDS}
+    targets = targets or Targets()
+
+    status = "new"
+    started_at: datetime | None = None
+    first_reply_at: datetime | None = None
+    cycles: list[_Cycle] = []
+    open_cycle: dict[str, _Cycle] = {}
+    halts: list[tuple[datetime, datetime | None]] = []  # paused or stopped
+    halted_since: datetime | None = None
+    paused_since: datetime | None = None
+    pause_total = timedelta(0)
+
+    def start(name: str, at: datetime) -> None:
+        if targets.duration(name) is None:
+            return
+        cycle = _Cycle(name, at)
+        cycles.append(cycle)
+        open_cycle[name] = cycle
+
+    def end(name: str, at: datetime, *, met: bool) -> None:
+        cycle = open_cycle.pop(name, None)
+        if cycle is not None:
+            cycle.end, cycle.met = at, met
+
+    for event in history:
+        at = event.at
+        if _is_customer_message(event):
+            if started_at is None:
+                started_at = at
+                for name in ("first_reply", "periodic_update", "resolution"):
+                    start(name, at)
+            elif first_reply_at is not None or "first_reply" not in open_cycle:
+                # The customer waits for an answer again. While the clock does not run, a
+                # message from the customer restarts the wait from this message.
+                if halted_since is not None and "next_reply" in open_cycle:
+                    end("next_reply", at, met=False)
+                if "next_reply" not in open_cycle:
+                    start("next_reply", at)
+        elif _is_answer(event, voided):
+            if first_reply_at is None:
+                first_reply_at = at
+            end("first_reply", at, met=True)
+            end("next_reply", at, met=True)
+            if "periodic_update" in open_cycle:
+                end("periodic_update", at, met=True)
+                start("periodic_update", at)
+        elif event.kind == "status.changed":
+            new = str(event.data.get("to"))
+            was_halted = status in PAUSED_STATUSES or status in STOPPED_STATUSES
+            halted = new in PAUSED_STATUSES or new in STOPPED_STATUSES
+            if status in PAUSED_STATUSES and new not in PAUSED_STATUSES and paused_since:
+                pause_total += at - paused_since
+                paused_since = None
+            if new in PAUSED_STATUSES and status not in PAUSED_STATUSES:
+                paused_since = at
+            if halted and not was_halted:
+                halted_since = at
+            elif was_halted and not halted and halted_since is not None:
+                halts.append((halted_since, at))
+                halted_since = None
+            if new in STOPPED_STATUSES and status not in STOPPED_STATUSES:
+                # Solved or closed: nobody waits for a reply any more.
+                end("first_reply", at, met=False)
+                end("next_reply", at, met=False)
+            elif (
+                status in STOPPED_STATUSES
+                and new not in STOPPED_STATUSES
+                and started_at is not None
+                and "next_reply" not in open_cycle
+            ):
+                # Reopened: the customer waits for news again.
+                start("next_reply", at)
+            status = new
+    if halted_since is not None:
+        halts.append((halted_since, None))
+
+    walker = _Walker(calendar, halts)
+    alerts: list[Alert] = []
+    latest: dict[str, TargetState] = {}
+    upcoming: list[datetime] = []
+    for cycle in cycles:
+        duration = targets.duration(cycle.name)
+        assert duration is not None
+        warn_duration = duration * targets.warning_percent / 100
+        due = _safe(walker.moment, cycle.start, duration)
+        warn = (
+            due
+            if targets.warning_percent == 100
+            else _safe(walker.moment, cycle.start, warn_duration)
+        )
+        limit = cycle.end
+        for kind, moment in (("warning", warn), ("breach", due)):
+            if moment is None or (limit is not None and moment >= limit):
+                continue
+            if moment <= now:
+                alerts.append(Alert(kind, cycle.name, cycle.start, moment, due))
+            elif limit is None:
+                upcoming.append(moment)
+        latest[cycle.name] = TargetState(
+            name=cycle.name,
+            started_at=cycle.start,
+            due_at=due,
+            warn_at=warn,
+            ended_at=cycle.end,
+            met=cycle.met,
+            breached=cycle.end is None and due is not None and due <= now,
+        )
+    alerts.sort(key=lambda a: (a.at, a.target, a.kind))
+    return SlaState(
+        started_at=started_at,
+        status=status,
+        paused=status in PAUSED_STATUSES,
+        stopped=status in STOPPED_STATUSES,
+        paused_since=paused_since,
+        pause_total=pause_total,
+        first_reply_at=first_reply_at,
+        targets=tuple(latest[name] for name in TARGET_NAMES if name in latest),
+        alerts=tuple(alerts),
+        next_due_at=min(upcoming, default=None),
+    )
+
+
+def _safe(moment: Any, start: datetime, duration: timedelta) -> datetime | None:
+    """A calendar without working time within the search horizon never falls due."""
+    try:
+        return moment(start, duration)
+    except ValueError:
+        return None

@@ -1,0 +1,87 @@
+"""One constructor per sla Event kind. They build unsaved rows with an explicit time (the
+clock's `now`), so the scheduler can insert a batch at once."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from klient.core.models import Event
+from klient.sla.clock import Alert
+
+ALERT_KINDS = {"warning": "sla.warning", "breach": "sla.breached"}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _event(kind: str, conversation_id: int, at: datetime, data: dict[str, Any]) -> Event:
+    return Event(conversation_id=conversation_id, actor_label="sla", kind=kind, data=data, at=at)
+
+
+def started(
+    conversation_id: int,
+    at: datetime,
+    *,
+    policy: int | None,
+    started_at: datetime,
+    due: dict[str, datetime | None],
+) -> Event:
+    return _event(
+        "sla.started",
+        conversation_id,
+        at,
+        {
+            "policy": policy,
+            "started_at": _iso(started_at),
+            "due": {k: _iso(v) for k, v in due.items()},
+        },
+    )
+
+
+def policy_changed(
+    conversation_id: int, at: datetime, *, old: int | None, new: int | None
+) -> Event:
+    return _event("sla.policy_changed", conversation_id, at, {"from": old, "to": new})
+
+
+def paused(conversation_id: int, at: datetime, *, status: str) -> Event:
+    return _event("sla.paused", conversation_id, at, {"status": status})
+
+
+def stopped(conversation_id: int, at: datetime, *, status: str) -> Event:
+    return _event("sla.stopped", conversation_id, at, {"status": status})
+
+
+def resumed(conversation_id: int, at: datetime, *, status: str) -> Event:
+    return _event("sla.resumed", conversation_id, at, {"status": status})
+
+
+def first_reply(
+    conversation_id: int, at: datetime, *, replied_at: datetime, due_at: datetime | None
+) -> Event:
+    on_time = None if due_at is None else replied_at <= due_at
+    return _event(
+        "sla.first_reply",
+        conversation_id,
+        at,
+        {"replied_at": _iso(replied_at), "due_at": _iso(due_at), "on_time": on_time},
+    )
+
+
+def alert(conversation_id: int, at: datetime, item: Alert, *, policy: int | None) -> Event:
+    """sla.warning or sla.breached, once per target cycle (data.key)."""
+    return _event(
+        ALERT_KINDS[item.kind],
+        conversation_id,
+        at,
+        {
+            "key": item.key,
+            "target": item.target,
+            "started_at": _iso(item.started_at),
+            "moment": _iso(item.at),
+            "due_at": _iso(item.due_at),
+            "policy": policy,
+        },
+    )

@@ -1,0 +1,151 @@
+"""SLA policies, team business hours, and each conversation's stored clock state."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+
+from klient.sla.calendar import BusinessCalendar, WorkingHours
+
+
+class SlaPolicy(models.Model):
+    """Promises for the conversations it matches. Policies are tried in `position` order;
+    the first whose rules all match applies (an empty rule matches anything)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    position = models.PositiveIntegerField(default=0, help_text="Lower is tried first.")
+    active = models.BooleanField(default=True)
+    # Match rules.
+    team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=10, blank=True)
+    priority = models.CharField(max_length=10, blank=True)
+    organisation = models.ForeignKey(
+        "people.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    tag = models.CharField(
+        max_length=100, blank=True, help_text="Reserved: conversations have no tags yet."
+    )
+    # Targets in minutes; empty means no such target.
+    first_reply_minutes = models.PositiveIntegerField(null=True, blank=True)
+    next_reply_minutes = models.PositiveIntegerField(null=True, blank=True)
+    periodic_update_minutes = models.PositiveIntegerField(null=True, blank=True)
+    resolution_minutes = models.PositiveIntegerField(null=True, blank=True)
+    business_time = models.BooleanField(
+        default=True, help_text="Count the team's business hours, else calendar time."
+    )
+    warning_percent = models.PositiveSmallIntegerField(default=75)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "SLA policy"
+        verbose_name_plural = "SLA policies"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(warning_percent__gte=1, warning_percent__lte=100),
+                name="sla_policy_warning_percent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BusinessHoursConfig(models.Model):
+    """A team's working time. ``hours`` maps a weekday ("0" = Monday) to a list of
+    ["HH:MM", "HH:MM"] intervals; ``closures`` is a list of ISO dates; ``extra_working_days``
+    maps an ISO date to its intervals."""
+
+    team = models.OneToOneField(
+        "people.Team", on_delete=models.CASCADE, related_name="business_hours"
+    )
+    time_zone = models.CharField(max_length=64, default="Europe/Warsaw")
+    hours = models.JSONField(default=dict)
+    country = models.CharField(max_length=2, blank=True)
+    subdivision = models.CharField(max_length=10, blank=True)
+    closures = models.JSONField(default=list, blank=True)
+    extra_working_days = models.JSONField(default=dict, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "business hours"
+        verbose_name_plural = "business hours"
+
+    def __str__(self) -> str:
+        return f"business hours of team #{self.team_id}"
+
+    def calendar(self) -> BusinessCalendar:
+        """The pure calendar; raises ValueError when the configuration is invalid."""
+        return BusinessCalendar(
+            self.time_zone,
+            WorkingHours.from_mapping(
+                {int(day): [tuple(i) for i in intervals] for day, intervals in self.hours.items()}
+            ),
+            country=self.country or None,
+            subdivision=self.subdivision or None,
+            closures=[date.fromisoformat(d) for d in self.closures],
+            extra_working_days={
+                date.fromisoformat(d): [tuple(i) for i in intervals]
+                for d, intervals in self.extra_working_days.items()
+            },
+        )
+
+
+class ConversationSla(models.Model):
+    """The clock of one conversation as last computed from its events (klient.sla.clock).
+
+    Written only by klient.sla.actions and klient.sla.scheduler. `next_due_at` is the single
+    timer: the next warning or breach moment, empty when nothing runs."""
+
+    conversation = models.OneToOneField(
+        "conversations.Conversation",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="sla",
+    )
+    policy = models.ForeignKey(
+        SlaPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    first_reply_due = models.DateTimeField(null=True, blank=True)
+    next_reply_due = models.DateTimeField(null=True, blank=True)
+    update_due = models.DateTimeField(null=True, blank=True)
+    resolution_due = models.DateTimeField(null=True, blank=True)
+    due_at = models.DateTimeField(
+        null=True, blank=True, help_text="The earliest of the running targets' due times."
+    )
+    first_reply_at = models.DateTimeField(null=True, blank=True)
+    paused = models.BooleanField(default=False)
+    paused_since = models.DateTimeField(null=True, blank=True)
+    pause_seconds = models.BigIntegerField(
+        default=0, help_text="Accumulated closed pauses (pending, on hold), wall clock."
+    )
+    stopped = models.BooleanField(default=False, help_text="Solved or closed.")
+    breached = models.JSONField(
+        default=list, blank=True, help_text="Targets whose open cycle is past due."
+    )
+    emitted = models.JSONField(
+        default=list, blank=True, help_text="Keys of the warnings and breaches already emitted."
+    )
+    next_due_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "conversation SLA"
+        indexes = [
+            models.Index(
+                fields=["next_due_at"],
+                name="sla_next_due",
+                condition=models.Q(next_due_at__isnull=False),
+            ),
+            models.Index(
+                fields=["due_at"], name="sla_due", condition=models.Q(due_at__isnull=False)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"SLA of conversation #{self.conversation_id}"
