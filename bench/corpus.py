@@ -9,26 +9,41 @@ import base64
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from email.header import Header
 from email.utils import format_datetime
-from datetime import UTC, datetime, timedelta
 
 TEXTS = {
-    "pl": ("iso-8859-2", "Dzień dobry, od dwóch dni telefon pokazuje błąd karty SIM po przeniesieniu "
-           "numeru. Czy mogą Państwo sprawdzić, co się dzieje? Zapłaciłam już fakturę i proszę "
-           "też o fakturę VAT na firmę, bo pole NIP w formularzu nie istnieje. Pozdrawiam serdecznie."),
-    "fr": ("iso-8859-1", "Bonjour, une coupure de courant m'a empêché de rejoindre l'entretien "
-           "vidéo prévu à 15 h. Je suis désolé ; pourrions-nous reprogrammer l'appel cette "
-           "semaine ? Je serai joignable depuis la station-service où il y a un générateur."),
-    "de": ("utf-8", "Guten Tag, ich habe Ihre Erinnerung erhalten und fand die Frage, ob ich "
-           "wirklich komme, ziemlich kränkend. Ich habe bisher zweimal kurzfristig abgesagt, "
-           "weil meine Tochter krank war. Bitte ändern Sie den Ton Ihrer Nachrichten."),
-    "uk": ("koi8-u", "Добрий день! Я не можу додзвонитися до свого персонального менеджера вже "
-           "тиждень. Дзвінки ніхто не бере, ніхто не передзвонює. Хто його замінює під час "
-           "відпустки? Прошу відповісти якнайшвидше, справа термінова."),
-    "en": ("utf-8", "Hello, I wrote to you twice about the invoice for my order and nobody has "
-           "answered. I need the invoice with our VAT number for the accounts by Friday. "
-           "Could you please confirm when I will receive it? Thank you."),
+    "pl": (
+        "iso-8859-2",
+        "Dzień dobry, od dwóch dni telefon pokazuje błąd karty SIM po przeniesieniu "
+        "numeru. Czy mogą Państwo sprawdzić, co się dzieje? Zapłaciłam już fakturę i proszę "
+        "też o fakturę VAT na firmę, bo pole NIP w formularzu nie istnieje. Pozdrawiam serdecznie.",
+    ),
+    "fr": (
+        "iso-8859-1",
+        "Bonjour, une coupure de courant m'a empêché de rejoindre l'entretien "
+        "vidéo prévu à 15 h. Je suis désolé ; pourrions-nous reprogrammer l'appel cette "
+        "semaine ? Je serai joignable depuis la station-service où il y a un générateur.",
+    ),
+    "de": (
+        "utf-8",
+        "Guten Tag, ich habe Ihre Erinnerung erhalten und fand die Frage, ob ich "
+        "wirklich komme, ziemlich kränkend. Ich habe bisher zweimal kurzfristig abgesagt, "
+        "weil meine Tochter krank war. Bitte ändern Sie den Ton Ihrer Nachrichten.",
+    ),
+    "uk": (
+        "koi8-u",
+        "Добрий день! Я не можу додзвонитися до свого персонального менеджера вже "
+        "тиждень. Дзвінки ніхто не бере, ніхто не передзвонює. Хто його замінює під час "
+        "відпустки? Прошу відповісти якнайшвидше, справа термінова.",
+    ),
+    "en": (
+        "utf-8",
+        "Hello, I wrote to you twice about the invoice for my order and nobody has "
+        "answered. I need the invoice with our VAT number for the accounts by Friday. "
+        "Could you please confirm when I will receive it? Thank you.",
+    ),
 }
 ALT_CHARSETS = {"pl": "windows-1250", "uk": "windows-1251", "fr": "windows-1252"}
 QUOTE_HEADERS = {
@@ -46,8 +61,11 @@ SUBJECTS = {
     "en": "Invoice with VAT number, second request",
 }
 NAMES = {
-    "pl": "Małgorzata Wiśniewska", "fr": "Loïc Bérénger", "de": "Jürgen Größmann",
-    "uk": "Олена Коваленко", "en": "Sarah O'Brien",
+    "pl": "Małgorzata Wiśniewska",
+    "fr": "Loïc Bérénger",
+    "de": "Jürgen Größmann",
+    "uk": "Олена Коваленко",
+    "en": "Sarah O'Brien",
 }
 
 
@@ -71,8 +89,9 @@ def _header(value: str, charset: str) -> str:
     return Header(value, charset).encode(maxlinelen=76)
 
 
-def generate(count: int, *, seed: int = 7, team: str = "support@shop.example",
-             malformed_share: float = 0.02) -> Iterator[CorpusMessage]:
+def generate(
+    count: int, *, seed: int = 7, team: str = "support@shop.example", malformed_share: float = 0.02
+) -> Iterator[CorpusMessage]:
     rng = random.Random(seed)
     langs = list(TEXTS)
     start = datetime(2026, 10, 1, 8, 0, tzinfo=UTC)
@@ -88,12 +107,15 @@ def generate(count: int, *, seed: int = 7, team: str = "support@shop.example",
         is_reply = rng.random() < 0.6
         if is_reply:
             quoted = "\n".join("> " + line for line in (TEXTS[lang][1] * 5).split(". "))
-            body += "\n" + QUOTE_HEADERS[lang].format(date=format_datetime(date)) + "\n" + quoted + "\n"
+            body += (
+                "\n" + QUOTE_HEADERS[lang].format(date=format_datetime(date)) + "\n" + quoted + "\n"
+            )
         malformed = rng.random() < malformed_share
         if malformed:
             # No From address at all: the pipeline must quarantine it with a reason.
-            raw = (f"To: {team}\r\nSubject: broken {i}\r\nMessage-ID: {mid}\r\n\r\n"
-                   "no sender here\r\n").encode()
+            raw = (
+                f"To: {team}\r\nSubject: broken {i}\r\nMessage-ID: {mid}\r\n\r\nno sender here\r\n"
+            ).encode()
             yield CorpusMessage(raw, mid, True)
             continue
         headers = [
@@ -114,24 +136,32 @@ def generate(count: int, *, seed: int = 7, team: str = "support@shop.example",
             headers.append(f"Content-Transfer-Encoding: {cte}")
             raw = ("\r\n".join(headers) + "\r\n\r\n").encode() + payload
         else:
-            html = (f"<html><body><p>{body.replace(chr(10), '<br>')}</p>"
-                    f"<img src=\"https://tracker.example/p{i}.gif\"></body></html>")
+            html = (
+                f"<html><body><p>{body.replace(chr(10), '<br>')}</p>"
+                f'<img src="https://tracker.example/p{i}.gif"></body></html>'
+            )
             hcte, hpayload = _qp_or_b64(html, charset, rng)
             parts = [
-                f"--{boundary}\r\nContent-Type: text/plain; charset=\"{charset}\"\r\n"
-                f"Content-Transfer-Encoding: {cte}\r\n\r\n".encode() + payload,
-                f"--{boundary}\r\nContent-Type: text/html; charset=\"{charset}\"\r\n"
-                f"Content-Transfer-Encoding: {hcte}\r\n\r\n".encode() + hpayload,
+                f'--{boundary}\r\nContent-Type: text/plain; charset="{charset}"\r\n'
+                f"Content-Transfer-Encoding: {cte}\r\n\r\n".encode()
+                + payload,
+                f'--{boundary}\r\nContent-Type: text/html; charset="{charset}"\r\n'
+                f"Content-Transfer-Encoding: {hcte}\r\n\r\n".encode()
+                + hpayload,
             ]
             if kind > 0.85:
                 attachment = base64.encodebytes(rng.randbytes(600))
                 parts.append(
-                    f"--{boundary}\r\nContent-Type: application/pdf; name=\"faktura-{i}.pdf\"\r\n"
-                    f"Content-Disposition: attachment; filename=\"faktura-{i}.pdf\"\r\n"
-                    "Content-Transfer-Encoding: base64\r\n\r\n".encode() + attachment
+                    f'--{boundary}\r\nContent-Type: application/pdf; name="faktura-{i}.pdf"\r\n'
+                    f'Content-Disposition: attachment; filename="faktura-{i}.pdf"\r\n'
+                    "Content-Transfer-Encoding: base64\r\n\r\n".encode()
+                    + attachment
                 )
             subtype = "mixed" if kind > 0.85 else "alternative"
             headers.append(f'Content-Type: multipart/{subtype}; boundary="{boundary}"')
-            raw = (("\r\n".join(headers) + "\r\n\r\n").encode()
-                   + b"\r\n".join(parts) + f"\r\n--{boundary}--\r\n".encode())
+            raw = (
+                ("\r\n".join(headers) + "\r\n\r\n").encode()
+                + b"\r\n".join(parts)
+                + f"\r\n--{boundary}--\r\n".encode()
+            )
         yield CorpusMessage(raw, mid, False)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+
+if TYPE_CHECKING:
+    from klient.people.models import Team
 
 
 class CommandError(Exception):
     """A clear, user-facing failure of a command: printed, exit status 2."""
 
 
-def _team(name: str):  # type: ignore[no-untyped-def]
+def _team(name: str) -> Team:
     from klient.people.models import Team
 
     team = Team.objects.filter(name__iexact=name).first()

@@ -70,3 +70,18 @@ def test_one_new_customer_writing_twice_in_a_batch_is_one_customer(support_team)
 
     customers = {c.customer_id for c in Conversation.objects.all()}
     assert len(customers) == 1
+
+
+def test_the_task_for_one_mail_stores_the_others_waiting_too(support_team):
+    from klient.mail.tasks import process_inbound
+
+    ids = [
+        actions.accept_raw(mail(f"c{i}@firma.pl", "Pytanie", "Dzień dobry", f"<{i}@f.pl>"),
+                           source="smtp")[0].pk
+        for i in range(5)
+    ]
+
+    assert process_inbound.call(ids[2]) == "stored"
+
+    assert set(InboundMail.objects.values_list("state", flat=True)) == {"done"}
+    assert process_inbound.call(ids[0]) == "skipped"

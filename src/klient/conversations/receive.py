@@ -65,7 +65,9 @@ def receive_messages(items: Sequence[Item], *, announce: bool = True) -> list[tu
 
 def _existing(items: Sequence[Item]) -> dict[str, Message]:
     ids = [incoming.message_id for incoming, _ in items if incoming.message_id]
-    return {m.message_id: m for m in Message.objects.filter(message_id__in=ids)} if ids else {}
+    if not ids:
+        return {}
+    return {m.message_id: m for m in Message.objects.filter(message_id__in=ids) if m.message_id}
 
 
 def _receive_all(items: Sequence[Item], announce: bool) -> list[tuple[Message, bool]]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from klient.core.models import Event
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 _buffer = threading.local()
 
@@ -21,7 +21,7 @@ def append(
     kind: str,
     *,
     conversation: Any = None,
-    actor: AbstractBaseUser | None = None,
+    actor: User | AnonymousUser | None = None,
     actor_label: str = "",
     data: dict[str, Any] | None = None,
 ) -> Event:

@@ -1,12 +1,14 @@
 """One explicit table of what happens after a change commits (no signals).
 
-EVENT_HANDLERS maps an Event kind to tasks that take the event id. SWEEPS lists the
+EVENT_HANDLERS maps an Event kind to handlers that take the event id; they run in a worker,
+one `klient.core.tasks.dispatch_event` task per event. SWEEPS lists the
 functions the worker's sweeper calls every few seconds to re-drive durable work rows
 (inbound mail, deliveries) whose task was lost or whose worker died."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 from importlib import import_module
 from typing import Any
 
@@ -18,7 +20,6 @@ _SLA = "klient.sla.tasks.recompute_for_event"
 EVENT_HANDLERS: dict[str, list[str]] = {
     "message.outbound_queued": ["klient.mail.tasks.send_delivery_for_event"],
     "message.received": ["klient.mail.tasks.acknowledge_for_event", _SLA],
-    "conversation.created": [_SLA],
     "delivery.sent": [_SLA],
     "delivery.bounced": [_SLA],
     "delivery.failed": [_SLA],
@@ -41,13 +42,29 @@ def _resolve(path: str) -> Any:
 
 
 def publish(event: Event) -> None:
-    """Enqueue the handlers of an event. Called on commit; a lost enqueue is caught by
-    the sweeper, so failures here are logged rather than raised into the caller."""
-    for path in EVENT_HANDLERS.get(event.kind, []):
+    """Queue the event's handlers as one task. Called on commit; a lost enqueue is caught
+    by the sweepers (work rows, SLA timers), so failures here are logged, not raised."""
+    if event.kind not in EVENT_HANDLERS:
+        return
+    try:
+        _resolve("klient.core.tasks.dispatch_event").enqueue(event.pk)
+    except Exception:
+        logger.exception("could not enqueue the handlers of event %s", event.pk)
+
+
+def run_handlers(event_id: int) -> int:
+    """Run the handlers of an event one after the other; one failing does not stop the
+    others. Returns how many failed."""
+    kind = Event.objects.filter(pk=event_id).values_list("kind", flat=True).first()
+    failed = 0
+    for path in EVENT_HANDLERS.get(kind or "", []):
+        handler = _resolve(path)
         try:
-            _resolve(path).enqueue(event.pk)
+            handler.call(event_id) if hasattr(handler, "call") else handler(event_id)
         except Exception:
-            logger.exception("could not enqueue %s for event %s", path, event.pk)
+            failed += 1
+            logger.exception("handler %s failed for event %s", path, event_id)
+    return failed
 
 
 def publish_on_commit(*events: Event) -> None:
@@ -55,7 +72,7 @@ def publish_on_commit(*events: Event) -> None:
     from django.db import transaction
 
     for event in events:
-        transaction.on_commit(lambda event=event: publish(event))
+        transaction.on_commit(partial(publish, event))
 
 
 def sweep() -> int:

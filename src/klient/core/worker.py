@@ -21,9 +21,14 @@ logger = logging.getLogger(__name__)
 SWEEP_INTERVAL_SECONDS = 2.0
 
 
+def _tasks_backend() -> str:
+    """The dotted path of the default task backend (typed as a sequence in django-stubs)."""
+    return str(settings.TASKS["default"]["BACKEND"])
+
+
 def run_queued_tasks() -> None:
     """Run every task queued in the database backend now, then return."""
-    if not settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db"):
+    if not _tasks_backend().startswith("django_tasks_db"):
         return
     from django_tasks_db.management.commands.db_worker import Worker
 
@@ -82,7 +87,7 @@ class TaskRunner(threading.Thread):
         self._worker: Any = None
 
     def run(self) -> None:
-        backend = settings.TASKS["default"]["BACKEND"]
+        backend = _tasks_backend()
         if backend.startswith("django_tasks_db"):
             from django_tasks_db.management.commands.db_worker import Worker
 
@@ -110,7 +115,7 @@ def run_forever() -> None:
     """`klient worker`: the task runner and the sweeper until interrupted."""
     sweeper = Sweeper()
     sweeper.start()
-    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq"):
+    if _tasks_backend().startswith("django_tasks_rq"):
         import django_rq
 
         # RQ handles its own signals, so it runs in the main thread.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -46,9 +47,12 @@ def accept_raw(
 
     The same bytes received twice are one row: returns (row, created)."""
     digest = blobs.store(raw, durable=True)
+    # Insert first: new mail is the common case, and the unique raw_blob settles races. A
+    # savepoint is needed only inside a caller's transaction (a failed statement would
+    # abort it); alone, the INSERT is its own transaction.
+    guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
-        # Insert first: new mail is the common case, and the unique raw_blob settles races.
-        with transaction.atomic():
+        with guard:
             inbound = InboundMail.objects.create(
                 raw_blob=digest,
                 size=len(raw),
@@ -118,6 +122,20 @@ def _claim(inbound_ids: list[int]) -> list[InboundMail]:
 def process_inbound(inbound_id: int) -> str:
     """Turn one received mail into a message (or quarantine it). See process_batch."""
     return process_batch([inbound_id]).get(inbound_id, "skipped")
+
+
+def process_received(first_id: int | None, *, batch: int = 100) -> dict[int, str]:
+    """Process this mail (if any) and, with it, others waiting: under a burst of mail one
+    task stores a whole batch and the tasks of the others find them done. Returns {} when
+    nothing was waiting."""
+    received = InboundMail.objects.filter(state=InboundMail.State.RECEIVED)
+    if first_id is not None:
+        received = received.exclude(pk=first_id)
+    waiting = list(
+        received.order_by("pk").values_list("pk", flat=True)[: batch - (1 if first_id else 0)]
+    )
+    ids = [first_id, *waiting] if first_id else waiting
+    return process_batch(ids) if ids else {}
 
 
 def process_batch(inbound_ids: list[int]) -> dict[int, str]:

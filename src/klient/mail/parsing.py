@@ -28,6 +28,7 @@ from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 from functools import lru_cache
 from mimetypes import guess_extension
+from typing import Any, cast
 from urllib.parse import unquote_to_bytes
 
 from klient.mail.filenames import normalise_filename
@@ -262,9 +263,27 @@ def _b64decode(data: bytes, defects: list[str], where: str) -> bytes:
         return b""
 
 
+def _raw_payload(part: Message) -> str | bytes | list[Message]:
+    """The payload exactly as compat32 stored it (8-bit bytes kept as surrogates)."""
+    # Private on purpose: get_payload() would decode 8-bit text with errors="replace".
+    return part._payload  # type: ignore[attr-defined]  # compat32 storage, not in typeshed
+
+
+def _raw_headers(msg: Message) -> list[tuple[str, Any]]:
+    """The headers exactly as compat32 stored them: values are str with 8-bit bytes kept as
+    surrogates (or Header objects for headers set by code)."""
+    # Private on purpose: the public accessors decode 8-bit values lossily.
+    return msg._headers  # type: ignore[attr-defined]  # compat32 storage, not in typeshed
+
+
+def _subparts(part: Message) -> list[Message]:
+    """The parts of a multipart or message/* part (compat32 stores them as a list), else []."""
+    payload = part.get_payload()
+    return cast("list[Message]", payload) if isinstance(payload, list) else []
+
+
 def _payload_bytes(part: Message, defects: list[str], where: str) -> bytes:
-    # The raw payload: get_payload() would decode 8-bit text with errors="replace".
-    payload = part._payload
+    payload = _raw_payload(part)
     if isinstance(payload, list):  # e.g. a multipart whose boundary was never found
         return b""
     raw = payload.encode("utf-8", "surrogateescape") if isinstance(payload, str) else payload
@@ -294,7 +313,7 @@ _MSG_ID_TOKEN = re.compile(r"[\x21-\x3b\x3d\x3f-\x7e]{1,900}")
 
 def _raw_header(msg: Message, name: str) -> str:
     """The first raw value of a header as str (8-bit bytes kept as surrogates), or ""."""
-    for key, value in msg._headers:
+    for key, value in _raw_headers(msg):
         if key.lower() == name:
             return value if isinstance(value, str) else str(value)
     return ""
@@ -494,11 +513,11 @@ class _Builder:
 
     def build(self) -> ParsedMail:
         msg, defects = self.msg, self.defects
-        if not msg._headers:
+        if not _raw_headers(msg):
             raise MailParseError("no headers: not an email")
         headers: dict[str, str] = {}
         raw_headers: dict[str, str] = {}
-        for name, value in msg._headers:
+        for name, value in _raw_headers(msg):
             key = name.strip().lower()
             if key in raw_headers:
                 continue
@@ -571,7 +590,7 @@ class _Builder:
             return
         if part.is_multipart():
             in_report = in_report or ctype == "multipart/report"
-            for sub in part.get_payload():
+            for sub in _subparts(part):
                 self._walk(sub, depth + 1, in_report)
             return
         if ctype.startswith("multipart/"):
@@ -620,8 +639,8 @@ class _Builder:
         return ""
 
     def _message_part(self, part: Message, ctype: str, in_report: bool) -> None:
-        payload = part.get_payload()
-        inner = payload[0] if isinstance(payload, list) and payload else None
+        parts = _subparts(part)
+        inner = parts[0] if parts else None
         if in_report:
             if inner is not None:
                 self.original_message_id = _message_id(_raw_header(inner, "message-id"))
@@ -651,7 +670,7 @@ class _Builder:
             rebuilt = b'Content-Type: multipart/mixed; boundary="' + boundary + b'"\r\n\r\n' + data
             sub = _PARSER.parsebytes(rebuilt)
             if sub.is_multipart():
-                for child in sub.get_payload():
+                for child in _subparts(sub):
                     self._walk(child, depth + 1, in_report)
                 return
         self.defects.append(f"{part.get_content_type()}: no parts found, body kept as text")
@@ -663,7 +682,7 @@ class _Builder:
             for block in payload:
                 if isinstance(block, Message):
                     self.dsn_fields.append(
-                        {k.lower(): _FOLD.sub("", str(v)).strip() for k, v in block._headers}
+                        {k.lower(): _FOLD.sub("", str(v)).strip() for k, v in _raw_headers(block)}
                     )
             return
         text = _payload_bytes(part, self.defects, "delivery-status").decode("latin-1")

@@ -50,9 +50,10 @@ def stored_conversations(ids: list[str]) -> dict[str, int | None]:
     for a whole batch of mail."""
     known: dict[str, int | None] = dict.fromkeys(ids)
     if ids:
-        known.update(
-            Message.objects.filter(message_id__in=ids).values_list("message_id", "conversation_id")
+        rows = Message.objects.filter(message_id__in=ids).values_list(
+            "message_id", "conversation_id"
         )
+        known.update((message_id, conv_id) for message_id, conv_id in rows if message_id)
     return known
 
 

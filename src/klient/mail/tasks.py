@@ -4,6 +4,8 @@ re-drives anything a lost task leaves behind."""
 from __future__ import annotations
 
 from django_tasks import task
+from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 from klient.conversations.actions import acknowledge
 from klient.conversations.models import Conversation, Message
@@ -15,7 +17,25 @@ from .acknowledgement import acknowledgement_text
 
 @task()
 def process_inbound(inbound_id: int) -> str:
-    return actions.process_inbound(inbound_id)
+    """Store this mail and every other one waiting, batch after batch."""
+    outcome = actions.process_received(inbound_id).get(inbound_id, "skipped")
+    while actions.process_received(None):
+        pass
+    return outcome
+
+
+def wake_inbound_processing(inbound_id: int) -> None:
+    """Queue processing for newly received mail, unless a queued task that has not started
+    yet will see it anyway (it looks for waiting mail when it starts, after this row was
+    committed). Under a burst of mail this saves a task per message."""
+    backend = process_inbound.get_backend()
+    if isinstance(backend, DatabaseBackend) and (
+        DBTaskResult.objects.ready()
+        .filter(task_path=process_inbound.module_path)
+        .exists()
+    ):
+        return
+    process_inbound.enqueue(inbound_id)
 
 
 @task()

@@ -34,7 +34,7 @@ def find_conversation(
     in_reply_to: str,
     references: tuple[str, ...],
     team_id: int | None,
-    known_ids: dict[str, int] | None = None,
+    known_ids: dict[str, int | None] | None = None,
 ) -> ThreadMatch:
     """known_ids, when given, holds the header lookups a caller made in bulk: Message-ID ->
     its conversation id, or None for an id that is not stored. Ids it does not hold are

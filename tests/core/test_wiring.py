@@ -1,0 +1,46 @@
+"""After a change commits, its event's handlers run in a worker: all of them, even when
+one fails."""
+
+import pytest
+
+from klient.core import wiring
+from klient.core.events import append
+
+calls: list[str] = []
+
+
+def handler_that_fails(event_id: int) -> None:
+    calls.append("fails")
+    raise RuntimeError("boom")
+
+
+def handler_that_works(event_id: int) -> None:
+    calls.append(f"works:{event_id}")
+
+
+@pytest.fixture
+def handlers(monkeypatch):
+    calls.clear()
+    monkeypatch.setitem(
+        wiring.EVENT_HANDLERS,
+        "test.happened",
+        [f"{__name__}.handler_that_fails", f"{__name__}.handler_that_works"],
+    )
+
+
+def test_one_failing_handler_does_not_stop_the_others(db, handlers):
+    event = append("test.happened", actor_label="test")
+
+    failed = wiring.run_handlers(event.pk)
+
+    assert failed == 1
+    assert calls == ["fails", f"works:{event.pk}"]
+
+
+def test_an_event_without_handlers_queues_nothing(db, handlers):
+    from django_tasks_db.models import DBTaskResult
+
+    wiring.publish(append("nobody.listens", actor_label="test"))
+    wiring.publish(append("test.happened", actor_label="test"))
+
+    assert DBTaskResult.objects.count() == 1
