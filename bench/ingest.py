@@ -124,7 +124,11 @@ def run_import(db: str, messages: list[corpus.CorpusMessage]) -> dict:
         folder.mkdir()
         for i, m in enumerate(messages):
             (folder / f"{i:06d}.eml").write_bytes(m.raw)
-        cmd = pinned([str(BIN / "klient"), "import-mail", str(folder), "--no-progress"])
+        klient = [str(BIN / "klient")]
+        if os.environ.get("BENCH_PROFILE"):  # a cProfile of the import, for looking into it
+            klient = [str(BIN / "python"), "-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]]
+            klient.append(str(BIN / "klient"))
+        cmd = pinned([*klient, "import-mail", str(folder), "--no-progress"])
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, env=site.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         _, status, usage = os.wait4(proc.pid, 0)

@@ -9,13 +9,13 @@ from klient.core.events import append
 calls: list[str] = []
 
 
-def handler_that_fails(event_id: int) -> None:
+def handler_that_fails(event_ids: list[int]) -> None:
     calls.append("fails")
     raise RuntimeError("boom")
 
 
-def handler_that_works(event_id: int) -> None:
-    calls.append(f"works:{event_id}")
+def handler_that_works(event_ids: list[int]) -> None:
+    calls.extend(f"works:{event_id}" for event_id in event_ids)
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def handlers(monkeypatch):
 def test_one_failing_handler_does_not_stop_the_others(db, handlers):
     event = append("test.happened", actor_label="test")
 
-    failed = wiring.run_handlers(event.pk)
+    failed = wiring.run_handlers([event.pk])
 
     assert failed == 1
     assert calls == ["fails", f"works:{event.pk}"]

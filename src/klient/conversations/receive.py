@@ -91,11 +91,12 @@ def _receive_all(items: Sequence[Item], announce: bool) -> list[tuple[Message, b
             {items[i][0].from_address: items[i][0].from_name for i in fresh}
         )
         published: list[Event] = []
-        with transaction.atomic(durable=True), collecting():
+        with transaction.atomic(durable=True):
             _relax_commit_durability()
-            stored = _store(items, fresh, customers, published)
-        if announce:
-            publish_on_commit(*published)
+            with collecting():
+                stored = _store(items, fresh, customers, published)
+            if announce:
+                publish_on_commit(*published)
         for index, message in zip(fresh, stored, strict=True):
             results[index] = (message, True)
     for index, first in repeats.items():

@@ -39,3 +39,18 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class PendingEvent(models.Model):
+    """An event whose handlers (core.wiring.EVENT_HANDLERS) have not run yet: the outbox.
+    Written in the transaction that appends the event, so a committed event always has its
+    row; deleted once its handlers ran. Workers claim rows under a lease, in event order."""
+
+    event = models.OneToOneField(
+        Event, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    queued_at = models.DateTimeField()
+    lease_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"pending event {self.event_id}"

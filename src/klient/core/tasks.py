@@ -1,4 +1,4 @@
-"""The one task that runs an event's handlers (core.wiring.EVENT_HANDLERS) in a worker."""
+"""The task that runs pending events' handlers (core.wiring.EVENT_HANDLERS) in a worker."""
 
 from __future__ import annotations
 
@@ -8,6 +8,13 @@ from klient.core import wiring
 
 
 @task()
+def dispatch_events() -> int:
+    """Drain the outbox: run the handlers of every pending event, in batches. Returns how
+    many events were dispatched."""
+    return wiring.dispatch_pending()
+
+
+@task()
 def dispatch_event(event_id: int) -> int:
-    """Run every handler of the event; returns how many failed (each failure is logged)."""
-    return wiring.run_handlers(event_id)
+    """Tasks queued before the outbox existed: drain it (the event is in it or done)."""
+    return wiring.dispatch_pending()

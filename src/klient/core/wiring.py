@@ -1,25 +1,34 @@
 """One explicit table of what happens after a change commits (no signals).
 
-EVENT_HANDLERS maps an Event kind to handlers that take the event id; they run in a worker,
-one `klient.core.tasks.dispatch_event` task per event. SWEEPS lists the
-functions the worker's sweeper calls every few seconds to re-drive durable work rows
-(inbound mail, deliveries) whose task was lost or whose worker died."""
+EVENT_HANDLERS maps an Event kind to handlers; a handler takes a list of event ids (in id
+order) and must be idempotent. Publishing an event writes a core.PendingEvent row (the
+outbox) in the event's transaction and, on commit, wakes `klient.core.tasks.dispatch_events`,
+which drains the outbox in batches: one task and one call per handler for a whole burst of
+events, not one task per event. A failing handler is logged and does not hold back the
+others or later events. SWEEPS lists the functions the worker's sweeper calls every few
+seconds to re-drive durable work rows (inbound mail, deliveries, the outbox) whose task was
+lost or whose worker died."""
 
 from __future__ import annotations
 
 import logging
-from functools import partial
+from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
-from klient.core.models import Event
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from klient.core.models import Event, PendingEvent
 
 logger = logging.getLogger(__name__)
 
-_SLA = "klient.sla.tasks.recompute_for_event"
+_SLA = "klient.sla.tasks.recompute_for_events"
 EVENT_HANDLERS: dict[str, list[str]] = {
-    "message.outbound_queued": ["klient.mail.tasks.send_delivery_for_event"],
-    "message.received": ["klient.mail.tasks.acknowledge_for_event", _SLA],
+    "message.outbound_queued": ["klient.mail.tasks.send_deliveries_for_events"],
+    "message.received": ["klient.mail.tasks.acknowledge_events", _SLA],
     "delivery.sent": [_SLA],
     "delivery.bounced": [_SLA],
     "delivery.failed": [_SLA],
@@ -33,7 +42,11 @@ SWEEPS: list[str] = [
     "klient.mail.sending.redrive_due_deliveries",
     "klient.mail.imap.poll_due_mailboxes",
     "klient.sla.scheduler.sweep_due_timers",
+    "klient.core.wiring.redrive_pending_events",
 ]
+
+DISPATCH_BATCH = 500
+STALE_AFTER = timedelta(seconds=10)
 
 
 def _resolve(path: str) -> Any:
@@ -41,38 +54,112 @@ def _resolve(path: str) -> Any:
     return getattr(import_module(module), name)
 
 
-def publish(event: Event) -> None:
-    """Queue the event's handlers as one task. Called on commit; a lost enqueue is caught
-    by the sweepers (work rows, SLA timers), so failures here are logged, not raised."""
-    if event.kind not in EVENT_HANDLERS:
-        return
+def _record(events: tuple[Event, ...]) -> bool:
+    """Write the outbox rows of the events that have handlers; True if there were any."""
+    now = timezone.now()
+    rows = [
+        PendingEvent(event_id=event.pk, queued_at=now)
+        for event in events
+        if event.kind in EVENT_HANDLERS
+    ]
+    if rows:
+        PendingEvent.objects.bulk_create(rows, ignore_conflicts=True)
+    return bool(rows)
+
+
+def wake() -> None:
+    """Queue a dispatch task, unless one that has not started yet is queued (it drains
+    the outbox when it starts, so it will see what was committed before). A lost wake-up
+    is caught by the sweep, so failures are logged, not raised."""
     try:
-        _resolve("klient.core.tasks.dispatch_event").enqueue(event.pk)
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+
+        task = _resolve("klient.core.tasks.dispatch_events")
+        if (
+            isinstance(task.get_backend(), DatabaseBackend)
+            and DBTaskResult.objects.ready().filter(task_path=task.module_path).exists()
+        ):
+            return
+        task.enqueue()
     except Exception:
-        logger.exception("could not enqueue the handlers of event %s", event.pk)
+        logger.exception("could not queue event dispatch")
 
 
-def run_handlers(event_id: int) -> int:
-    """Run the handlers of an event one after the other; one failing does not stop the
-    others. Returns how many failed."""
-    kind = Event.objects.filter(pk=event_id).values_list("kind", flat=True).first()
-    failed = 0
-    for path in EVENT_HANDLERS.get(kind or "", []):
-        handler = _resolve(path)
-        try:
-            handler.call(event_id) if hasattr(handler, "call") else handler(event_id)
-        except Exception:
-            failed += 1
-            logger.exception("handler %s failed for event %s", path, event_id)
-    return failed
+def publish(*events: Event) -> None:
+    """Record the events' handlers as pending and wake a worker now."""
+    if _record(events):
+        wake()
 
 
 def publish_on_commit(*events: Event) -> None:
-    """Publish events once the current transaction commits (never for a rolled-back one)."""
-    from django.db import transaction
+    """Record the events' handlers as pending in the current transaction and wake a worker
+    once it commits (never for a rolled-back one: the rows roll back with it)."""
+    if _record(events):
+        transaction.on_commit(wake)
 
-    for event in events:
-        transaction.on_commit(partial(publish, event))
+
+def _claim(size: int, *, stale_only: bool) -> list[int]:
+    """Take up to `size` pending events under a lease, oldest first; returns their ids."""
+    now = timezone.now()
+    lease_until = now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS)
+    free = Q(lease_until__isnull=True)
+    if stale_only:
+        free &= Q(queued_at__lt=now - STALE_AFTER)
+    claimable = free | Q(lease_until__lt=now)
+    candidates = list(
+        PendingEvent.objects.filter(claimable).order_by("pk").values_list("pk", flat=True)[:size]
+    )
+    if not candidates:
+        return []
+    # The conditional UPDATE is the claim; the exact lease time tells our rows apart from
+    # those a concurrent worker took between the two statements.
+    claimed = PendingEvent.objects.filter(claimable, pk__in=candidates).update(
+        lease_until=lease_until
+    )
+    if not claimed:
+        return []
+    return list(
+        PendingEvent.objects.filter(pk__in=candidates, lease_until=lease_until)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def run_handlers(event_ids: list[int] | int) -> int:
+    """Run the handlers of these events: each handler once, with the ids of its events in
+    order. One failing does not stop the others. Returns how many handler calls failed."""
+    ids = [event_ids] if isinstance(event_ids, int) else sorted(event_ids)
+    by_handler: dict[str, list[int]] = {}
+    kinds = dict(Event.objects.filter(pk__in=ids).values_list("pk", "kind"))
+    for event_id in ids:
+        for path in EVENT_HANDLERS.get(kinds.get(event_id, ""), []):
+            by_handler.setdefault(path, []).append(event_id)
+    failed = 0
+    for path, handler_ids in by_handler.items():
+        try:
+            _resolve(path)(handler_ids)
+        except Exception:
+            failed += 1
+            logger.exception("handler %s failed for events %s", path, handler_ids)
+    return failed
+
+
+def dispatch_pending(*, stale_only: bool = False, batch: int = DISPATCH_BATCH) -> int:
+    """Run the handlers of pending events, batch after batch, until none is left (or, with
+    stale_only, none that is stale). Returns how many events were dispatched."""
+    total = 0
+    while ids := _claim(batch, stale_only=stale_only):
+        run_handlers(ids)
+        PendingEvent.objects.filter(pk__in=ids).delete()
+        total += len(ids)
+    return total
+
+
+def redrive_pending_events() -> int:
+    """Sweeper: dispatch events whose wake-up was lost (pending a while) or whose worker
+    died (lease expired)."""
+    return dispatch_pending(stale_only=True)
 
 
 def sweep() -> int:

@@ -19,6 +19,23 @@ from klient.core import wiring
 logger = logging.getLogger(__name__)
 
 SWEEP_INTERVAL_SECONDS = 2.0
+# A long-running worker lets a busy stream of work gather for this long between batches
+# (see lingering()); `--burst` and tests never wait.
+LINGER_SECONDS = 0.1
+_long_running = threading.Event()
+
+
+def lingering() -> bool:
+    """True in a long-running worker (`klient worker`, `klient serve`): tasks that drain
+    work in batches may pause LINGER_SECONDS between batches so that, under a stream of
+    mail, each batch holds many messages instead of one or two (per-batch statements and
+    commits dominate the cost of storing mail)."""
+    return _long_running.is_set()
+
+
+def linger() -> None:
+    if lingering():
+        time.sleep(LINGER_SECONDS)
 
 
 def _tasks_backend() -> str:
@@ -87,6 +104,7 @@ class TaskRunner(threading.Thread):
         self._worker: Any = None
 
     def run(self) -> None:
+        _long_running.set()
         backend = _tasks_backend()
         if backend.startswith("django_tasks_db"):
             from django_tasks_db.management.commands.db_worker import Worker
@@ -113,6 +131,7 @@ class TaskRunner(threading.Thread):
 
 def run_forever() -> None:
     """`klient worker`: the task runner and the sweeper until interrupted."""
+    _long_running.set()
     sweeper = Sweeper()
     sweeper.start()
     if _tasks_backend().startswith("django_tasks_rq"):

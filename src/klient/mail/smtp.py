@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import close_old_connections
 
 from klient.people.models import Team
 
@@ -53,18 +53,20 @@ def team_for_address(address: str) -> int | None:
 
 
 def _store(raw: bytes, mail_from: str, rcpts: list[str], team_id: int | None) -> tuple[int, bool]:
-    from . import actions
+    """Store the mail durably (bytes synced, row committed), then hint processing; one trip
+    to the executor (and one connection check) per message. The hint is best-effort: the
+    sweeper processes received mail without it."""
+    from . import actions, tasks
 
     inbound, created = actions.accept_raw(
         raw, source="smtp", envelope_from=mail_from, envelope_to=rcpts, team_id=team_id
     )
+    if created:
+        try:
+            tasks.wake_inbound_processing(inbound.pk)
+        except Exception:
+            logger.exception("SMTP: could not enqueue inbound mail %s", inbound.pk)
     return inbound.pk, created
-
-
-def _enqueue(inbound_id: int) -> None:
-    from . import tasks
-
-    tasks.wake_inbound_processing(inbound_id)
 
 
 class KlientHandler:
@@ -109,7 +111,7 @@ class KlientHandler:
         team_ids: list[int] = envelope.__dict__.get("klient_team_ids", [])
         rcpts = list(envelope.rcpt_tos)
         try:
-            inbound_id, created = await self._run(
+            inbound_id, _ = await self._run(
                 _store,
                 bytes(raw),
                 envelope.mail_from or "",
@@ -119,12 +121,6 @@ class KlientHandler:
         except Exception:
             logger.exception("SMTP: could not store a message from %s", envelope.mail_from)
             return TEMPORARY_FAILURE
-        if created:
-            try:
-                await self._run(_enqueue, inbound_id)
-            except Exception:
-                # Only a hint: the sweeper processes received mail without it.
-                logger.exception("SMTP: could not enqueue inbound mail %s", inbound_id)
         logger.info("SMTP: queued inbound mail %s for %s", inbound_id, ", ".join(rcpts))
         return f"250 2.0.0 queued as {inbound_id}"
 

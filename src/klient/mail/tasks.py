@@ -3,25 +3,31 @@ re-drives anything a lost task leaves behind."""
 
 from __future__ import annotations
 
+import logging
+
 from django_tasks import task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from klient.conversations.actions import acknowledge
 from klient.conversations.models import Conversation, Message
+from klient.core import worker
 from klient.core.models import Event
 
 from . import actions, sending
 from .acknowledgement import acknowledgement_text
+
+logger = logging.getLogger(__name__)
 
 
 @task()
 def process_inbound(inbound_id: int) -> str:
     """Store this mail and every other one waiting, batch after batch."""
     outcome = actions.process_received(inbound_id).get(inbound_id, "skipped")
-    while actions.process_received(None):
-        pass
-    return outcome
+    while True:
+        worker.linger()  # under a stream of mail, let the next batch gather
+        if not actions.process_received(None):
+            return outcome
 
 
 def wake_inbound_processing(inbound_id: int) -> None:
@@ -30,12 +36,35 @@ def wake_inbound_processing(inbound_id: int) -> None:
     committed). Under a burst of mail this saves a task per message."""
     backend = process_inbound.get_backend()
     if isinstance(backend, DatabaseBackend) and (
-        DBTaskResult.objects.ready()
-        .filter(task_path=process_inbound.module_path)
-        .exists()
+        DBTaskResult.objects.ready().filter(task_path=process_inbound.module_path).exists()
     ):
         return
     process_inbound.enqueue(inbound_id)
+
+
+def send_deliveries_for_events(event_ids: list[int]) -> None:
+    """Handler (core.wiring): send the deliveries of message.outbound_queued events; one
+    failing is logged and does not stop the others (its row is re-driven by the sweep)."""
+    for event_id in event_ids:
+        try:
+            send_delivery_for_event.call(event_id)
+        except Exception:
+            logger.exception("delivery of event %s failed", event_id)
+
+
+def acknowledge_events(event_ids: list[int]) -> None:
+    """Handler (core.wiring): acknowledge the customer messages of message.received events
+    whose team asks for it. Events of teams that do not are skipped with one query."""
+    candidates = list(
+        Event.objects.filter(pk__in=event_ids, conversation__team__acknowledge=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for event_id in candidates:
+        try:
+            acknowledge_for_event.call(event_id)
+        except Exception:
+            logger.exception("acknowledgement of event %s failed", event_id)
 
 
 @task()

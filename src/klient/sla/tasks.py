@@ -1,4 +1,4 @@
-"""Tasks: take ids, idempotent, call actions."""
+"""Tasks and event handlers: take ids, idempotent, call actions."""
 
 from __future__ import annotations
 
@@ -6,6 +6,17 @@ from django_tasks import task
 
 from klient.core.models import Event
 from klient.sla import actions
+
+
+def recompute_for_events(event_ids: list[int]) -> int:
+    """Handler (core.wiring): bring the SLA of the events' conversations up to date, each
+    conversation once however many of the events touch it. Returns how many were."""
+    conversation_ids = set(
+        Event.objects.filter(pk__in=event_ids, conversation__isnull=False).values_list(
+            "conversation_id", flat=True
+        )
+    )
+    return actions.recompute_many(sorted(conversation_ids))
 
 
 @task()
