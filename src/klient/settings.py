@@ -50,9 +50,16 @@ INSTALLED_APPS = [
     "klient.core",
     "klient.people",
     "klient.conversations",
-    "klient.mail",
+    "klient.notifications",
     "klient.sla",
+    "klient.mail",
+    "klient.reports",
+    "klient.collab",
+    "klient.macros",
+    "klient.knowledge",
     "klient.workspace",
+    "klient.portal",
+    "klient.live",
     "klient.api",
 ]
 

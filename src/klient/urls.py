@@ -6,5 +6,12 @@ from klient.api.urls import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("notifications/", include("klient.notifications.urls")),
+    path("reports/", include("klient.reports.urls")),
+    path("collab/", include("klient.collab.urls")),
+    path("macros/", include("klient.macros.urls")),
+    path("knowledge/", include("klient.knowledge.urls")),
+    # The customer portal owns /portal/… and the embeddable request forms /forms/….
+    path("", include("klient.portal.urls")),
     path("", include("klient.workspace.urls")),
 ]

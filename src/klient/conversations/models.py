@@ -11,6 +11,18 @@ REFERENCE_PREFIX = "K-"
 REFERENCE_OFFSET = 1000
 
 
+class Tag(models.Model):
+    """A label agents put on conversations; names are stored lower-case."""
+
+    name = models.CharField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Conversation(models.Model):
     class Status(models.TextChoices):
         NEW = "new", _("New")
@@ -56,6 +68,7 @@ class Conversation(models.Model):
         help_text="When the customer's oldest unanswered message arrived; empty once answered.",
     )
     last_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
 
     class Meta:
         indexes = [

@@ -65,6 +65,14 @@ class Team(models.Model):
         default=False, help_text="Send one automatic acknowledgement per conversation per day."
     )
     members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_teams",
+        help_text="Escalations that reach the team lead notify this agent.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import models
 
 from klient.sla.calendar import BusinessCalendar, WorkingHours
@@ -53,6 +54,54 @@ class SlaPolicy(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EscalationStep(models.Model):
+    """One step a policy takes when one of its targets is about to be, or has been, missed.
+
+    A step fires once per cycle of its target (a new customer message opens a new
+    next-reply cycle), `delay_minutes` after the warning or breach that triggers it."""
+
+    class Trigger(models.TextChoices):
+        WARNING = "warning", "warning"
+        BREACH = "breach", "breach"
+
+    class Target(models.TextChoices):
+        ANY = "any", "any target"
+        FIRST_REPLY = "first_reply", "first reply"
+        NEXT_REPLY = "next_reply", "next reply"
+        UPDATE = "update", "periodic update"
+        RESOLUTION = "resolution", "resolution"
+
+    class Action(models.TextChoices):
+        NOTIFY_ASSIGNEE = "notify_assignee", "notify the assignee"
+        NOTIFY_TEAM_LEAD = "notify_team_lead", "notify the team lead"
+        RAISE_PRIORITY = "raise_priority", "raise the priority"
+        REASSIGN = "reassign", "reassign to the fallback"
+
+    policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="escalation_steps")
+    position = models.PositiveIntegerField(default=0)
+    trigger = models.CharField(max_length=10, choices=Trigger.choices, default=Trigger.BREACH)
+    target = models.CharField(max_length=12, choices=Target.choices, default=Target.ANY)
+    delay_minutes = models.PositiveIntegerField(default=0)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    email = models.BooleanField(default=True, help_text="Notifications also go out by email.")
+    fallback_team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    fallback_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["policy", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} on {self.trigger} of {self.target}"
 
 
 class BusinessHoursConfig(models.Model):

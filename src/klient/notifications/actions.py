@@ -1,0 +1,72 @@
+"""Notifying agents. Every domain that needs a person's attention calls `notify`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from klient.core.events import append
+
+from .models import Notification
+
+
+def notify(
+    recipients: Iterable[User],
+    *,
+    kind: str,
+    text: str,
+    conversation: Any = None,
+    actor: User | None = None,
+    url: str = "",
+    email: bool = True,
+) -> list[Notification]:
+    """Create one in-app notification per distinct active recipient (never the actor
+    themself) and, when `email` is set, queue its email copy. Appends a
+    `notification.created` event per notification in the caller's transaction."""
+    now = timezone.now()
+    seen: set[int] = set()
+    created: list[Notification] = []
+    with transaction.atomic():
+        for user in recipients:
+            if user.pk in seen or not user.is_active or (actor is not None and user.pk == actor.pk):
+                continue
+            seen.add(user.pk)
+            notification = Notification.objects.create(
+                recipient=user,
+                kind=kind,
+                conversation=conversation,
+                actor=actor,
+                text=text,
+                url=url,
+                created_at=now,
+                email_state=(
+                    Notification.EmailState.PENDING
+                    if email and user.email
+                    else Notification.EmailState.NONE
+                ),
+                email_next_attempt_at=now if email and user.email else None,
+            )
+            append(
+                "notification.created",
+                conversation=conversation,
+                actor=actor,
+                data={"notification": notification.pk, "kind": kind, "recipient": user.pk},
+            )
+            created.append(notification)
+    return created
+
+
+def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when no ids are given)."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_ids is not None:
+        unread = unread.filter(pk__in=list(notification_ids))
+    return unread.update(read_at=timezone.now())
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
