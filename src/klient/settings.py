@@ -32,6 +32,11 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Old keys, comma-separated, still accepted for sessions, signed reply addresses and sealed
+# secrets while rotating KLIENT_SECRET_KEY.
+SECRET_KEY_FALLBACKS = [
+    k for k in os.environ.get("KLIENT_SECRET_KEY_FALLBACKS", "").split(",") if k
+]
 DEBUG = os.environ.get("KLIENT_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("KLIENT_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 CSRF_TRUSTED_ORIGINS = [

@@ -277,3 +277,38 @@ def test_many_messages_are_fetched_in_batches_in_uid_order(mailbox, imap_account
     assert subjects == [f"Batch {n}" for n in range(5)]
     assert len(imap_account.flags()) == 5
     assert all(SEEN in f for f in imap_account.flags().values())
+
+
+def test_the_password_is_kept_sealed_and_still_logs_in(mailbox, imap_account):
+    imap_account.append(email_bytes("Sealed"))
+
+    stored = ImapMailbox.objects.values_list("sealed_password", flat=True).get(pk=mailbox.pk)
+    result = imap.poll_mailbox(mailbox)
+
+    assert imap_account.password not in stored
+    assert result.error is None or result.error == ""
+    assert Message.objects.filter(subject="Sealed").count() == 1
+
+
+def test_a_password_sealed_under_another_secret_key_is_an_error_not_a_crash(mailbox, settings):
+    settings.SECRET_KEY = "a-completely-different-secret-key-after-a-botched-rotation"
+
+    result = imap.poll_mailbox(mailbox)
+
+    assert result.error.startswith("UnsealError")
+    mailbox.refresh_from_db()
+    assert "KLIENT_SECRET_KEY_FALLBACKS" in mailbox.last_error
+
+
+def test_an_old_secret_key_in_the_fallbacks_still_opens_the_password(
+    mailbox, imap_account, settings
+):
+    old_key = settings.SECRET_KEY
+    settings.SECRET_KEY = "the-new-secret-key-after-rotation-0123456789"
+    settings.SECRET_KEY_FALLBACKS = [old_key]
+    imap_account.append(email_bytes("Rotated"))
+
+    result = imap.poll_mailbox(mailbox)
+
+    assert not result.error
+    assert Message.objects.filter(subject="Rotated").count() == 1

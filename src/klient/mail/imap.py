@@ -28,6 +28,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from klient.core.events import append
+from klient.core.sealing import UnsealError, seal
 from klient.people.models import Team
 
 from . import actions
@@ -106,7 +107,7 @@ def add_mailbox(
                 port=port,
                 use_ssl=use_ssl,
                 username=username,
-                password=password,
+                sealed_password=seal(password),
                 folder=folder,
             )
             append(
@@ -144,11 +145,12 @@ def _batches(sizes: dict[int, int]) -> Iterator[list[int]]:
 
 
 def _connect(mailbox: ImapMailbox) -> IMAPClient:
+    password = mailbox.password()  # before connecting: a key problem is not a server's
     client = IMAPClient(
         mailbox.host, port=mailbox.port, ssl=mailbox.use_ssl, timeout=TIMEOUT_SECONDS
     )
     try:
-        client.login(mailbox.username, mailbox.password)
+        client.login(mailbox.username, password)
     except BaseException:
         _logout(client)
         raise
@@ -250,7 +252,7 @@ def poll_mailbox(mailbox: ImapMailbox) -> PollResult:
     result = PollResult(mailbox=str(mailbox))
     try:
         client = _connect(mailbox)
-    except CONNECTION_ERRORS as exc:
+    except (*CONNECTION_ERRORS, UnsealError) as exc:
         result.error = _describe_error(exc)
     else:
         try:

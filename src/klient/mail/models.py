@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from klient.core.sealing import unseal
+
 
 class InboundMail(models.Model):
     """Raw bytes received by SMTP, IMAP or import, stored before they are acknowledged.
@@ -69,7 +71,9 @@ class ImapMailbox(models.Model):
     port = models.PositiveIntegerField(default=993)
     use_ssl = models.BooleanField(default=True)
     username = models.CharField(max_length=255)
-    password = models.CharField(max_length=255)
+    sealed_password = models.TextField(
+        help_text="The password, sealed with klient.core.sealing; never stored in clear."
+    )
     folder = models.CharField(max_length=255, default="INBOX")
     uidvalidity = models.BigIntegerField(null=True, blank=True)
     last_uid = models.BigIntegerField(default=0)
@@ -83,3 +87,6 @@ class ImapMailbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username}@{self.host}/{self.folder}"
+
+    def password(self) -> str:
+        return unseal(self.sealed_password)
