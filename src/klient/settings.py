@@ -177,6 +177,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 # Klient's own settings. Every one comes from the environment; see README.md.
 KLIENT_BLOB_DIR = DATA_DIR / "blobs"
 KLIENT_SMTP_RELAY = os.environ.get("KLIENT_SMTP_RELAY", "127.0.0.1:1025")
+KLIENT_SMTP_RELAY_SECURITY = os.environ.get("KLIENT_SMTP_RELAY_SECURITY", "none").lower()
+if KLIENT_SMTP_RELAY_SECURITY not in {"none", "starttls", "tls"}:
+    raise ValueError("KLIENT_SMTP_RELAY_SECURITY must be none, starttls or tls")
+KLIENT_SMTP_RELAY_USER = os.environ.get("KLIENT_SMTP_RELAY_USER", "")
+KLIENT_SMTP_RELAY_PASSWORD = os.environ.get("KLIENT_SMTP_RELAY_PASSWORD", "")
+KLIENT_SMTP_RELAY_CAFILE = os.environ.get("KLIENT_SMTP_RELAY_CAFILE", "")
 KLIENT_MAIL_DOMAIN = os.environ.get("KLIENT_MAIL_DOMAIN", "klient.localhost")
 KLIENT_MAX_MESSAGE_BYTES = int(os.environ.get("KLIENT_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024)))
 KLIENT_BASE_URL = os.environ.get("KLIENT_BASE_URL", "http://127.0.0.1:8000")

@@ -8,9 +8,13 @@ the sweeper) can never both hold it; `redrive_due_deliveries` is the sweeper's h
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import logging
 import random
 import smtplib
+import ssl
+from collections.abc import Iterator
 from datetime import timedelta
 from email import utils
 from email.headerregistry import Address
@@ -154,12 +158,64 @@ def _relay() -> tuple[str, int]:
     return host.strip("[]"), int(port)
 
 
-def _transmit(email: EmailMessage, envelope_from: str, recipients: list[str]) -> dict[str, Any]:
+def _tls_context() -> ssl.SSLContext:
+    return ssl.create_default_context(cafile=settings.KLIENT_SMTP_RELAY_CAFILE or None)
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """AUTH PLAIN with UTF-8 credentials (RFC 4616); smtplib's own login only takes ASCII
+    and, when one mechanism fails, tries the next, which some servers answer by waiting."""
+    smtp.ehlo_or_helo_if_needed()
+    if not smtp.has_extn("auth"):
+        raise smtplib.SMTPException("the relay offers no AUTH but KLIENT_SMTP_RELAY_USER is set")
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, response = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, response)
+
+
+@contextlib.contextmanager
+def relay_connection() -> Iterator[smtplib.SMTP]:
+    """An SMTP session with the relay, secured and authenticated as configured
+    (KLIENT_SMTP_RELAY_SECURITY none|starttls|tls, KLIENT_SMTP_RELAY_USER/_PASSWORD).
+    With starttls, a relay that does not offer it is an error: never fall back to clear."""
     host, port = _relay()
     timeout = min(SMTP_TIMEOUT_SECONDS, settings.KLIENT_LEASE_SECONDS / 3)
-    with smtplib.SMTP(
-        host, port, timeout=timeout, local_hostname=settings.KLIENT_MAIL_DOMAIN
-    ) as smtp:
+    security = settings.KLIENT_SMTP_RELAY_SECURITY
+    smtp: smtplib.SMTP
+    if security == "tls":
+        smtp = smtplib.SMTP_SSL(
+            host,
+            port,
+            timeout=timeout,
+            local_hostname=settings.KLIENT_MAIL_DOMAIN,
+            context=_tls_context(),
+        )
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=timeout, local_hostname=settings.KLIENT_MAIL_DOMAIN)
+    with smtp:
+        # Configuration problems are raised as SMTPException (an OSError): the work is
+        # retried with backoff, the error is shown, and nothing fails for good meanwhile.
+        if security == "starttls":
+            smtp.ehlo()
+            if not smtp.has_extn("starttls"):
+                raise smtplib.SMTPException(
+                    "the relay does not offer STARTTLS (KLIENT_SMTP_RELAY_SECURITY=starttls)"
+                )
+            smtp.starttls(context=_tls_context())
+        if settings.KLIENT_SMTP_RELAY_USER:
+            try:
+                _login(smtp, settings.KLIENT_SMTP_RELAY_USER, settings.KLIENT_SMTP_RELAY_PASSWORD)
+            except smtplib.SMTPAuthenticationError as exc:
+                raise smtplib.SMTPException(
+                    f"the relay refused KLIENT_SMTP_RELAY_USER's credentials: "
+                    f"{exc.smtp_code} {_text(exc.smtp_error)}"
+                ) from exc
+        yield smtp
+
+
+def _transmit(email: EmailMessage, envelope_from: str, recipients: list[str]) -> dict[str, Any]:
+    with relay_connection() as smtp:
         return smtp.send_message(email, from_addr=envelope_from, to_addrs=recipients)
 
 
