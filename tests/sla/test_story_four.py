@@ -112,3 +112,76 @@ def test_six_inquiries_one_auto_reply_one_answer_and_silence(
         ("sla.breached", studio_breach.isoformat(), studio_breach),
     ]
     assert ConversationSla.objects.get(conversation=studio).policy.name == "Studio 24/7"
+
+
+def test_a_missed_first_reply_escalates_step_by_step_and_the_emails_arrive(
+    agencies, frozen, receive, settle, sla_events, smtp_sink
+):
+    """Agency 3 escalates its missed first replies: the assignee hears of it at the breach,
+    an hour later the lead hears of it, the priority goes up and the inquiry moves to the
+    sales team. Each step happens at its moment, once, and its email reaches the agent."""
+    from klient.conversations.actions import update_conversation
+    from klient.mail.notifications import redrive_due_notification_emails
+    from klient.notifications.models import Notification
+    from klient.sla.models import EscalationStep, SlaPolicy
+
+    agency = agencies[2]
+    sales = create_team("Agency 3 sales", address="sales@agency3.example")
+    kasia, _ = create_agent("kasia@agency3.example", name="Kasia", teams=[agency])
+    lead, _ = create_agent("boss@agency3.example", name="Szef", teams=[agency])
+    seller, _ = create_agent("jan@agency3.example", name="Jan", teams=[sales])
+    agency.lead = lead
+    agency.save(update_fields=["lead"])
+    policy = SlaPolicy.objects.get(name="Agencies")
+    for position, (delay, action) in enumerate(
+        [(0, "notify_assignee"), (60, "notify_team_lead"), (60, "raise_priority"), (60, "reassign")]
+    ):
+        EscalationStep.objects.create(
+            policy=policy,
+            position=position,
+            trigger="breach",
+            target="first_reply",
+            delay_minutes=delay,
+            action=action,
+            fallback_team=sales if action == "reassign" else None,
+            fallback_agent=seller if action == "reassign" else None,
+        )
+
+    frozen.move_to(SENT)
+    inquiry = receive(
+        agency, "marta@example.pl", "Nowa strona www", "Dzień dobry, ..."
+    ).conversation
+    update_conversation(inquiry, actor=None, assignee=kasia)
+    settle(inquiry)
+
+    breach = utc(2026, 5, 4, 12)  # see the test above: Monday 14:00 in Warsaw
+    an_hour_later = breach + timedelta(hours=1)
+
+    def escalated():
+        return [(e.data["action"], e.at) for e in sla_events(inquiry, "sla.escalated")]
+
+    for now in [breach - timedelta(seconds=1), breach, breach]:
+        scheduler.tick(now=now)
+    assert escalated() == [("notify_assignee", breach)]
+    for now in [an_hour_later - timedelta(seconds=1), an_hour_later, an_hour_later]:
+        scheduler.tick(now=now)
+    assert escalated() == [
+        ("notify_assignee", breach),
+        ("notify_team_lead", an_hour_later),
+        ("raise_priority", an_hour_later),
+        ("reassign", an_hour_later),
+    ]
+    inquiry.refresh_from_db()
+    assert (inquiry.priority, inquiry.team, inquiry.assignee) == ("high", sales, seller)
+    # The email copies go out through the relay, one per notification.
+    assert redrive_due_notification_emails() == 3
+    assert redrive_due_notification_emails() == 0
+    emails = smtp_sink.wait_for(3)
+    assert sorted(e["To"].addresses[0].addr_spec for e in emails) == [
+        "boss@agency3.example",
+        "jan@agency3.example",
+        "kasia@agency3.example",
+    ]
+    assert all(inquiry.reference in e["Subject"] for e in emails)
+    assert all(e["Auto-Submitted"] == "auto-generated" for e in emails)
+    assert Notification.objects.filter(conversation=inquiry, email_state="sent").count() == 3

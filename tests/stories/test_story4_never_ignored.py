@@ -94,3 +94,71 @@ def test_her_questions_stay_unanswered_until_a_person_answers_and_the_answer_thr
         assert conversation.events.filter(kind="message.received").count() == 3
     finally:
         listener.stop()
+
+
+def test_her_unanswered_why_is_escalated_to_the_assignee_then_the_lead(
+    support_team, agent_anna, admin_zofia, smtp_sink
+):
+    """Nobody answers her "why?": when the next-reply target is missed, Anna (assigned) is
+    told at once, and half an hour later Zofia, who leads Support — in the app and by
+    email, each once, however often the scheduler runs."""
+    from datetime import timedelta
+
+    from klient.conversations.actions import update_conversation
+    from klient.notifications.models import Notification
+    from klient.sla import scheduler
+    from klient.sla.actions import save_policy
+    from klient.sla.models import EscalationStep
+
+    support_team.lead = admin_zofia
+    support_team.save(update_fields=["lead"])
+    policy = save_policy(
+        actor=None,
+        name="Never ignored",
+        first_reply_minutes=60,
+        next_reply_minutes=60,
+        business_time=False,
+    )
+    for delay, action in [(0, "notify_assignee"), (30, "notify_team_lead")]:
+        EscalationStep.objects.create(
+            policy=policy, trigger="breach", target="next_reply", delay_minutes=delay, action=action
+        )
+    listener = SmtpListener(port=free_port())
+    listener.start()
+    try:
+        send(listener.port, "ola@klientka.pl", "Faktura VAT", "Proszę o fakturę VAT.")
+        drain()
+        conversation = Conversation.objects.get()
+        update_conversation(conversation, actor=admin_zofia, assignee=agent_anna)
+        answer = reply(conversation, actor=agent_anna, body="Niestety nie wystawiamy faktur VAT.")
+        drain()
+        send(
+            listener.port,
+            "ola@klientka.pl",
+            "Re: Faktura VAT",
+            "Dlaczego?",
+            In_Reply_To=answer.message_id,
+        )
+        drain()
+        asked = conversation.events.filter(kind="message.received").last().at
+
+        for minutes in (59, 60, 60, 89, 90, 90, 600):
+            scheduler.tick(now=asked + timedelta(minutes=minutes, seconds=1))
+            drain()
+
+        escalated = conversation.events.filter(kind="sla.escalated").order_by("id")
+        assert [(e.data["action"], e.data["target"]) for e in escalated] == [
+            ("notify_assignee", "next_reply"),
+            ("notify_team_lead", "next_reply"),
+        ]
+        assert escalated[1].at - escalated[0].at == timedelta(minutes=30)
+        told = Notification.objects.filter(conversation=conversation).order_by("id")
+        assert [n.recipient for n in told] == [agent_anna, admin_zofia]
+        assert all(n.email_state == "sent" for n in told)
+        emails = [m for m in smtp_sink.parsed() if m["Auto-Submitted"] == "auto-generated"]
+        assert sorted(m["To"].addresses[0].addr_spec for m in emails) == [
+            "anna@shop.example",
+            "zofia@shop.example",
+        ]
+    finally:
+        listener.stop()

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
+from klient.core import wiring
 from klient.core.events import append
+from klient.people.models import AgentProfile
 
 from .models import Notification
 
@@ -50,14 +53,27 @@ def notify(
                 ),
                 email_next_attempt_at=now if email and user.email else None,
             )
-            append(
+            event = append(
                 "notification.created",
                 conversation=conversation,
                 actor=actor,
                 data={"notification": notification.pk, "kind": kind, "recipient": user.pk},
             )
+            if event.pk is not None:  # inside core.events.collecting() it is saved later
+                # Wakes the email copy's sender once the caller's transaction commits.
+                wiring.publish_on_commit(event)
             created.append(notification)
     return created
+
+
+def agent_language(user: User) -> str:
+    """The language to write to an agent in: their first language the UI speaks, else
+    the site's default."""
+    supported = {code for code, _name in settings.LANGUAGES}
+    languages = (
+        AgentProfile.objects.filter(user=user).values_list("languages", flat=True).first() or []
+    )
+    return next((code for code in languages if code in supported), settings.LANGUAGE_CODE)
 
 
 def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:

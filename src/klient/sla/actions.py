@@ -23,7 +23,7 @@ from klient.core import wiring
 from klient.core.events import append
 from klient.core.models import Event
 from klient.people.models import Team
-from klient.sla import events
+from klient.sla import escalation, events
 from klient.sla.calendar import BusinessCalendar
 from klient.sla.clock import CLOCK_KINDS, ClockEvent, SlaState, evaluate
 from klient.sla.models import BusinessHoursConfig, ConversationSla, SlaPolicy
@@ -244,7 +244,9 @@ def apply(row: ConversationSla, batch: Batch, now: datetime) -> list[Event]:
 
 
 def publish_on_commit(created: Sequence[Event]) -> None:
-    """Publish new sla.* events (call inside the transaction that created them)."""
+    """Publish new sla.* events (call inside the transaction that created them), and plan
+    the escalation steps of the warnings and breaches among them in that transaction."""
+    escalation.schedule(created)
     wiring.publish_on_commit(*created)
 
 

@@ -85,3 +85,30 @@ def alert(conversation_id: int, at: datetime, item: Alert, *, policy: int | None
             "policy": policy,
         },
     )
+
+
+def escalated(
+    conversation_id: int,
+    at: datetime,
+    *,
+    step: int,
+    action: str,
+    target: str,
+    trigger: str,
+    cycle_started_at: datetime,
+    outcome: dict[str, Any],
+) -> Event:
+    """sla.escalated: one escalation step done, once per step and target cycle."""
+    return _event(
+        "sla.escalated",
+        conversation_id,
+        at,
+        {
+            "step": step,
+            "action": action,
+            "target": target,
+            "trigger": trigger,
+            "cycle_started_at": _iso(cycle_started_at),
+            **outcome,
+        },
+    )

@@ -198,3 +198,51 @@ class ConversationSla(models.Model):
 
     def __str__(self) -> str:
         return f"SLA of conversation #{self.conversation_id}"
+
+
+class PendingEscalation(models.Model):
+    """One escalation step due for one cycle of one conversation's target: the durable
+    timer of a step (`due_at` = the warning or breach moment + the step's delay), and its
+    idempotency key (step, conversation, target, cycle start). Written and fired only by
+    klient.sla.escalation."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "pending"
+        DONE = "done", "done"
+        SKIPPED = "skipped", "skipped"
+        FAILED = "failed", "failed"
+
+    step = models.ForeignKey(EscalationStep, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="+"
+    )
+    target = models.CharField(max_length=20, help_text="The clock's target name.")
+    cycle_started_at = models.DateTimeField()
+    triggered_at = models.DateTimeField(help_text="The warning or breach moment.")
+    due_at = models.DateTimeField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    plan = models.JSONField(
+        null=True, blank=True, help_text="The change decided at the first attempt, reused."
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "conversation", "target", "cycle_started_at"],
+                name="sla_escalation_once_per_cycle",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                name="sla_escalation_due",
+                condition=models.Q(state="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"step #{self.step_id} for conversation #{self.conversation_id}"

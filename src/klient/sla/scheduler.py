@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from klient.core.models import Event
+from klient.sla import escalation
 from klient.sla.actions import STATE_FIELDS, Batch, apply, publish_on_commit
 from klient.sla.models import ConversationSla
 
@@ -54,7 +55,8 @@ def _save(rows: list[ConversationSla]) -> None:
 
 
 def tick(now: datetime | None = None, limit: int = 10_000, batch_size: int = BATCH_SIZE) -> int:
-    """Process up to `limit` due timers; returns how many rows were processed."""
+    """Process up to `limit` due timers, then fire the escalation steps due at `now`
+    (klient.sla.escalation); returns how many timer rows were processed."""
     now = now or timezone.now()
     done = 0
     while done < limit:
@@ -74,6 +76,8 @@ def tick(now: datetime | None = None, limit: int = 10_000, batch_size: int = BAT
             _save(rows)
             publish_on_commit(Event.objects.bulk_create(new_events))
         done += len(rows)
+    # Escalation steps due by now, including those the alerts above just planned.
+    escalation.fire_due(now)
     return done
 
 

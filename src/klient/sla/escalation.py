@@ -1,0 +1,319 @@
+"""Escalation: what a policy does when one of its targets is about to be, or has been,
+missed (klient.sla.models.EscalationStep).
+
+Scheduling. When the SLA actions store a warning or a breach (sla.warning, sla.breached),
+`schedule` writes, in the same transaction, one PendingEscalation per matching step: its
+due time is the alert's moment plus the step's delay, and its unique key (step,
+conversation, target, cycle start) makes a step fire at most once per cycle of its target.
+A new next-reply cycle has a new start, so its steps can fire again.
+
+Firing. `fire_due(now)` (called by klient.sla.scheduler.tick, hence by the worker's sweep)
+takes the due rows one by one under a lease:
+1. claim: lock the row, skip it if the target's cycle has ended (answered, solved) or the
+   conversation is closed, decide the change once (`plan`, kept for retries), set a lease;
+2. change the conversation through klient.conversations.actions.update_conversation
+   (its own transaction; setting the planned values again is a no-op);
+3. finish: notify, append sla.escalated and mark the row done, in one transaction.
+A worker dying after 1 or 2 leaves the row pending with a lease; once the lease expires
+another run repeats 2 (no-op) and 3, so the step is done exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from klient.conversations.actions import update_conversation
+from klient.conversations.models import Conversation
+from klient.core import wiring
+from klient.core.models import Event
+from klient.notifications.actions import agent_language, notify
+from klient.people.models import Team
+from klient.sla import events
+from klient.sla.clock import evaluate
+from klient.sla.models import EscalationStep, PendingEscalation
+from klient.sla.policies import targets_of
+
+logger = logging.getLogger(__name__)
+
+TRIGGERS = {"sla.warning": "warning", "sla.breached": "breach"}
+# EscalationStep.Target names the periodic-update target "update"; the clock does not.
+CLOCK_TARGETS = {"update": "periodic_update"}
+PRIORITY_LADDER = ["low", "normal", "high", "urgent"]
+MAX_ATTEMPTS = 5
+NOTIFICATION_KIND = "sla.escalation"
+TARGET_LABELS = {
+    "first_reply": gettext_lazy("first reply"),
+    "next_reply": gettext_lazy("next reply"),
+    "periodic_update": gettext_lazy("periodic update"),
+    "resolution": gettext_lazy("resolution"),
+}
+Action = EscalationStep.Action
+
+
+def _moment(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def _matches(step: EscalationStep, trigger: str, target: str) -> bool:
+    if step.trigger != trigger:
+        return False
+    return step.target == EscalationStep.Target.ANY or (
+        CLOCK_TARGETS.get(step.target, step.target) == target
+    )
+
+
+def schedule(created: Sequence[Event]) -> int:
+    """Plan the escalation steps of newly stored warnings and breaches (call inside the
+    transaction that stores them). Idempotent; returns how many steps matched."""
+    alerts = [e for e in created if e.kind in TRIGGERS and e.conversation_id is not None]
+    policy_ids = {e.data.get("policy") for e in alerts} - {None}
+    if not policy_ids:
+        return 0
+    steps: dict[int, list[EscalationStep]] = defaultdict(list)
+    for step in EscalationStep.objects.filter(policy_id__in=policy_ids):
+        steps[step.policy_id].append(step)
+    rows = []
+    for alert in alerts:
+        assert alert.conversation_id is not None  # filtered above
+        trigger, target = TRIGGERS[alert.kind], alert.data["target"]
+        moment = _moment(alert.data["moment"])
+        for step in steps.get(alert.data.get("policy"), []):
+            if _matches(step, trigger, target):
+                rows.append(
+                    PendingEscalation(
+                        step=step,
+                        conversation_id=alert.conversation_id,
+                        target=target,
+                        cycle_started_at=_moment(alert.data["started_at"]),
+                        triggered_at=moment,
+                        due_at=moment + timedelta(minutes=step.delay_minutes),
+                    )
+                )
+    # The unique key drops a step already planned for this cycle.
+    PendingEscalation.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def _claimable(now: datetime) -> Q:
+    return Q(state=PendingEscalation.State.PENDING, due_at__lte=now) & (
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+
+
+def fire_due(now: datetime | None = None, limit: int = 500) -> int:
+    """Fire the escalation steps due at `now`; returns how many were done or skipped."""
+    now = now or timezone.now()
+    ids = list(
+        PendingEscalation.objects.filter(_claimable(now))
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in ids if fire(pk, now=now) in ("done", "skipped"))
+
+
+def fire(pending_id: int, *, now: datetime | None = None) -> str:
+    """Fire one pending step if it is due and free: done, skipped, failed, retry or busy."""
+    now = now or timezone.now()
+    claimed = _claim(pending_id, now)
+    if isinstance(claimed, str):
+        return claimed
+    row, lease = claimed
+    try:
+        _change(row)
+    except ValidationError as exc:
+        _give_up(row, lease, " ".join(exc.messages))
+        return "failed"
+    except Exception as exc:
+        logger.exception("escalation %s failed; retried when its lease expires", row.pk)
+        if row.attempts >= MAX_ATTEMPTS:
+            _give_up(row, lease, f"gave up after {row.attempts} attempts: {exc}")
+            return "failed"
+        return "retry"
+    return _finish(row.pk, lease, now)
+
+
+def _claim(pending_id: int, now: datetime) -> tuple[PendingEscalation, datetime] | str:
+    lease = now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS)
+    with transaction.atomic():
+        row = (
+            PendingEscalation.objects.select_for_update()
+            .filter(_claimable(now), pk=pending_id)
+            .select_related("step__policy")
+            .first()
+        )
+        if row is None:
+            return "busy"
+        conversation = Conversation.objects.select_related("team").get(pk=row.conversation_id)
+        if not _cycle_open(row, conversation, now):
+            row.state, row.done_at = PendingEscalation.State.SKIPPED, now
+            row.error = "the target's cycle ended before the step was due"
+            row.save(update_fields=["state", "done_at", "error"])
+            return "skipped"
+        if row.plan is None:
+            row.plan = _plan(row.step, conversation)
+        row.attempts += 1
+        row.lease_until = lease
+        row.save(update_fields=["plan", "attempts", "lease_until"])
+    return row, lease
+
+
+def _cycle_open(row: PendingEscalation, conversation: Conversation, now: datetime) -> bool:
+    """Whether the cycle the step is about still runs: not met, not ended by a solve."""
+    if conversation.status in (Conversation.Status.SOLVED, Conversation.Status.CLOSED):
+        return False
+    # Imported here: klient.sla.actions stores the alerts and calls `schedule` above.
+    from klient.sla.actions import Batch
+
+    history = Batch.load([conversation.pk]).history.get(conversation.pk, [])
+    # Cycle boundaries depend on the events and on which targets exist, not on durations
+    # or calendars: the step's own policy tells which targets exist.
+    state = evaluate(targets_of(row.step.policy), None, history, now)
+    target = state.target(row.target)
+    return (
+        target is not None and target.started_at == row.cycle_started_at and target.ended_at is None
+    )
+
+
+def _plan(step: EscalationStep, conversation: Conversation) -> dict[str, Any]:
+    """The change a step makes, decided once so that a retry makes the same one."""
+    if step.action == Action.RAISE_PRIORITY:
+        level = PRIORITY_LADDER.index(conversation.priority)
+        higher = PRIORITY_LADDER[min(level + 1, len(PRIORITY_LADDER) - 1)]
+        return {"priority_from": conversation.priority, "priority": higher}
+    if step.action == Action.REASSIGN:
+        agent = step.fallback_agent_id
+        if step.fallback_team_id is None and agent is None:
+            agent = conversation.team.lead_id
+        return {
+            "team_from": conversation.team_id,
+            "team": step.fallback_team_id,
+            "assignee_from": conversation.assignee_id,
+            "assignee": agent,
+        }
+    return {}
+
+
+def _change(row: PendingEscalation) -> None:
+    plan = row.plan or {}
+    conversation = Conversation.objects.get(pk=row.conversation_id)
+    if "priority" in plan:
+        update_conversation(conversation, actor=None, priority=plan["priority"])
+    elif "assignee" in plan:
+        team = Team.objects.get(pk=plan["team"]) if plan["team"] else None
+        assignee = User.objects.get(pk=plan["assignee"]) if plan["assignee"] else None
+        update_conversation(conversation, actor=None, team=team, assignee=assignee)
+
+
+def _give_up(row: PendingEscalation, lease: datetime, error: str) -> None:
+    PendingEscalation.objects.filter(pk=row.pk, lease_until=lease).update(
+        state=PendingEscalation.State.FAILED, error=error[:2000], lease_until=None
+    )
+
+
+def _finish(pending_id: int, lease: datetime, now: datetime) -> str:
+    with transaction.atomic():
+        row = (
+            PendingEscalation.objects.select_for_update().select_related("step").get(pk=pending_id)
+        )
+        if row.state != PendingEscalation.State.PENDING or row.lease_until != lease:
+            return "busy"  # our lease ran out and another worker took the step over
+        conversation = Conversation.objects.select_related("team__lead", "assignee").get(
+            pk=row.conversation_id
+        )
+        notified = _notify(row, conversation)
+        plan = row.plan or {}
+        event = events.escalated(
+            conversation.pk,
+            now,
+            step=row.step_id,
+            action=row.step.action,
+            target=row.target,
+            trigger=row.step.trigger,
+            cycle_started_at=row.cycle_started_at,
+            outcome={**plan, "notified": [user.pk for user in notified]},
+        )
+        row.state, row.done_at, row.lease_until = PendingEscalation.State.DONE, now, None
+        row.save(update_fields=["state", "done_at", "lease_until"])
+        wiring.publish_on_commit(*Event.objects.bulk_create([event]))
+    return "done"
+
+
+# -- who is told, and what ------------------------------------------------------------------
+
+
+def _active(users: Sequence[User | None]) -> list[User]:
+    return [u for u in users if u is not None and u.is_active]
+
+
+def _team_lead_or_members(team: Team) -> list[User]:
+    """The team lead; without an active one, the team's active members."""
+    if lead := _active([team.lead]):
+        return lead
+    return list(team.members.filter(is_active=True).order_by("pk"))
+
+
+def _recipients(row: PendingEscalation, conversation: Conversation) -> list[User]:
+    action = row.step.action
+    if action == Action.NOTIFY_ASSIGNEE:
+        return _active([conversation.assignee]) or _team_lead_or_members(conversation.team)
+    if action == Action.NOTIFY_TEAM_LEAD:
+        return _team_lead_or_members(conversation.team)
+    if action == Action.REASSIGN:
+        # Whoever the conversation now belongs to learns why it landed on them.
+        return _active([conversation.assignee]) or _team_lead_or_members(conversation.team)
+    return []
+
+
+def _notify(row: PendingEscalation, conversation: Conversation) -> list[User]:
+    recipients = _recipients(row, conversation)
+    url = reverse("workspace:conversation", args=[conversation.reference])
+    for user in recipients:
+        with translation.override(agent_language(user)):
+            notify(
+                [user],
+                kind=NOTIFICATION_KIND,
+                text=_text(row, conversation),
+                conversation=conversation,
+                url=url,
+                email=row.step.email,
+            )
+    return recipients
+
+
+def _text(row: PendingEscalation, conversation: Conversation) -> str:
+    """The notification, for an agent, in the active language."""
+    values = {
+        "ref": conversation.reference,
+        "subject": conversation.subject or _("(no subject)"),
+        "target": TARGET_LABELS.get(row.target, row.target),
+    }
+    if row.step.trigger == EscalationStep.Trigger.WARNING:
+        what = _("%(ref)s “%(subject)s”: the %(target)s target will be missed soon.") % values
+    else:
+        what = _("%(ref)s “%(subject)s”: the %(target)s target was missed.") % values
+    action = row.step.action
+    if action == Action.NOTIFY_ASSIGNEE:
+        why = (
+            _("You are its assignee.")
+            if conversation.assignee_id
+            else _("It has no assignee: please take it or assign it.")
+        )
+    elif action == Action.NOTIFY_TEAM_LEAD:
+        why = _("Escalated to you as the lead of %(team)s.") % {"team": conversation.team.name}
+    else:
+        why = _("It was reassigned to you or your team.")
+    return f"{what} {why}"
