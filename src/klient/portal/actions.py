@@ -1,0 +1,156 @@
+"""The only writers of the portal: customers' replies, closing and reopening, and request
+form submissions. Conversations and messages are written by conversations.actions, on
+the same path as inbound email."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from klient.conversations.actions import receive_message, update_conversation
+from klient.conversations.incoming import IncomingAttachment, IncomingMessage
+from klient.conversations.models import Conversation, Message
+from klient.core import blobs
+from klient.mail.filenames import normalise_filename
+from klient.mail.language import detect_language
+from klient.people.models import Customer
+
+from . import events
+from .models import FormField, FormSubmission, RequestForm
+from .request_forms import MAX_FILE_BYTES, Submission, UploadedData, readable_text
+
+MAX_ATTACHMENTS = 5
+MAX_BODY_CHARS = 50_000
+WEB_CHANNEL = Conversation.Channel.WEB
+_NONCE = re.compile(r"[0-9a-f]{32}")
+_CONTENT_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}")
+CLOSED = (Conversation.Status.SOLVED, Conversation.Status.CLOSED)
+
+
+def _message_id(kind: str, nonce: str) -> str:
+    """A stable Message-ID from the page's one-time nonce: a form sent twice (double
+    click, reload) stores one message."""
+    nonce = nonce if _NONCE.fullmatch(nonce or "") else uuid.uuid4().hex
+    return f"<{kind}.{nonce}@{settings.KLIENT_MAIL_DOMAIN}>"
+
+
+def _store_attachments(files: Sequence[UploadedData]) -> tuple[IncomingAttachment, ...]:
+    if len(files) > MAX_ATTACHMENTS:
+        raise ValidationError(f"At most {MAX_ATTACHMENTS} files.")
+    stored = []
+    for upload in files:
+        if len(upload.data) > MAX_FILE_BYTES:
+            raise ValidationError(f"A file is larger than {MAX_FILE_BYTES // 2**20} MB.")
+        content_type = upload.content_type.strip().lower()
+        if not _CONTENT_TYPE.fullmatch(content_type):
+            content_type = "application/octet-stream"
+        stored.append(
+            IncomingAttachment(
+                filename=normalise_filename(upload.filename),
+                content_type=content_type,
+                blob=blobs.store(upload.data),
+                size=len(upload.data),
+            )
+        )
+    return tuple(stored)
+
+
+def customer_reply(
+    conversation: Conversation,
+    *,
+    customer: Customer,
+    email: str,
+    body: str,
+    files: Sequence[UploadedData] = (),
+    nonce: str = "",
+) -> Message:
+    """A signed-in customer writes into their conversation from the portal: stored like an
+    email from them (it reopens a solved case and waits for an answer)."""
+    body = body.strip()
+    if not body and not files:
+        raise ValidationError("The message is empty.")
+    if len(body) > MAX_BODY_CHARS:
+        raise ValidationError("The message is too long.")
+    attachments = _store_attachments(files)
+    subject = conversation.subject
+    incoming = IncomingMessage(
+        team_id=conversation.team_id,
+        from_address=email,
+        from_name=customer.name,
+        subject=subject if subject.lower().startswith("re:") else f"Re: {subject}",
+        body_text=body,
+        new_text=body,
+        received_at=timezone.now(),
+        message_id=_message_id("portal", nonce),
+        language=detect_language(body),
+        channel=WEB_CHANNEL,
+        attachments=attachments,
+    )
+    message, _created = receive_message(incoming, conversation=conversation)
+    return message
+
+
+def set_status_by_customer(
+    conversation: Conversation, *, customer: Customer, solved: bool
+) -> Conversation:
+    """Close (mark solved) or reopen a conversation at the customer's request."""
+    if solved == (conversation.status in CLOSED):
+        return conversation
+    status = Conversation.Status.SOLVED if solved else Conversation.Status.OPEN
+    conversation = update_conversation(conversation, actor=None, status=status)
+    events.status_set_by_customer(conversation, customer_id=customer.pk, status=status)
+    return conversation
+
+
+def submit_form(
+    form: RequestForm,
+    fields: Sequence[FormField],
+    submission: Submission,
+    *,
+    language: str,
+    nonce: str = "",
+) -> Conversation:
+    """A request form's submission becomes a conversation on the form's team, from the
+    customer owning the address (created on first contact), channel "web"; the fields
+    are the message's text and a FormSubmission row. Sent twice with one nonce: one."""
+    title = form.title(language)
+    body = readable_text(fields, submission, language, form_title=title)
+    attachments = _store_attachments(list(submission.files.values()))
+    incoming = IncomingMessage(
+        team_id=form.team_id,
+        from_address=submission.email,
+        from_name=submission.name,
+        subject=submission.subject,
+        body_text=body,
+        new_text=body,
+        received_at=timezone.now(),
+        to=(),
+        message_id=_message_id("form", nonce),
+        language=language,
+        channel=WEB_CHANNEL,
+        attachments=attachments,
+    )
+    message, created = receive_message(incoming)
+    conversation = message.conversation
+    if created:
+        record = FormSubmission.objects.create(
+            form=form,
+            conversation=conversation,
+            message=message,
+            data={
+                "email": submission.email,
+                "name": submission.name,
+                "subject": submission.subject,
+                **submission.values,
+                **{key: f.filename for key, f in submission.files.items()},
+            },
+            language=language,
+            created_at=incoming.received_at,
+        )
+        events.form_submitted(conversation, form_id=form.pk, submission_id=record.pk)
+    return conversation

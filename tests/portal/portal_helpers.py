@@ -1,0 +1,23 @@
+"""Helpers for the portal tests: signing in through a real magic link, aged form tokens."""
+
+import time
+
+from klient.portal import antispam, sign_in
+from klient.portal.models import SignInLink
+
+
+def link_token(address: str) -> str:
+    """Ask for a sign-in link for `address` and return its token (as the email carries it)."""
+    sign_in.request_sign_in(address, ip="198.51.100.7", language="en")
+    return sign_in.token_for(SignInLink.objects.filter(email=address).latest("pk"))
+
+
+def signed_in_client(client, address: str):
+    response = client.post(f"/portal/sign-in/{link_token(address)}/")
+    assert response.status_code == 302
+    return client
+
+
+def old_enough(slug: str) -> str:
+    """A form's start token from a minute ago: a person took their time to fill it in."""
+    return antispam.started_token(slug, at=time.time() - 60)
