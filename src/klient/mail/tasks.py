@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from django.utils import timezone
 from django_tasks import task
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
@@ -13,6 +14,7 @@ from klient.conversations.actions import acknowledge
 from klient.conversations.models import Conversation, Message
 from klient.core import worker
 from klient.core.models import Event
+from klient.sla.promise import promised_reply
 
 from . import actions, sending
 from .acknowledgement import acknowledgement_text
@@ -76,7 +78,9 @@ def send_delivery_for_event(event_id: int) -> str:
 @task()
 def acknowledge_for_event(event_id: int) -> str:
     """Acknowledge a customer's message if the team asks for it; never an automatic one."""
-    event = Event.objects.select_related("conversation__team").get(pk=event_id)
+    event = Event.objects.select_related("conversation__team", "conversation__customer").get(
+        pk=event_id
+    )
     conversation: Conversation | None = event.conversation
     if conversation is None or not conversation.team.acknowledge:
         return "not enabled"
@@ -85,8 +89,15 @@ def acknowledge_for_event(event_id: int) -> str:
     message = Message.objects.filter(pk=event.data.get("message")).first()
     if message is None or message.sender != Message.Sender.CUSTOMER:
         return "not a customer message"
+    # The honest time: what the SLA clock says now that the message is stored, computed
+    # here rather than read from the SLA state its own handler may not have written yet.
+    now = timezone.now()
     body = acknowledgement_text(
-        conversation.language, reference=conversation.reference, team=conversation.team.name
+        conversation.language or conversation.customer.language,
+        reference=conversation.reference,
+        team=conversation.team.name,
+        promise=promised_reply(conversation.pk, now=now),
+        now=now,
     )
     sent = acknowledge(conversation, body=body)
     return "acknowledged" if sent else "already acknowledged today"
