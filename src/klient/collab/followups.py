@@ -1,0 +1,265 @@
+"""Follow-ups that reopen themselves: "solve and check back in N days".
+
+A FollowUp row holds the due time (indexed, partial on state). The sweep claims due rows —
+on PostgreSQL with FOR UPDATE SKIP LOCKED, everywhere with a conditional UPDATE that only
+one claimer wins — and, if the customer has not written since the solve and the
+conversation is still solved, reopens it with an internal note and notifies the assignee.
+
+Each step is idempotent, so a worker that dies mid-way is re-driven once its lease expires
+without a second note, reopening or notification: the note is looked up by its text after
+the claim, the reopening only happens from "solved", and the notification is written in
+the same transaction that marks the row fired.
+
+A customer message or a status change away from solved cancels it (handle_events, wired
+on `message.received` and `status.changed`); the sweep checks the same conditions again,
+so a lost handler can never reopen a conversation by mistake."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
+
+from klient.conversations import actions as conversation_actions
+from klient.conversations.models import Conversation, Message
+from klient.core.models import Event
+from klient.core.wiring import publish_on_commit
+from klient.notifications.actions import notify
+
+from . import events
+from .models import FollowUp
+
+logger = logging.getLogger(__name__)
+
+MAX_DAYS = 90
+BATCH_SIZE = 200
+
+ERRORS = (gettext_noop("Check back after 1 to 90 days."),)
+
+
+def _check_days(days: int) -> int:
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= MAX_DAYS:
+        raise ValidationError("Check back after 1 to 90 days.")
+    return days
+
+
+def solve_and_check_back(conversation: Conversation, *, actor: Any, days: int) -> FollowUp:
+    """Solve the conversation and check back in `days` days: if the customer has not
+    confirmed by then, it reopens by itself. Replaces a pending follow-up."""
+    days = _check_days(days)
+    conversation = conversation_actions.update_conversation(
+        conversation, actor=actor, status=Conversation.Status.SOLVED
+    )
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        for pending in FollowUp.objects.select_for_update().filter(
+            conversation=conversation, state=FollowUp.State.SCHEDULED
+        ):
+            _cancel(pending, reason="replaced", actor=actor, now=now)
+        follow_up = FollowUp.objects.create(
+            conversation=conversation,
+            created_by=actor,
+            days=days,
+            solved_at=now,
+            due_at=now + timedelta(days=days),
+            created_at=now,
+        )
+        publish_on_commit(events.follow_up_scheduled(follow_up, actor=actor))
+    return follow_up
+
+
+def cancel_follow_up(follow_up: FollowUp, *, actor: Any) -> bool:
+    """An agent cancels a scheduled follow-up. False if it was no longer scheduled."""
+    with transaction.atomic(durable=True):
+        row = (
+            FollowUp.objects.select_for_update()
+            .filter(pk=follow_up.pk, state=FollowUp.State.SCHEDULED)
+            .first()
+        )
+        if row is None:
+            return False
+        _cancel(row, reason="cancelled by agent", actor=actor, now=timezone.now())
+    return True
+
+
+def _cancel(follow_up: FollowUp, *, reason: str, actor: Any = None, now: datetime) -> None:
+    follow_up.state = FollowUp.State.CANCELLED
+    follow_up.cancel_reason = reason
+    follow_up.finished_at = now
+    follow_up.lease_until = None
+    follow_up.save(update_fields=["state", "cancel_reason", "finished_at", "lease_until"])
+    events.follow_up_cancelled(follow_up, reason=reason, actor=actor)
+
+
+# --- cancelled by what happens on the conversation -------------------------------------
+
+
+def _cancels(event: Event) -> str:
+    """Why this event cancels the conversation's earlier follow-ups ("" if it does not)."""
+    if event.kind == "message.received":
+        automatic = any(event.data.get(k) for k in ("auto_reply", "bounce", "bulk"))
+        return "" if automatic else "customer wrote"
+    if event.kind == "status.changed" and event.data.get("to") != Conversation.Status.SOLVED:
+        return "reopened" if event.data.get("to") != Conversation.Status.CLOSED else "closed"
+    return ""
+
+
+def handle_events(event_ids: list[int]) -> None:
+    """Wired on message.received and status.changed: cancel the follow-ups scheduled
+    before a customer message or a status change away from solved. Idempotent."""
+    reasons: dict[int, list[tuple[datetime, str]]] = {}
+    for event in Event.objects.filter(pk__in=event_ids, conversation__isnull=False).order_by(
+        "at", "id"
+    ):
+        reason = _cancels(event)
+        if reason and event.conversation_id is not None:
+            reasons.setdefault(event.conversation_id, []).append((event.at, reason))
+    if not reasons:
+        return
+    now = timezone.now()
+    with transaction.atomic():
+        pending = FollowUp.objects.select_for_update().filter(
+            conversation_id__in=list(reasons), state=FollowUp.State.SCHEDULED
+        )
+        for follow_up in pending.select_related("conversation"):
+            later = [
+                r for at, r in reasons[follow_up.conversation_id] if at >= follow_up.created_at
+            ]
+            if later:
+                # A customer's message also reopens: name the cause, not the consequence.
+                reason = "customer wrote" if "customer wrote" in later else later[0]
+                _cancel(follow_up, reason=reason, now=now)
+
+
+# --- the sweep -------------------------------------------------------------------------
+
+
+def _customer_wrote_since(conversation: Conversation, since: datetime) -> bool:
+    return (
+        Message.objects.filter(
+            conversation=conversation,
+            kind=Message.Kind.INBOUND,
+            created_at__gt=since,
+            is_auto_reply=False,
+            is_bounce=False,
+            is_bulk=False,
+        )
+        .exclude(sender=Message.Sender.SYSTEM)
+        .exists()
+    )
+
+
+def note_text(follow_up: FollowUp) -> str:
+    return ngettext(
+        "Reopened automatically: this conversation was solved with a check back in %(days)d "
+        "day, and the customer has not written since (follow-up #%(id)d).",
+        "Reopened automatically: this conversation was solved with a check back in %(days)d "
+        "days, and the customer has not written since (follow-up #%(id)d).",
+        follow_up.days,
+    ) % {"days": follow_up.days, "id": follow_up.pk}
+
+
+def _claim(now: datetime, size: int) -> list[int]:
+    """Take due rows (and rows whose worker died) under a lease; returns their ids."""
+    lease_until = now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS)
+    due = Q(state=FollowUp.State.SCHEDULED, due_at__lte=now) | Q(
+        state=FollowUp.State.FIRING, lease_until__lt=now
+    )
+    with transaction.atomic():
+        rows = FollowUp.objects.filter(due).order_by("due_at")
+        if connection.features.has_select_for_update_skip_locked:
+            rows = rows.select_for_update(skip_locked=True)
+        candidates = [row.pk for row in rows[:size]]
+        if not candidates:
+            return []
+        # The conditional UPDATE is the claim (SQLite has no SKIP LOCKED): the exact lease
+        # time tells our rows apart from those a concurrent worker took in between.
+        FollowUp.objects.filter(due, pk__in=candidates).update(
+            state=FollowUp.State.FIRING, lease_until=lease_until, claimed_at=now
+        )
+    return list(
+        FollowUp.objects.filter(
+            pk__in=candidates, state=FollowUp.State.FIRING, lease_until=lease_until
+        ).values_list("pk", flat=True)
+    )
+
+
+def _fire(follow_up_id: int, now: datetime) -> str:
+    """Reopen one claimed follow-up's conversation; returns "fired" or "cancelled"."""
+    follow_up = FollowUp.objects.select_related("conversation").get(pk=follow_up_id)
+    conversation = follow_up.conversation
+    claimed_at = follow_up.claimed_at or now
+    note = note_text(follow_up)
+    noted = Message.objects.filter(
+        conversation=conversation,
+        kind=Message.Kind.NOTE,
+        author__isnull=True,
+        created_at__gte=follow_up.solved_at,
+        body_text=note,
+    ).exists()
+    if not noted:
+        if conversation.status != Conversation.Status.SOLVED or _customer_wrote_since(
+            conversation, follow_up.solved_at
+        ):
+            reason = (
+                "customer wrote"
+                if _customer_wrote_since(conversation, follow_up.solved_at)
+                else "no longer solved"
+            )
+            with transaction.atomic():
+                row = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+                if row.state == FollowUp.State.FIRING:
+                    _cancel(row, reason=reason, now=now)
+            return "cancelled"
+        conversation_actions.add_note(conversation, actor=None, body=note)
+    conversation.refresh_from_db(fields=["status", "assignee"])
+    if conversation.status == Conversation.Status.SOLVED:
+        conversation_actions.update_conversation(
+            conversation, actor=None, status=Conversation.Status.OPEN
+        )
+    with transaction.atomic():
+        row = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if row.state != FollowUp.State.FIRING or row.claimed_at != claimed_at:
+            return "cancelled"
+        row.state = FollowUp.State.FIRED
+        row.finished_at = now
+        row.lease_until = None
+        row.save(update_fields=["state", "finished_at", "lease_until"])
+        publish_on_commit(events.follow_up_fired(row))
+        recipients = [conversation.assignee] if conversation.assignee else []
+        if not recipients and row.created_by is not None:
+            recipients = [row.created_by]
+        notify(
+            recipients,
+            kind="followup.reopened",
+            text=_("%(ref)s reopened: no word from the customer %(days)d days after solving.")
+            % {"ref": conversation.reference, "days": row.days},
+            conversation=conversation,
+            url=reverse("workspace:conversation", args=[conversation.reference]),
+        )
+    return "fired"
+
+
+def sweep_due_follow_ups(now: datetime | None = None, limit: int = 10_000) -> int:
+    """For core.wiring.SWEEPS: reopen what is due. Returns how many rows were handled."""
+    now = now or timezone.now()
+    done = 0
+    while done < limit and (ids := _claim(now, min(BATCH_SIZE, limit - done))):
+        for follow_up_id in ids:
+            try:
+                _fire(follow_up_id, now)
+            except Exception:
+                logger.exception(
+                    "follow-up %s failed; retried when its lease expires", follow_up_id
+                )
+        done += len(ids)
+    return done

@@ -1,0 +1,90 @@
+"""Ask a colleague in a real browser (Debian's Chromium through Playwright): Anna asks
+Bruno from the conversation page, Bruno signs in, finds the request, answers, and Anna
+sees the answer on the conversation."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from klient.collab.models import ColleagueRequest
+
+# Playwright's sync API runs an event loop in this thread; the test's ORM calls are safe.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
+]
+
+QUESTION = "Camille a deux factures pour la commande 5512 : laquelle est valable ?"
+ANSWER = "FA-2291 est la bonne, j'annule FA-2290."
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def signed_in(browser, url, email, password):
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(15_000)
+    page.goto(url + "/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_anna_asks_bruno_who_answers_and_anna_sees_the_answer(
+    live_server, browser, invoice_question, agent_anna, agent_bruno
+):
+    from playwright.sync_api import expect
+
+    ref = invoice_question.reference
+    anna = signed_in(browser, live_server.url, "anna@shop.example", "correct horse battery")
+    expect(anna.get_by_role("heading", name="Inbox")).to_be_visible()
+    anna.goto(f"{live_server.url}/c/{ref}/")
+    panel = anna.locator("#collab")
+    panel.get_by_label("Whom to ask").select_option(label="Bruno Martin")
+    panel.get_by_label("Question").fill(QUESTION)
+    panel.get_by_role("button", name="Send the question").click()
+    expect(anna.get_by_text("Your question was sent.")).to_be_visible()
+    expect(anna.locator("#collab")).to_contain_text(QUESTION)
+    request = ColleagueRequest.objects.get()
+
+    bruno = signed_in(browser, live_server.url, "bruno@shop.example", "pw-bruno-123")
+    bruno.get_by_role("link", name="Colleagues").click()
+    expect(bruno.get_by_role("heading", name="Questions from colleagues")).to_be_visible()
+    bruno.get_by_role("link", name=ref).click()
+    expect(bruno.locator(".collab-thread")).to_contain_text("deux factures pour la même commande")
+    bruno.get_by_label("Your answer").fill(ANSWER)
+    bruno.get_by_role("button", name="Send the answer").click()
+    expect(bruno.get_by_text("Your answer was sent.")).to_be_visible()
+
+    anna.goto(f"{live_server.url}/c/{ref}/")
+    expect(anna.locator("#collab")).to_contain_text(ANSWER)
+    expect(anna.locator("#collab")).to_contain_text("Bruno Martin")
+    request.refresh_from_db()
+    assert request.state == ColleagueRequest.State.ANSWERED
