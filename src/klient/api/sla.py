@@ -1,0 +1,324 @@
+"""/sla/policies and /teams/{id}/business-hours for administrators; /reports/sla for every
+agent (their teams' numbers; administrators see all).
+
+Other agents get 403 for the policy list (there is no object to hide) and 404 for
+anything with an id, like every endpoint with an object outside the caller's scope.
+Validation is the actions' (klient.sla.admin_actions): a refused change is a 422 whose
+detail names the fields."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from klient.conversations.access import is_admin
+from klient.people.models import Team
+from klient.reports.queries import ReportError, Window, sla_compliance, sla_totals
+from klient.sla import admin_actions
+from klient.sla.models import BusinessHoursConfig, EscalationStep, SlaPolicy
+
+from .auth import caller
+from .schemas import ErrorOut
+
+router = Router(tags=["sla"])
+
+
+class StepIn(Schema):
+    trigger: Literal["warning", "breach"] = "breach"
+    target: Literal["any", "first_reply", "next_reply", "update", "resolution"] = "any"
+    delay_minutes: int = Field(0, ge=0)
+    action: Literal["notify_assignee", "notify_team_lead", "raise_priority", "reassign"]
+    email: bool = True
+    fallback_team: int | None = None
+    fallback_agent: int | None = None
+
+
+class StepOut(StepIn):
+    id: int
+
+
+class PolicyPatch(Schema):
+    """Every field optional: only those given change. `steps`, when given, replaces the
+    escalation steps in that order."""
+
+    name: str | None = None
+    active: bool | None = None
+    team: int | None = None
+    channel: str | None = None
+    priority: str | None = None
+    organisation: int | None = None
+    tag: str | None = None
+    first_reply_minutes: int | None = None
+    next_reply_minutes: int | None = None
+    periodic_update_minutes: int | None = None
+    resolution_minutes: int | None = None
+    business_time: bool | None = None
+    warning_percent: int | None = None
+    steps: list[StepIn] | None = None
+
+
+class PolicyIn(PolicyPatch):
+    name: str
+
+
+class PolicyOut(Schema):
+    id: int
+    name: str
+    position: int
+    active: bool
+    team: int | None
+    channel: str
+    priority: str
+    organisation: int | None
+    tag: str
+    first_reply_minutes: int | None
+    next_reply_minutes: int | None
+    periodic_update_minutes: int | None
+    resolution_minutes: int | None
+    business_time: bool
+    warning_percent: int
+    steps: list[StepOut]
+
+
+class PolicyList(Schema):
+    items: list[PolicyOut]
+
+
+class BusinessHoursIn(Schema):
+    time_zone: str
+    hours: dict[str, list[tuple[str, str]]] = Field(
+        ..., description='Weekday ("0" = Monday) to [["09:00", "17:00"], ...].'
+    )
+    country: str = ""
+    subdivision: str = ""
+    closures: list[str] = Field([], description="ISO dates the team is closed.")
+    extra_working_days: dict[str, list[tuple[str, str]]] = Field(
+        {}, description="ISO date to its working intervals, e.g. a Saturday made up."
+    )
+
+
+class BusinessHoursOut(BusinessHoursIn):
+    team: int
+    configured: bool
+
+
+class ReportParams(Schema):
+    group: Literal["team", "agent", "policy", "week"] = "week"
+    from_: str | None = Field(None, alias="from")
+    to: str | None = None
+
+
+class ReportRow(Schema):
+    key: Any
+    label: str
+    conversations: int
+    due: int
+    met: int
+    breached: int
+    compliance: float | None
+    first_reply_median_seconds: int | None
+    first_reply_p90_seconds: int | None
+    resolution_median_seconds: int | None
+    resolution_p90_seconds: int | None
+
+
+class ReportOut(Schema):
+    group: str
+    start: date
+    end: date
+    total: ReportRow
+    rows: list[ReportRow]
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _admin(request: HttpRequest, *, missing: str | None = None) -> Any:
+    """The calling administrator; other agents get 404 (`missing`) or 403."""
+    user = caller(request)
+    if not is_admin(user):
+        if missing:
+            raise Http404(missing)
+        raise PermissionDenied("Only administrators can manage SLA policies.")
+    return user
+
+
+def _policy(request: HttpRequest, policy_id: int) -> SlaPolicy:
+    _admin(request, missing="No such SLA policy.")
+    policy = SlaPolicy.objects.filter(pk=policy_id).first()
+    if policy is None:
+        raise Http404("No such SLA policy.")
+    return policy
+
+
+def _step_out(step: EscalationStep) -> dict[str, Any]:
+    return {
+        "id": step.pk,
+        "trigger": step.trigger,
+        "target": step.target,
+        "delay_minutes": step.delay_minutes,
+        "action": step.action,
+        "email": step.email,
+        "fallback_team": step.fallback_team_id,
+        "fallback_agent": step.fallback_agent_id,
+    }
+
+
+def _policy_out(policy: SlaPolicy) -> dict[str, Any]:
+    return {
+        **{name: getattr(policy, name) for name in admin_actions.POLICY_FIELDS},
+        "id": policy.pk,
+        "position": policy.position,
+        "team": policy.team_id,
+        "organisation": policy.organisation_id,
+        "steps": [_step_out(s) for s in policy.escalation_steps.order_by("position", "id")],
+    }
+
+
+def _changes(payload: PolicyPatch) -> tuple[dict[str, Any], list[dict[str, Any]] | None]:
+    given = payload.model_dump(exclude_unset=True)
+    steps = given.pop("steps", None)
+    return given, steps
+
+
+# -- policies --------------------------------------------------------------------------------
+
+
+@router.get(
+    "/sla/policies",
+    response={200: PolicyList, 401: ErrorOut, 403: ErrorOut},
+    summary="List SLA policies in rule order (administrators)",
+)
+def list_policies(request: HttpRequest) -> Any:
+    _admin(request)
+    policies = SlaPolicy.objects.order_by("position", "id").prefetch_related("escalation_steps")
+    return {"items": [_policy_out(p) for p in policies]}
+
+
+@router.post(
+    "/sla/policies",
+    response={201: PolicyOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Create an SLA policy, tried after the existing ones (administrators)",
+)
+def create_policy(request: HttpRequest, payload: PolicyIn) -> Any:
+    actor = _admin(request)
+    fields, steps = _changes(payload)
+    policy = admin_actions.save_policy(actor=actor, steps=steps, **fields)
+    return Status(201, _policy_out(policy))
+
+
+@router.get(
+    "/sla/policies/{id}",
+    response={200: PolicyOut, 401: ErrorOut, 404: ErrorOut},
+    summary="One SLA policy with its escalation steps (administrators)",
+)
+def get_policy(request: HttpRequest, id: int) -> Any:
+    return _policy_out(_policy(request, id))
+
+
+@router.patch(
+    "/sla/policies/{id}",
+    response={200: PolicyOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Change an SLA policy (administrators); open conversations are recomputed",
+)
+def update_policy(request: HttpRequest, id: int, payload: PolicyPatch) -> Any:
+    policy = _policy(request, id)
+    fields, steps = _changes(payload)
+    policy = admin_actions.save_policy(actor=caller(request), policy=policy, steps=steps, **fields)
+    return _policy_out(policy)
+
+
+@router.delete(
+    "/sla/policies/{id}",
+    response={200: PolicyOut, 401: ErrorOut, 404: ErrorOut},
+    summary="Delete an SLA policy (administrators); answers what was deleted",
+)
+def delete_policy(request: HttpRequest, id: int) -> Any:
+    policy = _policy(request, id)
+    gone = _policy_out(policy)
+    admin_actions.delete_policy(policy, actor=caller(request))
+    return gone
+
+
+# -- business hours --------------------------------------------------------------------------
+
+
+def _team(request: HttpRequest, team_id: int) -> Team:
+    _admin(request, missing="No such team.")
+    team = Team.objects.filter(pk=team_id).first()
+    if team is None:
+        raise Http404("No such team.")
+    return team
+
+
+def _hours_out(team: Team, config: BusinessHoursConfig | None) -> dict[str, Any]:
+    if config is None:
+        return {
+            "team": team.pk,
+            "configured": False,
+            "time_zone": "UTC",
+            "hours": {},
+            "country": "",
+            "subdivision": "",
+            "closures": [],
+            "extra_working_days": {},
+        }
+    return {
+        "team": team.pk,
+        "configured": True,
+        "time_zone": config.time_zone,
+        "hours": config.hours,
+        "country": config.country,
+        "subdivision": config.subdivision,
+        "closures": config.closures,
+        "extra_working_days": config.extra_working_days,
+    }
+
+
+@router.get(
+    "/teams/{id}/business-hours",
+    response={200: BusinessHoursOut, 401: ErrorOut, 404: ErrorOut},
+    summary="A team's business hours (administrators); configured=false means calendar time",
+)
+def get_business_hours(request: HttpRequest, id: int) -> Any:
+    team = _team(request, id)
+    return _hours_out(team, BusinessHoursConfig.objects.filter(team=team).first())
+
+
+@router.put(
+    "/teams/{id}/business-hours",
+    response={200: BusinessHoursOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Set a team's business hours (administrators); its open conversations are recomputed",
+)
+def put_business_hours(request: HttpRequest, id: int, payload: BusinessHoursIn) -> Any:
+    team = _team(request, id)
+    config = admin_actions.save_business_hours(team, actor=caller(request), **payload.model_dump())
+    return _hours_out(team, config)
+
+
+# -- reports ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/reports/sla",
+    response={200: ReportOut, 401: ErrorOut, 422: ErrorOut},
+    summary="SLA compliance per team, agent, policy or ISO week (your teams; all for admins)",
+)
+def sla_report(request: HttpRequest, params: Query[ReportParams]) -> Any:
+    user = caller(request)
+    try:
+        window = Window.parse(params.from_, params.to)
+        rows = sla_compliance(user, group=params.group, window=window)
+    except ReportError as exc:
+        return Status(422, {"detail": str(exc)})
+    return {
+        "group": params.group,
+        "start": window.start,
+        "end": window.end,
+        "total": sla_totals(user, window=window).as_dict(),
+        "rows": [row.as_dict() for row in rows],
+    }
