@@ -139,8 +139,21 @@ class Batch:
 
     @classmethod
     def load(cls, conversation_ids: Sequence[int]) -> Batch:
+        policies = active_policies()
+        tags: dict[int, set[str]] = defaultdict(set)
+        if any(policy.tag for policy in policies):  # one more query only when it matters
+            for conversation_id, name in Conversation.tags.through.objects.filter(
+                conversation_id__in=conversation_ids
+            ).values_list("conversation_id", "tag__name"):
+                tags[conversation_id].add(name)
         subjects = {
-            pk: Subject(team_id=team, channel=channel, priority=priority, organisation_id=org)
+            pk: Subject(
+                team_id=team,
+                channel=channel,
+                priority=priority,
+                organisation_id=org,
+                tags=frozenset(tags.get(pk, ())),
+            )
             for pk, team, channel, priority, org in Conversation.objects.filter(
                 pk__in=conversation_ids
             ).values_list("pk", "team_id", "channel", "priority", "customer__organisation_id")
@@ -166,7 +179,7 @@ class Batch:
         return cls(
             subjects=subjects,
             history=history,
-            policies=active_policies(),
+            policies=policies,
             calendars=calendars_for({s.team_id for s in subjects.values()}),
         )
 

@@ -194,6 +194,12 @@ class ConversationSla(models.Model):
             models.Index(
                 fields=["due_at"], name="sla_due", condition=models.Q(due_at__isnull=False)
             ),
+            # Reports select a window of started_at.
+            models.Index(
+                fields=["started_at"],
+                name="sla_started",
+                condition=models.Q(started_at__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,8 +1,8 @@
 """Choosing a conversation's policy and calendar (read-only helpers for the actions).
 
 A policy matches when each of its rules is empty or equals the conversation's value; the
-first active match in (position, id) order applies. Tags do not exist yet, so a policy
-with a tag rule matches nothing until they do."""
+first active match in (position, id) order applies. A tag rule matches a conversation
+that carries the tag (tag names are lower-case)."""
 
 from __future__ import annotations
 
