@@ -2,15 +2,18 @@
 
 Order: In-Reply-To and References against stored Message-IDs, then a signed reply
 address among the recipients, then the reference token in the subject — never the
-subject alone. A match joins only if the sender is the conversation's customer or a
-participant, or wrote through the signed reply address; otherwise a new conversation
-is opened (a forged From cannot slip into someone else's case)."""
+subject alone. A conversation merged into another stands for the survivor (its
+`merged_into`, followed to the end). A match joins only if the sender is the
+conversation's customer or a participant, or wrote through the signed reply address;
+otherwise a new conversation is opened (a forged From cannot slip into someone else's
+case)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
+from klient.conversations.merge import MAX_CHAIN
 from klient.conversations.models import Conversation, Message, Participant
 from klient.people.models import Identity
 
@@ -67,7 +70,13 @@ def find_conversation(
         how = "subject-token" if candidate else ""
     if candidate is None:
         return ThreadMatch(None, "")
-    if signed_ref is not None and signed_ref == candidate.reference:
+    # A merged conversation's mail lands in the one it was merged into; the signed reply
+    # address of any conversation on the way still vouches for the sender.
+    on_the_way = {candidate.reference}
+    while candidate.merged_into_id is not None and len(on_the_way) <= MAX_CHAIN:
+        candidate = Conversation.objects.select_related("customer").get(pk=candidate.merged_into_id)
+        on_the_way.add(candidate.reference)
+    if signed_ref is not None and signed_ref in on_the_way:
         return ThreadMatch(candidate, "signed-address" if how != "headers" else how)
     if _may_write(candidate, from_address):
         return ThreadMatch(candidate, how)

@@ -15,6 +15,8 @@ Vocabulary
   restarted or dropped). ``first_reply`` and ``resolution`` have one cycle,
   ``next_reply`` one per customer message that waits for an answer, ``periodic_update`` one
   per public answer.
+* A *merge* (``conversation.merged`` with ``waiting_since``) carries the merged
+  conversation's wait over: the waiting target's cycle starts at the earlier moment.
 * The clock *runs* while the status is new or open. It is *paused* while the conversation
   waits on the customer (pending) or is on hold, and *stopped* while solved or closed: no
   target time elapses in either.
@@ -51,7 +53,14 @@ PAUSED_STATUSES = frozenset({"pending", "on_hold"})
 STOPPED_STATUSES = frozenset({"solved", "closed"})
 # The event kinds the clock reads; every other kind is ignored.
 CLOCK_KINDS = frozenset(
-    {"message.received", "delivery.sent", "delivery.bounced", "delivery.failed", "status.changed"}
+    {
+        "message.received",
+        "delivery.sent",
+        "delivery.bounced",
+        "delivery.failed",
+        "status.changed",
+        "conversation.merged",
+    }
 )
 ANSWER_VOIDING_KINDS = frozenset({"delivery.bounced", "delivery.failed"})
 
@@ -306,6 +315,23 @@ def evaluate(
                 # Reopened: the customer waits for news again.
                 start("next_reply", at)
             status = new
+        elif event.kind == "conversation.merged":
+            # Another conversation was merged into this one. If its customer had been
+            # waiting, the wait goes back to then: merging must not erase silence.
+            waited = _moment(event.data.get("waiting_since"))
+            if waited is None or waited >= at:
+                continue
+            if started_at is None:
+                started_at = waited
+                for name in ("first_reply", "periodic_update", "resolution"):
+                    start(name, waited)
+                continue
+            waiting = "first_reply" if "first_reply" in open_cycle else "next_reply"
+            if waiting in open_cycle:
+                cycle = open_cycle[waiting]
+                cycle.start = min(cycle.start, waited)
+            elif status not in STOPPED_STATUSES:
+                start("next_reply", waited)
     if halted_since is not None:
         halts.append((halted_since, None))
 
@@ -353,6 +379,17 @@ def evaluate(
         alerts=tuple(alerts),
         next_due_at=min(upcoming, default=None),
     )
+
+
+def _moment(value: Any) -> datetime | None:
+    """An ISO 8601 moment from an event's data, in UTC; None when absent or unreadable."""
+    if not isinstance(value, str):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _safe(moment: Any, start: datetime, duration: timedelta) -> datetime | None:
