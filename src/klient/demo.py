@@ -25,7 +25,10 @@ from klient.mail.models import InboundMail
 from klient.people.actions import create_agent, create_team
 from klient.people.models import Team
 
-SIGN_IN_HINT = "Open http://127.0.0.1:8000/ and sign in as admin@klient.localhost / klient-demo"
+SIGN_IN_HINT = (
+    "Open http://127.0.0.1:8000/ and sign in as admin@klient.localhost / klient-demo"
+    " (customers' request form: http://127.0.0.1:8000/forms/contact/)"
+)
 PASSWORD = "klient-demo"  # noqa: S105 (the documented demo password)
 
 TEAMS = (
@@ -366,6 +369,9 @@ def seed(force: bool = False) -> bool:
     now = timezone.now()
     teams = _teams()
     agents = _agents(teams)
+    from klient.sla.demo import seed_demo as seed_sla  # hours, policies, escalation
+
+    seed_sla(lead=agents["admin@klient.localhost"])
     sent: dict[str, tuple[str, datetime]] = {}  # key -> (Message-ID, date)
     conversations: dict[str, Conversation] = {}
     new_conversations: set[str] = set()
@@ -407,6 +413,17 @@ def seed(force: bool = False) -> bool:
             if "assignee" in fields:
                 fields["assignee"] = by_name[fields["assignee"]]
             actions.update_conversation(conversations[key], actor=agents[agent], **fields)
+    from klient.portal.demo import seed_demo as seed_portal  # the request form (h6)
+
+    seed_portal()
+    from klient.knowledge.demo import seed_demo as seed_knowledge  # articles (h5)
+    from klient.macros.demo import seed_demo as seed_macros  # saved replies (h5)
+
+    seed_knowledge()
+    seed_macros()
+    from klient.collab.demo import seed_demo as seed_collab  # a question, a follow-up (h7)
+
+    seed_collab()
     return added
 
 
