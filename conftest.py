@@ -7,6 +7,8 @@ from collections.abc import Iterator
 import pytest
 from aiosmtpd.controller import Controller
 
+# A real ASGI server (HTTP + WebSockets) and Debian's Chromium, for browser tests.
+from asgi_server import asgi_server, chromium  # noqa: F401
 from support import SmtpSink, free_port
 
 

@@ -1,0 +1,94 @@
+"""After-commit handler (core.wiring.EVENT_HANDLERS): tell the sockets of the agents who
+may see a conversation that it changed. The notice carries only the reference and the
+kinds of change; the page fetches what changed over HTTP, where access is checked again,
+so a socket never receives content. Idempotent: a repeated notice only causes a refetch."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from klient.core.models import Event
+
+from . import bridge, groups
+
+# The kinds that change what an inbox row or a conversation page shows.
+LIVE_KINDS = (
+    "conversation.created",
+    "message.received",
+    "message.outbound_queued",
+    "note.added",
+    "status.changed",
+    "assignee.changed",
+    "priority.changed",
+    "team.changed",
+    "tags.changed",
+    "delivery.sent",
+    "delivery.bounced",
+    "delivery.failed",
+)
+
+CHANGED = "conversation.changed"
+
+
+@dataclass
+class _Change:
+    reference: str
+    kinds: list[str] = field(default_factory=list)
+    last_event: int = 0
+    audience: set[str] = field(default_factory=set)
+
+
+def _former_audience(event: Event) -> set[str]:
+    """A conversation moved away from a team or an agent: they see it leave."""
+    previous: Any = (event.data or {}).get("from")
+    if not isinstance(previous, int):
+        return set()
+    if event.kind == "team.changed":
+        return {groups.team(previous)}
+    if event.kind == "assignee.changed":
+        return {groups.user(previous)}
+    return set()
+
+
+def changes_for_events(event_ids: list[int]) -> list[_Change]:
+    """One change per conversation, in the order of its last event."""
+    changes: dict[int, _Change] = {}
+    events = (
+        Event.objects.filter(pk__in=event_ids, conversation__isnull=False)
+        .select_related("conversation")
+        .only(
+            "pk",
+            "kind",
+            "data",
+            "conversation__id",
+            "conversation__team_id",
+            "conversation__assignee_id",
+        )
+        .order_by("pk")
+    )
+    for event in events:
+        conversation = event.conversation
+        assert conversation is not None
+        change = changes.setdefault(conversation.pk, _Change(conversation.reference))
+        if event.kind not in change.kinds:
+            change.kinds.append(event.kind)
+        change.last_event = event.pk
+        change.audience |= {groups.ADMINS, groups.team(conversation.team_id)}
+        if conversation.assignee_id:
+            change.audience.add(groups.user(conversation.assignee_id))
+        change.audience |= _former_audience(event)
+    return sorted(changes.values(), key=lambda change: change.last_event)
+
+
+def push_conversation_changes(event_ids: list[int]) -> None:
+    outgoing: bridge.Outgoing = []
+    for change in changes_for_events(event_ids):
+        message = {
+            "type": CHANGED,
+            "reference": change.reference,
+            "kinds": change.kinds,
+            "event": change.last_event,
+        }
+        outgoing.extend((group, message) for group in sorted(change.audience))
+    bridge.group_send_all(outgoing)
