@@ -107,9 +107,12 @@ class BusinessHoursOut(BusinessHoursIn):
 
 
 class ReportParams(Schema):
-    group: Literal["team", "agent", "policy", "week"] = "week"
+    group: Literal["team", "agent", "policy", "week", "target"] = "week"
     from_: str | None = Field(None, alias="from")
     to: str | None = None
+    target: Literal["first_reply", "next_reply", "periodic_update", "resolution"] | None = Field(
+        None, description="Count only this target's cycles (default: all four)."
+    )
 
 
 class ReportRow(Schema):
@@ -119,6 +122,7 @@ class ReportRow(Schema):
     due: int
     met: int
     breached: int
+    cancelled: int = Field(0, description="Cycles that ended without being owed.")
     compliance: float | None
     first_reply_median_seconds: int | None
     first_reply_p90_seconds: int | None
@@ -128,6 +132,7 @@ class ReportRow(Schema):
 
 class ReportOut(Schema):
     group: str
+    target: str | None = None
     start: date
     end: date
     total: ReportRow
@@ -306,19 +311,24 @@ def put_business_hours(request: HttpRequest, id: int, payload: BusinessHoursIn) 
 @router.get(
     "/reports/sla",
     response={200: ReportOut, 401: ErrorOut, 422: ErrorOut},
-    summary="SLA compliance per team, agent, policy or ISO week (your teams; all for admins)",
+    summary=(
+        "SLA compliance of target cycles per team, agent, policy, ISO week or target "
+        "(your teams; all for admins)"
+    ),
 )
 def sla_report(request: HttpRequest, params: Query[ReportParams]) -> Any:
     user = caller(request)
     try:
         window = Window.parse(params.from_, params.to)
-        rows = sla_compliance(user, group=params.group, window=window)
+        rows = sla_compliance(user, group=params.group, window=window, target=params.target)
     except ReportError as exc:
         return Status(422, {"detail": str(exc)})
+    total = sla_totals(user, window=window, target=params.target)
     return {
         "group": params.group,
+        "target": params.target,
         "start": window.start,
         "end": window.end,
-        "total": sla_totals(user, window=window).as_dict(),
-        "rows": [row.as_dict() for row in rows],
+        "total": {**total.as_dict(), "cancelled": total.cancelled},
+        "rows": [{**row.as_dict(), "cancelled": row.cancelled} for row in rows],
     }

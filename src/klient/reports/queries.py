@@ -1,20 +1,19 @@
 """The SLA compliance report: one aggregate query per grouping, computed in the database.
 
-Which conversations: those whose SLA clock started (ConversationSla.started_at, the
-first customer message) inside the window [start, end), within the reader's scope.
+What is counted: the outcomes of target cycles (klient.sla SlaOutcome: one row per cycle of
+first reply, next reply, periodic update and resolution, written when the cycle ends)
+whose `ended_at` falls inside the window [start, end), for the conversations the reader
+may see. A cycle counts in the week its outcome was decided (met: the answer or solve;
+breached: its due moment; cancelled: its end), for the team, agent and policy the
+conversation had at that moment. due = met + breached (cancelled cycles were never owed);
+compliance = met / due. A cycle still running is not counted. `target` restricts the counts
+to one target.
 
-Targets counted (one outcome per conversation and target, read from the event log):
-* first reply: met when `sla.first_reply` says `on_time`; breached when an `sla.breached`
-  event names `first_reply` or the first reply came late (`on_time` false);
-* resolution: breached when an `sla.breached` event names `resolution`; met when the
-  conversation is solved or closed, its policy has a resolution target and it never
-  breached it.
-A target still running is neither: it is not yet due. compliance = met / (met + breached).
-
-Durations (wall clock, from ConversationSla, which equals a recomputation from events):
+Durations (wall clock, from ConversationSla, which equals a recomputation from events), over
+the conversations whose first-reply (resolution) cycle was met or breached in the window:
 first reply = first_reply_at - started_at; resolution = the latest `sla.stopped` event of a
 conversation that is solved or closed now - started_at. Median and 90th percentile are
-percentile_cont (linear interpolation)."""
+percentile_cont (linear interpolation). They do not depend on `target`."""
 
 from __future__ import annotations
 
@@ -24,17 +23,24 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import Case, Count, F, OuterRef, Q, QuerySet, Subquery, When
 from django.db.models.functions import TruncWeek
 from django.utils.translation import gettext as _
 
 from klient.conversations.access import conversations_in_scope
 from klient.core.models import Event
 from klient.reports.percentile import Percentile, SecondsBetween
-from klient.sla.models import ConversationSla
+from klient.sla.clock import TARGET_NAMES
+from klient.sla.models import SlaOutcome
 
-GROUPS = ("team", "agent", "policy", "week")
+GROUPS = ("team", "agent", "policy", "week", "target")
+TARGETS = TARGET_NAMES  # first_reply, next_reply, periodic_update, resolution
 DEFAULT_WEEKS = 12
+MET, BREACHED, CANCELLED = (
+    SlaOutcome.Outcome.MET,
+    SlaOutcome.Outcome.BREACHED,
+    SlaOutcome.Outcome.CANCELLED,
+)
 
 
 class ReportError(ValueError):
@@ -68,6 +74,15 @@ class Window:
         )
 
 
+def parse_target(value: str | None) -> str | None:
+    """The target to count, None for all four."""
+    if not value:
+        return None
+    if value not in TARGETS:
+        raise ReportError(_("target is one of %(targets)s.") % {"targets": ", ".join(TARGETS)})
+    return value
+
+
 @dataclass(frozen=True, slots=True)
 class SlaFigures:
     key: Any
@@ -80,6 +95,7 @@ class SlaFigures:
     first_reply_p90: int | None
     resolution_median: int | None
     resolution_p90: int | None
+    cancelled: int = 0
 
     @property
     def compliance(self) -> float | None:
@@ -102,36 +118,32 @@ class SlaFigures:
         }
 
 
-def _events(kind: str, **data: Any) -> QuerySet[Event]:
-    return Event.objects.filter(
-        conversation_id=OuterRef("conversation_id"),
-        kind=kind,
-        **{f"data__{k}": v for k, v in data.items()},
+def _aggregates(target: str | None) -> dict[str, Any]:
+    chosen = Q(target=target) if target else Q(target__in=TARGETS)
+    decided = Q(outcome__in=[MET, BREACHED])
+    stopped_at = Subquery(
+        Event.objects.filter(conversation_id=OuterRef("conversation_id"), kind="sla.stopped")
+        .order_by("-at", "-id")
+        .values("at")[:1]
     )
-
-
-def _aggregates() -> dict[str, Any]:
-    first_reply_breached = Q(Exists(_events("sla.breached", target="first_reply"))) | Q(
-        Exists(_events("sla.first_reply", on_time=False))
+    started_at = F("conversation__sla__started_at")
+    first_reply_seconds = Case(
+        When(
+            decided & Q(target="first_reply"),
+            then=SecondsBetween(F("conversation__sla__first_reply_at"), started_at),
+        )
     )
-    first_reply_met = Q(Exists(_events("sla.first_reply", on_time=True))) & ~first_reply_breached
-    resolution_breached = Q(Exists(_events("sla.breached", target="resolution")))
-    resolution_met = (
-        Q(stopped=True, policy__resolution_minutes__isnull=False) & ~resolution_breached
+    resolution_seconds = Case(
+        When(
+            decided & Q(target="resolution", conversation__sla__stopped=True),
+            then=SecondsBetween(stopped_at, started_at),
+        )
     )
-    stopped_at = Subquery(_events("sla.stopped").order_by("-at", "-id").values("at")[:1])
-    resolution_seconds = SecondsBetween(Case(When(stopped=True, then=stopped_at)), F("started_at"))
-    first_reply_seconds = SecondsBetween(F("first_reply_at"), F("started_at"))
-
-    def count(condition: Q) -> Count:
-        return Count(Case(When(condition, then=1)))
-
     return {
-        "conversations": Count("conversation_id"),
-        "first_reply_met": count(first_reply_met),
-        "first_reply_breached": count(first_reply_breached),
-        "resolution_met": count(resolution_met),
-        "resolution_breached": count(resolution_breached),
+        "conversations": Count("conversation_id", distinct=True, filter=chosen),
+        "met": Count("pk", filter=chosen & Q(outcome=MET)),
+        "breached": Count("pk", filter=chosen & Q(outcome=BREACHED)),
+        "cancelled": Count("pk", filter=chosen & Q(outcome=CANCELLED)),
         "first_reply_median": Percentile(first_reply_seconds, 0.5),
         "first_reply_p90": Percentile(first_reply_seconds, 0.9),
         "resolution_median": Percentile(resolution_seconds, 0.5),
@@ -140,10 +152,11 @@ def _aggregates() -> dict[str, Any]:
 
 
 GROUP_FIELDS = {
-    "team": "conversation__team_id",
-    "agent": "conversation__assignee_id",
+    "team": "team_id",
+    "agent": "assignee_id",
     "policy": "policy_id",
     "week": "week",
+    "target": "target",
 }
 
 
@@ -152,15 +165,14 @@ def _seconds(value: float | None) -> int | None:
 
 
 def _figures(key: Any, label: str, row: dict[str, Any]) -> SlaFigures:
-    met = row["first_reply_met"] + row["resolution_met"]
-    breached = row["first_reply_breached"] + row["resolution_breached"]
     return SlaFigures(
         key=key,
         label=label,
         conversations=row["conversations"],
-        due=met + breached,
-        met=met,
-        breached=breached,
+        due=row["met"] + row["breached"],
+        met=row["met"],
+        breached=row["breached"],
+        cancelled=row["cancelled"],
         first_reply_median=_seconds(row["first_reply_median"]),
         first_reply_p90=_seconds(row["first_reply_p90"]),
         resolution_median=_seconds(row["resolution_median"]),
@@ -171,6 +183,15 @@ def _figures(key: Any, label: str, row: dict[str, Any]) -> SlaFigures:
 def iso_week(day: date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def target_label(name: str) -> str:
+    return {
+        "first_reply": _("first reply"),
+        "next_reply": _("next reply"),
+        "periodic_update": _("periodic update"),
+        "resolution": _("resolution"),
+    }.get(name, name)
 
 
 def _labels(group: str, keys: Sequence[Any]) -> dict[Any, str]:
@@ -186,28 +207,40 @@ def _labels(group: str, keys: Sequence[Any]) -> dict[Any, str]:
             user.pk: user.get_full_name() or user.get_username()
             for user in get_user_model().objects.filter(pk__in=keys)
         }
+    if group == "target":
+        return {key: target_label(key) for key in keys}
     return {key: iso_week(key) for key in keys if key is not None}
 
 
-def in_window(user: Any, window: Window) -> QuerySet[ConversationSla]:
+def in_window(user: Any, window: Window) -> QuerySet[SlaOutcome]:
+    """The outcomes decided in the window (by the index on ended_at), in the reader's scope."""
     start, end = window.bounds()
-    return ConversationSla.objects.filter(
-        started_at__gte=start,
-        started_at__lt=end,
+    return SlaOutcome.objects.filter(
+        ended_at__gte=start,
+        ended_at__lt=end,
         conversation_id__in=conversations_in_scope(user).values("pk"),
     )
 
 
-def sla_compliance(user: Any, *, group: str, window: Window) -> list[SlaFigures]:
-    """The figures per team, agent (assignee), policy or ISO week (Monday, UTC) for the
-    conversations `user` may see; one GROUP BY query plus one for the labels."""
+def sla_compliance(
+    user: Any, *, group: str, window: Window, target: str | None = None
+) -> list[SlaFigures]:
+    """The figures per team, agent, policy (each as it was when the outcome was decided),
+    ISO week (Monday, UTC) or target, for the conversations `user` may see; one GROUP BY
+    query plus one for the labels."""
     if group not in GROUPS:
-        raise ReportError(f"group is one of {', '.join(GROUPS)}.")
+        raise ReportError(_("group is one of %(groups)s.") % {"groups": ", ".join(GROUPS)})
+    target = parse_target(target)
     rows = in_window(user, window)
     if group == "week":
-        rows = rows.annotate(week=TruncWeek("started_at"))
+        rows = rows.annotate(week=TruncWeek("ended_at"))
     field = GROUP_FIELDS[group]
-    found = list(rows.values(field).annotate(**_aggregates()).order_by(field))
+    found = list(rows.values(field).annotate(**_aggregates(target)).order_by(field))
+    if target is not None:  # groups with no cycle of that target are left out
+        found = [row for row in found if row["conversations"]]
+    if group == "target":
+        order = {name: i for i, name in enumerate(TARGETS)}
+        found.sort(key=lambda row: order.get(row[field], len(order)))
     keys = [row[field].date() if group == "week" else row[field] for row in found]
     labels = _labels(group, [k for k in keys if k is not None])
     nobody = {"agent": _("(unassigned)"), "policy": _("(no policy)")}.get(group, "")
@@ -217,7 +250,7 @@ def sla_compliance(user: Any, *, group: str, window: Window) -> list[SlaFigures]
     ]
 
 
-def sla_totals(user: Any, *, window: Window) -> SlaFigures:
+def sla_totals(user: Any, *, window: Window, target: str | None = None) -> SlaFigures:
     """The same figures over the whole window."""
-    row = in_window(user, window).aggregate(**_aggregates())
+    row = in_window(user, window).aggregate(**_aggregates(parse_target(target)))
     return _figures(None, "total", row)

@@ -23,11 +23,14 @@ from klient.reports.chart import percent_bars
 from klient.reports.forms import BusinessHoursForm, PolicyForm, StepForm, StepFormSet, kept_steps
 from klient.reports.queries import (
     GROUPS,
+    TARGETS,
     ReportError,
     Window,
     iso_week,
+    parse_target,
     sla_compliance,
     sla_totals,
+    target_label,
 )
 from klient.sla import admin_actions
 from klient.sla.models import BusinessHoursConfig, SlaPolicy
@@ -48,34 +51,44 @@ CSV_COLUMNS = [
 ]
 
 
-def _report_params(request: HttpRequest) -> tuple[str, Window]:
+def _report_params(request: HttpRequest) -> tuple[str, Window, str | None]:
     group = request.GET.get("group") or "team"
     if group not in GROUPS:
         raise ReportError(_("group is one of %(groups)s.") % {"groups": ", ".join(GROUPS)})
-    return group, Window.parse(request.GET.get("from"), request.GET.get("to"))
+    target = parse_target(request.GET.get("target"))
+    return group, Window.parse(request.GET.get("from"), request.GET.get("to")), target
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     try:
-        group, window = _report_params(request)
+        group, window, target = _report_params(request)
     except ReportError as exc:
         messages.error(request, str(exc))
-        group, window = "team", Window.parse(None, None)
-    weeks = sla_compliance(request.user, group="week", window=window)
-    rows = weeks if group == "week" else sla_compliance(request.user, group=group, window=window)
+        group, window, target = "team", Window.parse(None, None), None
+    user = request.user
+    weeks = sla_compliance(user, group="week", window=window, target=target)
+    rows = (
+        weeks
+        if group == "week"
+        else sla_compliance(user, group=group, window=window, target=target)
+    )
+    csv_query = f"group={group}&from={window.start}&to={window.end}"
     return render(
         request,
         "reports/dashboard.html",
         {
             "group": group,
             "groups": GROUPS,
+            "target": target,
+            "targets": [(name, target_label(name)) for name in TARGETS],
             "window": window,
             "rows": rows,
-            "total": sla_totals(request.user, window=window),
+            "per_target": sla_compliance(user, group="target", window=window, target=target),
+            "total": sla_totals(user, window=window, target=target),
             "chart": percent_bars(_every_week(window, {w.key: w.compliance for w in weeks})),
-            "csv_query": f"group={group}&from={window.start}&to={window.end}",
+            "csv_query": csv_query + (f"&target={target}" if target else ""),
         },
     )
 
@@ -95,15 +108,16 @@ def _every_week(window: Window, compliance: dict[Any, float | None]) -> list[Any
 @require_GET
 def sla_csv(request: HttpRequest) -> HttpResponse:
     try:
-        group, window = _report_params(request)
+        group, window, target = _report_params(request)
     except ReportError as exc:
         return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
-    filename = f"klient-sla-{group}-{window.start}-{window.end}.csv"
+    chosen = f"{target}-" if target else ""
+    filename = f"klient-sla-{group}-{chosen}{window.start}-{window.end}.csv"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
-    for row in sla_compliance(request.user, group=group, window=window):
+    for row in sla_compliance(request.user, group=group, window=window, target=target):
         figures = row.as_dict()
         writer.writerow(
             [group, figures["key"] if figures["key"] is not None else "", _csv_safe(row.label)]

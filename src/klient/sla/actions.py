@@ -1,17 +1,19 @@
 """The only writers of SLA policies, business hours and conversations' SLA state.
 
-`recompute` (run after each conversation event) and the scheduler share `evaluate_batch`:
+`recompute` (run after each conversation event) and the scheduler share `Batch` and `apply`:
 load the events of some conversations, run the pure clock (klient.sla.clock), store the
 result in ConversationSla and append sla.* events for what changed. Warnings and breaches
-are emitted once: their keys are kept in ConversationSla.emitted."""
+are emitted once: their keys are kept in ConversationSla.emitted. In the same transaction
+`record_outcomes` writes how each ended target cycle came out (SlaOutcome, see
+klient.sla.outcomes)."""
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,10 +25,18 @@ from klient.core import wiring
 from klient.core.events import append
 from klient.core.models import Event
 from klient.people.models import Team
-from klient.sla import escalation, events
+from klient.sla import escalation, events, outcomes
 from klient.sla.calendar import BusinessCalendar
-from klient.sla.clock import CLOCK_KINDS, ClockEvent, SlaState, evaluate
-from klient.sla.models import BusinessHoursConfig, ConversationSla, SlaPolicy
+from klient.sla.clock import (
+    CANCELLED,
+    CLOCK_KINDS,
+    ClockEvent,
+    CycleOutcome,
+    SlaState,
+    Targets,
+    evaluate,
+)
+from klient.sla.models import BusinessHoursConfig, ConversationSla, SlaOutcome, SlaPolicy
 from klient.sla.policies import Subject, active_policies, calendars_for, choose, targets_of
 
 logger = logging.getLogger(__name__)
@@ -55,6 +65,9 @@ DUE_FIELDS = {
     "resolution": "resolution_due",
 }
 DELIVERY_KINDS = ("delivery.sent", "delivery.bounced", "delivery.failed")
+# Cycle boundaries do not depend on durations: any long enough duration shows them.
+LONG = timedelta(days=3650)
+EVERY_TARGET = Targets(first_reply=LONG, next_reply=LONG, periodic_update=LONG, resolution=LONG)
 
 
 # -- configuration ---------------------------------------------------------------------------
@@ -136,6 +149,11 @@ class Batch:
     history: dict[int, list[ClockEvent]]
     policies: list[SlaPolicy]
     calendars: dict[int, BusinessCalendar | None]
+    # Who had each conversation when: team/assignee changes, and the current pair.
+    owners: dict[int, list[outcomes.OwnerChange]] = field(default_factory=dict)
+    current_owner: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
+    # What `apply` computed, waiting for `record_outcomes` (filled per conversation).
+    computed: dict[int, outcomes.Computed] = field(default_factory=dict)
 
     @classmethod
     def load(cls, conversation_ids: Sequence[int]) -> Batch:
@@ -146,23 +164,36 @@ class Batch:
                 conversation_id__in=conversation_ids
             ).values_list("conversation_id", "tag__name"):
                 tags[conversation_id].add(name)
-        subjects = {
-            pk: Subject(
+        subjects: dict[int, Subject] = {}
+        current_owner: dict[int, tuple[int | None, int | None]] = {}
+        for pk, team, assignee, channel, priority, org in Conversation.objects.filter(
+            pk__in=conversation_ids
+        ).values_list(
+            "pk", "team_id", "assignee_id", "channel", "priority", "customer__organisation_id"
+        ):
+            subjects[pk] = Subject(
                 team_id=team,
                 channel=channel,
                 priority=priority,
                 organisation_id=org,
                 tags=frozenset(tags.get(pk, ())),
             )
-            for pk, team, channel, priority, org in Conversation.objects.filter(
-                pk__in=conversation_ids
-            ).values_list("pk", "team_id", "channel", "priority", "customer__organisation_id")
-        }
+            current_owner[pk] = (team, assignee)
         rows = list(
-            Event.objects.filter(conversation_id__in=conversation_ids, kind__in=CLOCK_KINDS)
+            Event.objects.filter(
+                conversation_id__in=conversation_ids,
+                kind__in=[*CLOCK_KINDS, *outcomes.OWNER_KINDS],
+            )
             .order_by("conversation_id", "at", "id")
             .values_list("conversation_id", "kind", "at", "data")
         )
+        owners: dict[int, list[outcomes.OwnerChange]] = defaultdict(list)
+        for conversation_id, kind, at, data in rows:
+            if kind in outcomes.OWNER_KINDS:
+                owners[conversation_id].append(
+                    outcomes.OwnerChange(at, kind.split(".")[0], data.get("from"), data.get("to"))
+                )
+        rows = [row for row in rows if row[1] in CLOCK_KINDS]
         message_ids = {data.get("message") for _, kind, _, data in rows if kind in DELIVERY_KINDS}
         messages = {
             pk: (sender, kind)
@@ -181,6 +212,8 @@ class Batch:
             history=history,
             policies=policies,
             calendars=calendars_for({s.team_id for s in subjects.values()}),
+            owners=dict(owners),
+            current_owner=current_owner,
         )
 
     def state(self, conversation_id: int, now: datetime) -> tuple[SlaPolicy | None, SlaState]:
@@ -249,11 +282,94 @@ def apply(row: ConversationSla, batch: Batch, now: datetime) -> list[Event]:
         for item in state.alerts
         if item.key not in already
     )
+    batch.computed[cid] = outcomes.Computed(
+        policy_id=new["policy"],
+        cycles=state.cycles,
+        dropped=_dropped_cycles(batch, cid, old, state, now),
+        dropped_policy_id=old["policy"],
+    )
     row.policy_id = new.pop("policy")
     for name, value in new.items():
         setattr(row, name, value)
     row.computed_at = now
     return out
+
+
+def _dropped_cycles(
+    batch: Batch, cid: int, old: dict[str, Any], state: SlaState, now: datetime
+) -> tuple[CycleOutcome, ...]:
+    """The cycles that were running before this recomputation for a target the policy no
+    longer has (another policy applies, or the policy was edited): cancelled now."""
+    kept = {target.name for target in state.targets}
+    gone = [n for n, f in DUE_FIELDS.items() if old[f] is not None and n not in kept]
+    if not gone:
+        return ()
+    boundaries = evaluate(EVERY_TARGET, None, batch.history.get(cid, []), now)
+    dropped = []
+    for name in gone:
+        cycle = boundaries.target(name)
+        if cycle is not None and cycle.ended_at is None:
+            due = old[DUE_FIELDS[name]]
+            dropped.append(CycleOutcome(name, cycle.started_at, due, CANCELLED, now))
+    return tuple(dropped)
+
+
+def record_outcomes(batch: Batch, now: datetime) -> None:
+    """Write the SlaOutcome rows for what `apply` computed on this batch (call in its
+    transaction, after `apply`): at most three queries, whatever the batch's size."""
+    computed = {cid: c for cid, c in batch.computed.items() if c.cycles or c.dropped}
+    batch.computed.clear()
+    if not computed:
+        return
+    recorded: dict[int, dict[tuple[str, datetime], outcomes.Recorded]] = defaultdict(dict)
+    for pk, cid, target, started, outcome, ended in SlaOutcome.objects.filter(
+        conversation_id__in=list(computed)
+    ).values_list("pk", "conversation_id", "target", "cycle_started_at", "outcome", "ended_at"):
+        recorded[cid][(target, started)] = outcomes.Recorded(pk, outcome, ended)
+    delete: list[int] = []
+    insert: list[SlaOutcome] = []
+    for cid, item in computed.items():
+        gone, new = outcomes.plan(
+            item,
+            recorded[cid],
+            batch.owners.get(cid, []),
+            batch.current_owner.get(cid, (None, None)),
+        )
+        delete.extend(gone)
+        insert.extend(
+            SlaOutcome(conversation_id=cid, recorded_at=now, **asdict(row)) for row in new
+        )
+    if delete:
+        SlaOutcome.objects.filter(pk__in=delete).delete()
+    if insert:
+        SlaOutcome.objects.bulk_create(insert, ignore_conflicts=True)
+
+
+def backfill_outcomes(*, batch: int = 500, now: datetime | None = None) -> int:
+    """Record the outcomes of the cycles already ended in every conversation whose clock
+    started (for data from before outcomes were recorded). Idempotent; touches neither the
+    clock state nor the event log. Returns how many conversations were looked at."""
+    now = now or timezone.now()
+    done, last = 0, 0
+    while True:
+        with transaction.atomic():
+            rows = list(
+                ConversationSla.objects.select_for_update()
+                .filter(started_at__isnull=False, pk__gt=last)
+                .order_by("pk")[:batch]
+            )
+            if not rows:
+                return done
+            loaded = Batch.load([row.pk for row in rows])
+            for row in rows:
+                if row.pk in loaded.subjects:
+                    policy, state = loaded.state(row.pk, now)
+                    loaded.computed[row.pk] = outcomes.Computed(
+                        policy.pk if policy else None, state.cycles
+                    )
+            record_outcomes(loaded, now)
+        done += len(rows)
+        last = rows[-1].pk
 
 
 def publish_on_commit(created: Sequence[Event]) -> None:
@@ -274,6 +390,7 @@ def recompute(conversation_id: int, *, now: datetime | None = None) -> Conversat
         batch = Batch.load([conversation_id])
         new_events = apply(row, batch, now)
         row.save()
+        record_outcomes(batch, now)
         publish_on_commit(Event.objects.bulk_create(new_events))
     return row
 
@@ -326,6 +443,7 @@ def recompute_many(conversation_ids: Sequence[int], *, now: datetime | None = No
             for row in rows:
                 new_events.extend(apply(row, batch, now))
             save_rows(rows)
+            record_outcomes(batch, now)
             publish_on_commit(Event.objects.bulk_create(new_events))
         return len(rows)
     except Exception:

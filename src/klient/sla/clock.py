@@ -12,9 +12,12 @@ Vocabulary
   ``periodic_update`` or ``resolution``, each a duration of business time (with a calendar)
   or of calendar time (without one).
 * A *cycle* is one run of a target, from the moment it starts to the moment it ends (met,
-  restarted or dropped). ``first_reply`` and ``resolution`` have one cycle,
-  ``next_reply`` one per customer message that waits for an answer, ``periodic_update`` one
-  per public answer.
+  restarted or dropped). ``first_reply`` and ``resolution`` have one cycle, ``next_reply``
+  one per customer message that waits for an answer, ``periodic_update`` one per public
+  answer. Every cycle that has ended gets one *outcome* (`CycleOutcome`): ``met``
+  (answered, updated or resolved in time), ``breached`` (its due moment passed first; a
+  breach is final) or ``cancelled`` (it ended without being met or breached: the
+  conversation was solved or closed, merged away, or the customer's wait restarted).
 * A *merge* (``conversation.merged`` with ``waiting_since``) carries the merged
   conversation's wait over: the waiting target's cycle starts at the earlier moment.
 * The clock *runs* while the status is new or open. It is *paused* while the conversation
@@ -36,12 +39,16 @@ from klient.sla.business_time import add_business_time, business_time_between
 from klient.sla.calendar import BusinessCalendar
 
 __all__ = [
+    "BREACHED",
+    "CANCELLED",
     "CLOCK_KINDS",
+    "MET",
     "PAUSED_STATUSES",
     "STOPPED_STATUSES",
     "TARGET_NAMES",
     "Alert",
     "ClockEvent",
+    "CycleOutcome",
     "SlaState",
     "TargetState",
     "Targets",
@@ -60,8 +67,10 @@ CLOCK_KINDS = frozenset(
         "delivery.failed",
         "status.changed",
         "conversation.merged",
+        "conversation.merged_into",
     }
 )
+MET, BREACHED, CANCELLED = "met", "breached", "cancelled"
 ANSWER_VOIDING_KINDS = frozenset({"delivery.bounced", "delivery.failed"})
 
 
@@ -128,6 +137,19 @@ class TargetState:
 
 
 @dataclass(frozen=True, slots=True)
+class CycleOutcome:
+    """One cycle of a target and how it ended. ``outcome`` is None while it runs (or is
+    paused); ``ended_at`` is when the outcome was decided: the answer or the solve for
+    ``met``, the due moment for ``breached``, the end for ``cancelled``."""
+
+    target: str
+    started_at: datetime
+    due_at: datetime | None
+    outcome: str | None
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
 class SlaState:
     started_at: datetime | None = None
     status: str = "new"
@@ -139,6 +161,7 @@ class SlaState:
     targets: tuple[TargetState, ...] = ()
     alerts: tuple[Alert, ...] = ()
     next_due_at: datetime | None = None
+    cycles: tuple[CycleOutcome, ...] = ()  # every cycle, in the order they started
 
     def target(self, name: str) -> TargetState | None:
         for state in self.targets:
@@ -253,6 +276,11 @@ def evaluate(
     halted_since: datetime | None = None
     paused_since: datetime | None = None
     pause_total = timedelta(0)
+    stopped_since: datetime | None = None
+    # Closed by a merge into another conversation: what still ran there is cancelled,
+    # its resolution included (the survivor carries the case on).
+    merged_away = False
+    stopped_by_previous_event = False
 
     def start(name: str, at: datetime) -> None:
         if targets.duration(name) is None:
@@ -268,6 +296,7 @@ def evaluate(
 
     for event in history:
         at = event.at
+        closed_just_before, stopped_by_previous_event = stopped_by_previous_event, False
         if _is_customer_message(event):
             if started_at is None:
                 started_at = at
@@ -306,15 +335,17 @@ def evaluate(
                 # Solved or closed: nobody waits for a reply any more.
                 end("first_reply", at, met=False)
                 end("next_reply", at, met=False)
-            elif (
-                status in STOPPED_STATUSES
-                and new not in STOPPED_STATUSES
-                and started_at is not None
-                and "next_reply" not in open_cycle
-            ):
-                # Reopened: the customer waits for news again.
-                start("next_reply", at)
+                stopped_since, stopped_by_previous_event = at, True
+            elif status in STOPPED_STATUSES and new not in STOPPED_STATUSES:
+                stopped_since, merged_away = None, False
+                if started_at is not None and "next_reply" not in open_cycle:
+                    # Reopened: the customer waits for news again.
+                    start("next_reply", at)
             status = new
+        elif event.kind == "conversation.merged_into":
+            # The merge closes the conversation (the status change just before this
+            # event); a conversation already solved or closed keeps its outcomes.
+            merged_away = merged_away or closed_just_before
         elif event.kind == "conversation.merged":
             # Another conversation was merged into this one. If its customer had been
             # waiting, the wait goes back to then: merging must not erase silence.
@@ -339,6 +370,7 @@ def evaluate(
     alerts: list[Alert] = []
     latest: dict[str, TargetState] = {}
     upcoming: list[datetime] = []
+    outcomes: list[CycleOutcome] = []
     for cycle in cycles:
         duration = targets.duration(cycle.name)
         assert duration is not None
@@ -357,6 +389,9 @@ def evaluate(
                 alerts.append(Alert(kind, cycle.name, cycle.start, moment, due))
             elif limit is None:
                 upcoming.append(moment)
+        outcomes.append(
+            _outcome(cycle, due, now, stopped_since=stopped_since, merged_away=merged_away)
+        )
         latest[cycle.name] = TargetState(
             name=cycle.name,
             started_at=cycle.start,
@@ -378,7 +413,34 @@ def evaluate(
         targets=tuple(latest[name] for name in TARGET_NAMES if name in latest),
         alerts=tuple(alerts),
         next_due_at=min(upcoming, default=None),
+        cycles=tuple(outcomes),
     )
+
+
+def _outcome(
+    cycle: _Cycle,
+    due: datetime | None,
+    now: datetime,
+    *,
+    stopped_since: datetime | None,
+    merged_away: bool,
+) -> CycleOutcome:
+    """How a cycle ended, if it has. The breach test is the breach alert's: due moment
+    reached before the cycle ended (an answer exactly at the due moment is on time)."""
+
+    def decided(outcome: str | None, at: datetime | None) -> CycleOutcome:
+        return CycleOutcome(cycle.name, cycle.start, due, outcome, at)
+
+    if due is not None and due <= now and (cycle.end is None or due < cycle.end):
+        return decided(BREACHED, due)
+    if cycle.end is not None:
+        return decided(MET if cycle.met else CANCELLED, cycle.end)
+    if stopped_since is not None:
+        # Frozen while solved or closed: resolution is met by the solve (a reopen takes
+        # it back), a periodic update is no longer needed.
+        met = cycle.name == "resolution" and not merged_away
+        return decided(MET if met else CANCELLED, max(stopped_since, cycle.start))
+    return decided(None, None)
 
 
 def _moment(value: Any) -> datetime | None:

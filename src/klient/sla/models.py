@@ -252,3 +252,64 @@ class PendingEscalation(models.Model):
 
     def __str__(self) -> str:
         return f"step #{self.step_id} for conversation #{self.conversation_id}"
+
+
+# -- outcomes of target cycles (h10) ----------------------------------------------------------
+
+
+class SlaOutcome(models.Model):
+    """How one cycle of one target ended: met, breached or cancelled (docs/sla.md,
+    "Outcomes"). Written only by klient.sla.actions, in the transaction that stores the
+    clock state; at most one row per cycle. `team`, `assignee` and `policy` are the ones the
+    conversation had at `ended_at`, so reports credit whoever had it then."""
+
+    class Outcome(models.TextChoices):
+        MET = "met", "met"
+        BREACHED = "breached", "breached"
+        CANCELLED = "cancelled", "cancelled"
+
+    conversation = models.ForeignKey(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="+"
+    )
+    target = models.CharField(max_length=20, help_text="The clock's target name.")
+    cycle_started_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(
+        help_text="When the outcome was decided: the answer or solve, the due moment, the end."
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    policy = models.ForeignKey(
+        SlaPolicy, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Read from the event log, which may name a team or agent deleted since: no database
+    # constraint, so recording an old outcome never fails on them.
+    team = models.ForeignKey(
+        "people.Team",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "target", "cycle_started_at"],
+                name="sla_outcome_once_per_cycle",
+            ),
+        ]
+        # Reports select a window of ended_at.
+        indexes = [models.Index(fields=["ended_at"], name="sla_outcome_ended")]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.outcome} for conversation #{self.conversation_id}"

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from klient.core.models import Event
 from klient.sla import escalation
-from klient.sla.actions import STATE_FIELDS, Batch, apply, publish_on_commit
+from klient.sla.actions import STATE_FIELDS, Batch, apply, publish_on_commit, record_outcomes
 from klient.sla.models import ConversationSla
 
 logger = logging.getLogger(__name__)
@@ -74,6 +74,7 @@ def tick(now: datetime | None = None, limit: int = 10_000, batch_size: int = BAT
                     row.next_due_at = now + RETRY_AFTER
                     row.computed_at = now
             _save(rows)
+            record_outcomes(batch, now)  # the breaches just reached, as SlaOutcome rows
             publish_on_commit(Event.objects.bulk_create(new_events))
         done += len(rows)
     # Escalation steps due by now, including those the alerts above just planned.

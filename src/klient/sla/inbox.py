@@ -1,0 +1,48 @@
+"""Inbox views that depend on the SLA clock: waiting on us (earliest due first), breaching
+soon and breached. They narrow and order a conversations queryset, so the workspace can add
+its scope, its filters and keyset pages (klient.conversations.queries.keyset_page)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Q, QuerySet
+
+from klient.conversations.models import Conversation
+from klient.conversations.queries import Ordering, OrderKey
+from klient.sla.models import ConversationSla
+
+SOON = timedelta(hours=1)
+
+# Earliest SLA due time first, conversations without a running target last, then the
+# customer who has waited longest, then the id (a total order, so pages are exact).
+BY_DUE_TIME: Ordering = (
+    OrderKey("sla__due_at", nullable=True),
+    OrderKey("waiting_since", nullable=True),
+    OrderKey("id"),
+)
+
+
+def waiting_on_us(rows: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """Conversations whose customer waits for an answer and that are not set aside."""
+    return rows.filter(
+        waiting_since__isnull=False,
+        status__in=(Conversation.Status.NEW, Conversation.Status.OPEN),
+    )
+
+
+def breaching_soon(rows: QuerySet[Conversation], now: datetime) -> QuerySet[Conversation]:
+    """A running target due within the hour, or whose warning was already sent, and none
+    missed yet. A warning key stays in `emitted` for the rest of the conversation's life,
+    so only running (not stopped, not paused) clocks count."""
+    running = ConversationSla.objects.filter(
+        due_at__isnull=False, stopped=False, paused=False, breached=[]
+    )
+    soon = running.filter(Q(due_at__lte=now + SOON) | Q(emitted__icontains=":warning:"))
+    return rows.filter(pk__in=soon.filter(due_at__gt=now).values("conversation_id"))
+
+
+def breached(rows: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """Conversations with at least one target whose open cycle is past due."""
+    late = ConversationSla.objects.exclude(breached=[]).values("conversation_id")
+    return rows.filter(pk__in=late)
