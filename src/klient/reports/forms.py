@@ -69,7 +69,7 @@ class PolicyForm(forms.Form):
         label=_("Count business hours (else calendar time)"), required=False, initial=True
     )
     warning_percent = forms.IntegerField(
-        label=_("Warn at (% of a target)"), initial=75, min_value=1, max_value=100
+        label=_("Warn at (percent of a target)"), initial=75, min_value=1, max_value=100
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from klient.conversations.models import Conversation
 from klient.core import wiring
@@ -66,7 +67,9 @@ def _by_id(model: Any, value: Any, field: str, errors: dict[str, list[str]]) -> 
     try:
         return model.objects.get(pk=int(value))
     except (ValueError, TypeError, model.DoesNotExist):
-        errors.setdefault(field, []).append(f"No {model._meta.verbose_name} #{value}.")
+        errors.setdefault(field, []).append(
+            _("No %(kind)s #%(id)s.") % {"kind": model._meta.verbose_name, "id": value}
+        )
         return None
 
 
@@ -76,24 +79,24 @@ def check_policy(policy: SlaPolicy, fields: Mapping[str, Any]) -> dict[str, Any]
     errors: dict[str, list[str]] = {}
     unknown = set(fields) - set(POLICY_FIELDS)
     if unknown:
-        errors["__all__"] = [f"Unknown fields: {', '.join(sorted(unknown))}."]
+        errors["__all__"] = [_("Unknown fields: %s.") % ", ".join(sorted(unknown))]
     clean: dict[str, Any] = {k: v for k, v in fields.items() if k in POLICY_FIELDS}
     if "name" in clean:
         clean["name"] = str(clean["name"] or "").strip()
         if not clean["name"]:
-            errors.setdefault("name", []).append("A policy needs a name.")
+            errors.setdefault("name", []).append(_("A policy needs a name."))
         elif SlaPolicy.objects.filter(name=clean["name"]).exclude(pk=policy.pk).exists():
             errors.setdefault("name", []).append(
-                f"Another policy is already called {clean['name']!r}."
+                _("Another policy is already called “%s”.") % clean["name"]
             )
     if "team" in clean:
         clean["team"] = _by_id(Team, clean["team"], "team", errors)
     if "organisation" in clean:
         clean["organisation"] = _by_id(Organisation, clean["organisation"], "organisation", errors)
     if clean.get("channel") and clean["channel"] not in Conversation.Channel.values:
-        errors.setdefault("channel", []).append(f"Unknown channel {clean['channel']!r}.")
+        errors.setdefault("channel", []).append(_("Unknown channel “%s”.") % clean["channel"])
     if clean.get("priority") and clean["priority"] not in Conversation.Priority.values:
-        errors.setdefault("priority", []).append(f"Unknown priority {clean['priority']!r}.")
+        errors.setdefault("priority", []).append(_("Unknown priority “%s”.") % clean["priority"])
     if "tag" in clean:
         clean["tag"] = str(clean["tag"] or "").strip().lower()
     for name in ("channel", "priority"):
@@ -103,16 +106,18 @@ def check_policy(policy: SlaPolicy, fields: Mapping[str, Any]) -> dict[str, Any]
         value = clean.get(name)
         if value is not None and (not isinstance(value, int) or value <= 0):
             label = name.removesuffix("_minutes").replace("_", " ")
-            errors.setdefault(name, []).append(f"The {label} target must be a positive number.")
+            errors.setdefault(name, []).append(
+                _("The %s target must be a positive number.") % label
+            )
     if "warning_percent" in clean:
         value = clean["warning_percent"]
         if not isinstance(value, int) or not 1 <= value <= 100:
             errors.setdefault("warning_percent", []).append(
-                "The warning must be between 1 and 100 percent of a target."
+                _("The warning must be between 1 and 100 percent of a target.")
             )
     targets = {n: clean.get(n, getattr(policy, n)) for n in TARGET_FIELDS}
     if not errors and all(v is None for v in targets.values()):
-        errors["__all__"] = ["A policy needs at least one target."]
+        errors["__all__"] = [_("A policy needs at least one target.")]
     if errors:
         raise ValidationError(errors)
     return clean
@@ -140,21 +145,24 @@ def check_steps(steps: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         ):
             if step[name] not in choices:
                 problems.setdefault(key, []).append(
-                    f"Step {number}: {name} must be one of {', '.join(choices)}."
+                    _("Step %(number)s: %(name)s must be one of %(choices)s.")
+                    % {"number": number, "name": name, "choices": ", ".join(choices)}
                 )
         if not isinstance(step["delay_minutes"], int) or step["delay_minutes"] < 0:
             problems.setdefault(key, []).append(
-                f"Step {number}: the delay must be zero or more minutes."
+                _("Step %s: the delay must be zero or more minutes.") % number
             )
         step["fallback_team"] = _by_id(Team, given.get("fallback_team"), key, problems)
         step["fallback_agent"] = _by_id(agents, given.get("fallback_agent"), key, problems)
         if step["fallback_agent"] is not None and not step["fallback_agent"].is_active:
-            problems.setdefault(key, []).append(f"Step {number}: the fallback agent is inactive.")
+            problems.setdefault(key, []).append(
+                _("Step %s: the fallback agent is inactive.") % number
+            )
         if step["action"] == EscalationStep.Action.REASSIGN and not (
             step["fallback_team"] or step["fallback_agent"]
         ):
             problems.setdefault(key, []).append(
-                f"Step {number}: reassigning needs a fallback team or agent."
+                _("Step %s: reassigning needs a fallback team or agent.") % number
             )
         errors.update(problems)
         cleaned.append(step)
@@ -256,7 +264,7 @@ def reorder_policies(order: Sequence[int], *, actor: Any) -> list[SlaPolicy]:
     with transaction.atomic(durable=True):
         policies = {p.pk: p for p in SlaPolicy.objects.select_for_update().order_by("pk")}
         if sorted(order) != sorted(policies) or len(set(order)) != len(order):
-            raise ValidationError("Give every policy exactly once to reorder them.")
+            raise ValidationError(_("Give every policy exactly once to reorder them."))
         ordered = [policies[pk] for pk in order]
         for index, policy in enumerate(ordered):
             policy.position = index * 10
@@ -296,24 +304,24 @@ def check_business_hours(team: Team, fields: Mapping[str, Any]) -> BusinessHours
             for day, intervals in dict(fields.get("hours") or {}).items()
         }
     except (TypeError, ValueError):
-        errors["hours"] = ["Hours map a weekday (0 = Monday) to [start, end] pairs."]
+        errors["hours"] = [_("Hours map a weekday (0 = Monday) to [start, end] pairs.")]
     config.country = str(fields.get("country") or "").strip().upper()
     config.subdivision = str(fields.get("subdivision") or "").strip().upper()
     if config.country and config.country not in HOLIDAY_COUNTRIES:
-        errors["country"] = [f"Holidays are known for {', '.join(HOLIDAY_COUNTRIES)}."]
+        errors["country"] = [_("Holidays are known for %s.") % ", ".join(HOLIDAY_COUNTRIES)]
     try:
         config.closures = sorted(
             {date.fromisoformat(str(d)).isoformat() for d in fields.get("closures") or ()}
         )
     except ValueError as exc:
-        errors["closures"] = [f"Closures are dates (YYYY-MM-DD): {exc}."]
+        errors["closures"] = [_("Closures are dates (YYYY-MM-DD): %s.") % exc]
     try:
         config.extra_working_days = {
             date.fromisoformat(str(d)).isoformat(): [[str(a), str(b)] for a, b in ivs]
             for d, ivs in dict(fields.get("extra_working_days") or {}).items()
         }
     except (TypeError, ValueError) as exc:
-        errors["extra_working_days"] = [f"Extra working days map a date to intervals: {exc}."]
+        errors["extra_working_days"] = [_("Extra working days map a date to intervals: %s.") % exc]
     if not errors:
         try:
             config.calendar()
@@ -321,7 +329,7 @@ def check_business_hours(team: Team, fields: Mapping[str, Any]) -> BusinessHours
             field = "time_zone" if "time zone" in str(exc) else "hours"
             if "holiday" in str(exc) or "subdivision" in str(exc) or "country" in str(exc):
                 field = "subdivision" if config.subdivision else "country"
-            errors[field] = [f"Invalid business hours: {exc}."]
+            errors[field] = [_("Invalid business hours: %s.") % exc]
     if errors:
         raise ValidationError(errors)
     return config

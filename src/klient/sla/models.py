@@ -6,6 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from klient.sla.calendar import BusinessCalendar, WorkingHours
 
@@ -63,21 +64,24 @@ class EscalationStep(models.Model):
     next-reply cycle), `delay_minutes` after the warning or breach that triggers it."""
 
     class Trigger(models.TextChoices):
-        WARNING = "warning", "warning"
-        BREACH = "breach", "breach"
+        WARNING = "warning", pgettext_lazy("escalation step", "warning")
+        BREACH = "breach", pgettext_lazy("escalation step", "breach")
 
     class Target(models.TextChoices):
-        ANY = "any", "any target"
-        FIRST_REPLY = "first_reply", "first reply"
-        NEXT_REPLY = "next_reply", "next reply"
-        UPDATE = "update", "periodic update"
-        RESOLUTION = "resolution", "resolution"
+        ANY = "any", pgettext_lazy("escalation step", "any target")
+        FIRST_REPLY = "first_reply", pgettext_lazy("escalation step", "first reply")
+        NEXT_REPLY = "next_reply", pgettext_lazy("escalation step", "next reply")
+        UPDATE = "update", pgettext_lazy("escalation step", "periodic update")
+        RESOLUTION = "resolution", pgettext_lazy("escalation step", "resolution")
 
     class Action(models.TextChoices):
-        NOTIFY_ASSIGNEE = "notify_assignee", "notify the assignee"
-        NOTIFY_TEAM_LEAD = "notify_team_lead", "notify the team lead"
-        RAISE_PRIORITY = "raise_priority", "raise the priority"
-        REASSIGN = "reassign", "reassign to the fallback"
+        NOTIFY_ASSIGNEE = "notify_assignee", pgettext_lazy("escalation step", "notify the assignee")
+        NOTIFY_TEAM_LEAD = (
+            "notify_team_lead",
+            pgettext_lazy("escalation step", "notify the team lead"),
+        )
+        RAISE_PRIORITY = "raise_priority", pgettext_lazy("escalation step", "raise the priority")
+        REASSIGN = "reassign", pgettext_lazy("escalation step", "reassign to the fallback")
 
     policy = models.ForeignKey(SlaPolicy, on_delete=models.CASCADE, related_name="escalation_steps")
     position = models.PositiveIntegerField(default=0)
