@@ -10,6 +10,19 @@ PATHS = {
     "/api/v1/attachments/{id}": {"get"},
     "/api/v1/quarantine": {"get"},
     "/api/v1/quarantine/{id}/retry": {"post"},
+    "/api/v1/sla/policies": {"get", "post"},
+    "/api/v1/sla/policies/{id}": {"get", "patch", "delete"},
+    "/api/v1/teams/{id}/business-hours": {"get", "put"},
+    "/api/v1/reports/sla": {"get"},
+    "/api/v1/notifications": {"get"},
+    "/api/v1/notifications/read": {"post"},
+    "/api/v1/macros": {"get"},
+    "/api/v1/macros/{id}/render": {"get"},
+    "/api/v1/conversations/{ref}/colleague-requests": {"post"},
+    "/api/v1/colleague-requests": {"get"},
+    "/api/v1/colleague-requests/{id}/answer": {"post"},
+    "/api/v1/conversations/{ref}/follow-up": {"post"},
+    "/api/v1/conversations/{ref}/merge": {"post"},
 }
 
 
@@ -44,6 +57,7 @@ def test_the_inbox_filters_are_documented():
         "q",
         "language",
         "channel",
+        "tag",
         "cursor",
         "limit",
     }

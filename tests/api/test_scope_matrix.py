@@ -26,19 +26,46 @@ TARGETS = {
     "/api/v1/conversations/{ref}/notes": "conversation",
     "/api/v1/attachments/{id}": "attachment",
     "/api/v1/quarantine/{id}/retry": "inbound",
+    "/api/v1/sla/policies/{id}": "sla_policy",
+    "/api/v1/teams/{id}/business-hours": "team",
+    "/api/v1/macros/{id}/render": "macro",
+    "/api/v1/conversations/{ref}/colleague-requests": "conversation",
+    "/api/v1/conversations/{ref}/follow-up": "conversation",
+    "/api/v1/colleague-requests/{id}/answer": "colleague_request",
+    "/api/v1/conversations/{ref}/merge": "conversation",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
     ("/api/v1/conversations/{ref}", "patch"): {"status": "solved", "priority": "urgent"},
     ("/api/v1/conversations/{ref}/replies", "post"): {"body": "Leaked reply"},
     ("/api/v1/conversations/{ref}/notes", "post"): {"body": "Leaked note"},
+    ("/api/v1/sla/policies/{id}", "patch"): {"warning_percent": 80},
+    ("/api/v1/teams/{id}/business-hours", "put"): {
+        "time_zone": "Europe/Warsaw",
+        "hours": {"0": [["09:00", "17:00"]]},
+    },
+    ("/api/v1/conversations/{ref}/colleague-requests", "post"): {
+        "question": "?",
+        "team": "Support",
+    },
+    ("/api/v1/conversations/{ref}/follow-up", "post"): {"days": 3},
+    ("/api/v1/colleague-requests/{id}/answer", "post"): {"answer": "Leaked answer"},
+    # A callable body is filled from the objects: merge into a second Support conversation.
+    ("/api/v1/conversations/{ref}/merge", "post"): lambda objects: {"into": objects["survivor"]},
 }
 # Who may reach each kind of object (the positive control) and who may not.
 INSIDERS = {"conversation": "agent_anna", "attachment": "agent_anna", "inbound": "admin_zofia"}
+INSIDERS.update(sla_policy="admin_zofia", team="admin_zofia")  # SLA administration
+INSIDERS["macro"] = "agent_anna"  # a Support-only shared macro
+INSIDERS["colleague_request"] = "agent_anna"  # asked of Support
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
     "inbound": ["agent_bruno", "agent_anna"],
+    "sla_policy": ["agent_bruno", "agent_anna"],
+    "team": ["agent_bruno", "agent_anna"],
+    "macro": ["agent_bruno"],
+    "colleague_request": ["agent_bruno"],
 }
 
 
@@ -64,7 +91,41 @@ def objects(support_team, receive, attachment_factory, luc_power_cut):
         "conversation": luc_power_cut.reference,
         "attachment": attachment.pk,
         "inbound": inbound.pk,
+        "sla_policy": sla_policy().pk,
+        "team": support_team.pk,
+        "macro": support_macro(support_team).pk,
+        "colleague_request": support_question(luc_power_cut, support_team).pk,
+        "survivor": receive(
+            support_team, "luc@client.fr", "Encore", "Re-coupure."
+        ).conversation.reference,
     }
+
+
+def support_macro(team):
+    from klient.macros.actions import save_macro
+    from klient.people.actions import create_agent
+
+    owner, _ = create_agent("lead@shop.example", name="Lead", teams=[team])
+    return save_macro(actor=owner, name="Hi", texts={"en": "Hello"}, shared=True, team=team)
+
+
+def support_question(conversation, team):
+    from klient.collab.actions import ask
+    from klient.people.actions import create_agent
+
+    asker, _ = create_agent("asker@shop.example", name="Asker", teams=[team])
+    return ask(conversation, actor=asker, question="Any idea?", team=team)
+
+
+def sla_policy():
+    from klient.sla.admin_actions import save_policy
+
+    return save_policy(actor=None, name="Standard", first_reply_minutes=60)
+
+
+def body_for(path, method, objects):
+    body = BODIES.get((path, method))
+    return body(objects) if callable(body) else body
 
 
 def url_for(path, value):
@@ -75,8 +136,10 @@ def url_for(path, value):
 def test_an_object_outside_the_scope_is_a_404(request, call, objects, path, method):
     target = TARGETS[path]
     url = url_for(path, objects[target])
-    body = BODIES.get((path, method))
-    conversation = Conversation.objects.get()
+    body = body_for(path, method, objects)
+    conversation = Conversation.objects.get(
+        pk=Conversation.pk_from_reference(objects["conversation"])
+    )
     before = (conversation.status, conversation.priority, Message.objects.count())
 
     for name in OUTSIDERS[target]:
@@ -99,7 +162,7 @@ def test_an_object_that_does_not_exist_is_the_same_404(request, call, objects, p
     missing = "K-999999" if target == "conversation" else 999999
     insider = request.getfixturevalue(INSIDERS[target])
 
-    response = call(insider, method, url_for(path, missing), BODIES.get((path, method)))
+    response = call(insider, method, url_for(path, missing), body_for(path, method, objects))
 
     assert response.status_code == 404
     assert response.json()["detail"]

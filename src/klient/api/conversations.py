@@ -7,22 +7,27 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from klient.conversations import actions
 from klient.conversations.access import access_conversation
+from klient.conversations.models import Conversation
 from klient.conversations.queries import (
     ALLOWED_PARAMS,
     DEFAULT_LIMIT,
     MAX_LIMIT,
+    NEWEST_FIRST,
     FilterError,
     conversation_rows,
-    inbox,
+    filtered,
+    keyset_page,
     parse_inbox_params,
 )
 from klient.people.models import Team
+from klient.sla.models import ConversationSla
 
 from .auth import caller
 from .schemas import (
@@ -48,9 +53,13 @@ class InboxParams(Schema):
     team: str | None = Field(None, description="Team id or name.")
     assignee: str | None = Field(None, description='Agent id, "me" or "none".')
     customer: str | None = Field(None, description="Customer id or email address.")
-    q: str | None = Field(None, description="Text in the subject or in any message.")
+    q: str | None = Field(
+        None,
+        description="Words in the subject or any message (full-text), a reference, a customer.",
+    )
     language: str | None = Field(None, description="Language code, e.g. fr.")
     channel: str | None = Field(None, description="email, web, chat or phone.")
+    tag: str | None = Field(None, description="A tag name (case-insensitive).")
     cursor: str | None = Field(None, description="next_cursor of the previous page.")
     limit: str | None = Field(
         None, description=f"Page size, default {DEFAULT_LIMIT}, max {MAX_LIMIT}."
@@ -68,8 +77,10 @@ def list_conversations(request: HttpRequest, params: Query[InboxParams]) -> Any:
         query = parse_inbox_params(request.GET)
     except FilterError as exc:
         return Status(400, {"detail": str(exc), "allowed": list(ALLOWED_PARAMS)})
-    page = inbox(caller(request), query)
-    return {"items": [conversation_out(c) for c in page.items], "next_cursor": page.next_cursor}
+    # The inbox's page, with each conversation's SLA state joined in the same query.
+    rows = filtered(caller(request), query, rows_with_sla())
+    page = keyset_page(rows, NEWEST_FIRST, query.after, query.limit)
+    return {"items": [with_sla(c) for c in page.items], "next_cursor": page.next_cursor}
 
 
 @router.get(
@@ -79,10 +90,10 @@ def list_conversations(request: HttpRequest, params: Query[InboxParams]) -> Any:
     summary="One conversation with its messages and events",
 )
 def get_conversation(request: HttpRequest, ref: str) -> Any:
-    conversation = access_conversation(caller(request), ref, queryset=conversation_rows())
+    conversation = access_conversation(caller(request), ref, queryset=rows_with_sla())
     messages = conversation.messages.select_related("delivery").prefetch_related("attachments")
     return {
-        **conversation_out(conversation),
+        **with_sla(conversation),
         "messages": [message_out(m) for m in messages],
         "events": [event_out(e) for e in conversation.events.order_by("at", "id")],
     }
@@ -139,7 +150,39 @@ def patch_conversation(request: HttpRequest, ref: str, payload: ConversationPatc
         changes["team"] = team
     actions.update_conversation(conversation, actor=caller(request), **changes)
     # Not through access_conversation: a transfer may take it out of the caller's scope.
-    return conversation_out(conversation_rows().get(pk=conversation.pk))
+    return with_sla(rows_with_sla().get(pk=conversation.pk))
+
+
+def rows_with_sla() -> QuerySet[Conversation]:
+    """conversation_rows() with the stored SLA state and its policy in the same query."""
+    return conversation_rows().select_related("sla__policy")
+
+
+def with_sla(conversation: Conversation) -> dict[str, Any]:
+    """conversation_out plus its SLA state (loaded by rows_with_sla)."""
+    try:
+        state: ConversationSla | None = conversation.sla
+    except ObjectDoesNotExist:
+        state = None
+    return {**conversation_out(conversation), "sla": sla_out(state)}
+
+
+def sla_out(state: ConversationSla | None) -> dict[str, Any] | None:
+    """The SLA object of the API; None (null) when no policy applies."""
+    if state is None or state.policy is None:
+        return None
+    return {
+        "policy": state.policy.name,
+        "first_reply_due": state.first_reply_due,
+        "next_reply_due": state.next_reply_due,
+        "update_due": state.update_due,
+        "resolution_due": state.resolution_due,
+        "due_at": state.due_at,
+        "paused": state.paused,
+        "stopped": state.stopped,
+        "breached": list(state.breached or []),
+        "first_reply_at": state.first_reply_at,
+    }
 
 
 def _agent(user_id: int) -> Any:

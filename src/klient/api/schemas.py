@@ -35,6 +35,21 @@ class CustomerRef(Schema):
     email: str
 
 
+class SlaOut(Schema):
+    """A conversation's SLA clock as last computed from its events (docs/sla.md)."""
+
+    policy: str
+    first_reply_due: datetime | None
+    next_reply_due: datetime | None
+    update_due: datetime | None
+    resolution_due: datetime | None
+    due_at: datetime | None = Field(..., description="The earliest of the running targets.")
+    paused: bool
+    stopped: bool
+    breached: list[str] = Field(..., description="Targets whose open cycle is past due.")
+    first_reply_at: datetime | None
+
+
 class ConversationOut(Schema):
     ref: str
     url: str
@@ -49,6 +64,7 @@ class ConversationOut(Schema):
     created_at: datetime
     updated_at: datetime
     waiting_since: datetime | None
+    sla: SlaOut | None = Field(..., description="Null when no SLA policy applies.")
 
 
 class ConversationPage(Schema):

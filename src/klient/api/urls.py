@@ -15,7 +15,7 @@ from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
-from . import attachments, conversations, quarantine
+from . import attachments, conversations, quarantine, sla
 from .auth import BearerToken
 
 api = NinjaAPI(
@@ -28,6 +28,13 @@ api = NinjaAPI(
 api.add_router("/conversations", conversations.router)
 api.add_router("/attachments", attachments.router)
 api.add_router("/quarantine", quarantine.router)
+api.add_router(
+    "/notifications", __import__("klient.api.notifications", fromlist=["router"]).router
+)
+api.add_router("", sla.router)  # /sla/policies, /teams/{id}/business-hours, /reports/sla
+api.add_router("", __import__("klient.api.collab", fromlist=["router"]).router)  # collab
+api.add_router("/macros", __import__("klient.api.macros", fromlist=["router"]).router)
+api.add_router("", __import__("klient.api.merge", fromlist=["router"]).router)  # merge (h9)
 
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()

@@ -19,8 +19,8 @@ from klient.core.models import Event
 from klient.core.wiring import publish_on_commit as _publish_on_commit
 from klient.people.models import Team
 
-from . import events
-from .models import Conversation, Delivery, Message
+from . import events, mentions, search
+from .models import Conversation, Delivery, Message, Tag
 from .receive import receive_message, receive_messages
 
 __all__ = ["receive_message", "receive_messages"]
@@ -98,6 +98,7 @@ def reply(
             created_at=now,
         )
         Delivery.objects.create(message=message, next_attempt_at=now, created_at=now)
+        search.index_messages([message])
         published = [events.outbound_queued(conversation, message, actor=actor)]
         changed = ["updated_at", "waiting_since"]
         conversation.updated_at = now
@@ -163,6 +164,7 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
             created_at=now,
         )
         Delivery.objects.create(message=message, next_attempt_at=now, created_at=now)
+        search.index_messages([message])
         conversation.last_acknowledged_at = now
         conversation.save(update_fields=["last_acknowledged_at"])
         _publish_on_commit(
@@ -187,9 +189,12 @@ def add_note(conversation: Conversation, *, actor: Any, body: str) -> Message:
             new_text=body,
             created_at=now,
         )
+        search.index_messages([message])
         conversation.updated_at = now
         conversation.save(update_fields=["updated_at"])
         _publish_on_commit(events.note_added(conversation, message, actor=actor))
+        if mentioned := mentions.note_mentioned(conversation, message, actor=actor):
+            _publish_on_commit(mentioned)
     return message
 
 
@@ -309,3 +314,51 @@ def record_delivery_outcome(
         else:
             raise ValueError(f"unknown delivery outcome {outcome!r}")
         delivery.save()
+
+
+MAX_TAG_LENGTH = 60
+
+
+def _tag_names(names: Any) -> list[str]:
+    """Tag names as stored: trimmed, lower-case, inner spaces collapsed, no duplicates."""
+    cleaned = []
+    for name in names:
+        tag = " ".join(str(name).split()).lower()
+        if not tag:
+            continue
+        if len(tag) > MAX_TAG_LENGTH:
+            raise ValidationError(f"A tag is at most {MAX_TAG_LENGTH} characters long.")
+        if tag not in cleaned:
+            cleaned.append(tag)
+    return cleaned
+
+
+def set_tags(
+    conversation: Conversation,
+    *,
+    actor: Any,
+    tags: Any = None,
+    add: Any = (),
+    remove: Any = (),
+) -> list[str]:
+    """Put tags on a conversation: `tags` replaces them all, else `add` and `remove` change
+    them. Unknown tags are created. One `tags.changed` event when the set changed (the SLA
+    policies may match on a tag). Returns the conversation's tag names, sorted."""
+    replacing = None if tags is None else _tag_names(tags)
+    adding, removing = _tag_names(add), _tag_names(remove)
+    with transaction.atomic(durable=True):
+        conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        before = sorted(conversation.tags.values_list("name", flat=True))
+        after = set(before) if replacing is None else set(replacing)
+        after = (after | set(adding)) - set(removing)
+        if after == set(before):
+            return before
+        for name in sorted(after - set(before)):
+            Tag.objects.get_or_create(name=name)
+        conversation.tags.set(Tag.objects.filter(name__in=after))
+        conversation.updated_at = timezone.now()
+        conversation.save(update_fields=["updated_at"])
+        _publish_on_commit(
+            events.field_changed(conversation, "tags", before, sorted(after), actor=actor)
+        )
+    return sorted(after)

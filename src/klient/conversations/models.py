@@ -69,6 +69,15 @@ class Conversation(models.Model):
     )
     last_acknowledged_at = models.DateTimeField(null=True, blank=True)
     tags = models.ManyToManyField(Tag, blank=True, related_name="conversations")
+    # Set when this conversation was merged into another (it is then closed; see
+    # klient.conversations.merge and docs/merge.md). PROTECT: the survivor keeps its history.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
 
     class Meta:
         indexes = [

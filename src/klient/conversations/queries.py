@@ -2,8 +2,11 @@
 
 Query parameters are never handed to the ORM: each allowed filter is parsed and checked
 here, and anything else is refused with the list of what is allowed. Pages are keyset
-pages on (updated_at desc, id desc), served by the conv_* indexes on Conversation; a
-page costs one query whatever its size and however deep it is."""
+pages: by default on (updated_at desc, id desc), served by the conv_* indexes on
+Conversation, or on any `Ordering` a caller gives (the workspace's SLA views order by due
+time, nulls last); a page costs one query whatever its size and however deep it is. Text
+search goes through klient.conversations.search (PostgreSQL full-text search or SQLite
+FTS5)."""
 
 from __future__ import annotations
 
@@ -16,15 +19,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from klient.people.actions import normalise_email
 from klient.people.models import Identity
 
+from . import search
 from .access import conversations_in_scope
-from .models import Conversation, Message
+from .models import Conversation
 
-FILTERS = ("status", "team", "assignee", "customer", "q", "language", "channel")
+FILTERS = ("status", "team", "assignee", "customer", "q", "language", "channel", "tag")
 PAGING = ("cursor", "limit")
 ALLOWED_PARAMS = (*FILTERS, *PAGING)
 DEFAULT_LIMIT = 25
@@ -50,8 +54,24 @@ class InboxQuery:
     customer_email: str = ""
     text: str = ""
     language: str = ""
-    after: tuple[datetime, int] | None = None
+    tag: str = ""
+    after: tuple[Any, ...] | None = None
     limit: int = DEFAULT_LIMIT
+
+
+@dataclass(frozen=True)
+class OrderKey:
+    """One key of a keyset ordering: a field path, its direction, and whether it may be
+    empty (empty values always come last)."""
+
+    path: str
+    descending: bool = False
+    nullable: bool = False
+
+
+# The last key must be unique and never empty: it makes the order total, so pages are exact.
+Ordering = tuple[OrderKey, ...]
+NEWEST_FIRST: Ordering = (OrderKey("updated_at", descending=True), OrderKey("id", descending=True))
 
 
 @dataclass(frozen=True)
@@ -116,6 +136,10 @@ def parse_inbox_params(params: Any) -> InboxQuery:
         if len(values["q"]) > MAX_TEXT:
             raise FilterError(f"q is limited to {MAX_TEXT} characters.")
         fields["text"] = values["q"]
+    if "tag" in values:
+        if len(values["tag"]) > 60:
+            raise FilterError("tag is limited to 60 characters.")
+        fields["tag"] = " ".join(values["tag"].split()).lower()
     if "language" in values:
         if not _LANGUAGE.match(values["language"]):
             raise FilterError("language must be a language code such as fr, pl or pt-BR.")
@@ -146,22 +170,35 @@ def _id(name: str, value: str) -> int:
     return int(value)
 
 
-def encode_cursor(at: datetime, pk: int) -> str:
-    """An opaque cursor for the row after which the next page starts."""
-    raw = json.dumps([at.isoformat(), pk], separators=(",", ":")).encode()
+def encode_cursor(*values: Any) -> str:
+    """An opaque cursor for the row after which the next page starts: its ordering values."""
+    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
+    raw = json.dumps(plain, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, int]:
+def decode_cursor(cursor: str) -> tuple[Any, ...]:
+    """The ordering values a cursor holds: datetimes (aware), None, and the final id."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        at, pk = json.loads(raw)
-        moment = datetime.fromisoformat(at)
-        if not isinstance(pk, int) or moment.tzinfo is None:
+        values = json.loads(raw)
+        if not isinstance(values, list) or not 2 <= len(values) <= 5:
             raise ValueError(cursor)
+        *keys, pk = values
+        if not isinstance(pk, int) or isinstance(pk, bool):
+            raise ValueError(cursor)
+        decoded: list[Any] = []
+        for value in keys:
+            if value is None:
+                decoded.append(None)
+                continue
+            moment = datetime.fromisoformat(value)
+            if moment.tzinfo is None:
+                raise ValueError(cursor)
+            decoded.append(moment)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
         raise FilterError("Invalid cursor; use next_cursor from the previous page.") from exc
-    return moment, pk
+    return (*decoded, pk)
 
 
 def conversation_rows() -> QuerySet[Conversation]:
@@ -177,9 +214,11 @@ def conversation_rows() -> QuerySet[Conversation]:
     )
 
 
-def inbox(user: Any, query: InboxQuery) -> Page:
-    """One page of the conversations `user` may see, newest activity first."""
-    rows = conversations_in_scope(user, conversation_rows())
+def filtered(
+    user: Any, query: InboxQuery, rows: QuerySet[Conversation] | None = None
+) -> QuerySet[Conversation]:
+    """The conversations `user` may see that match every filter of `query` (unordered)."""
+    rows = conversations_in_scope(user, conversation_rows() if rows is None else rows)
     if query.status:
         rows = rows.filter(status__in=query.status)
     if query.channel:
@@ -203,27 +242,102 @@ def inbox(user: Any, query: InboxQuery) -> Page:
         rows = rows.filter(customer_id__in=owners)
     if query.language:
         rows = rows.filter(language__iexact=query.language)
+    if query.tag:
+        rows = rows.filter(
+            pk__in=Conversation.tags.through.objects.filter(tag__name=query.tag).values(
+                "conversation_id"
+            )
+        )
     if query.text:
-        rows = rows.filter(_matches_text(query.text))
-    if query.after is not None:
-        at, pk = query.after
-        rows = rows.filter(Q(updated_at__lt=at) | Q(updated_at=at, pk__lt=pk))
-    found = list(rows.order_by("-updated_at", "-id")[: query.limit + 1])
-    items = found[: query.limit]
-    more = len(found) > query.limit
-    next_cursor = encode_cursor(items[-1].updated_at, items[-1].pk) if more else None
+        rows = rows.filter(matches_text(query.text))
+    return rows
+
+
+def inbox(user: Any, query: InboxQuery) -> Page:
+    """One page of the conversations `user` may see, newest activity first."""
+    return keyset_page(filtered(user, query), NEWEST_FIRST, query.after, query.limit)
+
+
+def _alias(index: int) -> str:
+    return f"keyset_{index}"
+
+
+def keyset_page(
+    rows: QuerySet[Conversation], ordering: Ordering, after: tuple[Any, ...] | None, limit: int
+) -> Page:
+    """One page of `rows` in `ordering`, starting after the row whose ordering values are
+    `after`. Exact whatever the ties and empty values: the last key breaks every tie.
+
+    When the first key may be empty, the rows with a value and those without are read as
+    two ordered runs (the second only when the first does not fill the page), so that each
+    run can follow an index instead of sorting every candidate row.
+
+    Raises FilterError when `after` does not fit the ordering (a cursor of another view)."""
+    rows = rows.annotate(**{_alias(i): F(key.path) for i, key in enumerate(ordering)})
+    if after is not None:
+        if len(after) != len(ordering):
+            raise FilterError("Invalid cursor; use next_cursor from the previous page.")
+        rows = rows.filter(_after(ordering, after))
+    first = _alias(0)
+    if not ordering[0].nullable:
+        found = _fetch(rows, ordering, limit + 1)
+    else:
+        found = []
+        if after is None or after[0] is not None:
+            found = _fetch(rows.filter(**{f"{first}__isnull": False}), ordering, limit + 1)
+        if len(found) <= limit:
+            empty_first = rows.filter(**{f"{first}__isnull": True})
+            found += _fetch(empty_first, ordering[1:], limit + 1 - len(found), offset=1)
+    items = found[:limit]
+    next_cursor = None
+    if len(found) > limit:
+        last = items[-1]
+        next_cursor = encode_cursor(*(getattr(last, _alias(i)) for i in range(len(ordering))))
     return Page(items=items, next_cursor=next_cursor)
 
 
-def _matches_text(text: str) -> Q:
-    """Subject or any message body contains the text (case-insensitive); a reference such
-    as K-1042 also finds that conversation."""
-    in_messages = Exists(
-        Message.objects.filter(conversation_id=OuterRef("pk")).filter(
-            Q(body_text__icontains=text) | Q(new_text__icontains=text)
-        )
-    )
-    condition = Q(subject__icontains=text) | Q(in_messages)
+def _fetch(
+    rows: QuerySet[Conversation], ordering: Ordering, count: int, *, offset: int = 0
+) -> list[Conversation]:
+    """The first `count` rows in `ordering` (whose keys are annotated from index `offset`)."""
+    order_by = []
+    for i, key in enumerate(ordering, start=offset):
+        field = F(_alias(i))
+        if key.nullable:
+            order_by.append(
+                field.desc(nulls_last=True) if key.descending else field.asc(nulls_last=True)
+            )
+        else:
+            order_by.append(field.desc() if key.descending else field.asc())
+    return list(rows.order_by(*order_by)[:count])
+
+
+def _after(ordering: Ordering, values: tuple[Any, ...]) -> Q:
+    """Rows strictly after `values` in `ordering` (empty values last), lexicographically."""
+    condition = Q(pk__in=[])
+    equal_so_far = Q()
+    for i, (key, value) in enumerate(zip(ordering, values, strict=True)):
+        name = _alias(i)
+        if value is None:
+            if not key.nullable:
+                raise FilterError("Invalid cursor; use next_cursor from the previous page.")
+            beyond = Q(pk__in=[])  # nothing comes after the empty values
+            same = Q(**{f"{name}__isnull": True})
+        else:
+            beyond = Q(**{f"{name}__{'lt' if key.descending else 'gt'}": value})
+            if key.nullable:
+                beyond |= Q(**{f"{name}__isnull": True})
+            same = Q(**{name: value})
+        condition |= equal_so_far & beyond
+        equal_so_far &= same
+    return condition
+
+
+def matches_text(text: str) -> Q:
+    """Subject or any message matches the words (full-text search, every language, which
+    also covers the customer's name and address as they wrote); a reference such as K-1042
+    finds that conversation."""
+    condition = search.text_condition(text)
     pk = Conversation.pk_from_reference(text)
     if pk is not None:
         condition |= Q(pk=pk)

@@ -9,13 +9,14 @@ from collections.abc import Sequence
 
 from django.db import IntegrityError, connection, transaction
 
+from klient.core import bulk
 from klient.core.events import collecting
 from klient.core.models import Event
 from klient.core.wiring import publish_on_commit
 from klient.people.actions import find_or_create_customers_by_email, normalise_email
 from klient.people.models import Team
 
-from . import events
+from . import events, search
 from .incoming import IncomingMessage
 from .models import Attachment, Conversation, Message, Participant
 
@@ -126,7 +127,7 @@ def _store(
                 updated_at=incoming.received_at,
                 waiting_since=None if incoming.is_automatic else incoming.received_at,
             )
-    Conversation.objects.bulk_create(list(new_conversations.values()))
+    bulk.insert(Conversation, list(new_conversations.values()))
     for conversation in new_conversations.values():
         published.append(events.conversation_created(conversation))
     _add_participants([(items[i][0], c) for i, c in new_conversations.items()])
@@ -136,18 +137,22 @@ def _store(
         return new_conversations[i] if conversation is None else locked[conversation.pk]
 
     messages = [_message(items[i][0], conversation_of(i)) for i in fresh]
-    Message.objects.bulk_create(messages)
-    Attachment.objects.bulk_create(
-        Attachment(
-            message=message,
-            filename=a.filename,
-            content_type=a.content_type,
-            size=a.size,
-            blob=a.blob,
-            content_id=a.content_id,
-        )
-        for i, message in zip(fresh, messages, strict=True)
-        for a in items[i][0].attachments
+    bulk.insert(Message, messages)
+    search.index_messages(messages)
+    bulk.insert(
+        Attachment,
+        [
+            Attachment(
+                message=message,
+                filename=a.filename,
+                content_type=a.content_type,
+                size=a.size,
+                blob=a.blob,
+                content_id=a.content_id,
+            )
+            for i, message in zip(fresh, messages, strict=True)
+            for a in items[i][0].attachments
+        ],
     )
     changed: dict[int, set[str]] = {}
     for i, message in zip(fresh, messages, strict=True):
@@ -242,7 +247,8 @@ def _add_participants(new: list[tuple[IncomingMessage, Conversation]]) -> None:
     if not any(candidates.values()):
         return
     teams = {a.lower() for a in Team.objects.values_list("inbound_address", flat=True)}
-    Participant.objects.bulk_create(
+    bulk.insert(
+        Participant,
         [
             Participant(conversation=conversation, address=address[:320])
             for _, conversation in new

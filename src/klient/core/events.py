@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from klient.core import bulk
 from klient.core.models import Event
 
 if TYPE_CHECKING:
@@ -55,6 +56,6 @@ def collecting() -> Iterator[None]:
     _buffer.events = []
     try:
         yield
-        Event.objects.bulk_create(_buffer.events)
+        bulk.insert(Event, _buffer.events)
     finally:
         _buffer.events = None

@@ -35,13 +35,51 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     "status.changed": [_SLA],
     "priority.changed": [_SLA],
     "team.changed": [_SLA],
+    "tags.changed": [_SLA],  # SLA policies may match on a tag
+    # Merge (h9): the survivor may carry the source's wait; the source's clock stops.
+    "conversation.merged": [_SLA],
+    "conversation.merged_into": [_SLA],
+    "note.mentioned": ["klient.macros.mentions.notify_mentions_for_events"],
+    # SLA administration (h3): recompute the affected open conversations in batches.
+    "sla.policy_saved": ["klient.sla.admin_tasks.recompute_after_policy_change"],
+    "sla.policy_deleted": ["klient.sla.admin_tasks.recompute_after_policy_change"],
+    "sla.policies_reordered": ["klient.sla.admin_tasks.recompute_after_policy_change"],
+    "sla.business_hours_saved": ["klient.sla.admin_tasks.recompute_after_hours_change"],
+    # Agents' notifications (h1): send their email copies promptly.
+    "notification.created": ["klient.mail.notifications.send_for_events"],
 }
+
+# Live updates (h4): tell the sockets of the agents who may see a conversation that it
+# changed (klient.live.publish.LIVE_KINDS; a test checks the two lists agree).
+_LIVE = "klient.live.publish.push_conversation_changes"
+for _kind in (
+    "conversation.created",
+    "message.received",
+    "message.outbound_queued",
+    "note.added",
+    "status.changed",
+    "assignee.changed",
+    "priority.changed",
+    "team.changed",
+    "tags.changed",
+    "delivery.sent",
+    "delivery.bounced",
+    "delivery.failed",
+):
+    EVENT_HANDLERS.setdefault(_kind, []).append(_LIVE)
+
+# Follow-ups (h7): a customer message or a status change away from solved cancels them.
+for _kind in ("message.received", "status.changed"):
+    EVENT_HANDLERS.setdefault(_kind, []).append("klient.collab.followups.handle_events")
 
 SWEEPS: list[str] = [
     "klient.mail.actions.redrive_stale_inbound",
     "klient.mail.sending.redrive_due_deliveries",
+    "klient.mail.notifications.redrive_due_notification_emails",
     "klient.mail.imap.poll_due_mailboxes",
     "klient.sla.scheduler.sweep_due_timers",
+    "klient.collab.followups.sweep_due_follow_ups",
+    "klient.portal.sign_in.redrive_sign_in_links",
     "klient.core.wiring.redrive_pending_events",
 ]
 

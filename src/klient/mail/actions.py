@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from klient.conversations.actions import receive_messages, record_delivery_outcome
 from klient.conversations.models import Delivery, Message
-from klient.core import blobs
+from klient.core import blobs, bulk
 from klient.core.events import append
 
 from .models import InboundMail
@@ -76,24 +76,36 @@ def accept_raw_many(
     digests = [blobs.store(raw, durable=False) for raw in raws]
     blobs.sync_all()
     now = timezone.now()
-    existing = set(
-        InboundMail.objects.filter(raw_blob__in=digests).values_list("raw_blob", flat=True)
-    )
-    InboundMail.objects.bulk_create(
-        [
-            InboundMail(
-                raw_blob=digest, size=len(raw), source=source, team_id=team_id, received_at=now
+    fresh = {
+        digest: InboundMail(
+            raw_blob=digest, size=len(raw), source=source, team_id=team_id, received_at=now
+        )
+        for digest, raw in zip(digests, raws, strict=True)
+    }
+    # One statement: rows whose bytes were accepted before are skipped, and the ids of
+    # those inserted come back; only the others need looking up.
+    inserted = {
+        digest: pk
+        for pk, digest in bulk.insert(
+            InboundMail, list(fresh.values()), ignore_conflicts=True, returning=("id", "raw_blob")
+        )
+    }
+    rows: dict[str, InboundMail] = {}
+    for digest, pk in inserted.items():
+        rows[digest] = fresh[digest]
+        rows[digest].pk = pk
+    others = [d for d in fresh if d not in inserted]
+    if others:
+        rows.update(
+            (row.raw_blob, row)
+            for row in InboundMail.objects.filter(raw_blob__in=others).only(
+                "id", "raw_blob", "state"
             )
-            for digest, raw in dict(zip(digests, raws, strict=True)).items()
-            if digest not in existing
-        ],
-        ignore_conflicts=True,
-    )
-    rows = {row.raw_blob: row for row in InboundMail.objects.filter(raw_blob__in=digests)}
+        )
     seen: set[str] = set()
     results = []
     for digest in digests:
-        results.append((rows[digest], digest not in existing and digest not in seen))
+        results.append((rows[digest], digest in inserted and digest not in seen))
         seen.add(digest)
     return results
 
@@ -139,7 +151,9 @@ def process_received(first_id: int | None, *, batch: int = 100) -> dict[int, str
     return process_batch(ids) if ids else {}
 
 
-def process_batch(inbound_ids: list[int]) -> dict[int, str]:
+def process_batch(
+    inbound_ids: list[int], *, raws: Mapping[str, bytes] | None = None
+) -> dict[int, str]:
     """Turn received mail into messages (or quarantine them), claiming the whole batch in
     one statement and storing it a few statements per hundred messages. Idempotent: safe
     to run again after a crash at any point; the Message-ID (or the hash of the bytes)
@@ -148,9 +162,12 @@ def process_batch(inbound_ids: list[int]) -> dict[int, str]:
     left out.
 
     Imported mail is history: it is stored with its events but announces nothing (no
-    acknowledgement is sent for a message from last year)."""
+    acknowledgement is sent for a message from last year).
+
+    `raws` (digest -> bytes) may hold bytes the caller has in memory already (an import
+    that just stored them); the others are read from the blob store."""
     with _without_waiting_for_disk():
-        return _process_batch(inbound_ids)
+        return _process_batch(inbound_ids, raws or {})
 
 
 @contextlib.contextmanager
@@ -171,7 +188,7 @@ def _without_waiting_for_disk() -> Iterator[None]:
             cursor.execute("SET synchronous_commit TO DEFAULT")
 
 
-def _process_batch(inbound_ids: list[int]) -> dict[int, str]:
+def _process_batch(inbound_ids: list[int], raws: Mapping[str, bytes]) -> dict[int, str]:
     rows = _claim(inbound_ids)
     if not rows:
         return {}
@@ -179,7 +196,10 @@ def _process_batch(inbound_ids: list[int]) -> dict[int, str]:
     parsed_rows: list[tuple[InboundMail, ParsedMail]] = []
     for inbound in rows:
         try:
-            parsed_rows.append((inbound, parse_raw(blobs.load(inbound.raw_blob))))
+            raw = raws.get(inbound.raw_blob)
+            if raw is None:
+                raw = blobs.load(inbound.raw_blob)
+            parsed_rows.append((inbound, parse_raw(raw)))
         except Exception as exc:
             batch.fail(inbound, exc)
     batch.known = stored_conversations(
@@ -278,20 +298,37 @@ class _Batch:
 
 
 def _mark_done(rows: list[InboundMail]) -> None:
-    """One parametrised UPDATE per row, sent together: bulk_update would build a CASE
-    expression per row and field, which costs more than the whole of receiving them."""
+    """Record the outcome of stored mail. PostgreSQL: one UPDATE joined to arrays of the
+    values. SQLite: one parametrised UPDATE per row, sent together (SQLite prepares it once).
+    Never bulk_update: it builds a CASE expression per row and field, which costs more than
+    the whole of receiving them."""
     if not rows:
         return
     table = InboundMail._meta.db_table
-    sql = (
-        f"UPDATE {table} SET state = %s, lease_until = NULL, message_id = %s, outcome = %s, "  # noqa: S608 (no user input)
-        "reason = '', processed_at = %s WHERE id = %s"
-    )
     now = timezone.now()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(
-            sql, [(InboundMail.State.DONE, r.message_id, r.outcome, now, r.pk) for r in rows]
+    done = InboundMail.State.DONE
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            bulk.execute(
+                f"UPDATE {table} AS t SET state = %s, lease_until = NULL, "  # noqa: S608 (no user input)
+                "message_id = u.message_id, outcome = u.outcome, reason = '', processed_at = %s "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS u(id, message_id, outcome) "
+                "WHERE t.id = u.id",
+                [
+                    str(done),
+                    now,
+                    [r.pk for r in rows],
+                    [r.message_id for r in rows],
+                    [r.outcome for r in rows],
+                ],
+            )
+            return
+        sql = (
+            f"UPDATE {table} SET state = %s, lease_until = NULL, message_id = %s, outcome = %s, "  # noqa: S608 (no user input)
+            "reason = '', processed_at = %s WHERE id = %s"
         )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(done, r.message_id, r.outcome, now, r.pk) for r in rows])
 
 
 def _failed(inbound: InboundMail, exc: Exception) -> str:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
+from klient.core import bulk
 from klient.core.events import append, collecting
 
 from .models import AgentProfile, ApiToken, Customer, Identity, Team
@@ -59,14 +60,14 @@ def find_or_create_customers_by_email(names: dict[str, str]) -> dict[str, Custom
         return found
     try:
         with transaction.atomic(), collecting():
-            customers = Customer.objects.bulk_create(
-                [Customer(name=wanted[a][:200]) for a in missing]
-            )
-            Identity.objects.bulk_create(
+            customers = [Customer(name=wanted[a][:200]) for a in missing]
+            bulk.insert(Customer, customers)
+            bulk.insert(
+                Identity,
                 [
                     Identity(customer=c, kind="email", value=a)
                     for a, c in zip(missing, customers, strict=True)
-                ]
+                ],
             )
             for customer in customers:
                 append("customer.created", actor_label="system", data={"customer": customer.pk})

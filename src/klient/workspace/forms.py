@@ -85,3 +85,58 @@ class UpdateForm(forms.Form):
             .objects.filter(is_active=True, agent__isnull=False)
             .order_by("first_name", "last_name", "username")
         )
+
+
+class BulkForm(forms.Form):
+    """Selected conversations (by reference) and one change for all of them."""
+
+    DO_CHOICES = [
+        ("assign_me", _("Assign to me")),
+        ("assign", _("Assign")),
+        ("status", _("Set status")),
+        ("tag", _("Add tag")),
+    ]
+    ids = forms.CharField(required=False)
+    do = forms.ChoiceField(choices=DO_CHOICES)
+    assignee = AgentChoiceField(
+        label=_("Assignee"), queryset=get_user_model().objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "—"), *Conversation.Status.choices], required=False
+    )
+    tag = forms.CharField(label=_("Tag"), max_length=60, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        assert isinstance(field, AgentChoiceField)
+        field.queryset = get_user_model().objects.filter(is_active=True, agent__isnull=False)
+
+    def clean_ids(self) -> list[int]:
+        refs = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
+        pks = [pk for ref in refs[:500] if (pk := Conversation.pk_from_reference(ref))]
+        if not pks:
+            raise forms.ValidationError(_("Select at least one conversation."))
+        return pks
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        do = data.get("do")
+        if do == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choose an agent to assign."))
+        if do == "status" and not data.get("status"):
+            self.add_error("status", _("Choose a status."))
+        if do == "tag" and not str(data.get("tag", "")).strip():
+            self.add_error("tag", _("Type a tag."))
+        return data
+
+
+class TagForm(forms.Form):
+    add = forms.CharField(label=_("Add a tag"), max_length=60, required=False)
+    remove = forms.CharField(max_length=60, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not str(data.get("add", "")).strip() and not str(data.get("remove", "")).strip():
+            raise forms.ValidationError(_("Type a tag."))
+        return data

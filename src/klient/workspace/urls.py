@@ -6,6 +6,7 @@ from . import views
 app_name = "workspace"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("bulk/", views.inbox_bulk, name="bulk"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", LogoutView.as_view(), name="logout"),
     # Django's set_language: the agent's choice is kept in the language cookie.
@@ -14,6 +15,12 @@ urlpatterns = [
     path("c/<str:ref>/reply/", views.conversation_reply, name="reply"),
     path("c/<str:ref>/note/", views.conversation_note, name="note"),
     path("c/<str:ref>/update/", views.conversation_update, name="update"),
+    path("c/<str:ref>/tags/", views.conversation_tags, name="tags"),
+    path(
+        "c/<str:ref>/merge/",
+        __import__("klient.workspace.merge_views").workspace.merge_views.merge,
+        name="merge",
+    ),
     path("c/<str:ref>/m/<int:pk>/", views.message_original, name="original"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import zoneinfo
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from klient.conversations import actions
@@ -31,24 +28,11 @@ from klient.conversations.access import (
 )
 from klient.conversations.models import Conversation, Message
 from klient.core import blobs
-from klient.people.models import Identity, Team
+from klient.people.models import Team
 
-from .forms import NoteForm, ReplyForm, SignInForm, UpdateForm
-
-PAGE_SIZE = 25
-MAX_SEARCH = 200
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-# Inbox tabs: query value -> (label, statuses shown; None for all). A whitelist: nothing
-# from the query string reaches the ORM except through it.
-TABS: dict[str, tuple[Any, tuple[str, ...] | None]] = {
-    "open": (pgettext_lazy("inbox tab", "Open"), ("new", "open")),
-    "pending": (pgettext_lazy("inbox tab", "Pending"), ("pending",)),
-    "on_hold": (pgettext_lazy("inbox tab", "On hold"), ("on_hold",)),
-    "solved": (pgettext_lazy("inbox tab", "Solved"), ("solved", "closed")),
-    "all": (pgettext_lazy("inbox tab", "All"), None),
-}
-DEFAULT_TAB = "open"
+from . import merge_views
+from .forms import BulkForm, NoteForm, ReplyForm, SignInForm, TagForm, UpdateForm
+from .inbox import build_inbox
 
 # The actions' refusals an agent can meet on these pages, marked here so that every language
 # has them; they are translated when shown (see _in_words).
@@ -85,20 +69,12 @@ def _conversation_or_404(user: Any, ref: str) -> Conversation:
 # --- rendering -------------------------------------------------------------------------
 
 
-def _agent_time_zone(user: Any) -> zoneinfo.ZoneInfo | None:
-    name = getattr(getattr(user, "agent", None), "time_zone", "")
-    try:
-        return zoneinfo.ZoneInfo(name) if name else None
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-
-
 def _render(
     request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
-    """Render in the agent's time zone, under the workspace's content security policy."""
-    with timezone.override(_agent_time_zone(request.user)):
-        response = render(request, template, context, status=status)
+    """Render under the workspace's content security policy (the agent's time zone is
+    active: klient.workspace.middleware)."""
+    response = render(request, template, context, status=status)
     response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
     return response
 
@@ -108,86 +84,100 @@ def _in_words(exc: ValidationError) -> ValidationError:
     return ValidationError([_(message) for message in exc.messages])
 
 
-# --- inbox -----------------------------------------------------------------------------
-
-
-def _encode_cursor(conversation: Conversation) -> str:
-    micros = (conversation.updated_at - _EPOCH) // timedelta(microseconds=1)
-    return f"{micros}_{conversation.pk}"
-
-
-def _decode_cursor(value: str) -> tuple[datetime, int] | None:
-    micros, _sep, pk = value.partition("_")
-    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 20 or len(pk) > 18:
-        return None
-    try:
-        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
-    except OverflowError:
-        return None
-
-
-def inbox_rows(
-    user: Any, *, tab: str = DEFAULT_TAB, search: str = "", before: str = ""
-) -> tuple[Sequence[Conversation], str]:
-    """One page of the inbox, newest activity first, and the cursor of the next page ("" if
-    none). Three joins and two subqueries: the query count does not grow with the rows."""
-    statuses = TABS.get(tab, TABS[DEFAULT_TAB])[1]
-    conversations = conversations_in_scope(user)
-    if statuses is not None:
-        conversations = conversations.filter(status__in=statuses)
-    if search:
-        matches = (
-            Q(subject__icontains=search)
-            | Q(customer__name__icontains=search)
-            | Q(
-                Exists(
-                    Identity.objects.filter(customer=OuterRef("customer"), value__icontains=search)
-                )
-            )
-        )
-        if (pk := Conversation.pk_from_reference(search)) is not None:
-            matches |= Q(pk=pk)
-        conversations = conversations.filter(matches)
-    if before and (cursor := _decode_cursor(before)) is not None:
-        at, pk = cursor
-        conversations = conversations.filter(Q(updated_at__lt=at) | Q(updated_at=at, pk__lt=pk))
-    first_email = Identity.objects.filter(
-        customer=OuterRef("customer"), kind=Identity.Kind.EMAIL
-    ).order_by("id")
-    rows = list(
-        conversations.select_related("customer", "team", "assignee")
-        .annotate(customer_email=Subquery(first_email.values("value")[:1]))
-        .order_by("-updated_at", "-id")[: PAGE_SIZE + 1]
-    )
-    if len(rows) > PAGE_SIZE:
-        return rows[:PAGE_SIZE], _encode_cursor(rows[PAGE_SIZE - 1])
-    return rows, ""
+# --- inbox ---------------------------------------------------------------------------
+# Views, filters, search and pages are built in klient.workspace.inbox; bulk actions here.
 
 
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    tab = request.GET.get("status", DEFAULT_TAB)
-    if tab not in TABS:
-        tab = DEFAULT_TAB
-    search = request.GET.get("q", "").strip()[:MAX_SEARCH]
-    before = request.GET.get("before", "")
-    rows, next_cursor = inbox_rows(request.user, tab=tab, search=search, before=before)
-    params = {"status": tab, **({"q": search} if search else {})}
-    context = {
-        "rows": rows,
-        "tab": tab,
-        "tabs": [
-            (key, label, f"?{urlencode({**params, 'status': key})}")
-            for key, (label, _statuses) in TABS.items()
-        ],
-        "search": search,
-        "paged": bool(before),
-        "first_page_url": f"?{urlencode(params)}",
-        "older_url": f"?{urlencode({**params, 'before': next_cursor})}" if next_cursor else "",
-        "now": timezone.now(),
-    }
+    listing = build_inbox(request.user, request.GET, now=timezone.now())
+    context = {**listing.context(), "now": timezone.now()}
+    if request.headers.get("HX-Request") and request.GET.get("partial") == "rows":
+        return _render(request, "workspace/_inbox_rows.html", context)
     return _render(request, "workspace/inbox.html", context)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("workspace:inbox")
+
+
+@login_required
+@require_POST
+def inbox_bulk(request: HttpRequest) -> HttpResponse:
+    """Assign, change the status of, or tag the selected conversations: one action per
+    conversation, each with its events; conversations outside the agent's scope are
+    skipped exactly as if they did not exist."""
+    form = BulkForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in error))
+        return redirect(_safe_next(request))
+    data = form.cleaned_data
+    chosen = conversations_in_scope(request.user).filter(pk__in=data["ids"]).order_by("pk")
+    done = 0
+    for conversation in chosen:
+        try:
+            if data["do"] == "assign_me":
+                actions.update_conversation(conversation, actor=request.user, assignee=request.user)
+            elif data["do"] == "assign":
+                actions.update_conversation(
+                    conversation, actor=request.user, assignee=data["assignee"]
+                )
+            elif data["do"] == "status":
+                actions.update_conversation(conversation, actor=request.user, status=data["status"])
+            elif data["do"] == "tag":
+                actions.set_tags(conversation, actor=request.user, add=[data["tag"]])
+        except ValidationError as exc:
+            messages.error(request, " ".join(_in_words(exc).messages))
+            break
+        done += 1
+    if done:
+        messages.success(
+            request,
+            ngettext("%(count)d conversation updated.", "%(count)d conversations updated.", done)
+            % {"count": done},
+        )
+    return redirect(_safe_next(request))
+
+
+# --- tags ------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def conversation_tags(request: HttpRequest, ref: str) -> HttpResponse:
+    """Add or remove one tag; answers the tags card for htmx, else back to the page."""
+    conversation = _conversation_or_404(request.user, ref)
+    form = TagForm(request.POST)
+    error = ""
+    if form.is_valid():
+        try:
+            actions.set_tags(
+                conversation,
+                actor=request.user,
+                add=[form.cleaned_data["add"]] if form.cleaned_data["add"] else [],
+                remove=[form.cleaned_data["remove"]] if form.cleaned_data["remove"] else [],
+            )
+        except ValidationError as exc:
+            error = " ".join(_in_words(exc).messages)
+    else:
+        error = " ".join(str(e) for errors in form.errors.values() for e in errors)
+    if request.headers.get("HX-Request"):
+        return _render(
+            request,
+            "workspace/_tags.html",
+            {"conversation": conversation, "tags_error": error},
+            status=400 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    return _back_to(conversation)
 
 
 # --- conversation page -----------------------------------------------------------------
@@ -218,6 +208,8 @@ _EVENT_TEXT = {
     "sla.warning": gettext_lazy("SLA deadline approaching"),
     "sla.breached": gettext_lazy("SLA deadline missed"),
     "sla.policy_changed": gettext_lazy("SLA policy changed"),
+    "conversation.merged": gettext_lazy("Another conversation was merged into this one"),
+    "conversation.merged_into": gettext_lazy("Merged into another conversation"),
 }
 # Who acted, when it was not a person: Event.actor_label's fixed values.
 _ACTOR_LABEL = {
@@ -231,6 +223,7 @@ _FIELD_LABEL = {
     "priority": gettext_lazy("Priority"),
     "assignee": gettext_lazy("Assignee"),
     "team": gettext_lazy("Team"),
+    "tags": gettext_lazy("Tags"),
 }
 
 
@@ -263,6 +256,8 @@ def _timeline(conversation: Conversation) -> list[TimelineEntry]:
     def value_label(field: str, value: Any) -> str:
         if value is None:
             return nobody
+        if field == "tags":
+            return ", ".join(str(v) for v in value) if value else nobody
         if field == "status":
             return str(statuses.get(value, value))
         if field == "priority":
@@ -348,7 +343,11 @@ def _conversation_page(
 @login_required
 @require_GET
 def conversation_detail(request: HttpRequest, ref: str) -> HttpResponse:
-    return _conversation_page(request, _conversation_or_404(request.user, ref))
+    conversation = _conversation_or_404(request.user, ref)
+    # A merged conversation's page is its survivor's (h9, klient.workspace.merge_views).
+    if (to_survivor := merge_views.redirect_if_merged(request, conversation)) is not None:
+        return to_survivor
+    return _conversation_page(request, conversation)
 
 
 def _back_to(conversation: Conversation, anchor: str = "") -> HttpResponse:

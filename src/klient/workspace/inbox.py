@@ -1,0 +1,211 @@
+"""The inbox page's listing: a view (mine, unassigned, my teams, waiting on us, ...),
+filters from an explicit whitelist, full-text search, and exact keyset pages.
+
+Filters are parsed by klient.conversations.queries (the same rules as the API); the SLA
+views come from klient.sla.inbox. The page is lenient where the API is strict: a filter
+that does not parse is ignored and named, never a server error."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.utils.translation import pgettext_lazy
+
+from klient.conversations.access import is_admin
+from klient.conversations.models import Conversation, Tag
+from klient.conversations.queries import (
+    NEWEST_FIRST,
+    FilterError,
+    InboxQuery,
+    Ordering,
+    Page,
+    decode_cursor,
+    filtered,
+    keyset_page,
+    parse_inbox_params,
+)
+from klient.people.models import Team
+from klient.sla import inbox as sla_inbox
+
+PAGE_SIZE = 25
+NOT_DONE = ("new", "open", "on_hold")
+Narrow = Callable[[QuerySet[Conversation], Any, datetime], QuerySet[Conversation]]
+
+
+def _everything(rows: QuerySet[Conversation], user: Any, now: datetime) -> QuerySet[Conversation]:
+    return rows
+
+
+def _mine(rows: QuerySet[Conversation], user: Any, now: datetime) -> QuerySet[Conversation]:
+    return rows.filter(assignee_id=user.pk)
+
+
+def _unassigned(rows: QuerySet[Conversation], user: Any, now: datetime) -> QuerySet[Conversation]:
+    return rows.filter(assignee__isnull=True)
+
+
+def _my_teams(rows: QuerySet[Conversation], user: Any, now: datetime) -> QuerySet[Conversation]:
+    teams = Team.members.through.objects.filter(user_id=user.pk).values("team_id")
+    return rows.filter(team_id__in=teams)
+
+
+def _waiting(rows: QuerySet[Conversation], user: Any, now: datetime) -> QuerySet[Conversation]:
+    return sla_inbox.waiting_on_us(rows)
+
+
+def _breaching(rows: QuerySet[Conversation], user: Any, now: datetime) -> QuerySet[Conversation]:
+    return sla_inbox.breaching_soon(rows, now)
+
+
+def _breached(rows: QuerySet[Conversation], user: Any, now: datetime) -> QuerySet[Conversation]:
+    return sla_inbox.breached(rows)
+
+
+@dataclass(frozen=True)
+class InboxView:
+    label: Any
+    statuses: tuple[str, ...]  # shown when no status filter is given; () for every status
+    narrow: Narrow = _everything
+    ordering: Ordering = NEWEST_FIRST
+
+
+# A whitelist: the query string chooses among these keys and nothing else.
+VIEWS: dict[str, InboxView] = {
+    "open": InboxView(pgettext_lazy("inbox view", "Open"), ("new", "open")),
+    "mine": InboxView(pgettext_lazy("inbox view", "Mine"), NOT_DONE, _mine),
+    "unassigned": InboxView(pgettext_lazy("inbox view", "Unassigned"), NOT_DONE, _unassigned),
+    "teams": InboxView(pgettext_lazy("inbox view", "My teams"), NOT_DONE, _my_teams),
+    "waiting": InboxView(
+        pgettext_lazy("inbox view", "Waiting on us"), (), _waiting, sla_inbox.BY_DUE_TIME
+    ),
+    "breaching": InboxView(
+        pgettext_lazy("inbox view", "Breaching soon"), (), _breaching, sla_inbox.BY_DUE_TIME
+    ),
+    "breached": InboxView(
+        pgettext_lazy("inbox view", "Breached"), (), _breached, sla_inbox.BY_DUE_TIME
+    ),
+    "pending": InboxView(pgettext_lazy("inbox view", "Waiting on customer"), ("pending",)),
+    "solved": InboxView(pgettext_lazy("inbox view", "Solved"), ("solved", "closed")),
+    "all": InboxView(pgettext_lazy("inbox view", "All"), ()),
+}
+DEFAULT_VIEW = "open"
+
+# The status filter: the groups agents think in, and each single status.
+STATUS_GROUPS: dict[str, tuple[str, ...]] = {
+    "open": ("new", "open"),
+    "pending": ("pending",),
+    "on_hold": ("on_hold",),
+    "solved": ("solved", "closed"),
+    "new": ("new",),
+    "closed": ("closed",),
+    "all": (),
+}
+FILTER_PARAMS = ("team", "assignee", "tag", "language", "channel", "q")
+
+
+@dataclass
+class InboxListing:
+    view: str
+    status: str
+    filters: dict[str, str]
+    page: Page
+    before: str
+    ignored: list[str] = field(default_factory=list)
+    user: Any = None
+
+    def url(self, **changes: str) -> str:
+        params = {"view": self.view, "status": self.status, **self.filters, **changes}
+        return "?" + urlencode({k: v for k, v in params.items() if v})
+
+    def context(self) -> dict[str, Any]:
+        user_model = get_user_model()
+        if is_admin(self.user):
+            teams = Team.objects.order_by("name")
+        else:
+            teams = Team.objects.filter(members=self.user).order_by("name")
+        return {
+            "rows": self.page.items,
+            "view": self.view,
+            "show_due": VIEWS[self.view].ordering is sla_inbox.BY_DUE_TIME,
+            "views": [(key, v.label, self.url(view=key, status="")) for key, v in VIEWS.items()],
+            "status": self.status,
+            "filters": self.filters,
+            "search": self.filters.get("q", ""),
+            "ignored": self.ignored,
+            "paged": bool(self.before),
+            "first_page_url": self.url(),
+            "older_url": self.url(before=self.page.next_cursor) if self.page.next_cursor else "",
+            "refresh_url": self.url(before=self.before, partial="rows"),
+            "status_choices": list(STATUS_GROUPS),
+            "channel_choices": Conversation.Channel.choices,
+            "team_choices": [(str(t.pk), t.name) for t in teams],
+            "agent_choices": [
+                (str(u.pk), u.get_full_name() or u.username)
+                for u in user_model.objects.filter(is_active=True, agent__isnull=False).order_by(
+                    "first_name", "last_name", "username"
+                )
+            ],
+            "tag_choices": list(Tag.objects.values_list("name", flat=True)[:200]),
+        }
+
+
+def build_inbox(user: Any, params: Mapping[str, str], *, now: datetime) -> InboxListing:
+    """The page of the inbox that `params` ask for (view, status, filters, q, before)."""
+    view_key = params.get("view", DEFAULT_VIEW)
+    if view_key not in VIEWS:
+        view_key = DEFAULT_VIEW
+    view = VIEWS[view_key]
+    status_key = params.get("status", "")
+    if status_key not in STATUS_GROUPS:
+        status_key = ""
+    statuses = STATUS_GROUPS[status_key] if status_key else view.statuses
+
+    query = InboxQuery(status=statuses, limit=PAGE_SIZE)
+    kept: dict[str, str] = {}
+    ignored: list[str] = []
+    for name in FILTER_PARAMS:
+        value = str(params.get(name, "")).strip()
+        if not value:
+            continue
+        try:
+            parsed = parse_inbox_params({name: value})
+        except FilterError as exc:
+            ignored.append(str(exc))
+            continue
+        changes = {
+            f.name: getattr(parsed, f.name)
+            for f in dataclasses.fields(parsed)
+            if getattr(parsed, f.name) != f.default and f.name not in ("status", "limit")
+        }
+        query = dataclasses.replace(query, **changes)
+        kept[name] = value
+
+    before = str(params.get("before", ""))
+    after = None
+    if before:
+        try:
+            after = decode_cursor(before[:400])
+        except FilterError:
+            before = ""
+    rows = view.narrow(filtered(user, query).prefetch_related("tags"), user, now)
+    try:
+        page = keyset_page(rows, view.ordering, after, PAGE_SIZE)
+    except FilterError:  # a cursor of another view: start at the first page
+        before = ""
+        page = keyset_page(rows, view.ordering, None, PAGE_SIZE)
+    return InboxListing(
+        view=view_key,
+        status=status_key,
+        filters=kept,
+        page=page,
+        before=before,
+        ignored=ignored,
+        user=user,
+    )

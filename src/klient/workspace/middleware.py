@@ -1,0 +1,48 @@
+"""Dates and times in the viewer's time zone.
+
+Every request of a signed-in agent runs in the time zone of their AgentProfile, so each
+`{{ value|date }}`, `when` filter and form shows local time; anyone else (customers in the
+portal, API clients, anonymous pages) sees UTC, the project's TIME_ZONE."""
+
+from __future__ import annotations
+
+import zoneinfo
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+
+def agent_time_zone(user: Any) -> zoneinfo.ZoneInfo | None:
+    """The zone of an agent's profile; None for anyone else or an unknown zone name."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        profile = user.agent
+    except ObjectDoesNotExist:  # no AgentProfile: not an agent
+        return None
+    name = getattr(profile, "time_zone", "") or ""
+    try:
+        return zoneinfo.ZoneInfo(name) if name else None
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+class AgentTimeZoneMiddleware:
+    """Activate the signed-in agent's time zone for the request; UTC otherwise."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        zone = agent_time_zone(getattr(request, "user", None))
+        if zone is None:
+            timezone.deactivate()
+        else:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
