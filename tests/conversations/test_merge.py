@@ -340,3 +340,32 @@ def test_the_merge_form_costs_the_conversation_page_no_query(first_inquiry):
 
     assert 'name="into"' in html
     assert len(queries) == 0
+
+
+def test_a_merged_conversation_takes_no_more_replies_notes_or_changes(
+    first_inquiry, second_inquiry, agent_anna
+):
+    from klient.conversations.actions import update_conversation
+
+    merge_conversations(second_inquiry, first_inquiry, actor=agent_anna)
+    source = Conversation.objects.get(pk=second_inquiry.pk)
+
+    for attempt in (
+        lambda: reply(source, actor=agent_anna, body="Dzień dobry"),
+        lambda: add_note(source, actor=agent_anna, body="notatka"),
+        lambda: update_conversation(source, actor=agent_anna, status="open"),
+    ):
+        with pytest.raises(ValidationError, match=f"merged into {first_inquiry.reference}"):
+            attempt()
+    assert source.messages.count() == 0
+
+
+def test_the_api_shows_where_a_merged_conversation_went(first_inquiry, second_inquiry, agent_anna):
+    merge_conversations(second_inquiry, first_inquiry, actor=agent_anna)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {agent_anna.api_token}"}
+
+    detail = Client().get(f"/api/v1/conversations/{second_inquiry.reference}", **auth).json()
+    survivor = Client().get(f"/api/v1/conversations/{first_inquiry.reference}", **auth).json()
+
+    assert detail["merged_into"] == first_inquiry.reference
+    assert survivor["merged_into"] is None

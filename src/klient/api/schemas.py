@@ -64,6 +64,9 @@ class ConversationOut(Schema):
     created_at: datetime
     updated_at: datetime
     waiting_since: datetime | None
+    merged_into: str | None = Field(
+        None, description="The reference this conversation was merged into, if it was."
+    )
     sla: SlaOut | None = Field(..., description="Null when no SLA policy applies.")
 
 

@@ -39,6 +39,11 @@ def conversation_out(conversation: Conversation) -> dict[str, Any]:
         "created_at": conversation.created_at,
         "updated_at": conversation.updated_at,
         "waiting_since": conversation.waiting_since,
+        "merged_into": (
+            Conversation(pk=conversation.merged_into_id).reference
+            if conversation.merged_into_id
+            else None
+        ),
     }
 
 

@@ -57,6 +57,16 @@ def _check_body(body: str) -> str:
     return body
 
 
+def _refuse_if_merged(conversation: Conversation) -> None:
+    """A merged conversation is read-only: its thread lives on in the survivor."""
+    if conversation.merged_into_id is not None:
+        survivor = Conversation.objects.filter(pk=conversation.merged_into_id).first()
+        raise ValidationError(
+            f"{conversation.reference} was merged into "
+            f"{survivor.reference if survivor else 'another conversation'}; continue there."
+        )
+
+
 def reply(
     conversation: Conversation,
     *,
@@ -76,6 +86,7 @@ def reply(
             .select_related("customer", "team")
             .get(pk=conversation.pk)
         )
+        _refuse_if_merged(conversation)
         to_address = conversation.customer.primary_email()
         if not to_address:
             raise ValidationError("The customer has no email address to reply to.")
@@ -179,6 +190,7 @@ def add_note(conversation: Conversation, *, actor: Any, body: str) -> Message:
     now = timezone.now()
     with transaction.atomic(durable=True):
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        _refuse_if_merged(conversation)
         message = Message.objects.create(
             conversation=conversation,
             kind=Message.Kind.NOTE,
@@ -225,6 +237,7 @@ def update_conversation(
             raise ValidationError("The assignee must be an active agent.")
     with transaction.atomic(durable=True):
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
+        _refuse_if_merged(conversation)
         published: list[Event] = []
         changed: list[str] = []
         if status is not None and status != conversation.status:
