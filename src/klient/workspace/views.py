@@ -210,6 +210,20 @@ _EVENT_TEXT = {
     "sla.policy_changed": gettext_lazy("SLA policy changed"),
     "conversation.merged": gettext_lazy("Another conversation was merged into this one"),
     "conversation.merged_into": gettext_lazy("Merged into another conversation"),
+    "sla.escalated": gettext_lazy("Escalation step taken"),
+    "notification.created": gettext_lazy("Agent notified"),
+    "note.mentioned": gettext_lazy("Agents mentioned in a note"),
+    "macro.used": gettext_lazy("Saved reply used"),
+    "collab.asked": gettext_lazy("Colleague asked"),
+    "collab.taken": gettext_lazy("Colleague request taken"),
+    "collab.answered": gettext_lazy("Colleague answered"),
+    "collab.cancelled": gettext_lazy("Colleague request withdrawn"),
+    "collab.grant_used": gettext_lazy("Read through a colleague request"),
+    "followup.scheduled": gettext_lazy("Follow-up scheduled"),
+    "followup.cancelled": gettext_lazy("Follow-up cancelled"),
+    "followup.fired": gettext_lazy("Reopened by a follow-up"),
+    "form.submitted": gettext_lazy("Request form submitted"),
+    "portal.status_set": gettext_lazy("Customer changed the status in the portal"),
 }
 # Who acted, when it was not a person: Event.actor_label's fixed values.
 _ACTOR_LABEL = {
