@@ -14,6 +14,7 @@ def conversation_created(conversation: Conversation, *, actor: Any = None) -> Ev
     return append(
         "conversation.created",
         conversation=conversation,
+        at=conversation.created_at,
         actor=actor,
         actor_label="" if actor else "customer",
         data={"channel": conversation.channel, "team": conversation.team_id},
@@ -21,9 +22,12 @@ def conversation_created(conversation: Conversation, *, actor: Any = None) -> Ev
 
 
 def message_received(conversation: Conversation, message: Message) -> Event:
+    """Dated when the message reached Klient, not when it was processed: the customer has
+    been waiting since then (after a worker outage or a quarantine retry too)."""
     return append(
         "message.received",
         conversation=conversation,
+        at=message.created_at,
         actor_label=message.from_address,
         data={
             "message": message.pk,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -25,8 +26,11 @@ def append(
     actor: User | AnonymousUser | None = None,
     actor_label: str = "",
     data: dict[str, Any] | None = None,
+    at: datetime | None = None,
 ) -> Event:
-    """Append one event; callers are inside the transaction that made the change.
+    """Append one event; callers are inside the transaction that made the change. `at` is
+    when it happened, now unless the change records an earlier moment (mail received before
+    it was processed).
 
     Inside `collecting()` the event is written with the others when the block ends."""
     event = Event(
@@ -35,7 +39,7 @@ def append(
         actor_label=actor_label or (str(actor) if actor is not None else ""),
         kind=kind,
         data=data or {},
-        at=timezone.now(),
+        at=at or timezone.now(),
     )
     pending: list[Event] | None = getattr(_buffer, "events", None)
     if pending is None:
