@@ -28,9 +28,7 @@ api = NinjaAPI(
 api.add_router("/conversations", conversations.router)
 api.add_router("/attachments", attachments.router)
 api.add_router("/quarantine", quarantine.router)
-api.add_router(
-    "/notifications", __import__("klient.api.notifications", fromlist=["router"]).router
-)
+api.add_router("/notifications", __import__("klient.api.notifications", fromlist=["router"]).router)
 api.add_router("", sla.router)  # /sla/policies, /teams/{id}/business-hours, /reports/sla
 api.add_router("", __import__("klient.api.collab", fromlist=["router"]).router)  # collab
 api.add_router("/macros", __import__("klient.api.macros", fromlist=["router"]).router)

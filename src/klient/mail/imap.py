@@ -144,6 +144,10 @@ def _batches(sizes: dict[int, int]) -> Iterator[list[int]]:
         yield batch
 
 
+# A password sealed under a lost key is recorded like a failed login.
+_CONNECT_ERRORS: tuple[type[BaseException], ...] = (*CONNECTION_ERRORS, UnsealError)
+
+
 def _connect(mailbox: ImapMailbox) -> IMAPClient:
     password = mailbox.password()  # before connecting: a key problem is not a server's
     client = IMAPClient(
@@ -252,7 +256,7 @@ def poll_mailbox(mailbox: ImapMailbox) -> PollResult:
     result = PollResult(mailbox=str(mailbox))
     try:
         client = _connect(mailbox)
-    except (*CONNECTION_ERRORS, UnsealError) as exc:
+    except _CONNECT_ERRORS as exc:
         result.error = _describe_error(exc)
     else:
         try:

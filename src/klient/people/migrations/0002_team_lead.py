@@ -6,16 +6,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0001_initial'),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='team',
-            name='lead',
-            field=models.ForeignKey(blank=True, help_text='Escalations that reach the team lead notify this agent.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_teams', to=settings.AUTH_USER_MODEL),
+            model_name="team",
+            name="lead",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Escalations that reach the team lead notify this agent.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="led_teams",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]

@@ -6,30 +6,95 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('people', '0002_team_lead'),
-        ('sla', '0001_initial'),
+        ("people", "0002_team_lead"),
+        ("sla", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EscalationStep',
+            name="EscalationStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('trigger', models.CharField(choices=[('warning', 'warning'), ('breach', 'breach')], default='breach', max_length=10)),
-                ('target', models.CharField(choices=[('any', 'any target'), ('first_reply', 'first reply'), ('next_reply', 'next reply'), ('update', 'periodic update'), ('resolution', 'resolution')], default='any', max_length=12)),
-                ('delay_minutes', models.PositiveIntegerField(default=0)),
-                ('action', models.CharField(choices=[('notify_assignee', 'notify the assignee'), ('notify_team_lead', 'notify the team lead'), ('raise_priority', 'raise the priority'), ('reassign', 'reassign to the fallback')], max_length=20)),
-                ('email', models.BooleanField(default=True, help_text='Notifications also go out by email.')),
-                ('fallback_agent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('fallback_team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='people.team')),
-                ('policy', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='escalation_steps', to='sla.slapolicy')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "trigger",
+                    models.CharField(
+                        choices=[("warning", "warning"), ("breach", "breach")],
+                        default="breach",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "target",
+                    models.CharField(
+                        choices=[
+                            ("any", "any target"),
+                            ("first_reply", "first reply"),
+                            ("next_reply", "next reply"),
+                            ("update", "periodic update"),
+                            ("resolution", "resolution"),
+                        ],
+                        default="any",
+                        max_length=12,
+                    ),
+                ),
+                ("delay_minutes", models.PositiveIntegerField(default=0)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("notify_assignee", "notify the assignee"),
+                            ("notify_team_lead", "notify the team lead"),
+                            ("raise_priority", "raise the priority"),
+                            ("reassign", "reassign to the fallback"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "email",
+                    models.BooleanField(
+                        default=True, help_text="Notifications also go out by email."
+                    ),
+                ),
+                (
+                    "fallback_agent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "fallback_team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="people.team",
+                    ),
+                ),
+                (
+                    "policy",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="escalation_steps",
+                        to="sla.slapolicy",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['policy', 'position', 'id'],
+                "ordering": ["policy", "position", "id"],
             },
         ),
     ]

@@ -5,33 +5,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('conversations', '0002_tag_conversation_tags'),
-        ('sla', '0002_escalationstep'),
+        ("conversations", "0002_tag_conversation_tags"),
+        ("sla", "0002_escalationstep"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingEscalation',
+            name="PendingEscalation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('target', models.CharField(help_text="The clock's target name.", max_length=20)),
-                ('cycle_started_at', models.DateTimeField()),
-                ('triggered_at', models.DateTimeField(help_text='The warning or breach moment.')),
-                ('due_at', models.DateTimeField()),
-                ('state', models.CharField(choices=[('pending', 'pending'), ('done', 'done'), ('skipped', 'skipped'), ('failed', 'failed')], default='pending', max_length=10)),
-                ('plan', models.JSONField(blank=True, help_text='The change decided at the first attempt, reused.', null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('error', models.TextField(blank=True)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='conversations.conversation')),
-                ('step', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sla.escalationstep')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("target", models.CharField(help_text="The clock's target name.", max_length=20)),
+                ("cycle_started_at", models.DateTimeField()),
+                ("triggered_at", models.DateTimeField(help_text="The warning or breach moment.")),
+                ("due_at", models.DateTimeField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("done", "done"),
+                            ("skipped", "skipped"),
+                            ("failed", "failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "plan",
+                    models.JSONField(
+                        blank=True,
+                        help_text="The change decided at the first attempt, reused.",
+                        null=True,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("error", models.TextField(blank=True)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="conversations.conversation",
+                    ),
+                ),
+                (
+                    "step",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="sla.escalationstep",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(condition=models.Q(('state', 'pending')), fields=['due_at'], name='sla_escalation_due')],
-                'constraints': [models.UniqueConstraint(fields=('step', 'conversation', 'target', 'cycle_started_at'), name='sla_escalation_once_per_cycle')],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("state", "pending")),
+                        fields=["due_at"],
+                        name="sla_escalation_due",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("step", "conversation", "target", "cycle_started_at"),
+                        name="sla_escalation_once_per_cycle",
+                    )
+                ],
             },
         ),
     ]
