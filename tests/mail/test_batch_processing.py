@@ -76,8 +76,9 @@ def test_the_task_for_one_mail_stores_the_others_waiting_too(support_team):
     from klient.mail.tasks import process_inbound
 
     ids = [
-        actions.accept_raw(mail(f"c{i}@firma.pl", "Pytanie", "Dzień dobry", f"<{i}@f.pl>"),
-                           source="smtp")[0].pk
+        actions.accept_raw(
+            mail(f"c{i}@firma.pl", "Pytanie", "Dzień dobry", f"<{i}@f.pl>"), source="smtp"
+        )[0].pk
         for i in range(5)
     ]
 

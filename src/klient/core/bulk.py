@@ -44,13 +44,14 @@ Converter = Callable[[models.Model], Any]
 
 def _converter(field: models.Field) -> Converter:
     attname = field.attname
-    if field.is_relation:
+    if isinstance(field, models.ForeignKey):
+        relation = field
 
         def related_id(obj: models.Model) -> Any:
             value = obj.__dict__.get(attname)
-            if value is None and field.is_cached(obj):
+            if value is None and relation.is_cached(obj):
                 # Assigned before the related object had its id (as bulk_create allows).
-                related = field.get_cached_value(obj)
+                related = relation.get_cached_value(obj)
                 if related is not None:
                     value = related.pk
                     setattr(obj, attname, value)
@@ -84,6 +85,12 @@ def _converter(field: models.Field) -> Converter:
     return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)
+    return str(field.column)
+
+
 def insert(
     model: type[models.Model],
     objs: Sequence[models.Model],
@@ -105,10 +112,10 @@ def insert(
     fields = [f for f in meta.concrete_fields if not (auto_pk and f is pk)]
     converters = [_converter(f) for f in fields]
     qn = connection.ops.quote_name
-    columns = ", ".join(qn(f.column) for f in fields)
+    columns = ", ".join(qn(str(f.column)) for f in fields)
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     assign_pk = auto_pk and not ignore_conflicts
-    returned_columns = [pk.column] if assign_pk else [meta.get_field(n).column for n in returning]
+    returned_columns = [str(pk.column)] if assign_pk else [_column(model, n) for n in returning]
     tail = " ON CONFLICT DO NOTHING" if ignore_conflicts else ""
     if returned_columns:
         tail += " RETURNING " + ", ".join(qn(c) for c in returned_columns)
@@ -118,7 +125,7 @@ def insert(
         # placeholders whatever the row count, so neither psycopg's client-side query
         # parsing nor the planner grows with the batch. Type modifiers are dropped so a
         # value is never silently truncated.
-        arrays = ", ".join(f"%s::{f.db_type(connection).split('(')[0]}[]" for f in fields)
+        arrays = ", ".join(f"%s::{str(f.db_type(connection)).split('(')[0]}[]" for f in fields)
         statements = [
             (
                 f"{head}SELECT * FROM UNNEST({arrays}){tail}",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator, Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -53,7 +54,7 @@ def accept_raw(
     # abort it); alone, the INSERT is its own transaction.
     guard = transaction.atomic() if connection.in_atomic_block else contextlib.nullcontext()
     try:
-        with guard:
+        with _durably(), guard:
             inbound = InboundMail.objects.create(
                 raw_blob=digest,
                 size=len(raw),
@@ -68,13 +69,46 @@ def accept_raw(
         return InboundMail.objects.get(raw_blob=digest), False
 
 
+@contextlib.contextmanager
+def _durably() -> Iterator[None]:
+    """On SQLite, make this commit wait for the disk. Klient runs SQLite's WAL with
+    synchronous=NORMAL, whose commits survive a process crash but not a power cut; the row
+    that records accepted mail must survive both, since the sender is told "accepted" next.
+    (PostgreSQL commits are durable by default.)"""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA synchronous=FULL")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous=NORMAL")
+
+
 def accept_raw_many(
-    raws: list[bytes], *, source: str, team_id: int | None = None
+    raws: list[bytes],
+    *,
+    source: str,
+    team_id: int | None = None,
+    while_syncing: Callable[[], object] | None = None,
 ) -> list[tuple[InboundMail, bool]]:
     """accept_raw for a batch (imports): the blobs are written, flushed to disk with one
-    sync, and only then recorded, in one statement. Results in order."""
+    sync, and only then recorded, in one statement. Results in order.
+
+    `while_syncing` (say, processing the previous batch) runs in this thread while another
+    one waits for the disk; the rows are recorded only once both are done."""
     digests = [blobs.store(raw, durable=False) for raw in raws]
-    blobs.sync_all()
+    if while_syncing is None:
+        blobs.sync_all()
+    else:
+        syncer = threading.Thread(target=blobs.sync_all, name="klient-blob-sync")
+        syncer.start()
+        try:
+            while_syncing()
+        finally:
+            syncer.join()
     now = timezone.now()
     fresh = {
         digest: InboundMail(
@@ -84,12 +118,16 @@ def accept_raw_many(
     }
     # One statement: rows whose bytes were accepted before are skipped, and the ids of
     # those inserted come back; only the others need looking up.
-    inserted = {
-        digest: pk
-        for pk, digest in bulk.insert(
-            InboundMail, list(fresh.values()), ignore_conflicts=True, returning=("id", "raw_blob")
-        )
-    }
+    with _durably():
+        inserted = {
+            digest: pk
+            for pk, digest in bulk.insert(
+                InboundMail,
+                list(fresh.values()),
+                ignore_conflicts=True,
+                returning=("id", "raw_blob"),
+            )
+        }
     rows: dict[str, InboundMail] = {}
     for digest, pk in inserted.items():
         rows[digest] = fresh[digest]

@@ -175,6 +175,7 @@ def import_path(
         desc="importing",
     )
     raws: list[bytes] = []
+    accepted: Accepted = ([], {})
     try:
         for label, read in sources:
             bar.update(1)
@@ -187,9 +188,10 @@ def import_path(
                 logger.warning("import: cannot read %s: %s", label, exc)
                 continue
             if len(raws) >= ACCEPT_BATCH:
-                _process(*_accept(raws, team_id, summary), summary)
+                accepted = _accept(raws, team_id, summary, then=accepted)
                 raws = []
-        _process(*_accept(raws, team_id, summary), summary)
+        accepted = _accept(raws, team_id, summary, then=accepted)
+        _process(*accepted, summary)
     finally:
         bar.close()
         summary.elapsed = time.perf_counter() - started
@@ -197,7 +199,7 @@ def import_path(
 
 
 def _tune_for_bulk_work() -> None:
-    """SQLite: a larger page cache, memory-mapped reads and in-memory temporary tables for
+    """SQLite: a larger page cache and in-memory temporary tables for
     this process's connection (an import touches many pages once). Durability settings
     (journal mode, synchronous) stay as configured: accepted mail stays as safe as live
     mail."""
@@ -205,20 +207,27 @@ def _tune_for_bulk_work() -> None:
         return  # (temp_store cannot change inside a transaction, as in tests)
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA cache_size = -65536")  # KiB: 64 MiB
-        cursor.execute("PRAGMA mmap_size = 268435456")
         cursor.execute("PRAGMA temp_store = MEMORY")
 
 
+# Accepted rows still to process, and their bytes by digest (so processing need not read
+# back what was just written).
+Accepted = tuple[list[int], dict[str, bytes]]
+
+
 def _accept(
-    raws: list[bytes], team_id: int | None, summary: ImportSummary
-) -> tuple[list[int], dict[str, bytes]]:
-    """Store a batch of messages; the ids of the rows that still need processing, and
-    their bytes by digest (so processing need not read back what was just written)."""
+    raws: list[bytes], team_id: int | None, summary: ImportSummary, *, then: Accepted
+) -> Accepted:
+    """Accept a batch of messages; the previous batch (`then`) is processed meanwhile, while
+    this one's bytes are being synced to disk. Returns what this batch leaves to process."""
     if not raws:
+        _process(*then, summary)
         return [], {}
     pending: list[int] = []
     in_memory: dict[str, bytes] = {}
-    accepted = actions.accept_raw_many(raws, source="import", team_id=team_id)
+    accepted = actions.accept_raw_many(
+        raws, source="import", team_id=team_id, while_syncing=lambda: _process(*then, summary)
+    )
     for (inbound, created), raw in zip(accepted, raws, strict=True):
         if (created or inbound.state == InboundMail.State.RECEIVED) and (
             inbound.raw_blob not in in_memory

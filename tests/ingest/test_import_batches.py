@@ -1,0 +1,93 @@
+"""Importing in batches: the raw bytes of a batch are made durable together, processed
+from memory, and every message ends stored once or quarantined — across batch edges,
+with duplicates inside one batch and with mail accepted before."""
+
+from __future__ import annotations
+
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+
+from klient.conversations.models import Message
+from klient.core import blobs
+from klient.core.models import Event
+from klient.mail import actions, importer
+from klient.mail.models import InboundMail
+
+pytestmark = pytest.mark.django_db
+
+
+def email(n: int) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = f"Customer {n} <customer{n}@example.com>"
+    msg["To"] = "support@shop.example"
+    msg["Subject"] = f"Question {n}"
+    msg["Message-ID"] = f"<batch-{n}@example.com>"
+    msg.set_content(f"Hello, this is question number {n}.\n")
+    return msg.as_bytes(policy=policy.default)
+
+
+def test_every_message_is_stored_once_across_batch_edges(support_team, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "ACCEPT_BATCH", 4)
+    monkeypatch.setattr(importer, "PROCESS_BATCH", 3)
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for n in range(11):
+        (folder / f"{n:02d}.eml").write_bytes(email(n))
+    (folder / "03-copy.eml").write_bytes(email(3))  # the same bytes, in the same batch
+    (folder / "10-copy.eml").write_bytes(email(1))  # the same bytes, in a later batch
+    (folder / "broken.eml").write_bytes(b"To: support@shop.example\r\n\r\nno sender\r\n")
+    actions.accept_raw(email(7), source="smtp")  # accepted before, not processed yet
+
+    summary = importer.import_path(folder, progress=False)
+
+    assert (summary.seen, summary.stored, summary.duplicates, summary.quarantined) == (
+        14,
+        11,
+        2,
+        1,
+    )
+    assert Message.objects.count() == 11
+    assert Message.objects.values("message_id").distinct().count() == 11
+    assert InboundMail.objects.filter(state="done").count() == 11
+    assert Event.objects.filter(kind="message.received").count() == 11
+
+
+def test_processing_uses_the_bytes_it_is_given_instead_of_reading_them_back(support_team):
+    raw = email(1)
+    [(inbound, created)] = actions.accept_raw_many([raw], source="import")
+    blobs.path_for(inbound.raw_blob).unlink()  # only the copy in memory is left
+
+    outcomes = actions.process_batch([inbound.pk], raws={inbound.raw_blob: raw})
+
+    assert created
+    assert outcomes == {inbound.pk: "stored"}
+    assert Message.objects.get().subject == "Question 1"
+
+
+def test_bytes_accepted_twice_in_one_batch_are_one_row(support_team):
+    results = actions.accept_raw_many([email(1), email(2), email(1)], source="import")
+
+    assert [created for _, created in results] == [True, True, False]
+    assert results[0][0].pk == results[2][0].pk
+    assert InboundMail.objects.count() == 2
+    assert all(Path(blobs.path_for(row.raw_blob)).exists() for row, _ in results)
+
+
+def test_a_hint_is_queued_only_when_none_is_waiting_to_start(support_team):
+    from django_tasks_db.models import DBTaskResult
+
+    from klient.mail import tasks
+
+    first, _ = actions.accept_raw(email(1), source="smtp")
+    second, _ = actions.accept_raw(email(2), source="smtp")
+
+    tasks.wake_inbound_processing(first.pk)
+    tasks.wake_inbound_processing(second.pk)  # the first hint has not started: it will see it
+    assert DBTaskResult.objects.filter(task_path=tasks.process_inbound.module_path).count() == 1
+
+    DBTaskResult.objects.update(status="RUNNING")  # started: it may have looked already
+    tasks.wake_inbound_processing(second.pk)
+    assert DBTaskResult.objects.filter(task_path=tasks.process_inbound.module_path).count() == 2
