@@ -8,9 +8,10 @@ Creates the database (default `klient_bench` on the server of DATABASE_URL, or
 postgres://postgres@127.0.0.1:5432), migrates it, and generates the corpus server-side
 (`INSERT … SELECT generate_series`): 10 teams, 40 agents, 200,000 customers, the
 conversations in every status over two years (team, assignee, status and tags
-drawn independently, so no view is empty by construction), messages of 12–40 words drawn from Polish,
-English, German, French and Ukrainian vocabularies (each message in its conversation's
-language), one event per conversation, SLA clocks for the waiting ones, tags on 5%; then
+drawn independently, so no view is empty by construction), messages of 12–40 words drawn
+from Polish, English, German, French and Ukrainian vocabularies (each message in its
+conversation's language), one event per conversation, SLA clocks for the waiting ones
+(each its own due time, from 24 hours late to 72 hours ahead), tags on 5%; then
 builds the full-text index (GIN). A second run finds the data and only measures.
 
 Measures server time (Django's test client: middleware, views, queries, templates; no
@@ -244,8 +245,10 @@ def generate(conversations: int, messages_per: int) -> None:
                        CASE WHEN d.due < now() THEN '["first_reply"]'::jsonb ELSE '[]'::jsonb END,
                        '[]'::jsonb, d.due, now()
                 FROM conversations_conversation
+                -- `id` makes the subquery correlated, so each clock draws its own due time
+                -- (an uncorrelated one runs once: every clock would share one due time).
                 CROSS JOIN LATERAL (
-                    SELECT now() + (random() * 96 - 24) * interval '1 hour' AS due) d
+                    SELECT now() + (random() * 96 - 24 + 0 * id) * interval '1 hour' AS due) d
                 WHERE waiting_since IS NOT NULL AND id % 4 <> 0"""
             )
         with step("tags"):

@@ -115,6 +115,29 @@ def test_breaching_soon_and_breached(anna_client, desk):
     assert view(anna_client, "breached") == refs(desk, "zofias")
 
 
+def test_breaching_soon_leaves_out_missed_stopped_and_paused_clocks(anna_client, desk):
+    """The view's conditions are on the clock joined for the due-time order: a warning sent
+    long ago does not bring back a target already missed, or a clock that does not run."""
+    now = timezone.now()
+    clock(desk["mine"], now - timedelta(minutes=1), emitted=["first_reply:warning:2026-01-01"])
+    clock(desk["free"], now + timedelta(minutes=20), breached=["next_reply"])
+    clock(desk["zofias"], now + timedelta(minutes=10))
+    ConversationSla.objects.filter(conversation=desk["zofias"]).update(paused=True)
+    clock(desk["lent"], now + timedelta(minutes=40))
+
+    assert view(anna_client, "breaching") == refs(desk, "lent")
+
+
+def test_breached_lists_missed_targets_with_or_without_a_due_time(anna_client, desk):
+    """A paused clock has no due time but keeps its missed target: it follows the others."""
+    now = timezone.now()
+    clock(desk["mine"], None, breached=["first_reply"])
+    clock(desk["free"], now - timedelta(hours=1), breached=["first_reply"])
+    clock(desk["zofias"], now + timedelta(hours=1))  # running, nothing missed
+
+    assert view(anna_client, "breached") == refs(desk, "free", "mine")
+
+
 def test_filters_narrow_a_view(anna_client, agent_anna, desk, support_team, receive):
     french = receive(support_team, "fr@example.fr", "Bonjour", "x", language="fr").conversation
     chat = receive(support_team, "c@example.com", "Chat", "x", channel="chat").conversation

@@ -10,7 +10,6 @@ from django.db.models import Q, QuerySet
 
 from klient.conversations.models import Conversation
 from klient.conversations.queries import Ordering, OrderKey
-from klient.sla.models import ConversationSla
 
 SOON = timedelta(hours=1)
 
@@ -34,15 +33,19 @@ def waiting_on_us(rows: QuerySet[Conversation]) -> QuerySet[Conversation]:
 def breaching_soon(rows: QuerySet[Conversation], now: datetime) -> QuerySet[Conversation]:
     """A running target due within the hour, or whose warning was already sent, and none
     missed yet. A warning key stays in `emitted` for the rest of the conversation's life,
-    so only running (not stopped, not paused) clocks count."""
-    running = ConversationSla.objects.filter(
-        due_at__isnull=False, stopped=False, paused=False, breached=[]
+    so only running (not stopped, not paused) clocks count.
+
+    The conditions are on the clock joined for the ordering (not a subquery), so the due
+    time bound starts the walk of the `sla_due` index past the missed targets."""
+    return rows.filter(
+        Q(sla__due_at__lte=now + SOON) | Q(sla__emitted__icontains=":warning:"),
+        sla__due_at__gt=now,
+        sla__stopped=False,
+        sla__paused=False,
+        sla__breached=[],
     )
-    soon = running.filter(Q(due_at__lte=now + SOON) | Q(emitted__icontains=":warning:"))
-    return rows.filter(pk__in=soon.filter(due_at__gt=now).values("conversation_id"))
 
 
 def breached(rows: QuerySet[Conversation]) -> QuerySet[Conversation]:
     """Conversations with at least one target whose open cycle is past due."""
-    late = ConversationSla.objects.exclude(breached=[]).values("conversation_id")
-    return rows.filter(pk__in=late)
+    return rows.filter(sla__isnull=False).exclude(sla__breached=[])
