@@ -25,52 +25,36 @@ from klient.core.models import Event, PendingEvent
 
 logger = logging.getLogger(__name__)
 
-_SLA = "klient.sla.tasks.recompute_for_events"
+_SLA = "klient.sla.tasks.recompute_for_events"  # the clock follows every change it reads
+_LIVE = "klient.live.publish.push_conversation_changes"  # agents' open pages (LIVE_KINDS)
+_FOLLOW_UPS = "klient.collab.followups.handle_events"  # customer word or reopen cancels them
+_POLICY_CHANGE = "klient.sla.admin_tasks.recompute_after_policy_change"
+
 EVENT_HANDLERS: dict[str, list[str]] = {
-    "message.outbound_queued": ["klient.mail.tasks.send_deliveries_for_events"],
-    "message.received": ["klient.mail.tasks.acknowledge_events", _SLA],
-    "delivery.sent": [_SLA],
-    "delivery.bounced": [_SLA],
-    "delivery.failed": [_SLA],
-    "status.changed": [_SLA],
-    "priority.changed": [_SLA],
-    "team.changed": [_SLA],
-    "tags.changed": [_SLA],  # SLA policies may match on a tag
-    # Merge (h9): the survivor may carry the source's wait; the source's clock stops.
+    "conversation.created": [_LIVE],
+    "message.received": ["klient.mail.tasks.acknowledge_events", _SLA, _LIVE, _FOLLOW_UPS],
+    "message.outbound_queued": ["klient.mail.tasks.send_deliveries_for_events", _LIVE],
+    "note.added": [_LIVE],
+    "note.mentioned": ["klient.macros.mentions.notify_mentions_for_events"],
+    "delivery.sent": [_SLA, _LIVE],
+    "delivery.bounced": [_SLA, _LIVE],
+    "delivery.failed": [_SLA, _LIVE],
+    "status.changed": [_SLA, _LIVE, _FOLLOW_UPS],
+    "assignee.changed": [_LIVE],
+    "priority.changed": [_SLA, _LIVE],
+    "team.changed": [_SLA, _LIVE],
+    "tags.changed": [_SLA, _LIVE],  # SLA policies may match on a tag
+    # The survivor may carry the source's wait; the source's clock stops.
     "conversation.merged": [_SLA],
     "conversation.merged_into": [_SLA],
-    "note.mentioned": ["klient.macros.mentions.notify_mentions_for_events"],
-    # SLA administration (h3): recompute the affected open conversations in batches.
-    "sla.policy_saved": ["klient.sla.admin_tasks.recompute_after_policy_change"],
-    "sla.policy_deleted": ["klient.sla.admin_tasks.recompute_after_policy_change"],
-    "sla.policies_reordered": ["klient.sla.admin_tasks.recompute_after_policy_change"],
+    # SLA administration: recompute the affected open conversations in batches.
+    "sla.policy_saved": [_POLICY_CHANGE],
+    "sla.policy_deleted": [_POLICY_CHANGE],
+    "sla.policies_reordered": [_POLICY_CHANGE],
     "sla.business_hours_saved": ["klient.sla.admin_tasks.recompute_after_hours_change"],
-    # Agents' notifications (h1): send their email copies promptly.
+    # Agents' notifications: send their email copies promptly.
     "notification.created": ["klient.mail.notifications.send_for_events"],
 }
-
-# Live updates (h4): tell the sockets of the agents who may see a conversation that it
-# changed (klient.live.publish.LIVE_KINDS; a test checks the two lists agree).
-_LIVE = "klient.live.publish.push_conversation_changes"
-for _kind in (
-    "conversation.created",
-    "message.received",
-    "message.outbound_queued",
-    "note.added",
-    "status.changed",
-    "assignee.changed",
-    "priority.changed",
-    "team.changed",
-    "tags.changed",
-    "delivery.sent",
-    "delivery.bounced",
-    "delivery.failed",
-):
-    EVENT_HANDLERS.setdefault(_kind, []).append(_LIVE)
-
-# Follow-ups (h7): a customer message or a status change away from solved cancels them.
-for _kind in ("message.received", "status.changed"):
-    EVENT_HANDLERS.setdefault(_kind, []).append("klient.collab.followups.handle_events")
 
 SWEEPS: list[str] = [
     "klient.mail.actions.redrive_stale_inbound",
