@@ -9,21 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from asgi_server import CHROMIUM, CHROMIUM_ARGS
 from klient.collab.models import ColleagueRequest
 
 # Playwright's sync API runs an event loop in this thread; the test's ORM calls are safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,22 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from asgi_server import CHROMIUM, CHROMIUM_ARGS
 from klient import demo
 from klient.conversations.models import Conversation, Delivery, Message
 
 # Playwright's sync API runs an event loop in this thread; the test's ORM calls are safe.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 pytestmark = [
     pytest.mark.browser,
