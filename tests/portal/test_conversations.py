@@ -53,6 +53,18 @@ def test_a_too_large_attachment_is_refused(client, ola_conversation, monkeypatch
     assert ola_conversation.messages.count() == 1
 
 
+def test_a_too_long_reply_is_refused_in_the_customers_words(client, ola_conversation):
+    from klient.portal.actions import MAX_BODY_CHARS
+
+    signed_in_client(client, "ola@example.com")
+    url = f"/portal/c/{ola_conversation.reference}/reply/?lang=pl"
+    response = client.post(url, {"body": "x" * (MAX_BODY_CHARS + 1)}, HTTP_ACCEPT_LANGUAGE="pl")
+
+    assert response.status_code == 400
+    assert "To jest za długie." in response.content.decode()
+    assert ola_conversation.messages.count() == 1
+
+
 def test_the_customer_closes_and_reopens(client, ola_conversation):
     signed_in_client(client, "ola@example.com")
     url = f"/portal/c/{ola_conversation.reference}/status/"

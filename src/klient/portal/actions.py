@@ -73,9 +73,9 @@ def customer_reply(
     email from them (it reopens a solved case and waits for an answer)."""
     body = body.strip()
     if not body and not files:
-        raise ValidationError("The message is empty.")
+        raise ValidationError("The message is empty.", code="required")
     if len(body) > MAX_BODY_CHARS:
-        raise ValidationError("The message is too long.")
+        raise ValidationError("The message is too long.", code="too_long")
     attachments = _store_attachments(files)
     subject = conversation.subject
     incoming = IncomingMessage(

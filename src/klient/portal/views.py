@@ -179,8 +179,9 @@ def reply(
                 files=files,
                 nonce=request.POST.get("nonce", ""),
             )
-        except ValidationError:
-            error = text("required", language)
+        except ValidationError as exc:
+            # The customer's own words for what went wrong (portal.texts), never English.
+            error = text("too_long" if exc.code == "too_long" else "required", language)
     if error:
         return _page(
             request,
