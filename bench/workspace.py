@@ -7,12 +7,15 @@
 Creates the database (default `klient_bench` on the server of DATABASE_URL, or
 postgres://postgres@127.0.0.1:5432), migrates it, and generates the corpus server-side
 (`INSERT … SELECT generate_series`): 10 teams, 40 agents, 200,000 customers, the
-conversations in every status over two years (team, assignee, status and tags
-drawn independently, so no view is empty by construction), messages of 12–40 words drawn
-from Polish, English, German, French and Ukrainian vocabularies (each message in its
-conversation's language), one event per conversation, SLA clocks for the waiting ones
+conversations in every status over two years (team, status and tags drawn independently,
+so no view is empty by construction; each team's mail is in one language, team i in
+language i mod 5, as a desk's teams usually split by language; 70% assigned, nearly all to
+a member of the conversation's team, 2% to an agent of another team), messages
+of 12–40 words drawn from Polish, English, German, French and Ukrainian vocabularies (each
+message in its conversation's language), one event per conversation, SLA clocks for the waiting ones
 (each its own due time, from 24 hours late to 72 hours ahead), tags on 5%; then
-builds the full-text index (GIN). A second run finds the data and only measures.
+builds the full-text index (a document per conversation; GIN on it, btree on team
+and assignee). A second run finds the data and only measures.
 
 Measures server time (Django's test client: middleware, views, queries, templates; no
 network) of several inbox views and filters, of conversation pages, and of searches, as
@@ -178,8 +181,13 @@ def generate(conversations: int, messages_per: int) -> None:
                     v.lang,
                     %s + g %% 10,
                     %s + g %% %s,
+                    -- 30% unassigned; 2% assigned to anyone (a colleague of another team
+                    -- helping out); the others to one of the 8 members of the team (agent
+                    -- i belongs to teams i mod 10 and i + 1 mod 10).
                     CASE WHEN (g / 10) %% 10 < 3 THEN NULL
-                         ELSE (%s::int[])[1 + (g / 10) %% array_length(%s::int[], 1)] END,
+                         WHEN (g / 10) %% 50 = 7 THEN (%s::int[])[1 + (g / 10) %% 40]
+                         ELSE (%s::int[])[1 + ((g %% 10 - (g / 100) %% 2 + 10) %% 10)
+                                          + 10 * ((g / 1000) %% 4)] END,
                     t.at - interval '3 days',
                     t.at,
                     CASE WHEN s.status IN ('new', 'open') AND g %% 3 <> 0 THEN t.at END,
@@ -188,8 +196,10 @@ def generate(conversations: int, messages_per: int) -> None:
                 CROSS JOIN LATERAL (
                     SELECT now() - (random() * interval '730 days') AS at) t
                 CROSS JOIN LATERAL (
+                    -- A hash of g: independent of the team (g mod 10) and the assignee.
                     SELECT (ARRAY['new','open','open','pending','on_hold','solved','solved',
-                                  'solved','closed','closed'])[1 + (g * 17) %% 10] AS status) s
+                                  'solved','closed','closed'])[
+                        1 + mod(abs(hashtext(g::text)::bigint), 10)] AS status) s
                 JOIN vocab v ON v.lang = (ARRAY['pl','en','de','fr','uk'])[1 + g %% 5]""",
                 [team_min, customer_min, customers, agents, agents, conversations],
             )
@@ -261,15 +271,19 @@ def generate(conversations: int, messages_per: int) -> None:
                 JOIN conversations_tag t ON t.name = (ARRAY['vip','refund','bug'])[1 + c.id % 3]
                 WHERE (c.id / 10) % 20 = 0"""
             )
-        with step("full-text index (tsvector per message, then GIN)"):
-            cursor.execute("DROP INDEX IF EXISTS conversations_search_document")
+        with step("full-text index (a document per conversation, then GIN and btree)"):
+            indexes = {
+                "conversations_search_document": "USING GIN (document)",
+                "conversations_search_team": "(team_id)",
+                "conversations_search_assignee": "(assignee_id)",
+            }
+            for name in indexes:
+                cursor.execute(f"DROP INDEX IF EXISTS {name}")
             from klient.conversations.search import rebuild_index
 
             rebuild_index()
-            cursor.execute(
-                "CREATE INDEX conversations_search_document ON conversations_search "
-                "USING GIN (document)"
-            )
+            for name, how in indexes.items():
+                cursor.execute(f"CREATE INDEX {name} ON conversations_search {how}")
         with step("analyze"):
             cursor.execute("ANALYZE")
     print(f"generated in {time.perf_counter() - started:.0f} s", flush=True)

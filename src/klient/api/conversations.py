@@ -23,7 +23,7 @@ from klient.conversations.queries import (
     FilterError,
     conversation_rows,
     filtered,
-    keyset_page,
+    page_of,
     parse_inbox_params,
 )
 from klient.people.models import Team
@@ -78,8 +78,9 @@ def list_conversations(request: HttpRequest, params: Query[InboxParams]) -> Any:
     except FilterError as exc:
         return Status(400, {"detail": str(exc), "allowed": list(ALLOWED_PARAMS)})
     # The inbox's page, with each conversation's SLA state joined in the same query.
-    rows = filtered(caller(request), query, rows_with_sla())
-    page = keyset_page(rows, NEWEST_FIRST, query.after, query.limit)
+    user = caller(request)
+    rows = filtered(user, query, rows_with_sla())
+    page = page_of(user, rows, NEWEST_FIRST, query.after, query.limit, text=query.text)
     return {"items": [with_sla(c) for c in page.items], "next_cursor": page.next_cursor}
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
@@ -151,7 +151,7 @@ def _merge(source: Conversation, survivor: Conversation, *, actor: Any) -> Conve
     notes = moved.filter(kind=Message.Kind.NOTE).count()
     attachments = Attachment.objects.filter(message__conversation=source).count()
     messages = moved.update(conversation=survivor)
-    _move_search_rows(source, survivor)
+    search.merge_documents(source.pk, survivor.pk)
     participants = _carry_participants(source, survivor)
     tags = _carry_tags(source, survivor, actor=actor, published=published)
     counts = MergeCounts(messages, attachments, notes, participants, tags)
@@ -200,18 +200,6 @@ def _merge(source: Conversation, survivor: Conversation, *, actor: Any) -> Conve
     published.append(merged_event(survivor, source, counts, carried_wait, actor=actor))
     publish_on_commit(*published)
     return source
-
-
-def _move_search_rows(source: Conversation, survivor: Conversation) -> None:
-    """The search rows name their conversation too (klient.conversations.search)."""
-    if connection.vendor not in ("postgresql", "sqlite"):
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {search.TABLE} SET conversation_id = %s "  # noqa: S608 (constant name)
-            "WHERE conversation_id = %s",
-            [survivor.pk, source.pk],
-        )
 
 
 def _carry_participants(source: Conversation, survivor: Conversation) -> int:

@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
 
 from klient.people.actions import normalise_email
-from klient.people.models import Identity
+from klient.people.models import Identity, Team
 
 from . import search
-from .access import conversations_in_scope
+from .access import conversations_in_scope, is_admin
 from .models import Conversation
 
 FILTERS = ("status", "team", "assignee", "customer", "q", "language", "channel", "tag")
@@ -217,7 +218,8 @@ def conversation_rows() -> QuerySet[Conversation]:
 def filtered(
     user: Any, query: InboxQuery, rows: QuerySet[Conversation] | None = None
 ) -> QuerySet[Conversation]:
-    """The conversations `user` may see that match every filter of `query` (unordered)."""
+    """The conversations `user` may see that match every filter of `query` but its text
+    (unordered): words are searched while paging (`page_of`)."""
     rows = conversations_in_scope(user, conversation_rows() if rows is None else rows)
     if query.status:
         rows = rows.filter(status__in=query.status)
@@ -248,14 +250,14 @@ def filtered(
                 "conversation_id"
             )
         )
-    if query.text:
-        rows = rows.filter(matches_text(query.text))
     return rows
 
 
 def inbox(user: Any, query: InboxQuery) -> Page:
     """One page of the conversations `user` may see, newest activity first."""
-    return keyset_page(filtered(user, query), NEWEST_FIRST, query.after, query.limit)
+    return page_of(
+        user, filtered(user, query), NEWEST_FIRST, query.after, query.limit, text=query.text
+    )
 
 
 def _alias(index: int) -> str:
@@ -273,21 +275,7 @@ def keyset_page(
     run can follow an index instead of sorting every candidate row.
 
     Raises FilterError when `after` does not fit the ordering (a cursor of another view)."""
-    rows = rows.annotate(**{_alias(i): F(key.path) for i, key in enumerate(ordering)})
-    if after is not None:
-        if len(after) != len(ordering):
-            raise FilterError("Invalid cursor; use next_cursor from the previous page.")
-        rows = rows.filter(_after(ordering, after))
-    first = _alias(0)
-    if not ordering[0].nullable:
-        found = _fetch(rows, ordering, limit + 1)
-    else:
-        found = []
-        if after is None or after[0] is not None:
-            found = _fetch(rows.filter(**{f"{first}__isnull": False}), ordering, limit + 1)
-        if len(found) <= limit:
-            empty_first = rows.filter(**{f"{first}__isnull": True})
-            found += _fetch(empty_first, ordering[1:], limit + 1 - len(found), offset=1)
+    found = _keyset_rows(rows, ordering, after, limit + 1)
     items = found[:limit]
     next_cursor = None
     if len(found) > limit:
@@ -296,9 +284,41 @@ def keyset_page(
     return Page(items=items, next_cursor=next_cursor)
 
 
+def _keyset_rows(
+    rows: QuerySet[Conversation],
+    ordering: Ordering,
+    after: tuple[Any, ...] | None,
+    count: int,
+    *,
+    values: tuple[str, ...] = (),
+) -> list[Any]:
+    """The first `count` rows after `after` in `ordering` (model instances, or tuples of
+    `values`)."""
+    rows = rows.annotate(**{_alias(i): F(key.path) for i, key in enumerate(ordering)})
+    if after is not None:
+        if len(after) != len(ordering):
+            raise FilterError("Invalid cursor; use next_cursor from the previous page.")
+        rows = rows.filter(_after(ordering, after))
+    first = _alias(0)
+    if not ordering[0].nullable:
+        return _fetch(rows, ordering, count, values=values)
+    found: list[Any] = []
+    if after is None or after[0] is not None:
+        found = _fetch(rows.filter(**{f"{first}__isnull": False}), ordering, count, values=values)
+    if len(found) < count:
+        empty_first = rows.filter(**{f"{first}__isnull": True})
+        found += _fetch(empty_first, ordering[1:], count - len(found), offset=1, values=values)
+    return found
+
+
 def _fetch(
-    rows: QuerySet[Conversation], ordering: Ordering, count: int, *, offset: int = 0
-) -> list[Conversation]:
+    rows: QuerySet[Conversation],
+    ordering: Ordering,
+    count: int,
+    *,
+    offset: int = 0,
+    values: tuple[str, ...] = (),
+) -> list[Any]:
     """The first `count` rows in `ordering` (whose keys are annotated from index `offset`)."""
     order_by = []
     for i, key in enumerate(ordering, start=offset):
@@ -309,7 +329,61 @@ def _fetch(
             )
         else:
             order_by.append(field.desc() if key.descending else field.asc())
-    return list(rows.order_by(*order_by)[:count])
+    ordered = rows.order_by(*order_by)
+    if values:
+        return list(ordered.prefetch_related(None).values_list(*values)[:count])
+    return list(ordered[:count])
+
+
+# --- full-text search while paging ----------------------------------------------------
+# How many of a view's next conversations are checked against the words before asking
+# the index for every match in the scope; and how many matches the index may list.
+SEARCH_WINDOW = 1000
+FEW_MATCHES = 5000
+
+
+def page_of(
+    user: Any,
+    rows: QuerySet[Conversation],
+    ordering: Ordering,
+    after: tuple[Any, ...] | None,
+    limit: int,
+    *,
+    text: str = "",
+) -> Page:
+    """One page of `rows` (already in `user`'s scope) in `ordering`; with `text`, only
+    the conversations whose subject or messages match it (every language; the customer's
+    name and address as they wrote count too), or the one a reference such as K-1042 names.
+
+    On PostgreSQL, the plan follows how common the words are where the agent looks:
+    1. the view's next SEARCH_WINDOW conversations are checked against their documents
+       (one lookup each): when more than a page of them match, that is the page — the
+       usual case, common words, whatever their number in the whole table;
+    2. otherwise the matches are few there: the index lists them for the agent's scope
+       (teams are part of every indexed word, so words common elsewhere cost nothing);
+    3. if it lists more than FEW_MATCHES, the inbox checks each conversation in order.
+    Each step gives the exact page: a match outside a full window comes after it."""
+    if not text.strip():
+        return keyset_page(rows, ordering, after, limit)
+    reference = Conversation.pk_from_reference(text)
+    named = Q(pk=reference) if reference is not None else Q(pk__in=[])
+    if not search.has_words(text):
+        return keyset_page(rows.filter(named), ordering, after, limit)
+    scope = search_scope(user)
+    if connection.vendor == "postgresql":
+        window = _keyset_rows(rows, ordering, after, SEARCH_WINDOW, values=("pk", "team_id"))
+        matched = search.matches_among(text, window)
+        if reference is not None and any(pk == reference for pk, _team in window):
+            matched.add(reference)
+        if len(matched) > limit or len(window) < SEARCH_WINDOW:
+            return keyset_page(rows.filter(pk__in=sorted(matched)), ordering, after, limit)
+        listed = search.matches_in_scope(text, scope, at_most=FEW_MATCHES)
+        if listed is not None:
+            return keyset_page(rows.filter(Q(pk__in=listed) | named), ordering, after, limit)
+    ids = search.matching_conversation_ids(text, scope)
+    if ids is None:
+        return keyset_page(rows.filter(named), ordering, after, limit)
+    return keyset_page(rows.filter(Q(pk__in=ids) | named), ordering, after, limit)
 
 
 def _after(ordering: Ordering, values: tuple[Any, ...]) -> Q:
@@ -333,12 +407,9 @@ def _after(ordering: Ordering, values: tuple[Any, ...]) -> Q:
     return condition
 
 
-def matches_text(text: str) -> Q:
-    """Subject or any message matches the words (full-text search, every language, which
-    also covers the customer's name and address as they wrote); a reference such as K-1042
-    finds that conversation."""
-    condition = search.text_condition(text)
-    pk = Conversation.pk_from_reference(text)
-    if pk is not None:
-        condition |= Q(pk=pk)
-    return condition
+def search_scope(user: Any) -> search.Scope:
+    """Where `user`'s searches look (the index's narrowing; access rules still apply)."""
+    if is_admin(user):
+        return search.Scope(everywhere=True)
+    teams = Team.members.through.objects.filter(user_id=user.pk).values_list("team_id", flat=True)
+    return search.Scope(teams=tuple(sorted(teams)), assignee_id=user.pk)

@@ -1,18 +1,31 @@
-"""Full-text search over conversations' subjects and messages.
+"""Full-text search over conversations: one search document per conversation.
 
-One search row per message, kept in sync by the code that writes messages (receive,
-reply, note, acknowledgement call `index_messages` inside their own transaction; there are
-no signals). The table is created by migration 0003 for the database in use:
+A conversation's document holds its subject and what every message in it says, so the
+words of a search may occur in different messages ("faktura" in the question, "korekta"
+in a note), and an excluded word (-word) excludes the conversation. The document grows
+with each message, in the transaction that stores the message (receive, reply, note and
+acknowledgement call `index_messages`; there are no signals). Only the first
+MAX_MESSAGE_TEXT characters of a message are indexed, and a document that has reached
+PostgreSQL's size limit for a tsvector (1 MB) stops growing rather than failing the
+message that was being stored.
 
-- PostgreSQL: `conversations_search(message_id, conversation_id, document tsvector)` with a
-  GIN index. A message's document is built with the text search configuration of its
-  language (english, french, german; `simple` for Polish, Ukrainian and anything else,
-  which PostgreSQL has no stemmer for). A query is `websearch_to_tsquery` in every one of
-  those configurations, OR-ed, so "Rechnung" finds "Rechnungen" in a German message and
-  "faktura" finds "faktura" in a Polish one.
-- SQLite (embedded mode): an FTS5 virtual table with the `unicode61 remove_diacritics 2`
-  tokenizer: case and diacritics never matter, and each word is matched as a prefix,
-  which stands in for stemming ("faktur" finds "fakturę").
+The table is created by migration 0006 for the database in use:
+
+- PostgreSQL: `conversations_search(conversation_id, team_id, assignee_id, document
+  tsvector)` with a GIN index on the document. Each message's words go through the text
+  search configuration of its language (english, french, german; `simple` for Polish,
+  Ukrainian and anything else, which PostgreSQL has no stemmer for). A query is
+  `websearch_to_tsquery` in every one of those configurations, OR-ed, so "Rechnung"
+  finds "Rechnungen" in a German message and "faktura" finds "faktura" in a Polish one.
+  Every lexeme carries the conversation's team ("t4.faktura"), so a search inside an
+  agent's teams is one GIN lookup of those teams' words; the team (and the assignee)
+  follow the conversation through a trigger, whatever code changes them. See
+  docs/decisions/0006-search-per-conversation.md and `klient.conversations.queries`,
+  which chooses how to page through matches.
+- SQLite (embedded mode): an FTS5 virtual table whose rowid is the conversation's id,
+  with the `unicode61 remove_diacritics 2` tokenizer: case and diacritics never matter,
+  and each word is matched as a prefix, which stands in for stemming ("faktur" finds
+  "fakturę").
 """
 
 # SQL is built from constants only (the table name, the configuration names); every value
@@ -22,10 +35,12 @@ no signals). The table is created by migration 0003 for the database in use:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
-from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from klient.core import bulk
@@ -39,8 +54,17 @@ CONFIG_FOR_LANGUAGE = {"en": "english", "fr": "french", "de": "german"}
 DEFAULT_CONFIG = "simple"
 QUERY_CONFIGS = (DEFAULT_CONFIG, *sorted(set(CONFIG_FOR_LANGUAGE.values())))
 MAX_QUERY = 200
+# A pasted log or a base64 blob must not make a message unstorable: a tsvector is capped
+# at 1 MB, and 100,000 characters of any text stay well below it.
+MAX_MESSAGE_TEXT = 100_000
+# ... and a whole conversation's document on SQLite, which has no such cap of its own.
+MAX_DOCUMENT_TEXT = 2_000_000
 _WORD = re.compile(r'(-?)(?:"([^"]*)"|([^\s"]+))', re.UNICODE)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+# Nobody searches for a base64 blob or a 300-character URL, and a lexeme must stay well
+# below PostgreSQL's 2 KB limit once it carries its team.
+LONGEST_WORD = 200
+_OVERLONG = re.compile(rf"\S{{{LONGEST_WORD + 1},}}")
 
 
 def config_for(language: str) -> str:
@@ -49,23 +73,28 @@ def config_for(language: str) -> str:
 
 
 def document_text(message: Message) -> str:
-    """What a message contributes to search: its subject, what it adds (its whole text when
-    nothing was told apart as new) and, when a customer wrote it, their name, address and
-    address domain (so "Zielińska" or "pracownia.example" find their conversations)."""
+    """What a message contributes to its conversation's document: its subject, what it
+    adds (its whole text when nothing was told apart as new) and, when a customer wrote
+    it, their name, address and address domain (so "Zielińska" or "pracownia.example"
+    find their conversations)."""
     parts = [message.subject, message.new_text.strip() or message.body_text]
     if message.sender == Message.Sender.CUSTOMER and message.from_address:
         domain = message.from_address.rpartition("@")[2]
         parts += [message.from_name, message.from_address, domain]
-    return "\n".join(part for part in parts if part)
+    text = "\n".join(part for part in parts if part)[:MAX_MESSAGE_TEXT]
+    return _OVERLONG.sub(" ", text)
 
 
 # --- writing ---------------------------------------------------------------------------
 
 
 def index_messages(messages: Iterable[Message]) -> None:
-    """Add (or refresh) the search rows of these stored messages, in one statement.
+    """Add these stored messages' words to their conversations' documents, in one
+    statement (one per conversation on SQLite).
 
-    Call it inside the transaction that writes the messages, so both commit together."""
+    Call it inside the transaction that writes the messages, so both commit together.
+    Each message is added once: indexing it again would count its words twice (harmless
+    for matching, but `rebuild_index` is the way to start over)."""
     rows = [
         (m.pk, m.conversation_id, config_for(m.language), document_text(m))
         for m in messages
@@ -77,67 +106,139 @@ def index_messages(messages: Iterable[Message]) -> None:
         ids, conversations, configs, texts = (list(column) for column in zip(*rows, strict=True))
         # Bound in binary on the server: message bodies are not quoted in Python.
         bulk.execute(
-            f"""INSERT INTO {TABLE} (message_id, conversation_id, document)
-            SELECT m, c, to_tsvector(cfg::regconfig, t)
+            f"""INSERT INTO {TABLE} AS s (conversation_id, team_id, assignee_id, document)
+            SELECT u.c, conv.team_id, conv.assignee_id, klient_search_agg(
+                klient_search_tag(to_tsvector(u.cfg::regconfig, u.t), conv.team_id)
+                ORDER BY u.m)
             FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS u(m, c, cfg, t)
-            ON CONFLICT (message_id) DO UPDATE SET document = EXCLUDED.document""",
+            JOIN conversations_conversation conv ON conv.id = u.c
+            GROUP BY u.c, conv.team_id, conv.assignee_id
+            ON CONFLICT (conversation_id)
+            DO UPDATE SET document = klient_search_append(s.document, EXCLUDED.document)""",
             [ids, conversations, configs, texts],
         )
         return
+    if connection.vendor == "sqlite":
+        added: dict[int, list[str]] = defaultdict(list)
+        for _pk, conversation, _cfg, text in sorted(rows):
+            added[conversation].append(text)
+        _sqlite_append(added)
+
+
+def _sqlite_append(added: dict[int, list[str]]) -> None:
+    """FTS5 rows cannot be appended to: each document is read, deleted and written whole."""
+    ids = sorted(added)
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            ids = [row[0] for row in rows]
+        placeholders = ", ".join("%s" for _ in ids)
+        cursor.execute(f"SELECT rowid, body FROM {TABLE} WHERE rowid IN ({placeholders})", ids)
+        before = dict(cursor.fetchall())
+        if before:
+            existing = sorted(before)
             cursor.execute(
-                f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join('%s' for _ in ids)})", ids
+                f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join('%s' for _ in existing)})",
+                existing,
             )
-            cursor.executemany(
-                f"INSERT INTO {TABLE} (rowid, conversation_id, body) VALUES (%s, %s, %s)",
-                [(pk, conversation, text) for pk, conversation, _cfg, text in rows],
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (rowid, body) VALUES (%s, %s)",
+            [
+                (
+                    pk,
+                    "\n".join([*([before[pk]] if pk in before else []), *added[pk]])[
+                        :MAX_DOCUMENT_TEXT
+                    ],
+                )
+                for pk in ids
+            ],
+        )
+
+
+def merge_documents(source_id: int, survivor_id: int) -> None:
+    """The survivor of a merge is found by everything the source said; the source (closed
+    and read-only) no longer has a document of its own."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""INSERT INTO {TABLE} AS s (conversation_id, team_id, assignee_id, document)
+                SELECT conv.id, conv.team_id, conv.assignee_id,
+                       klient_search_retag(src.document, conv.team_id)
+                FROM {TABLE} src JOIN conversations_conversation conv ON conv.id = %s
+                WHERE src.conversation_id = %s
+                ON CONFLICT (conversation_id)
+                DO UPDATE SET document = klient_search_append(s.document, EXCLUDED.document)""",
+                [survivor_id, source_id],
             )
+            cursor.execute(f"DELETE FROM {TABLE} WHERE conversation_id = %s", [source_id])
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT body FROM {TABLE} WHERE rowid = %s", [source_id])
+            row = cursor.fetchone()
+            if row is None:
+                return
+            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = %s", [source_id])
+        _sqlite_append({survivor_id: [row[0]]})
 
 
 def rebuild_index() -> int:
-    """Index every message again from scratch (after a restore, or for the benchmark);
-    returns how many messages are indexed."""
+    """Build every conversation's document again from its messages (after a restore, or
+    for the benchmark); returns how many conversations have a document."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")
         if connection.vendor == "postgresql":
             cases = " ".join(
                 f"WHEN '{code}' THEN '{cfg}'" for code, cfg in CONFIG_FOR_LANGUAGE.items()
             )
+            # The same text as document_text(), built by the server.
             cursor.execute(
-                f"""INSERT INTO {TABLE} (message_id, conversation_id, document)
-                SELECT id, conversation_id, to_tsvector(
-                    (CASE lower(split_part(language, '-', 1)) {cases}
-                     ELSE '{DEFAULT_CONFIG}' END)::regconfig,
-                    concat_ws(E'\\n', NULLIF(subject, ''),
-                        COALESCE(NULLIF(btrim(new_text), ''), body_text),
-                        CASE WHEN sender = 'customer' AND from_address <> '' THEN
-                            concat_ws(E'\\n', NULLIF(from_name, ''), from_address,
-                                      split_part(from_address, '@', 2))
-                        END))
-                FROM conversations_message"""
+                f"""INSERT INTO {TABLE} (conversation_id, team_id, assignee_id, document)
+                SELECT conv.id, conv.team_id, conv.assignee_id,
+                       klient_search_tag(d.document, conv.team_id)
+                FROM (
+                    SELECT m.conversation_id, klient_search_agg(to_tsvector(
+                        (CASE lower(split_part(m.language, '-', 1)) {cases}
+                         ELSE '{DEFAULT_CONFIG}' END)::regconfig,
+                        regexp_replace(left(concat_ws(E'\\n', NULLIF(m.subject, ''),
+                            COALESCE(NULLIF(btrim(m.new_text), ''), m.body_text),
+                            CASE WHEN m.sender = 'customer' AND m.from_address <> '' THEN
+                                concat_ws(E'\\n', NULLIF(m.from_name, ''), m.from_address,
+                                          split_part(m.from_address, '@', 2))
+                            END), {MAX_MESSAGE_TEXT}), '\\S{{{LONGEST_WORD + 1},}}', ' ', 'g')
+                        ) ORDER BY m.id) AS document
+                    FROM conversations_message m
+                    GROUP BY m.conversation_id
+                ) d
+                JOIN conversations_conversation conv ON conv.id = d.conversation_id"""
             )
             return cursor.rowcount
     count = 0
     batch: list[Message] = []
-    for message in Message.objects.only(
-        "id",
-        "conversation_id",
-        "language",
-        "subject",
-        "new_text",
-        "body_text",
-        "sender",
-        "from_name",
-        "from_address",
-    ).iterator(chunk_size=2000):
-        batch.append(message)
-        if len(batch) == 2000:
+    for message in (
+        Message.objects.only(
+            "id",
+            "conversation_id",
+            "language",
+            "subject",
+            "new_text",
+            "body_text",
+            "sender",
+            "from_name",
+            "from_address",
+        )
+        .order_by("conversation_id", "id")
+        .iterator(chunk_size=2000)
+    ):
+        # A conversation's messages stay in one batch, so each document is written once.
+        if len(batch) >= 2000 and batch[-1].conversation_id != message.conversation_id:
+            count += _count_conversations(batch)
             index_messages(batch)
-            count, batch = count + len(batch), []
+            batch = []
+        batch.append(message)
+    count += _count_conversations(batch)
     index_messages(batch)
-    return count + len(batch)
+    return count
+
+
+def _count_conversations(messages: Sequence[Message]) -> int:
+    return len({m.conversation_id for m in messages})
 
 
 # --- reading ---------------------------------------------------------------------------
@@ -163,68 +264,126 @@ def fts5_query(text: str) -> str:
     return query
 
 
-def matching_conversation_ids(text: str) -> RawSQL | None:
-    """A subquery of the ids of conversations with a message matching `text`; None when
-    the text holds no word to look for (or the database has no search table)."""
+@dataclass(frozen=True)
+class Scope:
+    """Where a search looks: the conversations of `teams` (0 stands for "no team") and
+    those assigned to `assignee_id` in other teams. It only narrows what the index
+    proposes: the inbox applies the real access rules (klient.conversations.access)."""
+
+    teams: tuple[int, ...] = ()
+    assignee_id: int | None = None
+    everywhere: bool = False
+
+
+def has_words(text: str) -> bool:
+    """Whether `text` holds anything to look for (typed syntax alone does not)."""
     text = text[:MAX_QUERY]
-    if connection.vendor == "postgresql":
-        if not _TOKEN.search(text):
-            return None
-        query = " || ".join(f"websearch_to_tsquery('{cfg}', %s)" for cfg in QUERY_CONFIGS)
-        return RawSQL(
-            f"SELECT conversation_id FROM {TABLE} WHERE document @@ ({query})",
-            [text] * len(QUERY_CONFIGS),
-        )
     if connection.vendor == "sqlite":
-        query = fts5_query(text)
-        if not query:
-            return None
-        return RawSQL(f"SELECT conversation_id FROM {TABLE} WHERE {TABLE} MATCH %s", [query])
+        return bool(fts5_query(text))
+    return bool(_TOKEN.search(text))
+
+
+def _query(text: str, teams: str) -> tuple[str, list[Any]]:
+    """`document @@ …` for `text` in conversations of the teams `teams` (SQL of a bigint[]
+    or a %s placeholder for one): the query in every configuration, copied per team."""
+    text = text[:MAX_QUERY]
+    either = " || ".join(f"websearch_to_tsquery('{cfg}', %s)" for cfg in QUERY_CONFIGS)
+    return f"document @@ klient_search_scoped({either}, {teams})", [text] * len(QUERY_CONFIGS)
+
+
+def _every_team() -> list[int]:
+    from klient.people.models import Team
+
+    return [0, *Team.objects.values_list("pk", flat=True)]
+
+
+def matching_conversation_ids(text: str, scope: Scope) -> RawSQL | None:
+    """A subquery of the ids of conversations in `scope` matching `text` (or, on SQLite,
+    anywhere: the inbox's own scope rules narrow it); None when there is no word."""
+    if not has_words(text):
+        return None
+    if connection.vendor == "postgresql":
+        teams = _every_team() if scope.everywhere else list(scope.teams)
+        condition, params = _query(text, "%s::bigint[]")
+        sql = f"SELECT conversation_id FROM {TABLE} WHERE {condition}"
+        params.append(teams)
+        if not scope.everywhere and scope.assignee_id is not None:
+            assigned, more = _query(text, "ARRAY[team_id]")
+            sql += (
+                f" UNION ALL SELECT conversation_id FROM {TABLE} WHERE assignee_id = %s"
+                f" AND team_id <> ALL(%s::bigint[]) AND {assigned}"
+            )
+            params += [scope.assignee_id, list(scope.teams), *more]
+        return RawSQL(sql, params)
+    if connection.vendor == "sqlite":
+        return RawSQL(
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts5_query(text[:MAX_QUERY])]
+        )
     return None
 
 
-# Up to this many matching messages, search hands the inbox a list of conversation ids;
-# beyond, a subquery (see text_condition).
-FEW_MATCHES = 2000
+def matches_in_scope(text: str, scope: Scope, *, at_most: int) -> list[int] | None:
+    """The ids of conversations in `scope` matching `text`, if there are fewer than
+    `at_most`; None when there are more. One GIN lookup of the scope's teams' words, then
+    a check of each conversation assigned to the agent in another team (read from the
+    (assignee, team, conversation) index alone)."""
+    if not has_words(text):
+        return []
+    condition, params = _query(text, "%s::bigint[]")
+    teams = _every_team() if scope.everywhere else list(scope.teams)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT conversation_id FROM {TABLE} WHERE {condition} LIMIT %s",
+            [*params, teams, at_most],
+        )
+        found = {row[0] for row in cursor.fetchall()}
+        if len(found) >= at_most:
+            return None
+        if scope.everywhere or scope.assignee_id is None:
+            return sorted(found)
+        cursor.execute(
+            f"SELECT conversation_id, team_id FROM {TABLE} "
+            "WHERE assignee_id = %s AND team_id <> ALL(%s::bigint[]) LIMIT %s",
+            [scope.assignee_id, list(scope.teams), at_most],
+        )
+        elsewhere = cursor.fetchall()
+    if len(elsewhere) >= at_most:
+        return None
+    found |= matches_among(text, elsewhere)
+    return None if len(found) >= at_most else sorted(found)
 
 
-def text_condition(text: str) -> Q:
-    """Conversations whose subject or messages match `text` (nothing when it has no word).
-
-    On PostgreSQL a cheap probe first asks for a few matches: rare words come back as a
-    short list of ids (the GIN index finds them; the inbox then sorts a handful of rows),
-    common words as a subquery that the inbox checks row by row while it walks its own
-    index in order (it meets enough matches early). Either plan alone is slow for the
-    other kind of word."""
-    ids = matching_conversation_ids(text)
-    if ids is None:
-        return Q(pk__in=[])
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"{ids.sql} LIMIT %s", [*ids.params, FEW_MATCHES])
-            rows = cursor.fetchall()
-        if len(rows) < FEW_MATCHES:  # every match is there: a short, exact list
-            return Q(pk__in=sorted({row[0] for row in rows}))
-    return Q(pk__in=ids)
-
-
-def search_messages(text: str) -> list[int]:
-    """Ids of messages matching `text` (newest first, at most 100), for tests and tools."""
-    text = text[:MAX_QUERY]
+def matches_among(text: str, candidates: Sequence[tuple[int, int | None]]) -> set[int]:
+    """Which of these conversations (id, team id) match `text`: each is looked up by its
+    id and its document checked, so the cost follows the number of candidates, however
+    common the words are."""
+    if not candidates or not has_words(text):
+        return set()
+    ids = [pk for pk, _team in candidates]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            query = " || ".join(f"websearch_to_tsquery('{cfg}', %s)" for cfg in QUERY_CONFIGS)
+            teams = sorted({team or 0 for _pk, team in candidates})
+            condition, params = _query(text, "%s::bigint[]")
             cursor.execute(
-                f"SELECT message_id FROM {TABLE} WHERE document @@ ({query}) "
-                "ORDER BY message_id DESC LIMIT 100",
-                [text] * len(QUERY_CONFIGS),
+                f"SELECT conversation_id FROM {TABLE} "
+                f"WHERE conversation_id = ANY(%s::bigint[]) AND {condition}",
+                [ids, *params, teams],
             )
         else:
-            query = fts5_query(text)
-            if not query:
-                return []
             cursor.execute(
-                f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s ORDER BY rowid DESC LIMIT 100",
-                [query],
+                f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s "
+                f"AND rowid IN ({', '.join('%s' for _ in ids)})",
+                [fts5_query(text[:MAX_QUERY]), *ids],
             )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def search_conversations(text: str) -> list[int]:
+    """Ids of conversations matching `text` (newest first, at most 100), for tests and
+    tools; no access rules."""
+    ids = matching_conversation_ids(text, Scope(everywhere=True))
+    if ids is None:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM ({ids.sql}) AS found ORDER BY 1 DESC LIMIT 100", ids.params)
         return [row[0] for row in cursor.fetchall()]

@@ -28,7 +28,7 @@ from klient.conversations.queries import (
     Page,
     decode_cursor,
     filtered,
-    keyset_page,
+    page_of,
     parse_inbox_params,
 )
 from klient.people.models import Team
@@ -196,10 +196,10 @@ def build_inbox(user: Any, params: Mapping[str, str], *, now: datetime) -> Inbox
             before = ""
     rows = view.narrow(filtered(user, query).prefetch_related("tags"), user, now)
     try:
-        page = keyset_page(rows, view.ordering, after, PAGE_SIZE)
+        page = page_of(user, rows, view.ordering, after, PAGE_SIZE, text=query.text)
     except FilterError:  # a cursor of another view: start at the first page
         before = ""
-        page = keyset_page(rows, view.ordering, None, PAGE_SIZE)
+        page = page_of(user, rows, view.ordering, None, PAGE_SIZE, text=query.text)
     return InboxListing(
         view=view_key,
         status=status_key,

@@ -1,5 +1,6 @@
-"""The full-text search table (see klient.conversations.search): a tsvector table with a
-GIN index on PostgreSQL, an FTS5 virtual table on SQLite; existing messages are indexed."""
+"""The first full-text search table, one row per message: a tsvector table with a GIN index
+on PostgreSQL, an FTS5 virtual table on SQLite. Migration 0006 replaces it with one
+document per conversation and indexes the existing messages."""
 
 from django.db import migrations
 
@@ -24,10 +25,6 @@ def create(apps, schema_editor):
     statements = {"postgresql": POSTGRESQL, "sqlite": SQLITE}.get(vendor, [])
     for statement in statements:
         schema_editor.execute(statement)
-    if statements:
-        from klient.conversations.search import rebuild_index
-
-        rebuild_index()
 
 
 def drop(apps, schema_editor):
