@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "klient.portal",
     "klient.live",
     "klient.api",
+    # Last: Django's own form widget templates, after the ones Klient overrides.
+    "django.forms",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +86,10 @@ MIDDLEWARE = [
 ROOT_URLCONF = "klient.urls"
 WSGI_APPLICATION = "klient.wsgi.application"
 ASGI_APPLICATION = "klient.asgi.application"
+
+# Widgets render through the project's templates, so klient.workspace can override one
+# (django/forms/widgets/select.html: the same markup, faster).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {
@@ -118,6 +124,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Klient's queries read a page of rows through an index; starting parallel workers
+    # cost more than the work (the "waiting on us" view: 106 -> 68 ms at 1M
+    # conversations, docs/performance.md). An `options` in DATABASE_URL replaces this.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c max_parallel_workers_per_gather=0"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

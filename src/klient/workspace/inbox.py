@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from klient.conversations.access import is_admin
@@ -33,6 +34,8 @@ from klient.conversations.queries import (
 )
 from klient.people.models import Team
 from klient.sla import inbox as sla_inbox
+
+from .rows import inbox_rows
 
 PAGE_SIZE = 25
 NOT_DONE = ("new", "open", "on_hold")
@@ -119,6 +122,7 @@ class InboxListing:
     before: str
     ignored: list[str] = field(default_factory=list)
     user: Any = None
+    now: datetime | None = None
 
     def url(self, **changes: str) -> str:
         params = {"view": self.view, "status": self.status, **self.filters, **changes}
@@ -126,14 +130,15 @@ class InboxListing:
 
     def context(self) -> dict[str, Any]:
         user_model = get_user_model()
+        show_due = VIEWS[self.view].ordering is sla_inbox.BY_DUE_TIME
         if is_admin(self.user):
             teams = Team.objects.order_by("name")
         else:
             teams = Team.objects.filter(members=self.user).order_by("name")
         return {
-            "rows": self.page.items,
+            "rows": inbox_rows(self.page.items, now=self.now or timezone.now(), show_due=show_due),
             "view": self.view,
-            "show_due": VIEWS[self.view].ordering is sla_inbox.BY_DUE_TIME,
+            "show_due": show_due,
             "views": [(key, v.label, self.url(view=key, status="")) for key, v in VIEWS.items()],
             "status": self.status,
             "filters": self.filters,
@@ -208,4 +213,5 @@ def build_inbox(user: Any, params: Mapping[str, str], *, now: datetime) -> Inbox
         before=before,
         ignored=ignored,
         user=user,
+        now=now,
     )

@@ -38,7 +38,12 @@ def label(instance: models.Model, field_name: str) -> Any:
     `get_status_display` but read from a table made once per language (Django's version
     hashes every lazy label on each call: a millisecond per inbox row)."""
     value = getattr(instance, field_name)
-    return _choice_labels(type(instance), field_name, get_language()).get(value, value)
+    return choice_labels(type(instance), field_name).get(value, value)
+
+
+def choice_labels(model: type[models.Model], field_name: str) -> dict[Any, str]:
+    """A choice field's labels in the active language: value -> label."""
+    return _choice_labels(model, field_name, get_language())
 
 
 @functools.lru_cache(maxsize=512)
