@@ -150,12 +150,14 @@ class InboxListing:
             "refresh_url": self.url(before=self.before, partial="rows"),
             "status_choices": list(STATUS_GROUPS),
             "channel_choices": Conversation.Channel.choices,
-            "team_choices": [(str(t.pk), t.name) for t in teams],
+            "team_choices": [(str(pk), name) for pk, name in teams.values_list("pk", "name")],
             "agent_choices": [
-                (str(u.pk), u.get_full_name() or u.username)
-                for u in user_model.objects.filter(is_active=True, agent__isnull=False).order_by(
-                    "first_name", "last_name", "username"
+                (str(pk), f"{first} {last}".strip() or username)
+                for pk, first, last, username in user_model.objects.filter(
+                    is_active=True, agent__isnull=False
                 )
+                .order_by("first_name", "last_name", "username")
+                .values_list("pk", "first_name", "last_name", "username")
             ],
             "tag_choices": list(Tag.objects.values_list("name", flat=True)[:200]),
         }
