@@ -17,6 +17,8 @@ from urllib.parse import urlencode
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import pgettext_lazy
 
 from klient.conversations.access import is_admin
@@ -131,6 +133,14 @@ class InboxListing:
     def context(self) -> dict[str, Any]:
         user_model = get_user_model()
         show_due = VIEWS[self.view].ordering is sla_inbox.BY_DUE_TIME
+        agents = [
+            (str(pk), f"{first} {last}".strip() or username)
+            for pk, first, last, username in user_model.objects.filter(
+                is_active=True, agent__isnull=False
+            )
+            .order_by("first_name", "last_name", "username")
+            .values_list("pk", "first_name", "last_name", "username")
+        ]
         if is_admin(self.user):
             teams = Team.objects.order_by("name")
         else:
@@ -151,16 +161,19 @@ class InboxListing:
             "status_choices": list(STATUS_GROUPS),
             "channel_choices": Conversation.Channel.choices,
             "team_choices": [(str(pk), name) for pk, name in teams.values_list("pk", "name")],
-            "agent_choices": [
-                (str(pk), f"{first} {last}".strip() or username)
-                for pk, first, last, username in user_model.objects.filter(
-                    is_active=True, agent__isnull=False
-                )
-                .order_by("first_name", "last_name", "username")
-                .values_list("pk", "first_name", "last_name", "username")
-            ],
+            # Every agent, twice on the page: written once as HTML (format_html escapes).
+            "assignee_filter_options": _options(agents, selected=self.filters.get("assignee")),
+            "agent_options": _options(agents),
             "tag_choices": list(Tag.objects.values_list("name", flat=True)[:200]),
         }
+
+
+def _options(choices: list[tuple[str, str]], *, selected: str | None = None) -> SafeString:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in choices),
+    )
 
 
 def build_inbox(user: Any, params: Mapping[str, str], *, now: datetime) -> InboxListing:
