@@ -1,10 +1,11 @@
-"""Full-text search over conversations: one search document per conversation.
+"""Full-text search over conversations, each searched as a whole.
 
 A conversation's document holds its subject and what every message in it says, so the
 words of a search may occur in different messages ("faktura" in the question, "korekta"
 in a note), and an excluded word (-word) excludes the conversation. The document grows
 with each message, in the transaction that stores the message (receive, reply, note and
-acknowledgement call `index_messages`; there are no signals). Only the first
+acknowledgement call `index_messages`; there are no signals); on SQLite it is kept as one
+row per message and assembled by the query. Only the first
 MAX_MESSAGE_TEXT characters of a message are indexed, and a document that has reached
 PostgreSQL's size limit for a tsvector (1 MB) stops growing rather than failing the
 message that was being stored.
@@ -22,10 +23,12 @@ The table is created by migration 0006 for the database in use:
   follow the conversation through a trigger, whatever code changes them. See
   docs/decisions/0006-search-per-conversation.md and `klient.conversations.queries`,
   which chooses how to page through matches.
-- SQLite (embedded mode): an FTS5 virtual table whose rowid is the conversation's id,
-  with the `unicode61 remove_diacritics 2` tokenizer: case and diacritics never matter,
-  and each word is matched as a prefix, which stands in for stemming ("faktur" finds
-  "fakturę").
+- SQLite (embedded mode): an FTS5 virtual table with a row per message (rowid: the
+  message's id) naming its conversation, with the `unicode61 remove_diacritics 2`
+  tokenizer: case and diacritics never matter, and each word is matched as a prefix,
+  which stands in for stemming ("faktur" finds "fakturę"). Rows are only ever inserted
+  (cheap for embedded ingest); a query looks up each word and intersects the
+  conversations, so the semantics are those of a document per conversation.
 """
 
 # SQL is built from constants only (the table name, the configuration names); every value
@@ -35,7 +38,6 @@ The table is created by migration 0006 for the database in use:
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,8 +59,6 @@ MAX_QUERY = 200
 # A pasted log or a base64 blob must not make a message unstorable: a tsvector is capped
 # at 1 MB, and 100,000 characters of any text stay well below it.
 MAX_MESSAGE_TEXT = 100_000
-# ... and a whole conversation's document on SQLite, which has no such cap of its own.
-MAX_DOCUMENT_TEXT = 2_000_000
 _WORD = re.compile(r'(-?)(?:"([^"]*)"|([^\s"]+))', re.UNICODE)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 # Nobody searches for a base64 blob or a 300-character URL, and a lexeme must stay well
@@ -119,37 +119,15 @@ def index_messages(messages: Iterable[Message]) -> None:
         )
         return
     if connection.vendor == "sqlite":
-        added: dict[int, list[str]] = defaultdict(list)
-        for _pk, conversation, _cfg, text in sorted(rows):
-            added[conversation].append(text)
-        _sqlite_append(added)
-
-
-def _sqlite_append(added: dict[int, list[str]]) -> None:
-    """FTS5 rows cannot be appended to: each document is read, deleted and written whole."""
-    ids = sorted(added)
-    with connection.cursor() as cursor:
-        placeholders = ", ".join("%s" for _ in ids)
-        cursor.execute(f"SELECT rowid, body FROM {TABLE} WHERE rowid IN ({placeholders})", ids)
-        before = dict(cursor.fetchall())
-        if before:
-            existing = sorted(before)
+        with connection.cursor() as cursor:
+            ids = [row[0] for row in rows]
             cursor.execute(
-                f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join('%s' for _ in existing)})",
-                existing,
+                f"DELETE FROM {TABLE} WHERE rowid IN ({', '.join('%s' for _ in ids)})", ids
             )
-        cursor.executemany(
-            f"INSERT INTO {TABLE} (rowid, body) VALUES (%s, %s)",
-            [
-                (
-                    pk,
-                    "\n".join([*([before[pk]] if pk in before else []), *added[pk]])[
-                        :MAX_DOCUMENT_TEXT
-                    ],
-                )
-                for pk in ids
-            ],
-        )
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, conversation_id, body) VALUES (%s, %s, %s)",
+                [(pk, conversation, text) for pk, conversation, _cfg, text in rows],
+            )
 
 
 def merge_documents(source_id: int, survivor_id: int) -> None:
@@ -170,12 +148,10 @@ def merge_documents(source_id: int, survivor_id: int) -> None:
             cursor.execute(f"DELETE FROM {TABLE} WHERE conversation_id = %s", [source_id])
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT body FROM {TABLE} WHERE rowid = %s", [source_id])
-            row = cursor.fetchone()
-            if row is None:
-                return
-            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = %s", [source_id])
-        _sqlite_append({survivor_id: [row[0]]})
+            cursor.execute(
+                f"UPDATE {TABLE} SET conversation_id = %s WHERE conversation_id = %s",
+                [survivor_id, source_id],
+            )
 
 
 def rebuild_index() -> int:
@@ -226,12 +202,11 @@ def rebuild_index() -> int:
         .order_by("conversation_id", "id")
         .iterator(chunk_size=2000)
     ):
-        # A conversation's messages stay in one batch, so each document is written once.
-        if len(batch) >= 2000 and batch[-1].conversation_id != message.conversation_id:
+        batch.append(message)
+        if len(batch) == 2000:
             count += _count_conversations(batch)
             index_messages(batch)
             batch = []
-        batch.append(message)
     count += _count_conversations(batch)
     index_messages(batch)
     return count
@@ -244,10 +219,11 @@ def _count_conversations(messages: Sequence[Message]) -> int:
 # --- reading ---------------------------------------------------------------------------
 
 
-def fts5_query(text: str) -> str:
-    """A safe FTS5 query from what an agent typed, with websearch-like rules: words must
-    all occur (as prefixes), "quoted words" as a phrase, -word must not occur. Only
-    letters and digits reach FTS5, each inside double quotes, so no syntax gets through."""
+def fts5_terms(text: str) -> tuple[list[str], list[str]]:
+    """Safe FTS5 queries from what an agent typed, with websearch-like rules: (the terms
+    that must occur, those that must not). A word is matched as a prefix, "quoted words"
+    as a phrase. Only letters and digits reach FTS5, each inside double quotes, so no
+    syntax gets through."""
     wanted: list[str] = []
     unwanted: list[str] = []
     for minus, phrase, word in _WORD.findall(text[:MAX_QUERY]):
@@ -256,12 +232,19 @@ def fts5_query(text: str) -> str:
             continue
         term = f'"{" ".join(tokens)}"' if phrase else " AND ".join(f'"{t}"*' for t in tokens)
         (unwanted if minus and not phrase else wanted).append(term)
-    if not wanted:
-        return ""
-    query = " AND ".join(f"({t})" for t in wanted)
-    for term in unwanted:
-        query = f"({query}) NOT ({term})"
-    return query
+    return (wanted, unwanted) if wanted else ([], [])
+
+
+def _fts5_conversations(text: str) -> tuple[str, list[Any]]:
+    """The ids of conversations whose messages, together, hold every wanted term and none
+    of the unwanted ones (the rows are per message: each term is looked up, then the
+    conversations are intersected)."""
+    wanted, unwanted = fts5_terms(text)
+    one = f"SELECT conversation_id FROM {TABLE} WHERE {TABLE} MATCH %s"
+    sql = " INTERSECT ".join(one for _ in wanted)
+    if unwanted:
+        sql += "".join(f" EXCEPT {one}" for _ in unwanted)
+    return f"SELECT conversation_id FROM ({sql})", [*wanted, *unwanted]
 
 
 @dataclass(frozen=True)
@@ -279,7 +262,7 @@ def has_words(text: str) -> bool:
     """Whether `text` holds anything to look for (typed syntax alone does not)."""
     text = text[:MAX_QUERY]
     if connection.vendor == "sqlite":
-        return bool(fts5_query(text))
+        return bool(fts5_terms(text)[0])
     return bool(_TOKEN.search(text))
 
 
@@ -316,9 +299,8 @@ def matching_conversation_ids(text: str, scope: Scope) -> RawSQL | None:
             params += [scope.assignee_id, list(scope.teams), *more]
         return RawSQL(sql, params)
     if connection.vendor == "sqlite":
-        return RawSQL(
-            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", [fts5_query(text[:MAX_QUERY])]
-        )
+        sql, params = _fts5_conversations(text)
+        return RawSQL(sql, params)
     return None
 
 
@@ -370,10 +352,10 @@ def matches_among(text: str, candidates: Sequence[tuple[int, int | None]]) -> se
                 [ids, *params, teams],
             )
         else:
+            sql, params = _fts5_conversations(text)
             cursor.execute(
-                f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s "
-                f"AND rowid IN ({', '.join('%s' for _ in ids)})",
-                [fts5_query(text[:MAX_QUERY]), *ids],
+                f"{sql} WHERE conversation_id IN ({', '.join('%s' for _ in ids)})",
+                [*params, *ids],
             )
         return {row[0] for row in cursor.fetchall()}
 

@@ -4,8 +4,8 @@ PostgreSQL: the document table with the conversation's team and assignee, kept b
 trigger; every lexeme carries the team (`klient_search_tag`, `klient_search_scoped`); `klient_search_append` concatenates two documents and keeps the first alone when
 the result would pass PostgreSQL's 1 MB limit for a tsvector (a message must never fail
 to be stored because its conversation is long); `klient_search_agg` folds many messages'
-vectors with it. SQLite: an FTS5 table whose rowid is the conversation. Both are then
-filled from the stored messages."""
+vectors with it. SQLite: an FTS5 table with a row per message, naming its conversation.
+Both are then filled from the stored messages."""
 
 # SQL from constants only.
 # ruff: noqa: S608
@@ -96,10 +96,12 @@ POSTGRESQL_DROP = [
     "DROP FUNCTION IF EXISTS klient_search_tag(tsvector, bigint)",
     "DROP TABLE IF EXISTS conversations_search",
 ]
+# SQLite keeps a row per message (cheap to write in embedded mode); the query assembles
+# each conversation from its messages' rows.
 SQLITE = [
     "DROP TABLE IF EXISTS conversations_search",
     """CREATE VIRTUAL TABLE conversations_search USING fts5(
-        body, tokenize = 'unicode61 remove_diacritics 2'
+        body, conversation_id UNINDEXED, tokenize = 'unicode61 remove_diacritics 2'
     )""",
 ]
 
