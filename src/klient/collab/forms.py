@@ -19,15 +19,19 @@ class AskForm(forms.Form):
         label=_("Question"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20_000
     )
 
-    def __init__(self, *args: Any, teams: list[Team], agents: list[Any], **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        teams: list[tuple[int, str]],
+        agents: list[tuple[int, str]],
+        **kwargs: Any,
+    ):
+        """`teams` and `agents` as (id, name), from queries.ask_choices."""
         super().__init__(*args, **kwargs)
         to_field: Any = self.fields["to"]
         to_field.choices = [
-            (_("Teams"), [(f"team:{t.pk}", t.name) for t in teams]),
-            (
-                _("Agents"),
-                [(f"agent:{a.pk}", a.get_full_name() or a.username) for a in agents],
-            ),
+            (_("Teams"), [(f"team:{pk}", name) for pk, name in teams]),
+            (_("Agents"), [(f"agent:{pk}", name) for pk, name in agents]),
         ]
 
     def target(self) -> tuple[Any, Team | None]:

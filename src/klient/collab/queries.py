@@ -40,15 +40,19 @@ def pending_follow_up(conversation: Conversation) -> FollowUp | None:
     )
 
 
-def ask_choices(user: Any) -> tuple[list[Team], list[Any]]:
-    """Whom one can ask: every team, and every other active agent."""
-    teams = list(Team.objects.order_by("name"))
-    agents = list(
-        get_user_model()
+def ask_choices(user: Any) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+    """Whom one can ask, as (id, name): every team, and every other active agent. Read as
+    values: this is on every conversation page, and model instances cost more than the
+    query."""
+    teams = list(Team.objects.order_by("name").values_list("pk", "name"))
+    agents = [
+        (pk, f"{first} {last}".strip() or username)
+        for pk, first, last, username in get_user_model()
         .objects.filter(is_active=True, agent__isnull=False)
         .exclude(pk=user.pk)
         .order_by("first_name", "last_name", "username")
-    )
+        .values_list("pk", "first_name", "last_name", "username")
+    ]
     return teams, agents
 
 
