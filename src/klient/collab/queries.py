@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from klient.conversations.models import Conversation, Message
 from klient.people.models import Team
+from klient.people.queries import agent_names
 
 from .access import requests_asked_of, requests_visible_to
 from .models import ColleagueRequest, FollowUp
@@ -45,14 +45,7 @@ def ask_choices(user: Any) -> tuple[list[tuple[int, str]], list[tuple[int, str]]
     values: this is on every conversation page, and model instances cost more than the
     query."""
     teams = list(Team.objects.order_by("name").values_list("pk", "name"))
-    agents = [
-        (pk, f"{first} {last}".strip() or username)
-        for pk, first, last, username in get_user_model()
-        .objects.filter(is_active=True, agent__isnull=False)
-        .exclude(pk=user.pk)
-        .order_by("first_name", "last_name", "username")
-        .values_list("pk", "first_name", "last_name", "username")
-    ]
+    agents = agent_names(excluding=user.pk)
     return teams, agents
 
 

@@ -14,7 +14,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -35,6 +34,7 @@ from klient.conversations.queries import (
     parse_inbox_params,
 )
 from klient.people.models import Team
+from klient.people.queries import agent_names
 from klient.sla import inbox as sla_inbox
 
 from .rows import inbox_rows
@@ -131,16 +131,8 @@ class InboxListing:
         return "?" + urlencode({k: v for k, v in params.items() if v})
 
     def context(self) -> dict[str, Any]:
-        user_model = get_user_model()
         show_due = VIEWS[self.view].ordering is sla_inbox.BY_DUE_TIME
-        agents = [
-            (str(pk), f"{first} {last}".strip() or username)
-            for pk, first, last, username in user_model.objects.filter(
-                is_active=True, agent__isnull=False
-            )
-            .order_by("first_name", "last_name", "username")
-            .values_list("pk", "first_name", "last_name", "username")
-        ]
+        agents = [(str(pk), name) for pk, name in agent_names()]
         if is_admin(self.user):
             teams = Team.objects.order_by("name")
         else:
