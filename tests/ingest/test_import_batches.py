@@ -91,3 +91,30 @@ def test_a_hint_is_queued_only_when_none_is_waiting_to_start(support_team):
     DBTaskResult.objects.update(status="RUNNING")  # started: it may have looked already
     tasks.wake_inbound_processing(second.pk)
     assert DBTaskResult.objects.filter(task_path=tasks.process_inbound.module_path).count() == 2
+
+
+def test_on_redis_a_hint_is_queued_only_when_the_last_one_has_not_started(support_team):
+    import redis
+    from django.test import override_settings
+    from rq.job import Job, JobStatus
+
+    from klient.mail import tasks
+
+    url = "redis://127.0.0.1:6379/8"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    first, _ = actions.accept_raw(email(1), source="smtp")
+    second, _ = actions.accept_raw(email(2), source="smtp")
+    rq_tasks = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    try:
+        with override_settings(TASKS=rq_tasks, RQ_QUEUES={"default": {"URL": url}}):
+            tasks.wake_inbound_processing(first.pk)
+            tasks.wake_inbound_processing(second.pk)  # the first is still queued: it will see it
+            assert client.llen("rq:queue:default") == 1
+
+            [queued] = client.lrange("rq:queue:default", 0, -1)
+            client.hset(Job.key_for(queued.decode()), "status", JobStatus.STARTED.value)
+            tasks.wake_inbound_processing(second.pk)  # started: it may have looked already
+            assert client.llen("rq:queue:default") == 2
+    finally:
+        client.flushdb()

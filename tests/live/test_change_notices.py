@@ -140,3 +140,39 @@ def test_every_live_kind_is_wired_to_the_live_handler():
     handler = "klient.live.publish.push_conversation_changes"
     wired = {kind for kind, handlers in wiring.EVENT_HANDLERS.items() if handler in handlers}
     assert wired == set(LIVE_KINDS)
+
+
+def test_a_burst_of_mail_reaches_a_socket_as_one_notice_per_conversation_in_order(
+    agent_anna, support_team, billing_team, receive
+):
+    from klient.core.models import Event
+    from klient.live import groups
+    from klient.live.publish import notices_by_group
+
+    sent = [
+        receive(support_team, "ola@example.com", "Faktura", "Proszę o fakturę."),
+        receive(support_team, "jurgen@example.de", "Rechnung", "Bitte um die Rechnung."),
+        receive(billing_team, "marie@example.fr", "Facture", "Merci de corriger la facture."),
+    ]
+    support = [m.conversation.reference for m in sent[:2]]
+    ids = list(Event.objects.order_by("pk").values_list("pk", flat=True))
+
+    # One channel-layer message per group for the whole batch, not one per conversation.
+    by_group = notices_by_group(ids)
+    assert [n["reference"] for n in by_group[groups.team(support_team.pk)]] == support
+    assert len(by_group[groups.ADMINS]) == 3
+
+    anna = socket(agent_anna)
+
+    async def scenario():
+        assert (await anna.connect(timeout=WAIT))[0]
+        await database_sync_to_async(push_conversation_changes)(ids)
+        received = [await anna.receive_json_from(timeout=WAIT) for _ in support]
+        nothing_more = await anna.receive_nothing(timeout=0.3)
+        await anna.disconnect()
+        return received, nothing_more
+
+    received, nothing_more = async_to_sync(scenario)()
+    assert [n["reference"] for n in received] == support
+    assert all(n["type"] == "conversation.changed" for n in received)
+    assert nothing_more  # Marie wrote to billing, which Anna is not in

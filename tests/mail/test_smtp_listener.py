@@ -142,6 +142,29 @@ def test_plus_addressed_and_differently_cased_team_addresses_are_accepted(listen
     assert [m.team_id for m in InboundMail.objects.all()] == [support_team.pk] * 2
 
 
+def test_a_team_created_while_the_listener_runs_receives_mail_at_once(listener):
+    from klient.people.actions import create_team
+
+    send_raw(listener, email_bytes())  # the listener now holds a copy of the addresses
+    billing = create_team("Billing", address="billing@shop.example")
+
+    inbound_id = send_raw(
+        listener, email_bytes(to="billing@shop.example"), to="billing@shop.example"
+    )
+
+    assert InboundMail.objects.get(pk=inbound_id).team_id == billing.pk
+
+
+def test_a_team_whose_address_changed_is_found_under_its_new_address(listener, support_team):
+    send_raw(listener, email_bytes())
+    support_team.inbound_address = "help@shop.example"
+    support_team.save(update_fields=["inbound_address"])
+
+    inbound_id = send_raw(listener, email_bytes(to="help@shop.example"), to="help@shop.example")
+
+    assert InboundMail.objects.get(pk=inbound_id).team_id == support_team.pk
+
+
 def test_an_oversize_message_is_refused_with_552_when_announced(listener):
     big = email_bytes() + b"x" * 30_000 + b"\r\n"
 

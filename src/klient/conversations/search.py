@@ -110,7 +110,7 @@ def index_messages(messages: Iterable[Message]) -> None:
             SELECT u.c, conv.team_id, conv.assignee_id, klient_search_agg(
                 klient_search_tag(to_tsvector(u.cfg::regconfig, u.t), conv.team_id)
                 ORDER BY u.m)
-            FROM unnest(%s::bigint[], %s::bigint[], %s::text[], %s::text[]) AS u(m, c, cfg, t)
+            FROM unnest(%b::bigint[], %b::bigint[], %b::text[], %b::text[]) AS u(m, c, cfg, t)
             JOIN conversations_conversation conv ON conv.id = u.c
             GROUP BY u.c, conv.team_id, conv.assignee_id
             ON CONFLICT (conversation_id)

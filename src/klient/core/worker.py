@@ -137,11 +137,16 @@ def run_forever() -> None:
     if _tasks_backend().startswith("django_tasks_rq"):
         import django_rq
 
-        # RQ handles its own signals, so it runs in the main thread.
+        # RQ handles its own signals, so it runs in the main thread. Jobs run in this
+        # process (SimpleWorker), not in a child forked per job: a fork per job cost more
+        # than the job under a stream of mail, and a job killed with its worker is re-driven
+        # by the sweeper from its durable row all the same.
         try:
-            django_rq.get_worker("default", job_class="django_tasks_rq.backend.Job").work(
-                with_scheduler=False
-            )
+            django_rq.get_worker(
+                "default",
+                job_class="django_tasks_rq.backend.Job",
+                worker_class="rq.worker.SimpleWorker",
+            ).work(with_scheduler=False)
         finally:
             sweeper.stop()
         return

@@ -125,12 +125,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             # A newcomer: tell it who is already here.
             await self._broadcast(self.state, force=True)
 
-    async def conversation_changed(self, message: dict[str, Any]) -> None:
-        await self.send_json(
-            {
-                "type": "conversation.changed",
-                "reference": message["reference"],
-                "kinds": message["kinds"],
-                "event": message["event"],
-            }
-        )
+    async def conversations_changed(self, message: dict[str, Any]) -> None:
+        """A batch of change notices for one group: the page gets one JSON message each."""
+        for notice in message["changes"]:
+            await self.send_json(
+                {
+                    "type": "conversation.changed",
+                    "reference": notice["reference"],
+                    "kinds": notice["kinds"],
+                    "event": notice["event"],
+                }
+            )

@@ -1,7 +1,11 @@
 """After-commit handler (core.wiring.EVENT_HANDLERS): tell the sockets of the agents who
 may see a conversation that it changed. The notice carries only the reference and the
 kinds of change; the page fetches what changed over HTTP, where access is checked again,
-so a socket never receives content. Idempotent: a repeated notice only causes a refetch."""
+so a socket never receives content. Idempotent: a repeated notice only causes a refetch.
+
+Each group gets one channel-layer message per batch of events, listing its notices (the
+consumer passes them on to the page one by one): a message per conversation and group
+cost the worker more than storing the mail when a batch held hundreds of conversations."""
 
 from __future__ import annotations
 
@@ -28,7 +32,8 @@ LIVE_KINDS = (
     "delivery.failed",
 )
 
-CHANGED = "conversation.changed"
+# The channel-layer message type (handled by LiveConsumer.conversations_changed).
+CHANGED = "conversations.changed"
 
 
 @dataclass
@@ -81,14 +86,21 @@ def changes_for_events(event_ids: list[int]) -> list[_Change]:
     return sorted(changes.values(), key=lambda change: change.last_event)
 
 
-def push_conversation_changes(event_ids: list[int]) -> None:
-    outgoing: bridge.Outgoing = []
+def notices_by_group(event_ids: list[int]) -> dict[str, list[dict[str, Any]]]:
+    """For each group with something to hear, its notices in the order of their last
+    event."""
+    by_group: dict[str, list[dict[str, Any]]] = {}
     for change in changes_for_events(event_ids):
-        message = {
-            "type": CHANGED,
-            "reference": change.reference,
-            "kinds": change.kinds,
-            "event": change.last_event,
-        }
-        outgoing.extend((group, message) for group in sorted(change.audience))
-    bridge.group_send_all(outgoing)
+        notice = {"reference": change.reference, "kinds": change.kinds, "event": change.last_event}
+        for group in change.audience:
+            by_group.setdefault(group, []).append(notice)
+    return by_group
+
+
+def push_conversation_changes(event_ids: list[int]) -> None:
+    bridge.group_send_all(
+        [
+            (group, {"type": CHANGED, "changes": notices})
+            for group, notices in sorted(notices_by_group(event_ids).items())
+        ]
+    )

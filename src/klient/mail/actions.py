@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from klient.conversations.actions import receive_messages, record_delivery_outcome
 from klient.conversations.models import Delivery, Message
-from klient.core import blobs, bulk
+from klient.core import blobs, bulk, statistics
 from klient.core.events import append
 
 from .models import InboundMail
@@ -205,7 +205,9 @@ def process_batch(
     `raws` (digest -> bytes) may hold bytes the caller has in memory already (an import
     that just stored them); the others are read from the blob store."""
     with _without_waiting_for_disk():
-        return _process_batch(inbound_ids, raws or {})
+        outcomes = _process_batch(inbound_ids, raws or {})
+    statistics.refresh_if_grown()
+    return outcomes
 
 
 @contextlib.contextmanager
@@ -350,7 +352,7 @@ def _mark_done(rows: list[InboundMail]) -> None:
             bulk.execute(
                 f"UPDATE {table} AS t SET state = %s, lease_until = NULL, "  # noqa: S608 (no user input)
                 "message_id = u.message_id, outcome = u.outcome, reason = '', processed_at = %s "
-                "FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS u(id, message_id, outcome) "
+                "FROM unnest(%b::bigint[], %b::bigint[], %b::text[]) AS u(id, message_id, outcome) "
                 "WHERE t.id = u.id",
                 [
                     str(done),

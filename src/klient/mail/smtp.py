@@ -6,13 +6,18 @@ if storing fails the sender is told to try again (451), never "accepted". Proces
 only hinted with a task: the sweeper re-drives received mail whatever happens to the hint.
 
 The ORM is synchronous, so every database call runs in a small thread pool owned by the
-listener; each call closes the connections it opened so threads never hold one idle."""
+listener; each thread keeps its connection, checked again after an idle moment or an
+error. Recipients are checked against an in-memory copy of the team addresses, refreshed
+every few seconds; an address it does not know is looked up in the database before it is
+refused, so a team added a moment ago never gets a 550."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import socket
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -36,12 +41,27 @@ LINE_LENGTH_LIMIT = 64 * 1024
 TEMPORARY_FAILURE = "451 4.3.0 temporary failure, try again"
 
 
+# A connection used less than this long ago, without error since, is used without
+# checking it again: under a stream of mail the health check (a round trip on
+# PostgreSQL) cost as much as storing the message's row.
+CHECK_CONNECTION_AFTER_IDLE = 1.0
+# How long a copy of the team addresses answers RCPT before it is read again.
+TEAM_ADDRESSES_FOR = 10.0
+
+_thread_state = threading.local()
+
+
 def _in_thread(fn: Callable[..., T], *args: Any) -> T:
     """Run fn in an executor thread. Each thread keeps its database connection between
-    messages (opening one per message cost more than storing the mail); unusable or
-    expired ones are replaced first."""
-    close_old_connections()
-    return fn(*args)
+    messages (opening one per message cost more than storing the mail); after an idle
+    moment or a failure, unusable or expired connections are replaced first."""
+    last_ok = getattr(_thread_state, "last_ok", None)
+    if last_ok is None or time.monotonic() - last_ok > CHECK_CONNECTION_AFTER_IDLE:
+        close_old_connections()
+    _thread_state.last_ok = None
+    result = fn(*args)
+    _thread_state.last_ok = time.monotonic()
+    return result
 
 
 def team_for_address(address: str) -> int | None:
@@ -75,10 +95,26 @@ class KlientHandler:
     def __init__(self, executor: ThreadPoolExecutor, max_bytes: int) -> None:
         self.executor = executor
         self.max_bytes = max_bytes
+        self._teams: dict[str, int] = {}
+        self._teams_read_at = float("-inf")
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.executor, _in_thread, fn, *args)
+
+    async def _team_of(self, address: str) -> int | None:
+        """The team receiving mail at `address`, from the copy of the team addresses when
+        it knows the address, from the database otherwise."""
+        if time.monotonic() - self._teams_read_at > TEAM_ADDRESSES_FOR:
+            from .pipeline import team_addresses
+
+            self._teams = await self._run(team_addresses)
+            self._teams_read_at = time.monotonic()
+        base, _ = addresses.split_plus(address)
+        team_id = self._teams.get(base)
+        if team_id is None:
+            team_id = await self._run(team_for_address, address)
+        return team_id
 
     async def handle_RCPT(
         self,
@@ -89,7 +125,7 @@ class KlientHandler:
         rcpt_options: list[str],
     ) -> str:
         try:
-            team_id = await self._run(team_for_address, address)
+            team_id = await self._team_of(address)
         except Exception:
             logger.exception("SMTP: could not look up the team of %s", address)
             return TEMPORARY_FAILURE

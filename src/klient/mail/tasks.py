@@ -4,7 +4,10 @@ re-drives anything a lost task leaves behind."""
 from __future__ import annotations
 
 import logging
+import threading
+from typing import Any
 
+from django.conf import settings
 from django.db import connections, router
 from django.utils import timezone
 from django_tasks import task
@@ -37,11 +40,44 @@ def process_inbound(inbound_id: int) -> str:
 def wake_inbound_processing(inbound_id: int) -> None:
     """Queue processing for newly received mail, unless a queued task that has not started
     yet will see it anyway (it looks for waiting mail when it starts, after this row was
-    committed). Under a burst of mail this saves a task per message."""
+    committed). Under a burst of mail this saves a task per message: a task per message
+    cost the worker more than storing the messages."""
     backend = process_inbound.get_backend()
-    if isinstance(backend, DatabaseBackend) and _processing_already_queued():
+    if isinstance(backend, DatabaseBackend):
+        if not _processing_already_queued():
+            process_inbound.enqueue(inbound_id)
         return
-    process_inbound.enqueue(inbound_id)
+    with _rq_wake_lock:
+        global _rq_wake_id
+        if _rq_wake_id is None or not _rq_job_waiting(_rq_wake_id):
+            _rq_wake_id = process_inbound.enqueue(inbound_id).id
+
+
+# On Redis (RQ), the last hint this process queued: while RQ still has it queued (not
+# started), it will see any mail committed before the check. Other processes keep their
+# own; at worst each web process has one hint waiting.
+_rq_wake_id: str | None = None
+_rq_wake_lock = threading.Lock()
+
+
+_rq_connections: dict[str, Any] = {}
+
+
+def _rq_job_waiting(job_id: str) -> bool:
+    """Whether RQ still holds this job queued: one HGET on a kept connection
+    (`django_rq.get_connection` opens a new one per call)."""
+    import django_rq
+    from rq.job import Job, JobStatus
+
+    queue = process_inbound.queue_name
+    key = repr(settings.RQ_QUEUES.get(queue))
+    client = _rq_connections.get(key)
+    if client is None:
+        client = _rq_connections[key] = django_rq.get_connection(queue)
+    status = client.hget(Job.key_for(job_id), "status")
+    if isinstance(status, bytes):
+        status = status.decode()
+    return bool(status == JobStatus.QUEUED.value)
 
 
 def _processing_already_queued() -> bool:
