@@ -24,9 +24,18 @@ _DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def path_for(digest: str) -> Path:
+    """Where the blob is: `ab/abcd…` (one folder level, as Git stores objects), or
+    `ab/cd/abcd…` for blobs stored before 2026-11 (two levels meant a new folder for
+    nearly every blob of the first 65,536, which doubled the file system work of storing
+    mail)."""
     if not _DIGEST.fullmatch(digest):
         raise ValueError(f"not a sha256 digest: {digest!r}")
-    return _root() / digest[:2] / digest[2:4] / digest
+    path = _root() / digest[:2] / digest
+    if not path.exists():
+        earlier = _root() / digest[:2] / digest[2:4] / digest
+        if earlier.exists():
+            return earlier
+    return path
 
 
 def digest_of(data: bytes) -> str:
@@ -39,9 +48,9 @@ def store(data: bytes, *, durable: bool = True) -> str:
 
     Plain os calls, not pathlib: this runs once per message on the ingest hot path."""
     digest = digest_of(data)
-    directory = os.path.join(settings.KLIENT_BLOB_DIR, digest[:2], digest[2:4])
+    directory = os.path.join(settings.KLIENT_BLOB_DIR, digest[:2])
     target = os.path.join(directory, digest)
-    if os.path.exists(target):
+    if os.path.exists(target) or os.path.exists(os.path.join(directory, digest[2:4], digest)):
         return digest
     # Unique per process and thread, so concurrent writers of the same bytes never share it.
     tmp = os.path.join(directory, f".tmp-{digest}-{os.getpid()}-{threading.get_ident()}")

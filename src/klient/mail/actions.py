@@ -21,10 +21,11 @@ from klient.core.events import append
 from .models import InboundMail
 from .parsing import ParsedMail
 from .pipeline import (
+    Digest,
     PipelineError,
     Prepared,
+    digest_mail,
     header_ids,
-    parse_raw,
     prepare,
     stored_conversations,
     team_addresses,
@@ -190,7 +191,10 @@ def process_received(first_id: int | None, *, batch: int = 100) -> dict[int, str
 
 
 def process_batch(
-    inbound_ids: list[int], *, raws: Mapping[str, bytes] | None = None
+    inbound_ids: list[int],
+    *,
+    raws: Mapping[str, bytes] | None = None,
+    digests: Mapping[str, Digest | Exception] | None = None,
 ) -> dict[int, str]:
     """Turn received mail into messages (or quarantine them), claiming the whole batch in
     one statement and storing it a few statements per hundred messages. Idempotent: safe
@@ -203,9 +207,12 @@ def process_batch(
     acknowledgement is sent for a message from last year).
 
     `raws` (digest -> bytes) may hold bytes the caller has in memory already (an import
-    that just stored them); the others are read from the blob store."""
+    that just stored them); the others are read from the blob store. `digests` (raw blob
+    digest -> `pipeline.digest_mail` of its bytes, or the exception it raised) may hold mail
+    the caller digested already, say in another thread while the previous batch was
+    being stored."""
     with _without_waiting_for_disk():
-        outcomes = _process_batch(inbound_ids, raws or {})
+        outcomes = _process_batch(inbound_ids, raws or {}, digests or {})
     statistics.refresh_if_grown()
     return outcomes
 
@@ -228,24 +235,44 @@ def _without_waiting_for_disk() -> Iterator[None]:
             cursor.execute("SET synchronous_commit TO DEFAULT")
 
 
-def _process_batch(inbound_ids: list[int], raws: Mapping[str, bytes]) -> dict[int, str]:
+def digest_many(raws: Mapping[str, bytes]) -> dict[str, Digest | Exception]:
+    """`pipeline.digest_mail` of each mail (by its raw blob digest), or the exception it raised:
+    no database needed, so it may run in another thread."""
+    digests: dict[str, Digest | Exception] = {}
+    for raw_digest, raw in raws.items():
+        try:
+            digests[raw_digest] = digest_mail(raw)
+        except Exception as exc:
+            digests[raw_digest] = exc
+    return digests
+
+
+def _process_batch(
+    inbound_ids: list[int],
+    raws: Mapping[str, bytes],
+    digests: Mapping[str, Digest | Exception],
+) -> dict[int, str]:
     rows = _claim(inbound_ids)
     if not rows:
         return {}
     batch = _Batch(team_addresses())
-    parsed_rows: list[tuple[InboundMail, ParsedMail]] = []
+    digested_rows: list[tuple[InboundMail, Digest]] = []
     for inbound in rows:
         try:
-            raw = raws.get(inbound.raw_blob)
-            if raw is None:
-                raw = blobs.load(inbound.raw_blob)
-            parsed_rows.append((inbound, parse_raw(raw)))
+            digested = digests.get(inbound.raw_blob)
+            if digested is None:
+                raw = raws.get(inbound.raw_blob)
+                digested = digest_mail(raw if raw is not None else blobs.load(inbound.raw_blob))
+            elif isinstance(digested, Exception):
+                raise digested
+            digested_rows.append((inbound, digested))
         except Exception as exc:
             batch.fail(inbound, exc)
     batch.known = stored_conversations(
-        list({i for _, parsed in parsed_rows for i in header_ids(parsed)})
+        list({i for _, digested in digested_rows for i in header_ids(digested.parsed)})
     )
-    for inbound, parsed in parsed_rows:
+    for inbound, digested in digested_rows:
+        parsed = digested.parsed
         try:
             if batch.answers_pending(parsed) or batch.announce != _announces(inbound):
                 # Threading must see what this batch stored before: flush it first.
@@ -258,7 +285,7 @@ def _process_batch(inbound_ids: list[int], raws: Mapping[str, bytes]) -> dict[in
                 envelope_to=list(inbound.envelope_to),
                 team_id=inbound.team_id,
                 teams=batch.teams,
-                parsed=parsed,
+                digested=digested,
                 known_ids=batch.known,
             )
         except Exception as exc:

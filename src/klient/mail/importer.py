@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from klient.people.models import Team
 
 from . import actions
 from .models import InboundMail
+from .pipeline import Digest
 
 logger = logging.getLogger(__name__)
 
@@ -210,9 +212,9 @@ def _tune_for_bulk_work() -> None:
         cursor.execute("PRAGMA temp_store = MEMORY")
 
 
-# Accepted rows still to process, and their bytes by digest (so processing need not read
-# back what was just written).
-Accepted = tuple[list[int], dict[str, bytes]]
+# Accepted rows still to process (id, raw blob digest), and their bytes by digest (so
+# processing need not read back what was just written).
+Accepted = tuple[list[tuple[int, str]], dict[str, bytes]]
 
 
 def _accept(
@@ -223,7 +225,7 @@ def _accept(
     if not raws:
         _process(*then, summary)
         return [], {}
-    pending: list[int] = []
+    pending: list[tuple[int, str]] = []
     in_memory: dict[str, bytes] = {}
     accepted = actions.accept_raw_many(
         raws, source="import", team_id=team_id, while_syncing=lambda: _process(*then, summary)
@@ -232,20 +234,39 @@ def _accept(
         if (created or inbound.state == InboundMail.State.RECEIVED) and (
             inbound.raw_blob not in in_memory
         ):
-            pending.append(inbound.pk)
+            pending.append((inbound.pk, inbound.raw_blob))
             in_memory[inbound.raw_blob] = raw
         else:
             summary.duplicates += 1  # imported before (done, quarantined, or being processed)
     return pending, in_memory
 
 
-def _process(inbound_ids: list[int], raws: dict[str, bytes], summary: ImportSummary) -> None:
+def _process(
+    pending: list[tuple[int, str]], raws: dict[str, bytes], summary: ImportSummary
+) -> None:
+    """Process accepted mail PROCESS_BATCH at a time. Each batch is digested (parsed,
+    classified, sanitised: no database) in another thread while the batch before it is
+    being stored, so that this thread's waits on the database are not lost (on
+    PostgreSQL they were 40 % of an import's time; the overlap saved 2-3 s of 26-28 s on
+    10,000 messages)."""
+    batches = [pending[at : at + PROCESS_BATCH] for at in range(0, len(pending), PROCESS_BATCH)]
+    if not batches:
+        return
+
+    def digest_batch(batch: list[tuple[int, str]]) -> dict[str, Digest | Exception]:
+        return actions.digest_many({raw_digest: raws[raw_digest] for _, raw_digest in batch})
+
     outcomes: dict[int, str] = {}
-    for start in range(0, len(inbound_ids), PROCESS_BATCH):
-        outcomes.update(
-            actions.process_batch(inbound_ids[start : start + PROCESS_BATCH], raws=raws)
-        )
-    for pk in inbound_ids:
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="klient-digest") as digester:
+        upcoming = digester.submit(digest_batch, batches[0])
+        for number, batch in enumerate(batches):
+            digests = upcoming.result()
+            if number + 1 < len(batches):
+                upcoming = digester.submit(digest_batch, batches[number + 1])
+            outcomes.update(
+                actions.process_batch([pk for pk, _ in batch], raws=raws, digests=digests)
+            )
+    for pk, _ in pending:
         outcome = outcomes.get(pk, "duplicate")  # left out: another worker has it
         if outcome == "stored":
             summary.stored += 1

@@ -31,6 +31,7 @@ from mimetypes import guess_extension
 from typing import Any, cast
 from urllib.parse import unquote_to_bytes
 
+from klient.mail import boundaries
 from klient.mail.filenames import normalise_filename
 from klient.mail.sanitize import html_to_text
 
@@ -113,6 +114,7 @@ class ParsedMail:
 
 
 _PARSER = BytesParser(policy=compat32)
+boundaries.install()
 
 
 def parse(raw: bytes) -> ParsedMail:

@@ -1,8 +1,10 @@
 """From stored raw bytes to an IncomingMessage, in typed steps.
 
-parse -> classify -> find team -> thread -> extract new text -> sanitise -> language ->
-store attachments. Each step is a plain function; a failure raises PipelineError with
-the reason the mail is quarantined under."""
+digest (parse -> classify -> language -> extract new text -> sanitise -> store
+attachments: the bytes alone decide it, no database) -> prepare (find team -> thread).
+Each step is a plain function; a failure raises PipelineError with the reason the mail is
+quarantined under. Digesting needs no database, so a batch of mail can be digested in one
+thread while another stores the batch before it (`klient.mail.importer`)."""
 
 from __future__ import annotations
 
@@ -19,11 +21,23 @@ from .classify import Classification, classify
 from .language import detect_language
 from .parsing import MailParseError, ParsedMail, parse
 from .quotes import extract_new_text
-from .sanitize import sanitize_html
+from .sanitize import SanitizedHtml, sanitize_html
 
 
 class PipelineError(Exception):
     """The mail cannot become a message; str(exc) is the quarantine reason."""
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What the bytes of a mail say, worked out without the database."""
+
+    parsed: ParsedMail
+    classification: Classification
+    language: str
+    new_text: str
+    safe_html: SanitizedHtml | None
+    attachments: tuple[IncomingAttachment, ...]
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,31 @@ def find_team(
     raise PipelineError(f"no team receives mail for the recipients ({recipients})")
 
 
+def digest_mail(raw: bytes) -> Digest:
+    """Parse, classify, tell the new text apart, sanitise and store the attachments."""
+    parsed = parse_raw(raw)
+    if not parsed.from_address or "@" not in parsed.from_address:
+        raise PipelineError("the email has no usable From address")
+    language = detect_language(parsed.text) if parsed.text else ""
+    return Digest(
+        parsed=parsed,
+        classification=classify(parsed),
+        language=language,
+        new_text=extract_new_text(parsed.text, language) if parsed.text else "",
+        safe_html=sanitize_html(parsed.html) if parsed.html else None,
+        attachments=tuple(
+            IncomingAttachment(
+                filename=a.filename,
+                content_type=a.content_type,
+                blob=blobs.store(a.data),
+                size=len(a.data),
+                content_id=a.content_id,
+            )
+            for a in parsed.attachments
+        ),
+    )
+
+
 def prepare(
     raw: bytes,
     *,
@@ -97,15 +136,13 @@ def prepare(
     envelope_to: list[str],
     team_id: int | None,
     teams: dict[str, int] | None = None,
-    parsed: ParsedMail | None = None,
+    digested: Digest | None = None,
     known_ids: dict[str, int | None] | None = None,
 ) -> Prepared:
-    """Everything but storing. Pass `parsed` when the caller parsed the bytes already."""
-    if parsed is None:
-        parsed = parse_raw(raw)
-    if not parsed.from_address or "@" not in parsed.from_address:
-        raise PipelineError("the email has no usable From address")
-    classification = classify(parsed)
+    """Everything but storing. Pass `digested` when the caller digested the bytes already."""
+    if digested is None:
+        digested = digest_mail(raw)
+    parsed = digested.parsed
     team = find_team(parsed, envelope_to, team_id, teams)
     recipients = (*envelope_to, *parsed.to, *parsed.cc)
     match = threading.find_conversation(
@@ -118,28 +155,17 @@ def prepare(
         known_ids=known_ids,
     )
     conversation = match.conversation
+    classification = digested.classification
     if conversation is None and classification.bounce and parsed.report is not None:
         conversation = _conversation_of(parsed.report.original_message_id)
-    language = detect_language(parsed.text) if parsed.text else ""
-    new_text = extract_new_text(parsed.text, language) if parsed.text else ""
-    safe = sanitize_html(parsed.html) if parsed.html else None
-    attachments = tuple(
-        IncomingAttachment(
-            filename=a.filename,
-            content_type=a.content_type,
-            blob=blobs.store(a.data),
-            size=len(a.data),
-            content_id=a.content_id,
-        )
-        for a in parsed.attachments
-    )
+    safe = digested.safe_html
     incoming = IncomingMessage(
         team_id=conversation.team_id if conversation else team,
         from_address=parsed.from_address,
         from_name=parsed.from_name,
         subject=parsed.subject,
         body_text=parsed.text,
-        new_text=new_text,
+        new_text=digested.new_text,
         received_at=received_at,
         to=parsed.to,
         cc=parsed.cc,
@@ -148,12 +174,12 @@ def prepare(
         message_id=parsed.message_id or hash_message_id(raw_digest),
         in_reply_to=parsed.in_reply_to,
         references=parsed.references,
-        language=language,
+        language=digested.language,
         is_auto_reply=classification.auto_reply,
         is_bounce=classification.bounce,
         is_bulk=classification.bulk,
         has_remote_images=bool(safe and safe.had_remote_images),
-        attachments=attachments,
+        attachments=digested.attachments,
     )
     return Prepared(parsed, classification, incoming, conversation, match)
 
