@@ -45,6 +45,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def reference_loop_seconds() -> float:
+    """Seconds a fixed pure-Python loop takes on core 0, measured just before a run: the
+    shared machines this runs on vary by up to 2x in speed from hour to hour (1.8 s on a
+    quiet one), so a rate is only comparable with its reference time beside it."""
+    out = subprocess.run(
+        pinned(
+            [
+                sys.executable,
+                "-c",
+                "import time\nt = time.perf_counter()\nx = 0\n"
+                "for i in range(20_000_000):\n    x += i\n"
+                "print(time.perf_counter() - t)",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return round(float(out.stdout), 2)
+
+
 def pinned(cmd: list[str]) -> list[str]:
     return (["taskset", "-c", "0", *cmd]) if shutil.which("taskset") else cmd
 
@@ -335,7 +356,9 @@ def main() -> None:
         for topology in (topologies if path == "smtp" else ["embedded"])
     ]
     for db, path, topology in runs:
+        reference = reference_loop_seconds()
         result = run_import(db, messages) if path == "import" else run_smtp(db, messages, topology)
+        result["reference_loop_s"] = reference
         results.append(result)
         print(json.dumps(result, ensure_ascii=False) if args.json else result, flush=True)
     for folder in LEFT_BEHIND:
