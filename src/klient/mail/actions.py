@@ -237,13 +237,16 @@ def _without_waiting_for_disk() -> Iterator[None]:
 
 def digest_many(raws: Mapping[str, bytes]) -> dict[str, Digest | Exception]:
     """`pipeline.digest_mail` of each mail (by its raw blob digest), or the exception it raised:
-    no database needed, so it may run in another thread."""
+    no database needed, so it may run in another thread. The attachments are on disk when
+    this returns, flushed with one sync for all of them."""
     digests: dict[str, Digest | Exception] = {}
     for raw_digest, raw in raws.items():
         try:
-            digests[raw_digest] = digest_mail(raw)
+            digests[raw_digest] = digest_mail(raw, durable=False)
         except Exception as exc:
             digests[raw_digest] = exc
+    if any(isinstance(d, Digest) and d.attachments for d in digests.values()):
+        blobs.sync_all()
     return digests
 
 
@@ -257,17 +260,22 @@ def _process_batch(
         return {}
     batch = _Batch(team_addresses())
     digested_rows: list[tuple[InboundMail, Digest]] = []
+    unsynced_attachments = False
     for inbound in rows:
         try:
             digested = digests.get(inbound.raw_blob)
             if digested is None:
                 raw = raws.get(inbound.raw_blob)
-                digested = digest_mail(raw if raw is not None else blobs.load(inbound.raw_blob))
+                raw = raw if raw is not None else blobs.load(inbound.raw_blob)
+                digested = digest_mail(raw, durable=False)
+                unsynced_attachments = unsynced_attachments or bool(digested.attachments)
             elif isinstance(digested, Exception):
                 raise digested
             digested_rows.append((inbound, digested))
         except Exception as exc:
             batch.fail(inbound, exc)
+    if unsynced_attachments:
+        blobs.sync_all()  # before any row naming an attachment is committed
     batch.known = stored_conversations(
         list({i for _, digested in digested_rows for i in header_ids(digested.parsed)})
     )

@@ -103,8 +103,12 @@ def find_team(
     raise PipelineError(f"no team receives mail for the recipients ({recipients})")
 
 
-def digest_mail(raw: bytes) -> Digest:
-    """Parse, classify, tell the new text apart, sanitise and store the attachments."""
+def digest_mail(raw: bytes, *, durable: bool = True) -> Digest:
+    """Parse, classify, tell the new text apart, sanitise and store the attachments.
+
+    With durable=False the attachments are written but not flushed to disk: the caller
+    must call `blobs.sync_all()` before it commits rows that name them (one sync for a
+    batch instead of one per attachment)."""
     parsed = parse_raw(raw)
     if not parsed.from_address or "@" not in parsed.from_address:
         raise PipelineError("the email has no usable From address")
@@ -119,7 +123,7 @@ def digest_mail(raw: bytes) -> Digest:
             IncomingAttachment(
                 filename=a.filename,
                 content_type=a.content_type,
-                blob=blobs.store(a.data),
+                blob=blobs.store(a.data, durable=durable),
                 size=len(a.data),
                 content_id=a.content_id,
             )

@@ -1,0 +1,95 @@
+"""An attachment is on disk before any row names it, and a batch of mail pays for one
+flush to disk, not one per attachment."""
+
+import os
+import uuid
+from email.message import EmailMessage
+
+import pytest
+from django.db import connection
+
+from klient.conversations.models import Attachment
+from klient.core import blobs
+from klient.mail import actions
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def mail_with_attachment(number: int) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = f"ola{number}@klientka.pl"
+    msg["To"] = "support@shop.example"
+    msg["Subject"] = f"Faktura {number}"
+    msg["Message-ID"] = f"<faktura-{number}@klientka.pl>"
+    msg.set_content("W załączniku zdjęcie faktury, proszę o korektę.")
+    msg.add_attachment(
+        # New bytes every run: a blob stored before is not written (nor flushed) again.
+        f"faktura {number} {uuid.uuid4()}".encode() * 40,
+        maintype="application",
+        subtype="pdf",
+        filename=f"faktura-{number}.pdf",
+    )
+    return msg.as_bytes()
+
+
+@pytest.fixture
+def disk_log(monkeypatch):
+    """What reached the disk and the database, in order: "fsync" per file flushed,
+    "sync" per flush of everything, and the SQL statements."""
+    log: list[str] = []
+    real_fsync, real_sync_all = os.fsync, blobs.sync_all
+
+    def fsync(fd):
+        log.append("fsync")
+        return real_fsync(fd)
+
+    def sync_all():
+        log.append("sync")
+        return real_sync_all()
+
+    def record(execute, sql, params, many, context):
+        log.append(sql)
+        return execute(sql, params, many, context)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(blobs, "sync_all", sync_all)
+    with connection.execute_wrapper(record):
+        yield log
+
+
+def attachment_insert(log: list[str]) -> int:
+    table = Attachment._meta.db_table
+    return next(i for i, sql in enumerate(log) if sql.startswith("INSERT") and table in sql)
+
+
+def test_attachments_are_flushed_once_per_batch_before_their_rows(support_team, disk_log):
+    ids = [actions.accept_raw(mail_with_attachment(n), source="smtp")[0].pk for n in range(3)]
+    del disk_log[:]
+
+    outcomes = actions.process_batch(ids)
+
+    assert list(outcomes.values()) == ["stored"] * 3
+    assert Attachment.objects.count() == 3
+    assert "fsync" not in disk_log
+    assert disk_log.count("sync") == 1
+    assert disk_log.index("sync") < attachment_insert(disk_log)
+    for attachment in Attachment.objects.all():
+        assert blobs.load(attachment.blob).startswith(b"faktura")
+
+
+def test_mail_digested_ahead_has_its_attachments_flushed_once_before_their_rows(
+    support_team, disk_log
+):
+    raws = [mail_with_attachment(n) for n in range(3)]
+    accepted = actions.accept_raw_many(raws, source="import")
+    del disk_log[:]
+
+    digests = actions.digest_many(
+        {inbound.raw_blob: raw for (inbound, _), raw in zip(accepted, raws, strict=True)}
+    )
+    outcomes = actions.process_batch([inbound.pk for inbound, _ in accepted], digests=digests)
+
+    assert list(outcomes.values()) == ["stored"] * 3
+    assert "fsync" not in disk_log
+    assert disk_log.count("sync") == 1
+    assert disk_log.index("sync") < attachment_insert(disk_log)
