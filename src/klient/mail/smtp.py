@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import socket
 import threading
 import time
@@ -161,8 +162,30 @@ class KlientHandler:
         return f"250 2.0.0 queued as {inbound_id}"
 
 
+# `<dot-atom@domain>` and the parameters after it: what nearly every MAIL FROM and RCPT TO
+# says. Anything else (quoted local parts, comments, address literals, no brackets, UTF-8)
+# is left to aiosmtpd's own parser.
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_PLAIN_PATH = re.compile(
+    rf"<({_ATOM}(?:\.{_ATOM})*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*)>(?: ([^\s(].*))?", re.DOTALL
+)
+
+
 class _KlientSMTP(SMTP):
     line_length_limit = LINE_LENGTH_LIMIT
+
+    def _getaddr(self, arg: str) -> tuple[str | None, str | None]:
+        """aiosmtpd's answer, found without its RFC 5322 parser for a plain path: that
+        parser (and a class it defines on every call) took a tenth of the embedded server's
+        CPU time under a stream of mail. Proven to give the same answer by
+        tests/mail/test_smtp_addresses.py."""
+        plain = _PLAIN_PATH.fullmatch(arg)
+        if plain is None:
+            return super()._getaddr(arg)  # type: ignore[no-any-return]
+        address = plain.group(1)
+        if self.local_part_limit and len(address.rpartition("@")[0]) > self.local_part_limit:
+            return None, None
+        return address, plain.group(2) or ""
 
 
 class _Controller(Controller):
