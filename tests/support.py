@@ -9,6 +9,23 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 
+def database_url() -> str:
+    """The DATABASE_URL of the test database this test runs on, for Klient processes the
+    test starts (worker, serve)."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    s = connection.settings_dict
+    if s["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{s['NAME']}"
+    auth = quote(s["USER"] or "")
+    if s["PASSWORD"]:
+        auth += ":" + quote(s["PASSWORD"])
+    port = f":{s['PORT']}" if s["PORT"] else ""
+    return f"postgres://{auth}@{s['HOST'] or 'localhost'}{port}/{s['NAME']}"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -15,25 +15,14 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings as django_settings
-from django.db import connection
 
 from klient.conversations.models import Conversation
-from support import free_port
+from support import database_url, free_port
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 REDIS_URL = "redis://127.0.0.1:6379/7"
 KLIENT = str(Path(sys.executable).with_name("klient"))
-
-
-def database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or "postgres"
-    return (
-        f"postgres://{user}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
 
 
 def wait_for(predicate, timeout=30.0, what="condition"):

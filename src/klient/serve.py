@@ -50,6 +50,9 @@ def run(*, host: str, port: int, smtp_host: str, smtp_port: int | None, worker: 
             lifespan="off",
         )
     finally:
+        from klient.core import shutdown
+
+        shutdown.request()  # a task running now returns after its current batch
         for thread in threads:
             thread.stop()  # type: ignore[attr-defined]
         if listener is not None:

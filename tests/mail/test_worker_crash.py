@@ -15,34 +15,21 @@ from datetime import timedelta
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from klient.conversations.models import Message
 from klient.core.worker import drain
 from klient.mail import actions
 from klient.mail.models import InboundMail
+from support import database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 N = 30
 SLOW_WORKER = Path(__file__).with_name("slow_worker.py")
-
-
-def database_url() -> str:
-    """The DATABASE_URL of the test database this test runs on."""
-    s = connection.settings_dict
-    if s["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{s['NAME']}"
-    auth = quote(s["USER"] or "")
-    if s["PASSWORD"]:
-        auth += ":" + quote(s["PASSWORD"])
-    port = f":{s['PORT']}" if s["PORT"] else ""
-    return f"postgres://{auth}@{s['HOST'] or 'localhost'}{port}/{s['NAME']}"
 
 
 def email_bytes(n: int) -> bytes:

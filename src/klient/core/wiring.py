@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from klient.core import shutdown
 from klient.core.models import Event, PendingEvent
 
 logger = logging.getLogger(__name__)
@@ -169,9 +170,10 @@ def run_handlers(event_ids: list[int] | int) -> int:
 
 def dispatch_pending(*, stale_only: bool = False, batch: int = DISPATCH_BATCH) -> int:
     """Run the handlers of pending events, batch after batch, until none is left (or, with
-    stale_only, none that is stale). Returns how many events were dispatched."""
+    stale_only, none that is stale) or this process is asked to stop (`core.shutdown`: the
+    rest stays pending). Returns how many events were dispatched."""
     total = 0
-    while ids := _claim(batch, stale_only=stale_only):
+    while not shutdown.requested() and (ids := _claim(batch, stale_only=stale_only)):
         run_handlers(ids)
         PendingEvent.objects.filter(pk__in=ids).delete()
         total += len(ids)

@@ -7,14 +7,16 @@ its worker is killed mid-way, the row's lease expires and the sweeper picks it u
 from __future__ import annotations
 
 import logging
+import signal
 import threading
 import time
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections
 
-from klient.core import wiring
+from klient.core import shutdown, wiring
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +104,7 @@ class TaskRunner(threading.Thread):
     def __init__(self) -> None:
         super().__init__(name="klient-tasks", daemon=True)
         self._worker: Any = None
+        self._stopped = False
 
     def run(self) -> None:
         _long_running.set()
@@ -119,44 +122,72 @@ class TaskRunner(threading.Thread):
                 worker_id=f"klient-{threading.get_ident()}",
                 excluded_queue_names=[],
             )
+            # stop() sets _stopped before it reads _worker: if it ran before the line
+            # above, it is seen here.
+            if self._stopped:
+                self._worker.running = False
             self._worker.run()
         else:
             logger.info("task backend %s needs no worker", backend)
 
     def stop(self) -> None:
-        if self._worker is None:
-            return
-        self._worker.running = False
+        """Stop after the running task; safe from a signal handler, at any moment."""
+        self._stopped = True
+        worker = self._worker
+        if worker is not None:
+            worker.running = False
+
+
+def rq_worker_class() -> type:
+    """RQ's SimpleWorker (jobs run in this process, not in a child forked per job: a fork
+    per job cost more than the job under a stream of mail, and a job killed with its worker
+    is re-driven by the sweeper from its durable row all the same), which on SIGTERM or
+    SIGINT also asks the running job to stop after its current batch (`core.shutdown`):
+    RQ's warm shutdown waits for that job, which would otherwise drain the whole backlog."""
+    from rq.worker import SimpleWorker
+
+    class KlientRQWorker(SimpleWorker):
+        def request_stop(self, signum: int, frame: FrameType | None) -> None:
+            shutdown.request()
+            super().request_stop(signum, frame)
+
+    return KlientRQWorker
 
 
 def run_forever() -> None:
-    """`klient worker`: the task runner and the sweeper until interrupted."""
+    """`klient worker`: the task runner and the sweeper until SIGTERM or SIGINT, which let
+    the running task finish its current batch (`core.shutdown`)."""
     _long_running.set()
     sweeper = Sweeper()
     sweeper.start()
     if _tasks_backend().startswith("django_tasks_rq"):
         import django_rq
 
-        # RQ handles its own signals, so it runs in the main thread. Jobs run in this
-        # process (SimpleWorker), not in a child forked per job: a fork per job cost more
-        # than the job under a stream of mail, and a job killed with its worker is re-driven
-        # by the sweeper from its durable row all the same.
+        # RQ handles its own signals, so it runs in the main thread.
+        print("Klient worker running, task queue on Redis", flush=True)
         try:
             django_rq.get_worker(
                 "default",
                 job_class="django_tasks_rq.backend.Job",
-                worker_class="rq.worker.SimpleWorker",
+                worker_class=rq_worker_class(),
             ).work(with_scheduler=False)
         finally:
             sweeper.stop()
         return
     runner = TaskRunner()
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        shutdown.request()
+        runner.stop()
+
+    signal.signal(signal.SIGTERM, stop)
     runner.start()
+    print("Klient worker running, task queue in the database", flush=True)
     try:
-        while runner.is_alive() or sweeper.is_alive():
-            time.sleep(0.5)
+        while runner.is_alive():
+            time.sleep(0.2)
     except KeyboardInterrupt:
-        pass
+        shutdown.request()
     finally:
         sweeper.stop()
         runner.stop()

@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult, get_date_max
 
 from klient.conversations.actions import acknowledge
 from klient.conversations.models import Conversation, Message
-from klient.core import worker
+from klient.core import shutdown, worker
 from klient.core.models import Event
 from klient.sla.promise import promised_reply
 
@@ -29,12 +29,14 @@ logger = logging.getLogger(__name__)
 
 @task()
 def process_inbound(inbound_id: int) -> str:
-    """Store this mail and every other one waiting, batch after batch."""
+    """Store this mail and every other one waiting, batch after batch, until none is left or
+    this process is asked to stop (`core.shutdown`: the rest waits for the next worker)."""
     outcome = actions.process_received(inbound_id).get(inbound_id, "skipped")
-    while True:
+    while not shutdown.requested():
         worker.linger()  # under a stream of mail, let the next batch gather
         if not actions.process_received(None):
-            return outcome
+            break
+    return outcome
 
 
 def wake_inbound_processing(inbound_id: int) -> None:
