@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 
 from klient.conversations.models import Attachment
-from klient.core import blobs
+from klient.core import blobs, bulk
 from klient.mail import actions
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -51,6 +51,13 @@ def disk_log(monkeypatch):
         log.append(sql)
         return execute(sql, params, many, context)
 
+    real_bulk_execute = bulk.execute
+
+    def bulk_execute(sql, params, **kwargs):  # on PostgreSQL, past Django's cursor
+        log.append(sql)
+        return real_bulk_execute(sql, params, **kwargs)
+
+    monkeypatch.setattr(bulk, "execute", bulk_execute)
     monkeypatch.setattr(os, "fsync", fsync)
     monkeypatch.setattr(blobs, "sync_all", sync_all)
     with connection.execute_wrapper(record):
