@@ -4,7 +4,9 @@ same corpus. Verifies that no message is lost or duplicated.
 
 import-mail runs pinned to one core (taskset -c 0). The SMTP run starts `klient serve`
 (embedded: listener, worker and web in one process) and sends from two client threads;
-its rate counts from the first message sent until the last one is stored.
+its rate counts from the first message sent until the last one is stored; the run then
+waits until the event outbox is empty (acknowledgements, SLA clocks, live pages) and
+reports when that was.
 
     .venv/bin/python bench/ingest.py                  # 10,000 messages, everything
     .venv/bin/python bench/ingest.py --count 2000 --db sqlite --path import
@@ -247,8 +249,14 @@ def run_smtp(
                 break
             time.sleep(0.2)
         elapsed = time.perf_counter() - start
+        # The mail is stored; its events' handlers (acknowledgements, SLA clocks, live
+        # pages) may still be queued in the outbox. How many, and how long until none is.
+        outbox_at_stored = pending_events(site)
+        while pending_events(site) and time.perf_counter() - start < 1800:
+            time.sleep(0.2)
+        outbox_drained = time.perf_counter() - start
         hwm = max(peak_rss_kb(p.pid) for p in processes)
-        return {
+        result = {
             "path": "smtp",
             "db": db,
             "topology": topology,
@@ -259,14 +267,38 @@ def run_smtp(
             "seconds": round(elapsed, 2),
             "rate": round(total / elapsed, 1),
             "peak_rss_mb": round(hwm / 1024, 1),
+            "outbox_events_when_stored": outbox_at_stored,
+            "outbox_drained_seconds": round(outbox_drained, 2),
             **verify(site, messages),
         }
     finally:
-        for p in processes:
-            p.terminate()
-        for p in processes:
-            p.wait(timeout=30)
+        stop_seconds = stop(processes)
         site.close()
+    # SIGTERM to exit, per process (serve, then worker): a deploy waits this long.
+    result["stop_seconds"] = stop_seconds
+    return result
+
+
+def stop(processes: list[subprocess.Popen], grace: float = 60.0) -> list[float | str]:
+    """SIGTERM every process; seconds until each exited, or "killed" after `grace`."""
+    for p in processes:
+        p.terminate()
+    start = time.perf_counter()
+    took: list[float | str] = []
+    for p in processes:
+        try:
+            p.wait(timeout=max(0.1, grace - (time.perf_counter() - start)))
+            took.append(round(time.perf_counter() - start, 2))
+        except subprocess.TimeoutExpired:
+            print(f"pid {p.pid} ({p.args}) still running {grace} s after SIGTERM", file=sys.stderr)
+            p.kill()
+            p.wait()
+            took.append("killed")
+    return took
+
+
+def pending_events(site: Site) -> int:
+    return int(site.query("SELECT COUNT(*) FROM core_pendingevent")[0][0])
 
 
 def peak_rss_kb(pid: int) -> int:
