@@ -9,6 +9,19 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 
+def customer_email(
+    sender: str, subject: str, body: str, message_id: str, to: str = "support@shop.example"
+) -> EmailMessage:
+    """A plain customer email to a team (add attachments, then take its bytes)."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Message-ID"] = message_id
+    msg.set_content(body)
+    return msg
+
+
 def database_url() -> str:
     """The DATABASE_URL of the test database this test runs on, for Klient processes the
     test starts (worker, serve)."""

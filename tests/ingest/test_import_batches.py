@@ -5,7 +5,6 @@ with duplicates inside one batch and with mail accepted before."""
 from __future__ import annotations
 
 from email import policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,18 @@ from klient.core import blobs
 from klient.core.models import Event
 from klient.mail import actions, importer
 from klient.mail.models import InboundMail
+from support import customer_email
 
 pytestmark = pytest.mark.django_db
 
 
 def email(n: int) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = f"Customer {n} <customer{n}@example.com>"
-    msg["To"] = "support@shop.example"
-    msg["Subject"] = f"Question {n}"
-    msg["Message-ID"] = f"<batch-{n}@example.com>"
-    msg.set_content(f"Hello, this is question number {n}.\n")
-    return msg.as_bytes(policy=policy.default)
+    return customer_email(
+        f"Customer {n} <customer{n}@example.com>",
+        f"Question {n}",
+        f"Hello, this is question number {n}.\n",
+        f"<batch-{n}@example.com>",
+    ).as_bytes(policy=policy.default)
 
 
 def test_every_message_is_stored_once_across_batch_edges(support_team, tmp_path, monkeypatch):

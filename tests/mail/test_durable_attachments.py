@@ -3,7 +3,6 @@ flush to disk, not one per attachment."""
 
 import os
 import uuid
-from email.message import EmailMessage
 
 import pytest
 from django.db import connection
@@ -11,17 +10,18 @@ from django.db import connection
 from klient.conversations.models import Attachment
 from klient.core import blobs, bulk
 from klient.mail import actions
+from support import customer_email
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def mail_with_attachment(number: int) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = f"ola{number}@klientka.pl"
-    msg["To"] = "support@shop.example"
-    msg["Subject"] = f"Faktura {number}"
-    msg["Message-ID"] = f"<faktura-{number}@klientka.pl>"
-    msg.set_content("W załączniku zdjęcie faktury, proszę o korektę.")
+    msg = customer_email(
+        f"ola{number}@klientka.pl",
+        f"Faktura {number}",
+        "W załączniku zdjęcie faktury, proszę o korektę.",
+        f"<faktura-{number}@klientka.pl>",
+    )
     msg.add_attachment(
         # New bytes every run: a blob stored before is not written (nor flushed) again.
         f"faktura {number} {uuid.uuid4()}".encode() * 40,

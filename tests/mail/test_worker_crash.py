@@ -13,7 +13,6 @@ import sys
 import time
 from datetime import timedelta
 from email import policy
-from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from klient.conversations.models import Message
 from klient.core.worker import drain
 from klient.mail import actions
 from klient.mail.models import InboundMail
-from support import database_url
+from support import customer_email, database_url
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -33,13 +32,12 @@ SLOW_WORKER = Path(__file__).with_name("slow_worker.py")
 
 
 def email_bytes(n: int) -> bytes:
-    msg = EmailMessage()
-    msg["From"] = f"customer{n}@example.com"
-    msg["To"] = "support@shop.example"
-    msg["Subject"] = f"Order {n} is late"
-    msg["Message-ID"] = f"<crash-{n}@example.com>"
-    msg.set_content(f"Where is order {n}?\n")
-    return msg.as_bytes(policy=policy.SMTP)
+    return customer_email(
+        f"customer{n}@example.com",
+        f"Order {n} is late",
+        f"Where is order {n}?\n",
+        f"<crash-{n}@example.com>",
+    ).as_bytes(policy=policy.SMTP)
 
 
 def wait_until(condition, what: str, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
