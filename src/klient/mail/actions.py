@@ -238,7 +238,8 @@ def _without_waiting_for_disk() -> Iterator[None]:
 def digest_many(raws: Mapping[str, bytes]) -> dict[str, Digest | Exception]:
     """`pipeline.digest_mail` of each mail (by its raw blob digest), or the exception it raised:
     no database needed, so it may run in another thread. The attachments are on disk when
-    this returns, flushed with one sync for all of them."""
+    this returns, flushed with one sync for all of them (an import syncs the machine's disks
+    once per batch anyway, for the raw mail)."""
     digests: dict[str, Digest | Exception] = {}
     for raw_digest, raw in raws.items():
         try:
@@ -260,22 +261,19 @@ def _process_batch(
         return {}
     batch = _Batch(team_addresses())
     digested_rows: list[tuple[InboundMail, Digest]] = []
-    unsynced_attachments = False
     for inbound in rows:
         try:
             digested = digests.get(inbound.raw_blob)
             if digested is None:
+                # Attachments flushed one file at a time: in a long-running worker a sync of
+                # the whole machine (`blobs.sync_all`) could wait for other programs' writes.
                 raw = raws.get(inbound.raw_blob)
-                raw = raw if raw is not None else blobs.load(inbound.raw_blob)
-                digested = digest_mail(raw, durable=False)
-                unsynced_attachments = unsynced_attachments or bool(digested.attachments)
+                digested = digest_mail(raw if raw is not None else blobs.load(inbound.raw_blob))
             elif isinstance(digested, Exception):
                 raise digested
             digested_rows.append((inbound, digested))
         except Exception as exc:
             batch.fail(inbound, exc)
-    if unsynced_attachments:
-        blobs.sync_all()  # before any row naming an attachment is committed
     batch.known = stored_conversations(
         list({i for _, digested in digested_rows for i in header_ids(digested.parsed)})
     )
