@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -24,7 +25,10 @@ from klient.mail import actions, tasks
 from klient.mail.models import InboundMail
 from support import database_url
 
-REDIS_TEST_URL = "redis://127.0.0.1:6379/8"
+# Databases no other test uses: 12 for workers built in this process (they write no keys),
+# 13 for the `klient worker` processes, which it empties before and after.
+REDIS_TEST_URL = "redis://127.0.0.1:6379/12"
+REDIS_WORKER_URL = "redis://127.0.0.1:6379/13"
 
 handled: list[list[int]] = []
 
@@ -99,7 +103,12 @@ def test_a_stop_request_ends_inbound_processing_after_the_batch_in_hand(
 
 @pytest.fixture
 def rq_connection():
-    client = redis.Redis.from_url(REDIS_TEST_URL)
+    return redis.Redis.from_url(REDIS_TEST_URL)
+
+
+@pytest.fixture
+def worker_redis():
+    client = redis.Redis.from_url(REDIS_WORKER_URL)
     client.flushdb()
     yield client
     client.flushdb()
@@ -118,6 +127,27 @@ def test_klients_rq_worker_passes_a_stop_signal_on_to_the_running_job(rq_connect
         shutdown.clear()
 
 
+def test_the_rq_worker_exits_even_when_its_listener_saw_the_unsubscribe_first(rq_connection):
+    """The race that made one `klient worker` exit in ten take a minute: RQ's command
+    listener thread handles the UNSUBSCRIBE reply while it is still running, and waits up
+    to 60 s for a new subscription before it looks at its stop flag."""
+    worker = rq_worker_class()(
+        [Queue("default", connection=rq_connection)], connection=rq_connection
+    )
+    worker.subscribe()
+    worker.pubsub.unsubscribe()  # the listener reads the reply and waits for a subscription
+    deadline = time.monotonic() + 10
+    while worker.pubsub.subscribed and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not worker.pubsub.subscribed
+
+    exiting = threading.Thread(target=worker.unsubscribe, daemon=True)
+    exiting.start()
+    exiting.join(timeout=15)  # RQ's own unsubscribe() would block for the listener's 60 s
+
+    assert not exiting.is_alive()
+
+
 KLIENT = str(Path(sys.executable).with_name("klient"))
 
 
@@ -129,7 +159,7 @@ def rq_worker_idle(client: redis.Redis) -> bool:
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("queue", ["database", "redis"])
-def test_klient_worker_exits_cleanly_on_sigterm(queue, rq_connection, settings):
+def test_klient_worker_exits_cleanly_on_sigterm(queue, settings, request):
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -138,7 +168,8 @@ def test_klient_worker_exits_cleanly_on_sigterm(queue, rq_connection, settings):
     }
     env.pop("REDIS_URL", None)
     if queue == "redis":
-        env["REDIS_URL"] = REDIS_TEST_URL
+        worker_redis = request.getfixturevalue("worker_redis")
+        env["REDIS_URL"] = REDIS_WORKER_URL
     worker = subprocess.Popen(
         [KLIENT, "worker"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -147,8 +178,9 @@ def test_klient_worker_exits_cleanly_on_sigterm(queue, rq_connection, settings):
         assert worker.stdout.readline().decode().startswith("Klient worker running")
         if queue == "redis":
             deadline = time.monotonic() + 30
-            while not rq_worker_idle(rq_connection) and time.monotonic() < deadline:
+            while not rq_worker_idle(worker_redis) and time.monotonic() < deadline:
                 time.sleep(0.1)
+            assert rq_worker_idle(worker_redis)
         worker.send_signal(signal.SIGTERM)
         assert worker.wait(timeout=60) == 0
     finally:
