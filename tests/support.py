@@ -39,6 +39,14 @@ def database_url() -> str:
     return f"postgres://{auth}@{s['HOST'] or 'localhost'}{port}/{s['NAME']}"
 
 
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    try:
+        socket.create_connection((host, port), timeout=0.5).close()
+        return True
+    except OSError:
+        return False
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

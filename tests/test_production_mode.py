@@ -4,7 +4,6 @@ queue on Redis (django-tasks-rq). Same code as embedded mode, chosen by environm
 import json
 import os
 import smtplib
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,7 @@ import redis
 from django.conf import settings as django_settings
 
 from klient.conversations.models import Conversation
-from support import database_url, free_port
+from support import database_url, free_port, port_open
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -32,14 +31,6 @@ def wait_for(predicate, timeout=30.0, what="condition"):
             return result
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
-
-
-def port_open(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-        return True
-    except OSError:
-        return False
 
 
 @pytest.fixture
@@ -109,10 +100,13 @@ def test_web_and_worker_processes_answer_a_customer_over_redis(
     finally:
         for process in (web, worker):
             process.terminate()
+        exits = []
         for process in (web, worker):
             try:
-                process.wait(timeout=10)
+                exits.append(process.wait(timeout=20))
             except subprocess.TimeoutExpired:
                 process.kill()
+                exits.append("still running 20 s after SIGTERM")
+    assert exits == [0, 0]  # both stop cleanly on SIGTERM, as on a deploy
     logs = (tmp_path / "worker.log").read_text(errors="backslashreplace")
     assert "Traceback" not in logs, logs

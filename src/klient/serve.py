@@ -7,6 +7,9 @@ load balancer and separate `klient worker` processes."""
 from __future__ import annotations
 
 import logging
+import signal
+import threading
+from types import FrameType
 
 from django.conf import settings
 from django.core.management import call_command
@@ -19,9 +22,18 @@ def is_embedded() -> bool:
     return connection.vendor == "sqlite"
 
 
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def run(*, host: str, port: int, smtp_host: str, smtp_port: int | None, worker: bool) -> int:
     import uvicorn
 
+    if threading.current_thread() is threading.main_thread():
+        # uvicorn shuts the web server down gracefully on SIGTERM, then raises the signal
+        # again under the handler it found: with the default one the process died there,
+        # before the SMTP listener and the worker below were stopped.
+        signal.signal(signal.SIGTERM, _exit_cleanly)
     if is_embedded():
         call_command("migrate", interactive=False, verbosity=0)
     listener = None

@@ -23,7 +23,7 @@ from klient.core.models import PendingEvent
 from klient.core.worker import rq_worker_class
 from klient.mail import actions, tasks
 from klient.mail.models import InboundMail
-from support import database_url
+from support import database_url, free_port, port_open
 
 # Databases no other test uses: 12 for workers built in this process (they write no keys),
 # 13 for the `klient worker` processes, which it empties before and after.
@@ -187,3 +187,34 @@ def test_klient_worker_exits_cleanly_on_sigterm(queue, settings, request):
         if worker.poll() is None:
             worker.kill()
             worker.wait()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_embedded_klient_serve_stops_its_listener_and_worker_on_sigterm(settings):
+    web_port, smtp_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "KLIENT_DATA_DIR": str(settings.DATA_DIR),
+        "KLIENT_LOG_LEVEL": "WARNING",
+    }
+    env.pop("REDIS_URL", None)
+    serve = subprocess.Popen(
+        [KLIENT, "serve", "--port", str(web_port), "--smtp-port", str(smtp_port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (port_open(web_port) and port_open(smtp_port)):
+            assert serve.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        serve.send_signal(signal.SIGTERM)
+        # 0, not -15: the web server, the SMTP listener and the worker were all stopped
+        assert serve.wait(timeout=60) == 0
+        assert not port_open(smtp_port)
+    finally:
+        if serve.poll() is None:
+            serve.kill()
+            serve.wait()
