@@ -15,7 +15,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
+from klient.core import shutdown
+
 logger = logging.getLogger("klient.serve")
+
+# How long `klient serve` waits for its worker's running task when it stops.
+STOP_WAIT_SECONDS = 10.0
 
 
 def is_embedded() -> bool:
@@ -62,11 +67,13 @@ def run(*, host: str, port: int, smtp_host: str, smtp_port: int | None, worker: 
             lifespan="off",
         )
     finally:
-        from klient.core import shutdown
-
         shutdown.request()  # a task running now returns after its current batch
-        for thread in threads:
-            thread.stop()  # type: ignore[attr-defined]
         if listener is not None:
             listener.stop()
+        for thread in threads:
+            thread.stop()  # type: ignore[attr-defined]
+        for thread in threads:
+            # Daemon threads: a task that does not finish in time is re-driven from its
+            # durable rows by the next start.
+            thread.join(timeout=STOP_WAIT_SECONDS)
     return 0
