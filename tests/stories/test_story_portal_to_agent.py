@@ -89,6 +89,7 @@ def test_a_form_request_appears_live_is_answered_with_a_polish_macro_and_read_in
     # She opens it, picks the Polish saved reply from the keyboard and sends it.
     row.click()
     expect(agent.get_by_text("NIP (numer VAT): PL5260250995")).to_be_visible()
+    agent.wait_for_load_state("domcontentloaded")  # the page's deferred scripts bind the keys
     agent.keyboard.press("Alt+m")
     expect(agent.locator("#macro-picker")).to_be_focused()
     agent.locator("#macro-picker").select_option(label="Faktura w drodze")
