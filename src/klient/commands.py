@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
+from klient.core.transactions import entry_point
+
 if TYPE_CHECKING:
     from klient.people.models import Team
 
@@ -66,7 +68,8 @@ def cmd_team(args: argparse.Namespace) -> int:
     from klient.people.actions import create_team
 
     try:
-        team = create_team(args.name, address=args.address, acknowledge=args.acknowledge)
+        with entry_point():
+            team = create_team(args.name, address=args.address, acknowledge=args.acknowledge)
     except ValidationError as exc:
         raise CommandError(" ".join(exc.messages)) from exc
     print(f"team {team.name!r} receives mail at {team.inbound_address}")
@@ -78,9 +81,10 @@ def cmd_agent(args: argparse.Namespace) -> int:
 
     teams = [_team(name) for name in args.team]
     try:
-        user, token = create_agent(
-            args.email, name=args.name, teams=teams, admin=args.admin, password=args.password
-        )
+        with entry_point():
+            user, token = create_agent(
+                args.email, name=args.name, teams=teams, admin=args.admin, password=args.password
+            )
     except ValidationError as exc:
         raise CommandError(" ".join(exc.messages)) from exc
     role = "admin" if args.admin else "agent"
@@ -109,15 +113,16 @@ def cmd_imap(args: argparse.Namespace) -> int:
     from klient.mail import imap
 
     if args.action == "add":
-        mailbox = imap.add_mailbox(
-            team=_team(args.team),
-            host=args.host,
-            port=args.port,
-            use_ssl=not args.no_ssl,
-            username=args.user,
-            password=args.password,
-            folder=args.folder,
-        )
+        with entry_point():
+            mailbox = imap.add_mailbox(
+                team=_team(args.team),
+                host=args.host,
+                port=args.port,
+                use_ssl=not args.no_ssl,
+                username=args.user,
+                password=args.password,
+                folder=args.folder,
+            )
         print(f"polling {mailbox} for team {args.team}")
         return 0
     results = imap.poll_all()

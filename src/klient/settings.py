@@ -81,6 +81,8 @@ MIDDLEWARE = [
     "klient.workspace.middleware.AgentTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Innermost: a write request is one durable transaction (klient.core.transactions).
+    "klient.core.transactions.WriteRequestMiddleware",
 ]
 
 ROOT_URLCONF = "klient.urls"

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -109,12 +110,14 @@ def may_read_thread(user: Any, request: ColleagueRequest) -> bool:
         return True
     if not grant_allows(user, request):
         return False
-    already = Event.objects.filter(
-        conversation_id=request.conversation_id,
-        kind="collab.grant_used",
-        actor_id=user.pk,
-        data__request=request.pk,
-    ).exists()
-    if not already:
-        events.thread_read_through_grant(request, actor=user)
+    # Pages are read outside any transaction; the audit row needs its own.
+    with transaction.atomic():
+        already = Event.objects.filter(
+            conversation_id=request.conversation_id,
+            kind="collab.grant_used",
+            actor_id=user.pk,
+            data__request=request.pk,
+        ).exists()
+        if not already:
+            events.thread_read_through_grant(request, actor=user)
     return True

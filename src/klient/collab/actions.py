@@ -77,7 +77,7 @@ def ask(
             raise ValidationError("The agent asked must be active.")
         if agent.pk == actor.pk:
             raise ValidationError("You cannot ask yourself.")
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         request = ColleagueRequest.objects.create(
             conversation=conversation,
             asked_by=actor,
@@ -114,7 +114,7 @@ def _locked(request: ColleagueRequest) -> ColleagueRequest:
 
 def take(request: ColleagueRequest, *, actor: Any) -> ColleagueRequest:
     """ "I'll take it": a member of the asked team becomes the request's assignee."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         request = _locked(request)
         if not request.is_open:
             raise ValidationError("This request is no longer open.")
@@ -137,7 +137,7 @@ def answer(request: ColleagueRequest, *, actor: Any, text: str) -> ColleagueRequ
     """Answer the request (answering an untaken team request takes it). The answer shows
     on the conversation, the asker is notified, and the read grant ends."""
     text = _text(text, "Write an answer.")
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         request = _locked(request)
         if not request.is_open:
             raise ValidationError("This request is no longer open.")
@@ -171,7 +171,7 @@ def answer(request: ColleagueRequest, *, actor: Any, text: str) -> ColleagueRequ
 
 def cancel(request: ColleagueRequest, *, actor: Any) -> ColleagueRequest:
     """The asker withdraws the question; the read grant ends."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         request = _locked(request)
         if not request.is_open:
             raise ValidationError("This request is no longer open.")

@@ -56,11 +56,11 @@ def solve_and_check_back(conversation: Conversation, *, actor: Any, days: int) -
     """Solve the conversation and check back in `days` days: if the customer has not
     confirmed by then, it reopens by itself. Replaces a pending follow-up."""
     days = _check_days(days)
-    conversation = conversation_actions.update_conversation(
-        conversation, actor=actor, status=Conversation.Status.SOLVED
-    )
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():  # solved and scheduled together, or neither
+        conversation = conversation_actions.update_conversation(
+            conversation, actor=actor, status=Conversation.Status.SOLVED
+        )
         for pending in FollowUp.objects.select_for_update().filter(
             conversation=conversation, state=FollowUp.State.SCHEDULED
         ):
@@ -79,7 +79,7 @@ def solve_and_check_back(conversation: Conversation, *, actor: Any, days: int) -
 
 def cancel_follow_up(follow_up: FollowUp, *, actor: Any) -> bool:
     """An agent cancels a scheduled follow-up. False if it was no longer scheduled."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         row = (
             FollowUp.objects.select_for_update()
             .filter(pk=follow_up.pk, state=FollowUp.State.SCHEDULED)

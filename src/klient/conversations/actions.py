@@ -80,7 +80,7 @@ def reply(
     if status is not None and status not in Conversation.Status.values:
         raise ValidationError(f"Unknown status {status!r}.")
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         conversation = (
             Conversation.objects.select_for_update()
             .select_related("customer", "team")
@@ -144,7 +144,7 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
 
     It is a system message: it never marks the customer answered."""
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         conversation = (
             Conversation.objects.select_for_update()
             .select_related("customer", "team")
@@ -188,7 +188,7 @@ def add_note(conversation: Conversation, *, actor: Any, body: str) -> Message:
     """An internal note: visible to agents only, never sent, never an answer."""
     body = _check_body(body)
     now = timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         _refuse_if_merged(conversation)
         message = Message.objects.create(
@@ -235,7 +235,7 @@ def update_conversation(
         user_model = get_user_model()
         if not isinstance(assignee, user_model) or not assignee.is_active:
             raise ValidationError("The assignee must be an active agent.")
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         _refuse_if_merged(conversation)
         published: list[Event] = []
@@ -359,7 +359,7 @@ def set_tags(
     policies may match on a tag). Returns the conversation's tag names, sorted."""
     replacing = None if tags is None else _tag_names(tags)
     adding, removing = _tag_names(add), _tag_names(remove)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         before = sorted(conversation.tags.values_list("name", flat=True))
         after = set(before) if replacing is None else set(replacing)

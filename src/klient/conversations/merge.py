@@ -113,7 +113,7 @@ def merge_conversations(
     and published on commit (the SLA handler then recomputes both clocks)."""
     if source.pk == target.pk:
         raise ValidationError(f"{source.reference} cannot be merged into itself.", code="self")
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         # Lock in primary-key order so two opposite merges cannot deadlock.
         locked = {
             c.pk: c

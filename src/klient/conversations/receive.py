@@ -46,13 +46,17 @@ def receive_message(
     return result
 
 
-def receive_messages(items: Sequence[Item], *, announce: bool = True) -> list[tuple[Message, bool]]:
+def receive_messages(
+    items: Sequence[Item], *, announce: bool = True, source_is_durable: bool = False
+) -> list[tuple[Message, bool]]:
     """receive_message for several messages in one transaction, results in order.
+    source_is_durable: the caller keeps the source (raw mail and its work row) until this
+    commits, so the commit need not wait for the disk (see _relax_commit_durability).
 
     Precondition: no item replies to another item of the same batch (the caller splits
     batches there), since threading was decided before any of them was stored."""
     try:
-        return _receive_all(items, announce)
+        return _receive_all(items, announce, source_is_durable)
     except IntegrityError:
         if len(items) == 1:
             existing = _existing(items)
@@ -61,7 +65,10 @@ def receive_messages(items: Sequence[Item], *, announce: bool = True) -> list[tu
                 return [(existing[incoming.message_id], False)]
             raise
         # A concurrent worker stored one of them meanwhile: settle them one by one.
-        return [receive_messages([item], announce=announce)[0] for item in items]
+        return [
+            receive_messages([item], announce=announce, source_is_durable=source_is_durable)[0]
+            for item in items
+        ]
 
 
 def _existing(items: Sequence[Item]) -> dict[str, Message]:
@@ -71,7 +78,9 @@ def _existing(items: Sequence[Item]) -> dict[str, Message]:
     return {m.message_id: m for m in Message.objects.filter(message_id__in=ids) if m.message_id}
 
 
-def _receive_all(items: Sequence[Item], announce: bool) -> list[tuple[Message, bool]]:
+def _receive_all(
+    items: Sequence[Item], announce: bool, source_is_durable: bool
+) -> list[tuple[Message, bool]]:
     existing = _existing(items)
     results: list[tuple[Message, bool] | None] = [None] * len(items)
     fresh: list[int] = []
@@ -92,8 +101,9 @@ def _receive_all(items: Sequence[Item], announce: bool) -> list[tuple[Message, b
             {items[i][0].from_address: items[i][0].from_name for i in fresh}
         )
         published: list[Event] = []
-        with transaction.atomic(durable=True):
-            _relax_commit_durability()
+        with transaction.atomic():
+            if source_is_durable:
+                _relax_commit_durability()
             with collecting():
                 stored = _store(items, fresh, customers, published)
             if announce:

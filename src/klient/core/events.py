@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from klient.core import bulk
 from klient.core.models import Event
+from klient.core.transactions import require_transaction
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
@@ -32,7 +33,10 @@ def append(
     when it happened, now unless the change records an earlier moment (mail received before
     it was processed).
 
-    Inside `collecting()` the event is written with the others when the block ends."""
+    Inside `collecting()` the event is written with the others when the block ends.
+    Outside any transaction it raises NoTransactionError: an event written apart from its
+    change could survive a change that rolled back, or be lost with one that committed."""
+    require_transaction(f"Appending the event {kind!r}")
     event = Event(
         conversation=conversation,
         actor=actor if actor is not None and actor.is_authenticated else None,

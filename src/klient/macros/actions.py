@@ -87,8 +87,8 @@ def use_macro(macro: Macro, conversation: Conversation, *, actor: Any) -> tuple[
     tags go on the conversation now; its status is applied when the reply is sent (the
     caller preselects it in the reply form)."""
     text, language = rendered(macro, conversation, actor)
-    if macro.add_tags:
-        conversation_actions.set_tags(conversation, actor=actor, add=macro.add_tags)
-    with transaction.atomic():
+    with transaction.atomic():  # its tags and the record of its use, together
+        if macro.add_tags:
+            conversation_actions.set_tags(conversation, actor=actor, add=macro.add_tags)
         events.macro_used(macro, conversation, language=language, actor=actor)
     return text, language

@@ -334,7 +334,7 @@ class _Batch:
             return
         items = [(p.incoming, p.conversation) for _, p in pending]
         try:
-            results = receive_messages(items, announce=self.announce)
+            results = receive_messages(items, announce=self.announce, source_is_durable=True)
         except Exception as exc:
             if len(pending) == 1:
                 self.fail(pending[0][0], exc)
@@ -347,12 +347,13 @@ class _Batch:
         finished = []
         for (inbound, prepared), (message, created) in zip(pending, results, strict=True):
             if prepared.thread.refused:
-                append(
-                    "thread.refused",
-                    conversation=message.conversation,
-                    actor_label="system",
-                    data={"message": message.pk, "reason": prepared.thread.refused},
-                )
+                with transaction.atomic():
+                    append(
+                        "thread.refused",
+                        conversation=message.conversation,
+                        actor_label="system",
+                        data={"message": message.pk, "reason": prepared.thread.refused},
+                    )
             report = prepared.parsed.report
             if created and prepared.classification.bounce and report is not None:
                 _record_bounce(report.original_message_id, report.status, report.diagnostic)
@@ -460,13 +461,14 @@ def retry_quarantined(inbound_id: int, *, actor: object = None, team_id: int | N
     changes: dict[str, object] = {"state": InboundMail.State.RECEIVED, "attempts": 0, "reason": ""}
     if team_id is not None:
         changes["team_id"] = team_id
-    InboundMail.objects.filter(pk=inbound.pk).update(**changes)
-    append(
-        "mail.retried",
-        actor=actor,  # type: ignore[arg-type]
-        actor_label="" if actor else "cli",
-        data={"inbound": inbound.pk, "team": team_id},
-    )
+    with transaction.atomic():
+        InboundMail.objects.filter(pk=inbound.pk).update(**changes)
+        append(
+            "mail.retried",
+            actor=actor,  # type: ignore[arg-type]
+            actor_label="" if actor else "cli",
+            data={"inbound": inbound.pk, "team": team_id},
+        )
     return process_inbound(inbound.pk)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from klient.conversations.actions import receive_message, update_conversation
@@ -102,8 +103,9 @@ def set_status_by_customer(
     if solved == (conversation.status in CLOSED):
         return conversation
     status = Conversation.Status.SOLVED if solved else Conversation.Status.OPEN
-    conversation = update_conversation(conversation, actor=None, status=status)
-    events.status_set_by_customer(conversation, customer_id=customer.pk, status=status)
+    with transaction.atomic():
+        conversation = update_conversation(conversation, actor=None, status=status)
+        events.status_set_by_customer(conversation, customer_id=customer.pk, status=status)
     return conversation
 
 
@@ -135,22 +137,25 @@ def submit_form(
         channel=WEB_CHANNEL,
         attachments=attachments,
     )
-    message, created = receive_message(incoming)
-    conversation = message.conversation
-    if created:
-        record = FormSubmission.objects.create(
-            form=form,
-            conversation=conversation,
-            message=message,
-            data={
-                "email": submission.email,
-                "name": submission.name,
-                "subject": submission.subject,
-                **submission.values,
-                **{key: f.filename for key, f in submission.files.items()},
-            },
-            language=language,
-            created_at=incoming.received_at,
-        )
-        events.form_submitted(conversation, form_id=form.pk, submission_id=record.pk)
+    # One transaction for the message and its submission record: if the process dies
+    # between the two, neither is stored, and the retry (same nonce) records both.
+    with transaction.atomic():
+        message, created = receive_message(incoming)
+        conversation = message.conversation
+        if created:
+            record = FormSubmission.objects.create(
+                form=form,
+                conversation=conversation,
+                message=message,
+                data={
+                    "email": submission.email,
+                    "name": submission.name,
+                    "subject": submission.subject,
+                    **submission.values,
+                    **{key: f.filename for key, f in submission.files.items()},
+                },
+                language=language,
+                created_at=incoming.received_at,
+            )
+            events.form_submitted(conversation, form_id=form.pk, submission_id=record.pk)
     return conversation

@@ -382,7 +382,7 @@ def publish_on_commit(created: Sequence[Event]) -> None:
 def recompute(conversation_id: int, *, now: datetime | None = None) -> ConversationSla:
     """Bring a conversation's SLA state up to date with its events (idempotent)."""
     now = now or timezone.now()
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         if not Conversation.objects.filter(pk=conversation_id).exists():
             raise Conversation.DoesNotExist(f"no conversation #{conversation_id}")
         ConversationSla.objects.get_or_create(conversation_id=conversation_id)
@@ -428,7 +428,7 @@ def recompute_many(conversation_ids: Sequence[int], *, now: datetime | None = No
         return 0
     now = now or timezone.now()
     try:
-        with transaction.atomic(durable=True):
+        with transaction.atomic():
             ids = list(
                 Conversation.objects.filter(pk__in=ids).order_by("pk").values_list("pk", flat=True)
             )

@@ -192,7 +192,7 @@ def save_policy(
     policy = SlaPolicy() if policy is None else policy
     clean = check_policy(policy, fields)
     clean_steps = None if steps is None else check_steps(steps)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         if not created:
             policy = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
         else:
@@ -245,7 +245,7 @@ def _replace_steps(policy: SlaPolicy, steps: list[dict[str, Any]]) -> bool:
 def delete_policy(policy: SlaPolicy, *, actor: Any) -> None:
     """Delete a policy and its escalation steps; the conversations it governed pick the
     next matching policy at their recomputation (their past sla.* events stay)."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         locked = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
         data = {"policy": locked.pk, "name": locked.name}
         locked.delete()
@@ -261,7 +261,7 @@ def delete_policy(policy: SlaPolicy, *, actor: Any) -> None:
 
 def reorder_policies(order: Sequence[int], *, actor: Any) -> list[SlaPolicy]:
     """Put the policies in `order` (every policy id, each once): rules are tried in it."""
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         policies = {p.pk: p for p in SlaPolicy.objects.select_for_update().order_by("pk")}
         if sorted(order) != sorted(policies) or len(set(order)) != len(order):
             raise ValidationError(_("Give every policy exactly once to reorder them."))
@@ -339,7 +339,7 @@ def save_business_hours(team: Team, *, actor: Any, **fields: Any) -> BusinessHou
     """Set a team's working time. Appends sla.business_hours_saved; the team's open
     conversations are recomputed after commit."""
     config = check_business_hours(team, fields)
-    with transaction.atomic(durable=True):
+    with transaction.atomic():
         config.save()
         _publish(
             append(

@@ -1,0 +1,81 @@
+"""Entry points own the transaction and actions join it: an operation made of several
+actions happens whole or not at all, and an event is never written apart from its change."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+
+from klient.conversations import actions
+from klient.conversations.models import Conversation
+from klient.core.events import append
+from klient.core.models import Event
+from klient.core.transactions import (
+    NoTransactionError,
+    WriteRequestMiddleware,
+    entry_point,
+    in_transaction,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_event_appended_outside_any_transaction_is_refused():
+    with pytest.raises(NoTransactionError, match="inside the transaction"):
+        append("test.happened", actor_label="test")
+
+    assert not Event.objects.filter(kind="test.happened").exists()
+
+
+def test_the_transaction_of_the_test_itself_does_not_count():
+    assert not in_transaction()
+    with transaction.atomic():
+        assert in_transaction()
+
+
+def test_two_actions_in_one_entry_point_roll_back_together(support_team, agent_anna, receive):
+    conversation = receive(
+        support_team, "ola@example.com", "Faktura", "Proszę o fakturę."
+    ).conversation
+
+    with pytest.raises(ValidationError), entry_point():
+        actions.update_conversation(conversation, actor=agent_anna, priority="high")
+        actions.update_conversation(conversation, actor=agent_anna, status="no-such-status")
+
+    conversation.refresh_from_db()
+    assert conversation.priority == Conversation.Priority.NORMAL
+    assert not Event.objects.filter(kind="priority.changed").exists()
+
+
+def test_an_entry_point_cannot_be_folded_into_another_transaction():
+    with transaction.atomic(), pytest.raises(RuntimeError, match="durable"), entry_point():
+        pass
+
+
+def test_a_write_request_answered_with_an_error_changes_nothing(
+    rf, support_team, agent_anna, receive
+):
+    """WriteRequestMiddleware: what the view changed before it answered 400 is undone."""
+    conversation = receive(
+        support_team, "ola@example.com", "Faktura", "Proszę o fakturę."
+    ).conversation
+
+    def view_that_changes_then_refuses(request):
+        actions.update_conversation(conversation, actor=agent_anna, priority="high")
+        return HttpResponse("refused", status=400)
+
+    def view_that_changes(request):
+        actions.update_conversation(conversation, actor=agent_anna, priority="urgent")
+        return HttpResponse("done")
+
+    refused = WriteRequestMiddleware(view_that_changes_then_refuses)(rf.post("/"))
+    conversation.refresh_from_db()
+    assert refused.status_code == 400
+    assert conversation.priority == Conversation.Priority.NORMAL
+
+    done = WriteRequestMiddleware(view_that_changes)(rf.post("/"))
+    conversation.refresh_from_db()
+    assert done.status_code == 200
+    assert conversation.priority == Conversation.Priority.URGENT
