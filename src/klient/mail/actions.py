@@ -18,6 +18,7 @@ from klient.conversations.models import Delivery, Message
 from klient.core import blobs, bulk, statistics
 from klient.core.events import append
 
+from .events import Kind
 from .models import InboundMail
 from .parsing import ParsedMail
 from .pipeline import (
@@ -348,7 +349,7 @@ class _Batch:
         for (inbound, prepared), (message, created) in zip(pending, results, strict=True):
             if prepared.thread.refused:
                 append(
-                    "thread.refused",
+                    Kind.THREAD_REFUSED,
                     conversation=message.conversation,
                     actor_label="system",
                     data={"message": message.pk, "reason": prepared.thread.refused},
@@ -441,7 +442,7 @@ def quarantine(inbound: InboundMail, reason: str) -> None:
             processed_at=timezone.now(),
         )
         append(
-            "mail.quarantined",
+            Kind.QUARANTINED,
             actor_label="system",
             data={"inbound": inbound.pk, "reason": reason[:500], "source": inbound.source},
         )
@@ -462,7 +463,7 @@ def retry_quarantined(inbound_id: int, *, actor: object = None, team_id: int | N
         changes["team_id"] = team_id
     InboundMail.objects.filter(pk=inbound.pk).update(**changes)
     append(
-        "mail.retried",
+        Kind.RETRIED,
         actor=actor,  # type: ignore[arg-type]
         actor_label="" if actor else "cli",
         data={"inbound": inbound.pk, "team": team_id},
