@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from event_kinds import ExampleKind
 from klient.core import wiring
 from klient.core.events import append
 from klient.core.models import PendingEvent
@@ -37,7 +38,7 @@ def handlers(monkeypatch):
 
 def publish(kind: str, count: int = 1) -> list[int]:
     with transaction.atomic():
-        events = [append(kind, actor_label="test") for _ in range(count)]
+        events = [append(ExampleKind(kind), actor_label="test") for _ in range(count)]
         wiring.publish_on_commit(*events)
     return [event.pk for event in events]
 
@@ -69,7 +70,7 @@ def test_a_failing_handler_does_not_block_later_events(handlers):
 @pytest.mark.django_db(transaction=True)
 def test_events_of_a_rolled_back_change_are_never_dispatched(handlers):
     with pytest.raises(RuntimeError), transaction.atomic():
-        wiring.publish_on_commit(append("test.happened", actor_label="test"))
+        wiring.publish_on_commit(append(ExampleKind.HAPPENED, actor_label="test"))
         raise RuntimeError("rolled back")
 
     drain()

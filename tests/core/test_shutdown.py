@@ -17,6 +17,7 @@ from django.db import transaction
 from rq import Queue
 from rq.exceptions import StopRequested
 
+from event_kinds import ExampleKind
 from klient.core import shutdown, wiring
 from klient.core.events import append
 from klient.core.models import PendingEvent
@@ -52,7 +53,7 @@ def stop_request(monkeypatch):
 
 def publish(count: int) -> list[int]:
     with transaction.atomic():
-        events = [append("test.happened", actor_label="test") for _ in range(count)]
+        events = [append(ExampleKind.HAPPENED, actor_label="test") for _ in range(count)]
         wiring.publish_on_commit(*events)
     return [event.pk for event in events]
 

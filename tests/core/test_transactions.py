@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 
+from event_kinds import ExampleKind
 from klient.conversations import actions
 from klient.conversations.models import Conversation
 from klient.core.events import append
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def test_an_event_appended_outside_any_transaction_is_refused():
     with pytest.raises(NoTransactionError, match="inside the transaction"):
-        append("test.happened", actor_label="test")
+        append(ExampleKind.HAPPENED, actor_label="test")
 
     assert not Event.objects.filter(kind="test.happened").exists()
 

@@ -4,6 +4,7 @@ one fails."""
 import pytest
 from django.db import transaction
 
+from event_kinds import ExampleKind
 from klient.core import wiring
 from klient.core.events import append
 
@@ -31,7 +32,7 @@ def handlers(monkeypatch):
 
 def test_one_failing_handler_does_not_stop_the_others(db, handlers):
     with transaction.atomic():
-        event = append("test.happened", actor_label="test")
+        event = append(ExampleKind.HAPPENED, actor_label="test")
 
     failed = wiring.run_handlers([event.pk])
 
@@ -43,7 +44,7 @@ def test_an_event_without_handlers_queues_nothing(db, handlers):
     from django_tasks_db.models import DBTaskResult
 
     with transaction.atomic():
-        wiring.publish(append("nobody.listens", actor_label="test"))
-        wiring.publish(append("test.happened", actor_label="test"))
+        wiring.publish(append(ExampleKind.NOBODY_LISTENS, actor_label="test"))
+        wiring.publish(append(ExampleKind.HAPPENED, actor_label="test"))
 
     assert DBTaskResult.objects.count() == 1

@@ -114,7 +114,7 @@ def may_read_thread(user: Any, request: ColleagueRequest) -> bool:
     with transaction.atomic():
         already = Event.objects.filter(
             conversation_id=request.conversation_id,
-            kind="collab.grant_used",
+            kind=events.Kind.GRANT_USED,
             actor_id=user.pk,
             data__request=request.pk,
         ).exists()

@@ -1,14 +1,30 @@
-"""One constructor per collab Event kind. All are on the conversation, so the request,
-its answer and the follow-up show in the conversation's timeline and audit log."""
+"""The collab Event kinds, and one constructor per kind. All are on the conversation, so
+the request, its answer and the follow-up show in the conversation's timeline and audit
+log."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from klient.core.events import append
-from klient.core.models import Event
+from django.utils.translation import gettext_lazy as _
 
-from .models import ColleagueRequest, FollowUp
+from klient.core.events import EventKind, append
+
+if TYPE_CHECKING:
+    from klient.core.models import Event
+
+    from .models import ColleagueRequest, FollowUp
+
+
+class Kind(EventKind):
+    ASKED = "collab.asked", _("Colleague asked")
+    TAKEN = "collab.taken", _("Colleague request taken")
+    ANSWERED = "collab.answered", _("Colleague answered")
+    CANCELLED = "collab.cancelled", _("Colleague request withdrawn")
+    GRANT_USED = "collab.grant_used", _("Read through a colleague request")
+    FOLLOW_UP_SCHEDULED = "followup.scheduled", _("Follow-up scheduled")
+    FOLLOW_UP_CANCELLED = "followup.cancelled", _("Follow-up cancelled")
+    FOLLOW_UP_FIRED = "followup.fired", _("Reopened by a follow-up")
 
 
 def _target(request: ColleagueRequest) -> dict[str, Any]:
@@ -17,14 +33,12 @@ def _target(request: ColleagueRequest) -> dict[str, Any]:
 
 def request_asked(request: ColleagueRequest, *, actor: Any) -> Event:
     """Also the audit record of the grant: the assignee may read this conversation."""
-    return append(
-        "collab.asked", conversation=request.conversation, actor=actor, data=_target(request)
-    )
+    return append(Kind.ASKED, conversation=request.conversation, actor=actor, data=_target(request))
 
 
 def request_taken(request: ColleagueRequest, *, actor: Any) -> Event:
     return append(
-        "collab.taken",
+        Kind.TAKEN,
         conversation=request.conversation,
         actor=actor,
         data={**_target(request), "taken_by": request.taken_by_id},
@@ -39,7 +53,7 @@ def request_answered(request: ColleagueRequest, *, actor: Any) -> Event:
         else None
     )
     return append(
-        "collab.answered",
+        Kind.ANSWERED,
         conversation=request.conversation,
         actor=actor,
         data={**_target(request), "answered_by": request.answered_by_id, "seconds": seconds},
@@ -49,14 +63,14 @@ def request_answered(request: ColleagueRequest, *, actor: Any) -> Event:
 def request_cancelled(request: ColleagueRequest, *, actor: Any) -> Event:
     """Ends the grant."""
     return append(
-        "collab.cancelled", conversation=request.conversation, actor=actor, data=_target(request)
+        Kind.CANCELLED, conversation=request.conversation, actor=actor, data=_target(request)
     )
 
 
 def thread_read_through_grant(request: ColleagueRequest, *, actor: Any) -> Event:
     """Someone outside the conversation's scope read it through the request's grant."""
     return append(
-        "collab.grant_used",
+        Kind.GRANT_USED,
         conversation=request.conversation,
         actor=actor,
         data={"request": request.pk, "user": actor.pk},
@@ -65,7 +79,7 @@ def thread_read_through_grant(request: ColleagueRequest, *, actor: Any) -> Event
 
 def follow_up_scheduled(follow_up: FollowUp, *, actor: Any) -> Event:
     return append(
-        "followup.scheduled",
+        Kind.FOLLOW_UP_SCHEDULED,
         conversation=follow_up.conversation,
         actor=actor,
         data={
@@ -78,7 +92,7 @@ def follow_up_scheduled(follow_up: FollowUp, *, actor: Any) -> Event:
 
 def follow_up_cancelled(follow_up: FollowUp, *, reason: str, actor: Any = None) -> Event:
     return append(
-        "followup.cancelled",
+        Kind.FOLLOW_UP_CANCELLED,
         conversation=follow_up.conversation,
         actor=actor,
         actor_label="" if actor else "system",
@@ -88,7 +102,7 @@ def follow_up_cancelled(follow_up: FollowUp, *, reason: str, actor: Any = None) 
 
 def follow_up_fired(follow_up: FollowUp) -> Event:
     return append(
-        "followup.fired",
+        Kind.FOLLOW_UP_FIRED,
         conversation=follow_up.conversation,
         actor_label="system",
         data={"follow_up": follow_up.pk, "days": follow_up.days},

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
 from klient.conversations import actions as conversation_actions
+from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.models import Conversation, Message
 from klient.core.models import Event
 from klient.core.wiring import publish_on_commit
@@ -105,10 +106,13 @@ def _cancel(follow_up: FollowUp, *, reason: str, actor: Any = None, now: datetim
 
 def _cancels(event: Event) -> str:
     """Why this event cancels the conversation's earlier follow-ups ("" if it does not)."""
-    if event.kind == "message.received":
+    if event.kind == ConversationKind.MESSAGE_RECEIVED:
         automatic = any(event.data.get(k) for k in ("auto_reply", "bounce", "bulk"))
         return "" if automatic else "customer wrote"
-    if event.kind == "status.changed" and event.data.get("to") != Conversation.Status.SOLVED:
+    if (
+        event.kind == ConversationKind.STATUS_CHANGED
+        and event.data.get("to") != Conversation.Status.SOLVED
+    ):
         return "reopened" if event.data.get("to") != Conversation.Status.CLOSED else "closed"
     return ""
 

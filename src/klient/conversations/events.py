@@ -1,18 +1,58 @@
-"""One constructor per conversation Event kind."""
+"""The conversation Event kinds, and one constructor per kind."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from klient.core.events import append
-from klient.core.models import Event
+from django.utils.translation import gettext_lazy as _
 
-from .models import Conversation, Message
+from klient.core.events import EventKind, append
+
+if TYPE_CHECKING:
+    from klient.core.models import Event
+
+    from .models import Conversation, Message
+
+
+class Kind(EventKind):
+    CONVERSATION_CREATED = "conversation.created", _("Conversation opened")
+    MESSAGE_RECEIVED = "message.received", _("Message received")
+    MESSAGE_OUTBOUND_QUEUED = "message.outbound_queued", _("Reply queued for sending")
+    NOTE_ADDED = "note.added", _("Internal note added")
+    NOTE_MENTIONED = "note.mentioned", _("Agents mentioned in a note")
+    STATUS_CHANGED = "status.changed", _("Status changed")
+    PRIORITY_CHANGED = "priority.changed", _("Priority changed")
+    ASSIGNEE_CHANGED = "assignee.changed", _("Assignee changed")
+    TEAM_CHANGED = "team.changed", _("Team changed")
+    TAGS_CHANGED = "tags.changed", _("Tags changed")
+    DELIVERY_SENT = "delivery.sent", _("Reply delivered to the mail server")
+    DELIVERY_DEFERRED = "delivery.deferred", _("Delivery deferred; will retry")
+    DELIVERY_FAILED = "delivery.failed", _("Delivery failed")
+    DELIVERY_BOUNCED = "delivery.bounced", _("Reply bounced")
+    CONVERSATION_MERGED = "conversation.merged", _("Another conversation was merged into this one")
+    CONVERSATION_MERGED_INTO = "conversation.merged_into", _("Merged into another conversation")
+
+
+# The field an update changes -> the kind of its event (Conversation fields).
+FIELD_CHANGED_KINDS = {
+    "status": Kind.STATUS_CHANGED,
+    "priority": Kind.PRIORITY_CHANGED,
+    "assignee": Kind.ASSIGNEE_CHANGED,
+    "team": Kind.TEAM_CHANGED,
+    "tags": Kind.TAGS_CHANGED,
+}
+# What happened to a delivery attempt (conversations.actions.record_delivery_outcome).
+DELIVERY_OUTCOME_KINDS = {
+    "sent": Kind.DELIVERY_SENT,
+    "deferred": Kind.DELIVERY_DEFERRED,
+    "failed": Kind.DELIVERY_FAILED,
+    "bounced": Kind.DELIVERY_BOUNCED,
+}
 
 
 def conversation_created(conversation: Conversation, *, actor: Any = None) -> Event:
     return append(
-        "conversation.created",
+        Kind.CONVERSATION_CREATED,
         conversation=conversation,
         at=conversation.created_at,
         actor=actor,
@@ -25,7 +65,7 @@ def message_received(conversation: Conversation, message: Message) -> Event:
     """Dated when the message reached Klient, not when it was processed: the customer has
     been waiting since then (after a worker outage or a quarantine retry too)."""
     return append(
-        "message.received",
+        Kind.MESSAGE_RECEIVED,
         conversation=conversation,
         at=message.created_at,
         actor_label=message.from_address,
@@ -42,7 +82,7 @@ def outbound_queued(
     conversation: Conversation, message: Message, *, actor: Any, automatic: bool = False
 ) -> Event:
     return append(
-        "message.outbound_queued",
+        Kind.MESSAGE_OUTBOUND_QUEUED,
         conversation=conversation,
         actor=actor,
         actor_label="system" if automatic else "",
@@ -52,7 +92,7 @@ def outbound_queued(
 
 def note_added(conversation: Conversation, message: Message, *, actor: Any) -> Event:
     return append(
-        "note.added", conversation=conversation, actor=actor, data={"message": message.pk}
+        Kind.NOTE_ADDED, conversation=conversation, actor=actor, data={"message": message.pk}
     )
 
 
@@ -62,14 +102,14 @@ def field_changed(
     data: dict[str, Any] = {"field": field, "from": old, "to": new}
     if reason:
         data["reason"] = reason
-    return append(f"{field}.changed", conversation=conversation, actor=actor, data=data)
+    return append(FIELD_CHANGED_KINDS[field], conversation=conversation, actor=actor, data=data)
 
 
 def delivery_outcome(
     conversation: Conversation, message: Message, outcome: str, **data: Any
 ) -> Event:
     return append(
-        f"delivery.{outcome}",
+        DELIVERY_OUTCOME_KINDS[outcome],
         conversation=conversation,
         actor_label="system",
         data={"message": message.pk, **data},

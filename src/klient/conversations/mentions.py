@@ -21,6 +21,7 @@ from klient.core.events import append
 from klient.core.models import Event
 
 from .access import conversations_in_scope
+from .events import Kind
 from .models import Conversation, Message
 
 MAX_MENTIONS = 20
@@ -106,7 +107,7 @@ def note_mentioned(conversation: Conversation, message: Message, *, actor: Any) 
         return None
     inside, outside = split_by_scope(conversation, users)
     return append(
-        "note.mentioned",
+        Kind.NOTE_MENTIONED,
         conversation=conversation,
         actor=actor,
         data={

@@ -24,6 +24,7 @@ from klient.people.models import Identity
 
 from . import events, search
 from .access import conversations_in_scope
+from .events import Kind
 from .models import Attachment, Conversation, Message, Participant
 
 __all__ = ["MAX_CHAIN", "MergeCounts", "merge_conversations", "survivor_of"]
@@ -251,7 +252,7 @@ def merged_into_event(
 ) -> Event:
     """On the source: where it went and what moved."""
     return append(
-        "conversation.merged_into",
+        Kind.CONVERSATION_MERGED_INTO,
         conversation=source,
         actor=actor,
         actor_label="" if actor else "system",
@@ -270,7 +271,7 @@ def merged_event(
     """On the survivor: what came in, and since when the source's customer had been
     waiting (the SLA clock reads `waiting_since`; null when nobody was)."""
     return append(
-        "conversation.merged",
+        Kind.CONVERSATION_MERGED,
         conversation=survivor,
         actor=actor,
         actor_label="" if actor else "system",

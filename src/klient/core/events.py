@@ -1,4 +1,8 @@
-"""Appending events. Typed constructors per kind live in each domain's events.py."""
+"""Appending events. Each domain's events.py declares its Event kinds (a subclass of
+`EventKind`) and one typed constructor per kind; core.wiring lists those enumerations.
+
+This module imports no model at import time, so a pure module (the SLA clock) can read
+the kinds without the app registry."""
 
 from __future__ import annotations
 
@@ -8,20 +12,28 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.db import models
 from django.utils import timezone
 
 from klient.core import bulk
-from klient.core.models import Event
 from klient.core.transactions import require_transaction
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser, User
 
+    from klient.core.models import Event
+
 _buffer = threading.local()
 
 
+class EventKind(models.TextChoices):
+    """The base of every domain's Event kinds. A member's value is the string stored in
+    Event.kind (kept as it always was, so stored events need no migration); its label is
+    what the conversation timeline shows."""
+
+
 def append(
-    kind: str,
+    kind: EventKind,
     *,
     conversation: Any = None,
     actor: User | AnonymousUser | None = None,
@@ -36,12 +48,16 @@ def append(
     Inside `collecting()` the event is written with the others when the block ends.
     Outside any transaction it raises NoTransactionError: an event written apart from its
     change could survive a change that rolled back, or be lost with one that committed."""
-    require_transaction(f"Appending the event {kind!r}")
+    from klient.core.models import Event
+
+    if not isinstance(kind, EventKind):
+        raise TypeError(f"{kind!r} is not an EventKind: declare it in its domain's events.py")
+    require_transaction(f"Appending the event {kind.value!r}")
     event = Event(
         conversation=conversation,
         actor=actor if actor is not None and actor.is_authenticated else None,
         actor_label=actor_label or (str(actor) if actor is not None else ""),
-        kind=kind,
+        kind=kind.value,
         data=data or {},
         at=at or timezone.now(),
     )
@@ -61,6 +77,8 @@ def collecting() -> Iterator[None]:
     if outer is not None:
         yield
         return
+    from klient.core.models import Event
+
     _buffer.events = []
     try:
         yield

@@ -1,8 +1,10 @@
 """One explicit table of what happens after a change commits (no signals).
 
 EVENT_HANDLERS maps an Event kind to handlers; a handler takes a list of event ids (in id
-order) and must be idempotent. Publishing an event writes a core.PendingEvent row (the
-outbox) in the event's transaction and, on commit, wakes `klient.core.tasks.dispatch_events`,
+order) and must be idempotent. Each domain keeps its own table (`<app>/handlers.py`,
+HANDLERS); EVENT_HANDLERS is their union, collected from the explicit list HANDLER_TABLES
+of dotted paths. Publishing an event writes a core.PendingEvent row (the outbox) in the
+event's transaction and, on commit, wakes `klient.core.tasks.dispatch_events`,
 which drains the outbox in batches: one task and one call per handler for a whole burst of
 events, not one task per event. A failing handler is logged and does not hold back the
 others or later events. SWEEPS lists the functions the worker's sweeper calls every few
@@ -22,40 +24,56 @@ from django.db.models import Q
 from django.utils import timezone
 
 from klient.core import shutdown
+from klient.core.events import EventKind
 from klient.core.models import Event, PendingEvent
 
 logger = logging.getLogger(__name__)
 
-_SLA = "klient.sla.tasks.recompute_for_events"  # the clock follows every change it reads
-_LIVE = "klient.live.publish.push_conversation_changes"  # agents' open pages (LIVE_KINDS)
-_FOLLOW_UPS = "klient.collab.followups.handle_events"  # customer word or reopen cancels them
-_POLICY_CHANGE = "klient.sla.admin_tasks.recompute_after_policy_change"
+# Each domain's Event kinds (an EventKind enumeration in its events.py).
+EVENT_KINDS: list[str] = [
+    "klient.people.events.Kind",
+    "klient.conversations.events.Kind",
+    "klient.notifications.events.Kind",
+    "klient.sla.events.Kind",
+    "klient.mail.events.Kind",
+    "klient.collab.events.Kind",
+    "klient.macros.events.Kind",
+    "klient.knowledge.events.Kind",
+    "klient.portal.events.Kind",
+]
+# Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
+# kind with handlers in several tables, they run in this order.
+HANDLER_TABLES: list[str] = [
+    "klient.mail.handlers.HANDLERS",
+    "klient.sla.handlers.HANDLERS",
+    "klient.live.handlers.HANDLERS",
+    "klient.collab.handlers.HANDLERS",
+    "klient.macros.handlers.HANDLERS",
+]
 
-EVENT_HANDLERS: dict[str, list[str]] = {
-    "conversation.created": [_LIVE],
-    "message.received": ["klient.mail.tasks.acknowledge_events", _SLA, _LIVE, _FOLLOW_UPS],
-    "message.outbound_queued": ["klient.mail.tasks.send_deliveries_for_events", _LIVE],
-    "note.added": [_LIVE],
-    "note.mentioned": ["klient.macros.mentions.notify_mentions_for_events"],
-    "delivery.sent": [_SLA, _LIVE],
-    "delivery.bounced": [_SLA, _LIVE],
-    "delivery.failed": [_SLA, _LIVE],
-    "status.changed": [_SLA, _LIVE, _FOLLOW_UPS],
-    "assignee.changed": [_LIVE],
-    "priority.changed": [_SLA, _LIVE],
-    "team.changed": [_SLA, _LIVE],
-    "tags.changed": [_SLA, _LIVE],  # SLA policies may match on a tag
-    # The survivor may carry the source's wait; the source's clock stops.
-    "conversation.merged": [_SLA],
-    "conversation.merged_into": [_SLA],
-    # SLA administration: recompute the affected open conversations in batches.
-    "sla.policy_saved": [_POLICY_CHANGE],
-    "sla.policy_deleted": [_POLICY_CHANGE],
-    "sla.policies_reordered": [_POLICY_CHANGE],
-    "sla.business_hours_saved": ["klient.sla.admin_tasks.recompute_after_hours_change"],
-    # Agents' notifications: send their email copies promptly.
-    "notification.created": ["klient.mail.notifications.send_for_events"],
-}
+
+def _resolve(path: str) -> Any:
+    module, _, name = path.rpartition(".")
+    return getattr(import_module(module), name)
+
+
+def collect_handlers(tables: list[str]) -> dict[str, list[str]]:
+    """The union of the handler tables: for each kind, its handlers in table order, each
+    once (a handler runs once per batch whatever lists it)."""
+    merged: dict[str, list[str]] = {}
+    for table in tables:
+        for kind, paths in _resolve(table).items():
+            handlers = merged.setdefault(kind, [])
+            handlers.extend(path for path in paths if path not in handlers)
+    return merged
+
+
+def event_kinds() -> list[type[EventKind]]:
+    """Every domain's Event kinds, in EVENT_KINDS order."""
+    return [_resolve(path) for path in EVENT_KINDS]
+
+
+EVENT_HANDLERS: dict[str, list[str]] = collect_handlers(HANDLER_TABLES)
 
 SWEEPS: list[str] = [
     "klient.mail.actions.redrive_stale_inbound",
@@ -70,11 +88,6 @@ SWEEPS: list[str] = [
 
 DISPATCH_BATCH = 500
 STALE_AFTER = timedelta(seconds=10)
-
-
-def _resolve(path: str) -> Any:
-    module, _, name = path.rpartition(".")
-    return getattr(import_module(module), name)
 
 
 def _record(events: tuple[Event, ...]) -> bool:

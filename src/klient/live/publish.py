@@ -12,24 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from klient.conversations.events import Kind as ConversationKind
 from klient.core.models import Event
 
 from . import bridge, groups
 
 # The kinds that change what an inbox row or a conversation page shows.
 LIVE_KINDS = (
-    "conversation.created",
-    "message.received",
-    "message.outbound_queued",
-    "note.added",
-    "status.changed",
-    "assignee.changed",
-    "priority.changed",
-    "team.changed",
-    "tags.changed",
-    "delivery.sent",
-    "delivery.bounced",
-    "delivery.failed",
+    ConversationKind.CONVERSATION_CREATED,
+    ConversationKind.MESSAGE_RECEIVED,
+    ConversationKind.MESSAGE_OUTBOUND_QUEUED,
+    ConversationKind.NOTE_ADDED,
+    ConversationKind.STATUS_CHANGED,
+    ConversationKind.ASSIGNEE_CHANGED,
+    ConversationKind.PRIORITY_CHANGED,
+    ConversationKind.TEAM_CHANGED,
+    ConversationKind.TAGS_CHANGED,
+    ConversationKind.DELIVERY_SENT,
+    ConversationKind.DELIVERY_BOUNCED,
+    ConversationKind.DELIVERY_FAILED,
 )
 
 # The channel-layer message type (handled by LiveConsumer.conversations_changed).
@@ -49,9 +50,9 @@ def _former_audience(event: Event) -> set[str]:
     previous: Any = (event.data or {}).get("from")
     if not isinstance(previous, int):
         return set()
-    if event.kind == "team.changed":
+    if event.kind == ConversationKind.TEAM_CHANGED:
         return {groups.team(previous)}
-    if event.kind == "assignee.changed":
+    if event.kind == ConversationKind.ASSIGNEE_CHANGED:
         return {groups.user(previous)}
     return set()
 

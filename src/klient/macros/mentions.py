@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.mentions import split_by_scope
 from klient.core.models import Event
 from klient.notifications.actions import notify
@@ -22,9 +23,9 @@ def notify_mentions_for_events(event_ids: list[int]) -> None:
     conversation. Idempotent: a note's notification carries the note's anchor in its URL,
     and an agent already notified for that URL is skipped."""
     User = get_user_model()
-    for event in Event.objects.filter(pk__in=event_ids, kind="note.mentioned").select_related(
-        "conversation", "actor"
-    ):
+    for event in Event.objects.filter(
+        pk__in=event_ids, kind=ConversationKind.NOTE_MENTIONED
+    ).select_related("conversation", "actor"):
         conversation = event.conversation
         if conversation is None:
             continue

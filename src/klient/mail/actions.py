@@ -18,6 +18,7 @@ from klient.conversations.models import Delivery, Message
 from klient.core import blobs, bulk, statistics
 from klient.core.events import append
 
+from .events import Kind
 from .models import InboundMail
 from .parsing import ParsedMail
 from .pipeline import (
@@ -349,7 +350,7 @@ class _Batch:
             if prepared.thread.refused:
                 with transaction.atomic():
                     append(
-                        "thread.refused",
+                        Kind.THREAD_REFUSED,
                         conversation=message.conversation,
                         actor_label="system",
                         data={"message": message.pk, "reason": prepared.thread.refused},
@@ -442,7 +443,7 @@ def quarantine(inbound: InboundMail, reason: str) -> None:
             processed_at=timezone.now(),
         )
         append(
-            "mail.quarantined",
+            Kind.QUARANTINED,
             actor_label="system",
             data={"inbound": inbound.pk, "reason": reason[:500], "source": inbound.source},
         )
@@ -464,7 +465,7 @@ def retry_quarantined(inbound_id: int, *, actor: object = None, team_id: int | N
     with transaction.atomic():
         InboundMail.objects.filter(pk=inbound.pk).update(**changes)
         append(
-            "mail.retried",
+            Kind.RETRIED,
             actor=actor,  # type: ignore[arg-type]
             actor_label="" if actor else "cli",
             data={"inbound": inbound.pk, "team": team_id},

@@ -32,6 +32,7 @@ from klient.core.sealing import UnsealError, seal
 from klient.people.models import Team
 
 from . import actions
+from .events import Kind
 from .models import ImapMailbox, InboundMail
 
 logger = logging.getLogger(__name__)
@@ -111,7 +112,7 @@ def add_mailbox(
                 folder=folder,
             )
             append(
-                "imap.mailbox_added",
+                Kind.IMAP_MAILBOX_ADDED,
                 actor=actor,
                 actor_label="" if actor else "cli",
                 data={
@@ -235,7 +236,7 @@ def _poll(client: IMAPClient, mailbox: ImapMailbox, result: PollResult) -> None:
             ImapMailbox.objects.filter(pk=mailbox.pk).update(uidvalidity=uidvalidity, last_uid=0)
             if mailbox.uidvalidity is not None:
                 append(
-                    "imap.uidvalidity_changed",
+                    Kind.IMAP_UIDVALIDITY_CHANGED,
                     actor_label="system",
                     data={"mailbox": mailbox.pk, "old": mailbox.uidvalidity, "new": uidvalidity},
                 )
@@ -287,12 +288,12 @@ def _record(mailbox: ImapMailbox, result: PollResult) -> None:
         )
         if result.error and result.error != previous_error:
             append(
-                "imap.poll_failed",
+                Kind.IMAP_POLL_FAILED,
                 actor_label="system",
                 data={"mailbox": mailbox.pk, "error": result.error[:500]},
             )
         elif not result.error and previous_error:
-            append("imap.poll_recovered", actor_label="system", data={"mailbox": mailbox.pk})
+            append(Kind.IMAP_POLL_RECOVERED, actor_label="system", data={"mailbox": mailbox.pk})
     mailbox.last_polled_at, mailbox.last_error = now, result.error
     if result.error:
         logger.warning("IMAP %s: %s", mailbox, result.error)

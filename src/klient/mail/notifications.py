@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from klient.core.models import Event
 from klient.notifications.actions import agent_language
+from klient.notifications.events import Kind as NotificationKind
 from klient.notifications.models import Notification
 
 from .sending import MAX_ATTEMPTS, OUTBOUND_POLICY, _address, _one_line, _transmit, retry_delay
@@ -133,9 +134,9 @@ def send_for_events(event_ids: list[int]) -> int:
     """Handler (core.wiring) of notification.created: send the email copies now."""
     ids = [
         data.get("notification")
-        for data in Event.objects.filter(pk__in=event_ids, kind="notification.created").values_list(
-            "data", flat=True
-        )
+        for data in Event.objects.filter(
+            pk__in=event_ids, kind=NotificationKind.CREATED
+        ).values_list("data", flat=True)
     ]
     return sum(1 for pk in ids if pk and send_notification_email(pk) == "sent")
 

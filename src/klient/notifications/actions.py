@@ -14,6 +14,7 @@ from klient.core import wiring
 from klient.core.events import append
 from klient.people.models import AgentProfile
 
+from .events import Kind
 from .models import Notification
 
 
@@ -54,7 +55,7 @@ def notify(
                 email_next_attempt_at=now if email and user.email else None,
             )
             event = append(
-                "notification.created",
+                Kind.CREATED,
                 conversation=conversation,
                 actor=actor,
                 data={"notification": notification.pk, "kind": kind, "recipient": user.pk},

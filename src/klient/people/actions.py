@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from klient.core import bulk
 from klient.core.events import append, collecting
 
+from .events import Kind
 from .models import AgentProfile, ApiToken, Customer, Identity, Team
 
 
@@ -37,7 +38,7 @@ def find_or_create_customer_by_email(address: str, name: str = "") -> Customer:
         with transaction.atomic():
             customer = Customer.objects.create(name=name[:200])
             Identity.objects.create(customer=customer, kind="email", value=value)
-            append("customer.created", actor_label="system", data={"customer": customer.pk})
+            append(Kind.CUSTOMER_CREATED, actor_label="system", data={"customer": customer.pk})
             return customer
     except IntegrityError:
         return Identity.objects.select_related("customer").get(kind="email", value=value).customer
@@ -70,7 +71,7 @@ def find_or_create_customers_by_email(names: dict[str, str]) -> dict[str, Custom
                 ],
             )
             for customer in customers:
-                append("customer.created", actor_label="system", data={"customer": customer.pk})
+                append(Kind.CUSTOMER_CREATED, actor_label="system", data={"customer": customer.pk})
         found.update(zip(missing, customers, strict=True))
     except IntegrityError:
         for address in missing:
@@ -91,7 +92,7 @@ def create_team(name: str, *, address: str, acknowledge: bool = False, actor: An
     with transaction.atomic():
         team = Team.objects.create(name=name, inbound_address=address, acknowledge=acknowledge)
         append(
-            "team.created",
+            Kind.TEAM_CREATED,
             actor=actor,
             actor_label="" if actor else "cli",
             data={"team": team.pk, "name": name, "address": address},
@@ -143,7 +144,7 @@ def create_agent(
             team.members.add(user)
         token = issue_api_token(user, label="created with the agent")
         append(
-            "agent.created",
+            Kind.AGENT_CREATED,
             actor=actor,
             actor_label="" if actor else "cli",
             data={

@@ -31,6 +31,7 @@ from klient.conversations.access import conversations_in_scope
 from klient.core.models import Event
 from klient.reports.percentile import Percentile, SecondsBetween
 from klient.sla.clock import TARGET_NAMES
+from klient.sla.events import Kind as SlaKind
 from klient.sla.models import SlaOutcome
 
 GROUPS = ("team", "agent", "policy", "week", "target")
@@ -122,7 +123,7 @@ def _aggregates(target: str | None) -> dict[str, Any]:
     chosen = Q(target=target) if target else Q(target__in=TARGETS)
     decided = Q(outcome__in=[MET, BREACHED])
     stopped_at = Subquery(
-        Event.objects.filter(conversation_id=OuterRef("conversation_id"), kind="sla.stopped")
+        Event.objects.filter(conversation_id=OuterRef("conversation_id"), kind=SlaKind.STOPPED)
         .order_by("-at", "-id")
         .values("at")[:1]
     )

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.models import Conversation, Message
 from klient.core import wiring
 from klient.core.events import append
@@ -64,7 +65,11 @@ DUE_FIELDS = {
     "periodic_update": "update_due",
     "resolution": "resolution_due",
 }
-DELIVERY_KINDS = ("delivery.sent", "delivery.bounced", "delivery.failed")
+DELIVERY_KINDS = (
+    ConversationKind.DELIVERY_SENT,
+    ConversationKind.DELIVERY_BOUNCED,
+    ConversationKind.DELIVERY_FAILED,
+)
 # Cycle boundaries do not depend on durations: any long enough duration shows them.
 LONG = timedelta(days=3650)
 EVERY_TARGET = Targets(first_reply=LONG, next_reply=LONG, periodic_update=LONG, resolution=LONG)
@@ -94,7 +99,7 @@ def save_policy(*, actor: Any, policy: SlaPolicy | None = None, **fields: Any) -
         policy.full_clean()
         policy.save()
         append(
-            "sla.policy_created" if created else "sla.policy_changed",
+            events.Kind.POLICY_CREATED if created else events.Kind.POLICY_CHANGED,
             actor=actor,
             actor_label="" if actor else "system",
             data={"policy": policy.pk, "name": policy.name},
@@ -130,7 +135,7 @@ def set_business_hours(
     with transaction.atomic():
         config.save()
         append(
-            "sla.business_hours_changed",
+            events.Kind.BUSINESS_HOURS_CHANGED,
             actor=actor,
             actor_label="" if actor else "system",
             data={"team": team.pk, "time_zone": time_zone, "country": config.country},

@@ -23,6 +23,7 @@ from klient.core import wiring
 from klient.core.events import append
 from klient.core.models import Event
 from klient.people.models import Organisation, Team
+from klient.sla.events import Kind
 from klient.sla.models import BusinessHoursConfig, EscalationStep, SlaPolicy
 
 HOLIDAY_COUNTRIES = ("PL", "DE", "FR", "UA", "GB", "US")
@@ -207,7 +208,7 @@ def save_policy(
             changed.append("steps")
         _publish(
             append(
-                "sla.policy_saved",
+                Kind.POLICY_SAVED,
                 actor=actor,
                 actor_label="" if actor else "system",
                 data={
@@ -251,7 +252,7 @@ def delete_policy(policy: SlaPolicy, *, actor: Any) -> None:
         locked.delete()
         _publish(
             append(
-                "sla.policy_deleted",
+                Kind.POLICY_DELETED,
                 actor=actor,
                 actor_label="" if actor else "system",
                 data=data,
@@ -271,7 +272,7 @@ def reorder_policies(order: Sequence[int], *, actor: Any) -> list[SlaPolicy]:
         SlaPolicy.objects.bulk_update(ordered, ["position"])
         _publish(
             append(
-                "sla.policies_reordered",
+                Kind.POLICIES_REORDERED,
                 actor=actor,
                 actor_label="" if actor else "system",
                 data={"order": list(order)},
@@ -343,7 +344,7 @@ def save_business_hours(team: Team, *, actor: Any, **fields: Any) -> BusinessHou
         config.save()
         _publish(
             append(
-                "sla.business_hours_saved",
+                Kind.BUSINESS_HOURS_SAVED,
                 actor=actor,
                 actor_label="" if actor else "system",
                 data={"team": team.pk, "time_zone": config.time_zone, "country": config.country},

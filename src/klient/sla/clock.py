@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from klient.conversations.events import Kind as ConversationKind
 from klient.sla.business_time import add_business_time, business_time_between
 from klient.sla.calendar import BusinessCalendar
 
@@ -61,17 +62,19 @@ STOPPED_STATUSES = frozenset({"solved", "closed"})
 # The event kinds the clock reads; every other kind is ignored.
 CLOCK_KINDS = frozenset(
     {
-        "message.received",
-        "delivery.sent",
-        "delivery.bounced",
-        "delivery.failed",
-        "status.changed",
-        "conversation.merged",
-        "conversation.merged_into",
+        ConversationKind.MESSAGE_RECEIVED,
+        ConversationKind.DELIVERY_SENT,
+        ConversationKind.DELIVERY_BOUNCED,
+        ConversationKind.DELIVERY_FAILED,
+        ConversationKind.STATUS_CHANGED,
+        ConversationKind.CONVERSATION_MERGED,
+        ConversationKind.CONVERSATION_MERGED_INTO,
     }
 )
 MET, BREACHED, CANCELLED = "met", "breached", "cancelled"
-ANSWER_VOIDING_KINDS = frozenset({"delivery.bounced", "delivery.failed"})
+ANSWER_VOIDING_KINDS = frozenset(
+    {ConversationKind.DELIVERY_BOUNCED, ConversationKind.DELIVERY_FAILED}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +196,7 @@ def _is_answer(event: ClockEvent, voided: set[Any]) -> bool:
     """A public outbound message written by a person, delivered, and not bounced/failed."""
     data = event.data
     return (
-        event.kind == "delivery.sent"
+        event.kind == ConversationKind.DELIVERY_SENT
         and data.get("sender") == "agent"
         and data.get("message_kind") == "outbound"
         and data.get("message") not in voided
@@ -203,7 +206,7 @@ def _is_answer(event: ClockEvent, voided: set[Any]) -> bool:
 def _is_customer_message(event: ClockEvent) -> bool:
     data = event.data
     return (
-        event.kind == "message.received"
+        event.kind == ConversationKind.MESSAGE_RECEIVED
         and data.get("sender", "customer") == "customer"
         and not (data.get("auto_reply") or data.get("bounce") or data.get("bulk"))
     )
@@ -317,7 +320,7 @@ def evaluate(
             if "periodic_update" in open_cycle:
                 end("periodic_update", at, met=True)
                 start("periodic_update", at)
-        elif event.kind == "status.changed":
+        elif event.kind == ConversationKind.STATUS_CHANGED:
             new = str(event.data.get("to"))
             was_halted = status in PAUSED_STATUSES or status in STOPPED_STATUSES
             halted = new in PAUSED_STATUSES or new in STOPPED_STATUSES
@@ -342,11 +345,11 @@ def evaluate(
                     # Reopened: the customer waits for news again.
                     start("next_reply", at)
             status = new
-        elif event.kind == "conversation.merged_into":
+        elif event.kind == ConversationKind.CONVERSATION_MERGED_INTO:
             # The merge closes the conversation (the status change just before this
             # event); a conversation already solved or closed keeps its outcomes.
             merged_away = merged_away or closed_just_before
-        elif event.kind == "conversation.merged":
+        elif event.kind == ConversationKind.CONVERSATION_MERGED:
             # Another conversation was merged into this one. If its customer had been
             # waiting, the wait goes back to then: merging must not erase silence.
             waited = _moment(event.data.get("waiting_since"))

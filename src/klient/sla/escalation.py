@@ -49,7 +49,7 @@ from klient.sla.policies import targets_of
 
 logger = logging.getLogger(__name__)
 
-TRIGGERS = {"sla.warning": "warning", "sla.breached": "breach"}
+TRIGGERS: dict[str, str] = {events.Kind.WARNING: "warning", events.Kind.BREACHED: "breach"}
 # EscalationStep.Target names the periodic-update target "update"; the clock does not.
 CLOCK_TARGETS = {"update": "periodic_update"}
 PRIORITY_LADDER = ["low", "normal", "high", "urgent"]

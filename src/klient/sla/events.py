@@ -1,23 +1,50 @@
-"""One constructor per sla Event kind. They build unsaved rows with an explicit time (the
-clock's `now`), so the scheduler can insert a batch at once."""
+"""The sla Event kinds, and one constructor per kind of the clock. Those build unsaved rows
+with an explicit time (the clock's `now`), so the scheduler can insert a batch at once."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
+from klient.core.events import EventKind
 from klient.core.models import Event
 from klient.sla.clock import Alert
 
-ALERT_KINDS = {"warning": "sla.warning", "breach": "sla.breached"}
+
+class Kind(EventKind):
+    # The clock's, on a conversation.
+    STARTED = "sla.started", _("SLA clock started")
+    PAUSED = "sla.paused", _("SLA clock paused")
+    RESUMED = "sla.resumed", _("SLA clock resumed")
+    STOPPED = "sla.stopped", _("SLA clock stopped")
+    FIRST_REPLY = "sla.first_reply", _("First reply recorded")
+    WARNING = "sla.warning", _("SLA deadline approaching")
+    BREACHED = "sla.breached", _("SLA deadline missed")
+    ESCALATED = "sla.escalated", _("Escalation step taken")
+    # On a conversation (its policy changed) and, from sla.actions, on a policy's settings.
+    POLICY_CHANGED = "sla.policy_changed", _("SLA policy changed")
+    # SLA administration.
+    POLICY_CREATED = "sla.policy_created", _("SLA policy created")
+    POLICY_SAVED = "sla.policy_saved", _("SLA policy saved")
+    POLICY_DELETED = "sla.policy_deleted", _("SLA policy deleted")
+    POLICIES_REORDERED = "sla.policies_reordered", _("SLA policies reordered")
+    BUSINESS_HOURS_CHANGED = "sla.business_hours_changed", _("Business hours changed")
+    BUSINESS_HOURS_SAVED = "sla.business_hours_saved", _("Business hours saved")
+
+
+ALERT_KINDS = {"warning": Kind.WARNING, "breach": Kind.BREACHED}
 
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
 
 
-def _event(kind: str, conversation_id: int, at: datetime, data: dict[str, Any]) -> Event:
-    return Event(conversation_id=conversation_id, actor_label="sla", kind=kind, data=data, at=at)
+def _event(kind: Kind, conversation_id: int, at: datetime, data: dict[str, Any]) -> Event:
+    return Event(
+        conversation_id=conversation_id, actor_label="sla", kind=kind.value, data=data, at=at
+    )
 
 
 def started(
@@ -29,7 +56,7 @@ def started(
     due: dict[str, datetime | None],
 ) -> Event:
     return _event(
-        "sla.started",
+        Kind.STARTED,
         conversation_id,
         at,
         {
@@ -43,19 +70,19 @@ def started(
 def policy_changed(
     conversation_id: int, at: datetime, *, old: int | None, new: int | None
 ) -> Event:
-    return _event("sla.policy_changed", conversation_id, at, {"from": old, "to": new})
+    return _event(Kind.POLICY_CHANGED, conversation_id, at, {"from": old, "to": new})
 
 
 def paused(conversation_id: int, at: datetime, *, status: str) -> Event:
-    return _event("sla.paused", conversation_id, at, {"status": status})
+    return _event(Kind.PAUSED, conversation_id, at, {"status": status})
 
 
 def stopped(conversation_id: int, at: datetime, *, status: str) -> Event:
-    return _event("sla.stopped", conversation_id, at, {"status": status})
+    return _event(Kind.STOPPED, conversation_id, at, {"status": status})
 
 
 def resumed(conversation_id: int, at: datetime, *, status: str) -> Event:
-    return _event("sla.resumed", conversation_id, at, {"status": status})
+    return _event(Kind.RESUMED, conversation_id, at, {"status": status})
 
 
 def first_reply(
@@ -63,7 +90,7 @@ def first_reply(
 ) -> Event:
     on_time = None if due_at is None else replied_at <= due_at
     return _event(
-        "sla.first_reply",
+        Kind.FIRST_REPLY,
         conversation_id,
         at,
         {"replied_at": _iso(replied_at), "due_at": _iso(due_at), "on_time": on_time},
@@ -100,7 +127,7 @@ def escalated(
 ) -> Event:
     """sla.escalated: one escalation step done, once per step and target cycle."""
     return _event(
-        "sla.escalated",
+        Kind.ESCALATED,
         conversation_id,
         at,
         {

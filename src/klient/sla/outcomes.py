@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from klient.conversations.events import Kind as ConversationKind
 from klient.sla.clock import BREACHED, CycleOutcome
 
-OWNER_KINDS = ("team.changed", "assignee.changed")
+OWNER_KINDS = (ConversationKind.TEAM_CHANGED, ConversationKind.ASSIGNEE_CHANGED)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,8 +26,9 @@ from klient.conversations.access import (
     access_conversation,
     conversations_in_scope,
 )
+from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.models import Conversation, Message
-from klient.core import blobs
+from klient.core import blobs, wiring
 from klient.people.models import Team
 
 from . import merge_views
@@ -190,41 +191,8 @@ class TimelineEntry:
     text: str
 
 
-_EVENT_TEXT = {
-    "conversation.created": gettext_lazy("Conversation opened"),
-    "message.received": gettext_lazy("Message received"),
-    "message.outbound_queued": gettext_lazy("Reply queued for sending"),
-    "note.added": gettext_lazy("Internal note added"),
-    "delivery.sent": gettext_lazy("Reply delivered to the mail server"),
-    "delivery.deferred": gettext_lazy("Delivery deferred; will retry"),
-    "delivery.failed": gettext_lazy("Delivery failed"),
-    "delivery.bounced": gettext_lazy("Reply bounced"),
-    "thread.refused": gettext_lazy("A message was not added to this thread"),
-    "sla.started": gettext_lazy("SLA clock started"),
-    "sla.paused": gettext_lazy("SLA clock paused"),
-    "sla.resumed": gettext_lazy("SLA clock resumed"),
-    "sla.stopped": gettext_lazy("SLA clock stopped"),
-    "sla.first_reply": gettext_lazy("First reply recorded"),
-    "sla.warning": gettext_lazy("SLA deadline approaching"),
-    "sla.breached": gettext_lazy("SLA deadline missed"),
-    "sla.policy_changed": gettext_lazy("SLA policy changed"),
-    "conversation.merged": gettext_lazy("Another conversation was merged into this one"),
-    "conversation.merged_into": gettext_lazy("Merged into another conversation"),
-    "sla.escalated": gettext_lazy("Escalation step taken"),
-    "notification.created": gettext_lazy("Agent notified"),
-    "note.mentioned": gettext_lazy("Agents mentioned in a note"),
-    "macro.used": gettext_lazy("Saved reply used"),
-    "collab.asked": gettext_lazy("Colleague asked"),
-    "collab.taken": gettext_lazy("Colleague request taken"),
-    "collab.answered": gettext_lazy("Colleague answered"),
-    "collab.cancelled": gettext_lazy("Colleague request withdrawn"),
-    "collab.grant_used": gettext_lazy("Read through a colleague request"),
-    "followup.scheduled": gettext_lazy("Follow-up scheduled"),
-    "followup.cancelled": gettext_lazy("Follow-up cancelled"),
-    "followup.fired": gettext_lazy("Reopened by a follow-up"),
-    "form.submitted": gettext_lazy("Request form submitted"),
-    "portal.status_set": gettext_lazy("Customer changed the status in the portal"),
-}
+# What the timeline says of an event: its kind's label (each domain's events.Kind).
+_EVENT_TEXT = {kind.value: kind.label for kinds in wiring.event_kinds() for kind in kinds}
 # Who acted, when it was not a person: Event.actor_label's fixed values.
 _ACTOR_LABEL = {
     "customer": pgettext_lazy("event actor", "customer"),
@@ -247,14 +215,14 @@ def _timeline(conversation: Conversation) -> list[TimelineEntry]:
     user_ids = {
         value
         for e in events
-        if e.kind == "assignee.changed"
+        if e.kind == ConversationKind.ASSIGNEE_CHANGED
         for value in (e.data.get("from"), e.data.get("to"))
         if isinstance(value, int)
     }
     team_ids = {
         value
         for e in events
-        if e.kind == "team.changed"
+        if e.kind == ConversationKind.TEAM_CHANGED
         for value in (e.data.get("from"), e.data.get("to"))
         if isinstance(value, int)
     }
@@ -298,7 +266,7 @@ def _timeline(conversation: Conversation) -> list[TimelineEntry]:
             }
             if event.data.get("reason"):
                 text = f"{text} ({event.data['reason']})"
-        elif event.kind == "message.received" and (
+        elif event.kind == ConversationKind.MESSAGE_RECEIVED and (
             event.data.get("auto_reply") or event.data.get("bounce") or event.data.get("bulk")
         ):
             text = _("Automatic message received")

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.contrib.auth import get_user_model
 
+from klient.conversations.events import Kind as ConversationKind
 from klient.core.models import Event
 
 from ..queries import usable_macros
@@ -28,7 +29,9 @@ def unnotified_mentions(conversation: Any, user: Any) -> list[str]:
         return []
     # The event first: usually there is none, and the page pays one query.
     event = (
-        Event.objects.filter(conversation=conversation, kind="note.mentioned", actor=user)
+        Event.objects.filter(
+            conversation=conversation, kind=ConversationKind.NOTE_MENTIONED, actor=user
+        )
         .order_by("-pk")
         .first()
     )

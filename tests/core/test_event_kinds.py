@@ -1,0 +1,185 @@
+"""Event kinds are enumerations, one per domain: an event can only be appended with a member
+of one (a typo fails at once), no kind is spelled as a string anywhere else in the code,
+and the stored strings are the ones Klient always wrote."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import pkgutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import klient
+from klient.conversations.events import Kind as ConversationKind
+from klient.core import wiring
+from klient.core.events import EventKind, append
+from klient.core.models import Event
+
+SRC = Path(klient.__file__).parent
+
+# Every kind Klient wrote before the kinds became enumerations: stored events carry these
+# strings, so none may change without a data migration.
+STORED_KINDS = {
+    "agent.created",
+    "article.created",
+    "article.deleted",
+    "article.updated",
+    "assignee.changed",
+    "collab.answered",
+    "collab.asked",
+    "collab.cancelled",
+    "collab.grant_used",
+    "collab.taken",
+    "conversation.created",
+    "conversation.merged",
+    "conversation.merged_into",
+    "customer.created",
+    "delivery.bounced",
+    "delivery.deferred",
+    "delivery.failed",
+    "delivery.sent",
+    "followup.cancelled",
+    "followup.fired",
+    "followup.scheduled",
+    "form.submitted",
+    "imap.mailbox_added",
+    "imap.poll_failed",
+    "imap.poll_recovered",
+    "imap.uidvalidity_changed",
+    "macro.created",
+    "macro.deleted",
+    "macro.updated",
+    "macro.used",
+    "mail.quarantined",
+    "mail.retried",
+    "message.outbound_queued",
+    "message.received",
+    "note.added",
+    "note.mentioned",
+    "notification.created",
+    "portal.sign_in_requested",
+    "portal.signed_in",
+    "portal.status_set",
+    "priority.changed",
+    "sla.breached",
+    "sla.business_hours_changed",
+    "sla.business_hours_saved",
+    "sla.escalated",
+    "sla.first_reply",
+    "sla.paused",
+    "sla.policies_reordered",
+    "sla.policy_changed",
+    "sla.policy_created",
+    "sla.policy_deleted",
+    "sla.policy_saved",
+    "sla.resumed",
+    "sla.started",
+    "sla.stopped",
+    "sla.warning",
+    "status.changed",
+    "tags.changed",
+    "team.changed",
+    "team.created",
+    "thread.refused",
+}
+# Notification.kind values that happen to read like Event kinds (what a notification is
+# about, not an event): (file, value).
+NOT_EVENT_KINDS = {
+    ("collab/actions.py", "collab.asked"),
+    ("collab/actions.py", "collab.answered"),
+}
+
+
+def registered() -> dict[str, EventKind]:
+    return {kind.value: kind for kinds in wiring.event_kinds() for kind in kinds}
+
+
+def test_append_refuses_a_kind_that_is_not_an_enumeration_member(db):
+    with pytest.raises(TypeError, match=r"mesage\.received"):
+        append("mesage.received", actor_label="test")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        append("message.received", actor_label="test")  # type: ignore[arg-type]
+
+    assert not Event.objects.exists()
+
+
+def test_append_stores_the_members_string(db):
+    event = append(ConversationKind.NOTE_ADDED, actor_label="test")
+
+    assert Event.objects.get(pk=event.pk).kind == "note.added"
+    assert type(event.kind) is str
+
+
+def test_the_enumerations_keep_every_stored_string_and_no_two_share_one():
+    values = [kind.value for kinds in wiring.event_kinds() for kind in kinds]
+
+    assert len(values) == len(set(values))
+    assert set(values) == STORED_KINDS
+
+
+def test_every_domains_enumeration_is_listed_in_the_wiring():
+    for module in pkgutil.iter_modules([str(SRC)]):
+        if (SRC / module.name / "events.py").exists():
+            importlib.import_module(f"klient.{module.name}.events")
+    defined = {f"{cls.__module__}.{cls.__qualname__}" for cls in EventKind.__subclasses__()}
+    defined = {path for path in defined if path.startswith("klient.")}
+
+    assert defined == set(wiring.EVENT_KINDS)
+
+
+def test_every_kind_has_a_label_of_its_own():
+    for kinds in wiring.event_kinds():
+        for kind in kinds:
+            # Without one, TextChoices makes a label from the member's name: untranslated.
+            assert str(kind.label) != kind.name.replace("_", " ").title(), kind
+
+
+def _enum_bodies(tree: ast.AST) -> set[int]:
+    """Ids of the string constants inside EventKind class bodies (their definitions)."""
+    inside: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and any(
+            isinstance(base, ast.Name) and base.id == "EventKind" for base in node.bases
+        ):
+            inside.update(id(n) for n in ast.walk(node) if isinstance(n, ast.Constant))
+    return inside
+
+
+def test_no_kind_is_spelled_as_a_string_outside_its_enumeration():
+    kinds = set(registered())
+    found = []
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(SRC).as_posix()
+        if "/migrations/" in relative:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        definitions = _enum_bodies(tree)
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and node.value in kinds
+                and id(node) not in definitions
+                and (relative, node.value) not in NOT_EVENT_KINDS
+            ):
+                found.append(f"{relative}:{node.lineno} {node.value!r}")
+
+    assert found == []
+
+
+def test_the_sla_clock_reads_the_kinds_without_models_or_settings():
+    """The clock stays pure: importing it loads no model and needs no configured Django."""
+    code = (
+        "import sys, klient.sla.clock as c; "
+        "assert 'klient.core.models' not in sys.modules; "
+        "assert 'message.received' in c.CLOCK_KINDS"
+    )
+    environment = {"PATH": "/usr/bin:/bin"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=False
+    )
+
+    assert result.returncode == 0, result.stderr

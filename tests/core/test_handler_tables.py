@@ -1,0 +1,90 @@
+"""Each domain declares its own handlers (`<app>/handlers.py`); core.wiring's
+EVENT_HANDLERS is exactly their union, every handler in it can be called, and a kind
+handled by several domains runs their handlers in the wiring's order."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from klient.core import wiring
+from klient.core.events import EventKind
+
+
+def table(path: str) -> dict[EventKind, list[str]]:
+    module, _, name = path.rpartition(".")
+    return getattr(import_module(module), name)
+
+
+def test_the_collected_table_is_the_union_of_the_domains_tables():
+    union: dict[str, set[str]] = {}
+    for path in wiring.HANDLER_TABLES:
+        for kind, handlers in table(path).items():
+            union.setdefault(kind, set()).update(handlers)
+
+    assert {kind: set(handlers) for kind, handlers in wiring.EVENT_HANDLERS.items()} == union
+    assert all(len(handlers) == len(set(handlers)) for handlers in wiring.EVENT_HANDLERS.values())
+
+
+def test_every_table_is_keyed_by_registered_kinds_and_every_handler_is_callable():
+    kinds = {kind for kinds in wiring.event_kinds() for kind in kinds}
+    for path in wiring.HANDLER_TABLES:
+        for kind, handlers in table(path).items():
+            assert isinstance(kind, EventKind) and kind in kinds, (path, kind)
+            assert handlers, (path, kind)
+            for handler in handlers:
+                module, _, name = handler.rpartition(".")
+                assert callable(getattr(import_module(module), name)), handler
+
+
+def test_handlers_of_a_kind_run_in_the_order_of_the_tables():
+    """The customer's acknowledgement is queued before the SLA, the agents' pages and the
+    follow-ups look at a received message, as when the table was one literal."""
+    assert wiring.EVENT_HANDLERS["message.received"] == [
+        "klient.mail.tasks.acknowledge_events",
+        "klient.sla.tasks.recompute_for_events",
+        "klient.live.publish.push_conversation_changes",
+        "klient.collab.followups.handle_events",
+    ]
+    assert wiring.EVENT_HANDLERS["status.changed"] == [
+        "klient.sla.tasks.recompute_for_events",
+        "klient.live.publish.push_conversation_changes",
+        "klient.collab.followups.handle_events",
+    ]
+
+
+def test_a_handler_listed_by_two_tables_is_collected_once():
+    first = wiring.HANDLER_TABLES[0]
+
+    assert wiring.collect_handlers([first, first]) == wiring.collect_handlers([first])
+
+
+_SLA = "klient.sla.tasks.recompute_for_events"
+_LIVE = "klient.live.publish.push_conversation_changes"
+_FOLLOW_UPS = "klient.collab.followups.handle_events"
+_POLICY_CHANGE = "klient.sla.admin_tasks.recompute_after_policy_change"
+
+
+def test_splitting_the_table_by_domain_changed_no_handler():
+    """The single literal table as it was before each domain got its own."""
+    assert wiring.EVENT_HANDLERS == {
+        "conversation.created": [_LIVE],
+        "message.received": ["klient.mail.tasks.acknowledge_events", _SLA, _LIVE, _FOLLOW_UPS],
+        "message.outbound_queued": ["klient.mail.tasks.send_deliveries_for_events", _LIVE],
+        "note.added": [_LIVE],
+        "note.mentioned": ["klient.macros.mentions.notify_mentions_for_events"],
+        "delivery.sent": [_SLA, _LIVE],
+        "delivery.bounced": [_SLA, _LIVE],
+        "delivery.failed": [_SLA, _LIVE],
+        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS],
+        "assignee.changed": [_LIVE],
+        "priority.changed": [_SLA, _LIVE],
+        "team.changed": [_SLA, _LIVE],
+        "tags.changed": [_SLA, _LIVE],
+        "conversation.merged": [_SLA],
+        "conversation.merged_into": [_SLA],
+        "sla.policy_saved": [_POLICY_CHANGE],
+        "sla.policy_deleted": [_POLICY_CHANGE],
+        "sla.policies_reordered": [_POLICY_CHANGE],
+        "sla.business_hours_saved": ["klient.sla.admin_tasks.recompute_after_hours_change"],
+        "notification.created": ["klient.mail.notifications.send_for_events"],
+    }
