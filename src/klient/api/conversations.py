@@ -16,11 +16,11 @@ from klient.conversations import actions
 from klient.conversations.access import access_conversation
 from klient.conversations.models import Conversation
 from klient.conversations.queries import (
-    ALLOWED_PARAMS,
     DEFAULT_LIMIT,
     MAX_LIMIT,
     NEWEST_FIRST,
     FilterError,
+    allowed_params,
     conversation_rows,
     filtered,
     page_of,
@@ -47,7 +47,8 @@ router = Router(tags=["conversations"])
 
 
 class InboxParams(Schema):
-    """Documented here; parsed (and unknown names refused) by conversations.queries."""
+    """Documented here; parsed (and unknown names refused) by conversations.queries, where
+    other layers may register more filters (register_inbox_filter)."""
 
     status: str | None = Field(None, description="One or more statuses, comma-separated.")
     team: str | None = Field(None, description="Team id or name.")
@@ -76,7 +77,7 @@ def list_conversations(request: HttpRequest, params: Query[InboxParams]) -> Any:
     try:
         query = parse_inbox_params(request.GET)
     except FilterError as exc:
-        return Status(400, {"detail": str(exc), "allowed": list(ALLOWED_PARAMS)})
+        return Status(400, {"detail": str(exc), "allowed": list(allowed_params())})
     # The inbox's page, with each conversation's SLA state joined in the same query.
     user = caller(request)
     rows = filtered(user, query, rows_with_sla())
