@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from klient.conversations import actions
+from klient.conversations import actions, checks
 from klient.conversations.access import access_conversation
 from klient.conversations.models import Conversation
 from klient.conversations.queries import (
@@ -31,14 +31,17 @@ from klient.sla.models import ConversationSla
 
 from .auth import caller
 from .schemas import (
+    CheckReplyIn,
     ConversationDetailOut,
     ConversationOut,
     ConversationPage,
     ConversationPatchIn,
     ErrorOut,
+    FindingsOut,
     MessageOut,
     NoteIn,
     ReplyIn,
+    ReplyOut,
     UnknownFilterOut,
 )
 from .serializers import conversation_out, event_out, message_out
@@ -103,16 +106,32 @@ def get_conversation(request: HttpRequest, ref: str) -> Any:
 
 @router.post(
     "/{ref}/replies",
-    response={201: MessageOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: ReplyOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     by_alias=True,
     summary="Reply to the customer",
 )
 def post_reply(request: HttpRequest, ref: str, payload: ReplyIn) -> Any:
     conversation = access_conversation(caller(request), ref)
+    findings = _findings(conversation, caller(request), payload.body)
     message = actions.reply(
         conversation, actor=caller(request), body=payload.body, status=payload.status
     )
-    return Status(201, message_out(message))
+    return Status(201, {**message_out(message), "findings": findings})
+
+
+@router.post(
+    "/{ref}/check-reply",
+    response={200: FindingsOut, 401: ErrorOut, 404: ErrorOut},
+    summary="Run the pre-send checks on a draft reply, without sending it",
+)
+def check_reply(request: HttpRequest, ref: str, payload: CheckReplyIn) -> Any:
+    conversation = access_conversation(caller(request), ref)
+    return {"findings": _findings(conversation, caller(request), payload.body)}
+
+
+def _findings(conversation: Conversation, author: Any, body: str) -> list[dict[str, Any]]:
+    draft = checks.draft_for(conversation, author=author, body=body)
+    return [finding.to_json() for finding in checks.check_reply(draft)]
 
 
 @router.post(
