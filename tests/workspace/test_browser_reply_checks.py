@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from asgi_server import CHROMIUM, CHROMIUM_ARGS
+from asgi_server import CHROMIUM
 from klient import demo
 from klient.conversations.checks import Finding, register_check, unregister_check
 from klient.conversations.models import Conversation, Message

@@ -122,3 +122,11 @@ def test_a_name_is_registered_once_and_built_in_filters_stay(pressing_filter):
         register_inbox_filter("status", parse=str, apply=lambda rows, value, user: rows)
     with pytest.raises(ValueError, match="built-in"):
         unregister_inbox_filter("status")
+
+
+def test_the_workspace_takes_every_filter_the_api_takes(anna_client, two_conversations):
+    _calm, burning = two_conversations
+
+    page = anna_client.get(f"{INBOX}?customer=ola@example.com")
+
+    assert page_refs(page) == [burning.reference]
