@@ -29,6 +29,13 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def no_default_relay(settings):
+    """Outbound mail of a test without `smtp_sink` goes to a port nothing listens on, not to
+    the default relay (127.0.0.1:1025): what happens to run there must not change a result."""
+    settings.KLIENT_SMTP_RELAY = f"127.0.0.1:{free_port()}"
+
+
 @pytest.fixture
 def smtp_sink(settings) -> Iterator[SmtpSink]:
     """A real SMTP relay on a free port; Klient's outbound mail is pointed at it."""

@@ -92,6 +92,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     handler = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
     try:
+        if args.command != "migrate":
+            commands.ensure_migrated()
         return int(handler(args) or 0)
     except commands.CommandError as exc:
         print(f"klient: {exc}", file=sys.stderr)

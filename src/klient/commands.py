@@ -28,6 +28,28 @@ def _team(name: str) -> Team:
     return team
 
 
+def ensure_migrated() -> None:
+    """Bring the schema up to date before a command touches it, so a fresh data directory
+    works from its first command. An embedded (SQLite) database belongs to this one
+    installation: migrate it quietly. A shared database (PostgreSQL) is migrated on
+    purpose, by one `klient migrate` during a deployment: say so and stop."""
+    from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    connection = connections[DEFAULT_DB_ALIAS]
+    try:
+        executor = MigrationExecutor(connection)
+    except OperationalError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise CommandError(f"cannot reach the database: {first_line}") from exc
+    if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
+    if connection.vendor == "sqlite":
+        call_command("migrate", interactive=False, verbosity=0)
+        return
+    raise CommandError("the database is not migrated: run `klient migrate` first")
+
+
 def cmd_migrate(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=1)
     return 0

@@ -6,6 +6,7 @@ PATHS = {
     "/api/v1/conversations": {"get"},
     "/api/v1/conversations/{ref}": {"get", "patch"},
     "/api/v1/conversations/{ref}/replies": {"post"},
+    "/api/v1/conversations/{ref}/check-reply": {"post"},
     "/api/v1/conversations/{ref}/notes": {"post"},
     "/api/v1/attachments/{id}": {"get"},
     "/api/v1/quarantine": {"get"},

@@ -33,6 +33,7 @@ TARGETS = {
     "/api/v1/conversations/{ref}/follow-up": "conversation",
     "/api/v1/colleague-requests/{id}/answer": "colleague_request",
     "/api/v1/conversations/{ref}/merge": "conversation",
+    "/api/v1/conversations/{ref}/check-reply": "conversation",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -52,6 +53,7 @@ BODIES = {
     ("/api/v1/colleague-requests/{id}/answer", "post"): {"answer": "Leaked answer"},
     # A callable body is filled from the objects: merge into a second Support conversation.
     ("/api/v1/conversations/{ref}/merge", "post"): lambda objects: {"into": objects["survivor"]},
+    ("/api/v1/conversations/{ref}/check-reply", "post"): {"body": "Leaked draft"},
 }
 # Who may reach each kind of object (the positive control) and who may not.
 INSIDERS = {"conversation": "agent_anna", "attachment": "agent_anna", "inbound": "admin_zofia"}

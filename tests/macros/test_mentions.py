@@ -15,6 +15,13 @@ from klient.people.actions import create_agent
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+@pytest.fixture(autouse=True)
+def relay(smtp_sink):
+    """Notification copies go to a relay of this test's own, never to whatever happens
+    to listen on the default relay port."""
+    return smtp_sink
+
+
 @pytest.fixture
 def lukasz(support_team):
     user, _ = create_agent(
@@ -52,7 +59,7 @@ def test_mentions_resolve_case_insensitively_to_agents(agent_anna, agent_bruno, 
 
 
 def test_only_mentioned_agents_who_can_see_the_conversation_are_notified(
-    conversation, agent_anna, agent_bruno, admin_zofia, lukasz
+    conversation, agent_anna, agent_bruno, admin_zofia, lukasz, relay
 ):
     add_note(conversation, actor=agent_anna, body="@Łukasz @bruno @zofia please look at the NIP")
     drain()
@@ -61,7 +68,9 @@ def test_only_mentioned_agents_who_can_see_the_conversation_are_notified(
     note = Notification.objects.filter(recipient=lukasz).get()
     assert conversation.reference in note.text and "Anna Nowak" in note.text
     assert note.url.endswith(f"#m-{conversation.messages.last().pk}")
-    assert note.email_state == Notification.EmailState.PENDING
+    assert note.email_state == Notification.EmailState.SENT
+    emailed = sorted(to for _, recipients, _ in relay.messages for to in recipients)
+    assert emailed == ["l.zielinski@shop.example", "zofia@shop.example"]
 
 
 def test_the_author_is_never_notified_of_their_own_mention(conversation, agent_anna):

@@ -85,17 +85,17 @@ def test_a_worker_flushes_each_attachment_before_storing_its_row(support_team, d
         assert blobs.load(attachment.blob).startswith(b"faktura")
 
 
-def test_mail_digested_ahead_has_its_attachments_flushed_once_before_their_rows(
+def test_mail_analysed_ahead_has_its_attachments_flushed_once_before_their_rows(
     support_team, disk_log
 ):
     raws = [mail_with_attachment(n) for n in range(3)]
     accepted = actions.accept_raw_many(raws, source="import")
     del disk_log[:]
 
-    digests = actions.digest_many(
+    analyses = actions.analyse_many(
         {inbound.raw_blob: raw for (inbound, _), raw in zip(accepted, raws, strict=True)}
     )
-    outcomes = actions.process_batch([inbound.pk for inbound, _ in accepted], digests=digests)
+    outcomes = actions.process_batch([inbound.pk for inbound, _ in accepted], analyses=analyses)
 
     assert list(outcomes.values()) == ["stored"] * 3
     assert "fsync" not in disk_log

@@ -12,15 +12,15 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from klient.conversations import actions
+from klient.conversations import actions, checks
 from klient.conversations.access import access_conversation
 from klient.conversations.models import Conversation
 from klient.conversations.queries import (
-    ALLOWED_PARAMS,
     DEFAULT_LIMIT,
     MAX_LIMIT,
     NEWEST_FIRST,
     FilterError,
+    allowed_params,
     conversation_rows,
     filtered,
     page_of,
@@ -31,14 +31,17 @@ from klient.sla.models import ConversationSla
 
 from .auth import caller
 from .schemas import (
+    CheckReplyIn,
     ConversationDetailOut,
     ConversationOut,
     ConversationPage,
     ConversationPatchIn,
     ErrorOut,
+    FindingsOut,
     MessageOut,
     NoteIn,
     ReplyIn,
+    ReplyOut,
     UnknownFilterOut,
 )
 from .serializers import conversation_out, event_out, message_out
@@ -47,7 +50,8 @@ router = Router(tags=["conversations"])
 
 
 class InboxParams(Schema):
-    """Documented here; parsed (and unknown names refused) by conversations.queries."""
+    """Documented here; parsed (and unknown names refused) by conversations.queries, where
+    other layers may register more filters (register_inbox_filter)."""
 
     status: str | None = Field(None, description="One or more statuses, comma-separated.")
     team: str | None = Field(None, description="Team id or name.")
@@ -76,7 +80,7 @@ def list_conversations(request: HttpRequest, params: Query[InboxParams]) -> Any:
     try:
         query = parse_inbox_params(request.GET)
     except FilterError as exc:
-        return Status(400, {"detail": str(exc), "allowed": list(ALLOWED_PARAMS)})
+        return Status(400, {"detail": str(exc), "allowed": list(allowed_params())})
     # The inbox's page, with each conversation's SLA state joined in the same query.
     user = caller(request)
     rows = filtered(user, query, rows_with_sla())
@@ -102,16 +106,32 @@ def get_conversation(request: HttpRequest, ref: str) -> Any:
 
 @router.post(
     "/{ref}/replies",
-    response={201: MessageOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: ReplyOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     by_alias=True,
     summary="Reply to the customer",
 )
 def post_reply(request: HttpRequest, ref: str, payload: ReplyIn) -> Any:
     conversation = access_conversation(caller(request), ref)
+    findings = _findings(conversation, caller(request), payload.body)
     message = actions.reply(
         conversation, actor=caller(request), body=payload.body, status=payload.status
     )
-    return Status(201, message_out(message))
+    return Status(201, {**message_out(message), "findings": findings})
+
+
+@router.post(
+    "/{ref}/check-reply",
+    response={200: FindingsOut, 401: ErrorOut, 404: ErrorOut},
+    summary="Run the pre-send checks on a draft reply, without sending it",
+)
+def check_reply(request: HttpRequest, ref: str, payload: CheckReplyIn) -> Any:
+    conversation = access_conversation(caller(request), ref)
+    return {"findings": _findings(conversation, caller(request), payload.body)}
+
+
+def _findings(conversation: Conversation, author: Any, body: str) -> list[dict[str, Any]]:
+    draft = checks.draft_for(conversation, author=author, body=body)
+    return [finding.to_json() for finding in checks.check_reply(draft)]
 
 
 @router.post(

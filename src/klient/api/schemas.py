@@ -143,6 +143,34 @@ class ReplyIn(Schema):
     status: str | None = None
 
 
+class CheckReplyIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str
+
+
+class FindingOut(Schema):
+    """A pre-send check's finding on a draft; advice, it never blocks sending."""
+
+    check: str = Field(..., description="The check that found it.")
+    category: str
+    message: str = Field(..., description="Why it was flagged.")
+    start: int | None = Field(None, description="Start of the span in the body (characters).")
+    end: int | None = Field(None, description="End of the span in the body (exclusive).")
+    excerpt: str = ""
+    suggestion: str | None = Field(None, description="Other wording, if the check has one.")
+
+
+class FindingsOut(Schema):
+    findings: list[FindingOut]
+
+
+class ReplyOut(MessageOut):
+    findings: list[FindingOut] = Field(
+        ..., description="The pre-send checks' findings on the body, as check-reply gives."
+    )
+
+
 class NoteIn(Schema):
     model_config = ConfigDict(extra="forbid")
 

@@ -14,7 +14,7 @@ import base64
 import binascii
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -29,9 +29,7 @@ from . import search
 from .access import conversations_in_scope, is_admin
 from .models import Conversation
 
-FILTERS = ("status", "team", "assignee", "customer", "q", "language", "channel", "tag")
 PAGING = ("cursor", "limit")
-ALLOWED_PARAMS = (*FILTERS, *PAGING)
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 MAX_TEXT = 200
@@ -40,8 +38,6 @@ _LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})?$")
 
 class FilterError(ValueError):
     """A query parameter that is not allowed or not valid; str(exc) says which and why."""
-
-    allowed = ALLOWED_PARAMS
 
 
 @dataclass(frozen=True)
@@ -58,6 +54,11 @@ class InboxQuery:
     tag: str = ""
     after: tuple[Any, ...] | None = None
     limit: int = DEFAULT_LIMIT
+    # The values of filters registered by other layers (register_inbox_filter), by name.
+    extra: tuple[tuple[str, Any], ...] = ()
+
+    def extra_value(self, name: str) -> Any:
+        return dict(self.extra).get(name)
 
 
 @dataclass(frozen=True)
@@ -87,14 +88,84 @@ def _pairs(params: Any) -> Iterable[tuple[str, list[str]]]:
     return ((key, [value]) for key, value in Mapping.items(params))
 
 
+# --- the filter registry ----------------------------------------------------------------
+# Each query parameter of the inbox is an entry: how its text is checked and turned into
+# values (`read`, raising FilterError), and how those values narrow the conversations
+# (`narrow`). The built-in filters below are entries like any other; a higher layer
+# (insights: sentiment, topic; a channel) adds its own with register_inbox_filter, so
+# conversations never imports it. Only registered names are accepted: a parameter never
+# reaches the ORM raw.
+Read = Callable[[str], dict[str, Any]]
+Narrow = Callable[[QuerySet[Conversation], "InboxQuery", Any], QuerySet[Conversation]]
+
+
+@dataclass(frozen=True)
+class InboxFilter:
+    name: str
+    read: Read  # the parameter's text (stripped, not empty) -> InboxQuery fields
+    narrow: Narrow  # rows, the query, the user -> rows (unchanged when the filter is unset)
+
+
+_FILTERS: dict[str, InboxFilter] = {}
+
+
+def _add(entry: InboxFilter) -> InboxFilter:
+    if entry.name in _FILTERS or entry.name in PAGING:
+        raise ValueError(f"an inbox filter named {entry.name!r} exists already")
+    _FILTERS[entry.name] = entry
+    return entry
+
+
+def register_inbox_filter(
+    name: str,
+    *,
+    parse: Callable[[str], Any],
+    apply: Callable[[QuerySet[Conversation], Any, Any], QuerySet[Conversation]],
+) -> InboxFilter:
+    """Add the inbox filter `name` (a query parameter of the workspace inbox and of
+    GET /api/v1/conversations). `parse(text)` returns the checked value or raises
+    FilterError (its message is shown to the user); `apply(rows, value, user)` narrows
+    the rows with ORM lookups of its own choosing. It must not add a query per row."""
+
+    def read(text: str) -> dict[str, Any]:
+        return {"extra": ((name, parse(text)),)}
+
+    def narrow(
+        rows: QuerySet[Conversation], query: InboxQuery, user: Any
+    ) -> QuerySet[Conversation]:
+        for key, value in query.extra:
+            if key == name:
+                return apply(rows, value, user)
+        return rows
+
+    return _add(InboxFilter(name, read, narrow))
+
+
+def unregister_inbox_filter(name: str) -> None:
+    """Remove a filter added by register_inbox_filter (the built-in ones stay)."""
+    if name in _BUILT_IN:
+        raise ValueError(f"{name!r} is a built-in inbox filter")
+    _FILTERS.pop(name, None)
+
+
+def inbox_filter_names() -> tuple[str, ...]:
+    return tuple(_FILTERS)
+
+
+def allowed_params() -> tuple[str, ...]:
+    """Every query parameter the inbox accepts: the registered filters, then paging."""
+    return (*_FILTERS, *PAGING)
+
+
 def parse_inbox_params(params: Any) -> InboxQuery:
     """An InboxQuery from request parameters (a QueryDict or a str -> str mapping).
 
     Raises FilterError for an unknown or repeated parameter or an invalid value."""
     values: dict[str, str] = {}
     unknown: list[str] = []
+    allowed = allowed_params()
     for key, given in _pairs(params):
-        if key not in ALLOWED_PARAMS:
+        if key not in allowed:
             unknown.append(key)
         elif len(given) > 1:
             raise FilterError(f"Give {key} once; separate several values with commas.")
@@ -103,48 +174,18 @@ def parse_inbox_params(params: Any) -> InboxQuery:
     if unknown:
         raise FilterError(
             f"Unknown filter {', '.join(sorted(unknown)[:10])}; "
-            f"the allowed parameters are {', '.join(ALLOWED_PARAMS)}."
+            f"the allowed parameters are {', '.join(allowed)}."
         )
     values = {k: v for k, v in values.items() if v}
     fields: dict[str, Any] = {}
-    if "status" in values:
-        fields["status"] = _choices("status", values["status"], Conversation.Status.values)
-    if "channel" in values:
-        fields["channel"] = _choices("channel", values["channel"], Conversation.Channel.values)
-    if "team" in values:
-        team = values["team"][:MAX_TEXT]
-        if team.isdigit():
-            fields["team_id"] = _id("team", team)
-        else:
-            fields["team_name"] = team
-    if "assignee" in values:
-        assignee = values["assignee"].lower()
-        if assignee in ("me", "none"):
-            fields["assignee"] = assignee
-        elif assignee.isdigit():
-            fields["assignee"] = _id("assignee", assignee)
-        else:
-            raise FilterError('assignee must be an agent id, "me" or "none".')
-    if "customer" in values:
-        customer = values["customer"]
-        if customer.isdigit():
-            fields["customer_id"] = _id("customer", customer)
-        elif "@" in customer and len(customer) <= 320:
-            fields["customer_email"] = normalise_email(customer)
-        else:
-            raise FilterError("customer must be a customer id or an email address.")
-    if "q" in values:
-        if len(values["q"]) > MAX_TEXT:
-            raise FilterError(f"q is limited to {MAX_TEXT} characters.")
-        fields["text"] = values["q"]
-    if "tag" in values:
-        if len(values["tag"]) > 60:
-            raise FilterError("tag is limited to 60 characters.")
-        fields["tag"] = " ".join(values["tag"].split()).lower()
-    if "language" in values:
-        if not _LANGUAGE.match(values["language"]):
-            raise FilterError("language must be a language code such as fr, pl or pt-BR.")
-        fields["language"] = values["language"].lower()
+    extra: list[tuple[str, Any]] = []
+    for name, entry in _FILTERS.items():
+        if name in values:
+            read = entry.read(values[name])
+            extra.extend(read.pop("extra", ()))
+            fields.update(read)
+    if extra:
+        fields["extra"] = tuple(extra)
     if "limit" in values:
         limit = values["limit"]
         if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
@@ -153,6 +194,134 @@ def parse_inbox_params(params: Any) -> InboxQuery:
     if "cursor" in values:
         fields["after"] = decode_cursor(values["cursor"])
     return InboxQuery(**fields)
+
+
+def _read_status(text: str) -> dict[str, Any]:
+    return {"status": _choices("status", text, Conversation.Status.values)}
+
+
+def _read_channel(text: str) -> dict[str, Any]:
+    return {"channel": _choices("channel", text, Conversation.Channel.values)}
+
+
+def _read_team(text: str) -> dict[str, Any]:
+    team = text[:MAX_TEXT]
+    return {"team_id": _id("team", team)} if team.isdigit() else {"team_name": team}
+
+
+def _read_assignee(text: str) -> dict[str, Any]:
+    assignee = text.lower()
+    if assignee in ("me", "none"):
+        return {"assignee": assignee}
+    if assignee.isdigit():
+        return {"assignee": _id("assignee", assignee)}
+    raise FilterError('assignee must be an agent id, "me" or "none".')
+
+
+def _read_customer(text: str) -> dict[str, Any]:
+    if text.isdigit():
+        return {"customer_id": _id("customer", text)}
+    if "@" in text and len(text) <= 320:
+        return {"customer_email": normalise_email(text)}
+    raise FilterError("customer must be a customer id or an email address.")
+
+
+def _read_text(text: str) -> dict[str, Any]:
+    if len(text) > MAX_TEXT:
+        raise FilterError(f"q is limited to {MAX_TEXT} characters.")
+    return {"text": text}
+
+
+def _read_tag(text: str) -> dict[str, Any]:
+    if len(text) > 60:
+        raise FilterError("tag is limited to 60 characters.")
+    return {"tag": " ".join(text.split()).lower()}
+
+
+def _read_language(text: str) -> dict[str, Any]:
+    if not _LANGUAGE.match(text):
+        raise FilterError("language must be a language code such as fr, pl or pt-BR.")
+    return {"language": text.lower()}
+
+
+def _by_status(
+    rows: QuerySet[Conversation], query: InboxQuery, user: Any
+) -> QuerySet[Conversation]:
+    return rows.filter(status__in=query.status) if query.status else rows
+
+
+def _by_channel(
+    rows: QuerySet[Conversation], query: InboxQuery, user: Any
+) -> QuerySet[Conversation]:
+    return rows.filter(channel__in=query.channel) if query.channel else rows
+
+
+def _by_team(rows: QuerySet[Conversation], query: InboxQuery, user: Any) -> QuerySet[Conversation]:
+    if query.team_id is not None:
+        rows = rows.filter(team_id=query.team_id)
+    if query.team_name:
+        rows = rows.filter(team__name__iexact=query.team_name)
+    return rows
+
+
+def _by_assignee(
+    rows: QuerySet[Conversation], query: InboxQuery, user: Any
+) -> QuerySet[Conversation]:
+    if query.assignee == "me":
+        return rows.filter(assignee_id=user.pk)
+    if query.assignee == "none":
+        return rows.filter(assignee__isnull=True)
+    if query.assignee is not None:
+        return rows.filter(assignee_id=int(query.assignee))
+    return rows
+
+
+def _by_customer(
+    rows: QuerySet[Conversation], query: InboxQuery, user: Any
+) -> QuerySet[Conversation]:
+    if query.customer_id is not None:
+        rows = rows.filter(customer_id=query.customer_id)
+    if query.customer_email:
+        owners = Identity.objects.filter(
+            kind=Identity.Kind.EMAIL, value=query.customer_email
+        ).values("customer_id")
+        rows = rows.filter(customer_id__in=owners)
+    return rows
+
+
+def _by_text(rows: QuerySet[Conversation], query: InboxQuery, user: Any) -> QuerySet[Conversation]:
+    return rows  # words are searched while paging (page_of), not as a filter
+
+
+def _by_language(
+    rows: QuerySet[Conversation], query: InboxQuery, user: Any
+) -> QuerySet[Conversation]:
+    return in_language(user, rows, query.language) if query.language else rows
+
+
+def _by_tag(rows: QuerySet[Conversation], query: InboxQuery, user: Any) -> QuerySet[Conversation]:
+    if not query.tag:
+        return rows
+    return rows.filter(
+        pk__in=Conversation.tags.through.objects.filter(tag__name=query.tag).values(
+            "conversation_id"
+        )
+    )
+
+
+_BUILT_IN = tuple(
+    _add(entry).name
+    for entry in (
+        InboxFilter("status", _read_status, _by_status),
+        InboxFilter("team", _read_team, _by_team),
+        InboxFilter("assignee", _read_assignee, _by_assignee),
+        InboxFilter("customer", _read_customer, _by_customer),
+        InboxFilter("q", _read_text, _by_text),
+        InboxFilter("language", _read_language, _by_language),
+        InboxFilter("channel", _read_channel, _by_channel),
+        InboxFilter("tag", _read_tag, _by_tag),
+    )
+)
 
 
 def _choices(name: str, value: str, allowed: list[str]) -> tuple[str, ...]:
@@ -221,35 +390,8 @@ def filtered(
     """The conversations `user` may see that match every filter of `query` but its text
     (unordered): words are searched while paging (`page_of`)."""
     rows = conversations_in_scope(user, conversation_rows() if rows is None else rows)
-    if query.status:
-        rows = rows.filter(status__in=query.status)
-    if query.channel:
-        rows = rows.filter(channel__in=query.channel)
-    if query.team_id is not None:
-        rows = rows.filter(team_id=query.team_id)
-    if query.team_name:
-        rows = rows.filter(team__name__iexact=query.team_name)
-    if query.assignee == "me":
-        rows = rows.filter(assignee_id=user.pk)
-    elif query.assignee == "none":
-        rows = rows.filter(assignee__isnull=True)
-    elif query.assignee is not None:
-        rows = rows.filter(assignee_id=int(query.assignee))
-    if query.customer_id is not None:
-        rows = rows.filter(customer_id=query.customer_id)
-    if query.customer_email:
-        owners = Identity.objects.filter(
-            kind=Identity.Kind.EMAIL, value=query.customer_email
-        ).values("customer_id")
-        rows = rows.filter(customer_id__in=owners)
-    if query.language:
-        rows = in_language(user, rows, query.language)
-    if query.tag:
-        rows = rows.filter(
-            pk__in=Conversation.tags.through.objects.filter(tag__name=query.tag).values(
-                "conversation_id"
-            )
-        )
+    for entry in _FILTERS.values():
+        rows = entry.narrow(rows, query, user)
     return rows
 
 

@@ -22,10 +22,10 @@ from .events import Kind
 from .models import InboundMail
 from .parsing import ParsedMail
 from .pipeline import (
-    Digest,
+    MailAnalysis,
     PipelineError,
     Prepared,
-    digest_mail,
+    analyse_mail,
     header_ids,
     prepare,
     stored_conversations,
@@ -195,7 +195,7 @@ def process_batch(
     inbound_ids: list[int],
     *,
     raws: Mapping[str, bytes] | None = None,
-    digests: Mapping[str, Digest | Exception] | None = None,
+    analyses: Mapping[str, MailAnalysis | Exception] | None = None,
 ) -> dict[int, str]:
     """Turn received mail into messages (or quarantine them), claiming the whole batch in
     one statement and storing it a few statements per hundred messages. Idempotent: safe
@@ -208,12 +208,12 @@ def process_batch(
     acknowledgement is sent for a message from last year).
 
     `raws` (digest -> bytes) may hold bytes the caller has in memory already (an import
-    that just stored them); the others are read from the blob store. `digests` (raw blob
-    digest -> `pipeline.digest_mail` of its bytes, or the exception it raised) may hold mail
-    the caller digested already, say in another thread while the previous batch was
+    that just stored them); the others are read from the blob store. `analyses` (raw blob
+    digest -> `pipeline.analyse_mail` of its bytes, or the exception it raised) may hold mail
+    the caller analysed already, say in another thread while the previous batch was
     being stored."""
     with _without_waiting_for_disk():
-        outcomes = _process_batch(inbound_ids, raws or {}, digests or {})
+        outcomes = _process_batch(inbound_ids, raws or {}, analyses or {})
     statistics.refresh_if_grown()
     return outcomes
 
@@ -236,50 +236,50 @@ def _without_waiting_for_disk() -> Iterator[None]:
             cursor.execute("SET synchronous_commit TO DEFAULT")
 
 
-def digest_many(raws: Mapping[str, bytes]) -> dict[str, Digest | Exception]:
-    """`pipeline.digest_mail` of each mail (by its raw blob digest), or the exception it raised:
+def analyse_many(raws: Mapping[str, bytes]) -> dict[str, MailAnalysis | Exception]:
+    """`pipeline.analyse_mail` of each mail (by its raw blob digest), or the exception it raised:
     no database needed, so it may run in another thread. The attachments are on disk when
     this returns, flushed with one sync for all of them (an import syncs the machine's disks
     once per batch anyway, for the raw mail)."""
-    digests: dict[str, Digest | Exception] = {}
+    analyses: dict[str, MailAnalysis | Exception] = {}
     for raw_digest, raw in raws.items():
         try:
-            digests[raw_digest] = digest_mail(raw, durable=False)
+            analyses[raw_digest] = analyse_mail(raw, durable=False)
         except Exception as exc:
-            digests[raw_digest] = exc
-    if any(isinstance(d, Digest) and d.attachments for d in digests.values()):
+            analyses[raw_digest] = exc
+    if any(isinstance(a, MailAnalysis) and a.attachments for a in analyses.values()):
         blobs.sync_all()
-    return digests
+    return analyses
 
 
 def _process_batch(
     inbound_ids: list[int],
     raws: Mapping[str, bytes],
-    digests: Mapping[str, Digest | Exception],
+    analyses: Mapping[str, MailAnalysis | Exception],
 ) -> dict[int, str]:
     rows = _claim(inbound_ids)
     if not rows:
         return {}
     batch = _Batch(team_addresses())
-    digested_rows: list[tuple[InboundMail, Digest]] = []
+    analysed_rows: list[tuple[InboundMail, MailAnalysis]] = []
     for inbound in rows:
         try:
-            digested = digests.get(inbound.raw_blob)
-            if digested is None:
+            analysis = analyses.get(inbound.raw_blob)
+            if analysis is None:
                 # Attachments flushed one file at a time: in a long-running worker a sync of
                 # the whole machine (`blobs.sync_all`) could wait for other programs' writes.
                 raw = raws.get(inbound.raw_blob)
-                digested = digest_mail(raw if raw is not None else blobs.load(inbound.raw_blob))
-            elif isinstance(digested, Exception):
-                raise digested
-            digested_rows.append((inbound, digested))
+                analysis = analyse_mail(raw if raw is not None else blobs.load(inbound.raw_blob))
+            elif isinstance(analysis, Exception):
+                raise analysis
+            analysed_rows.append((inbound, analysis))
         except Exception as exc:
             batch.fail(inbound, exc)
     batch.known = stored_conversations(
-        list({i for _, digested in digested_rows for i in header_ids(digested.parsed)})
+        list({i for _, analysis in analysed_rows for i in header_ids(analysis.parsed)})
     )
-    for inbound, digested in digested_rows:
-        parsed = digested.parsed
+    for inbound, analysis in analysed_rows:
+        parsed = analysis.parsed
         try:
             if batch.answers_pending(parsed) or batch.announce != _announces(inbound):
                 # Threading must see what this batch stored before: flush it first.
@@ -292,7 +292,7 @@ def _process_batch(
                 envelope_to=list(inbound.envelope_to),
                 team_id=inbound.team_id,
                 teams=batch.teams,
-                digested=digested,
+                analysis=analysis,
                 known_ids=batch.known,
             )
         except Exception as exc:

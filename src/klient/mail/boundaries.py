@@ -3,7 +3,7 @@
 The stdlib's feed parser compiles a regular expression for every new multipart boundary
 (`email.feedparser.FeedParser._parsegen`). Boundaries are unique per message, so each
 multipart mail costs a compilation in pure Python, about 0.7 ms: more than parsing the
-rest of the message, and 16 % of digesting the ingest corpus. `install()` gives the feed
+rest of the message, and 16 % of analysing the ingest corpus. `install()` gives the feed
 parser a `re` whose `compile` answers that one pattern with `BoundaryMatcher`, an exact
 equivalent written with string operations (tested against the regular expression with
 hypothesis); every other pattern is compiled by `re` as before.

@@ -25,7 +25,7 @@ from klient.people.models import Team
 
 from . import actions
 from .models import InboundMail
-from .pipeline import Digest
+from .pipeline import MailAnalysis
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +244,7 @@ def _accept(
 def _process(
     pending: list[tuple[int, str]], raws: dict[str, bytes], summary: ImportSummary
 ) -> None:
-    """Process accepted mail PROCESS_BATCH at a time. Each batch is digested (parsed,
+    """Process accepted mail PROCESS_BATCH at a time. Each batch is analysed (parsed,
     classified, sanitised: no database) in another thread while the batch before it is
     being stored, so that this thread's waits on the database are not lost (on
     PostgreSQL they were 40 % of an import's time; the overlap saved 2-3 s of 26-28 s on
@@ -253,18 +253,18 @@ def _process(
     if not batches:
         return
 
-    def digest_batch(batch: list[tuple[int, str]]) -> dict[str, Digest | Exception]:
-        return actions.digest_many({raw_digest: raws[raw_digest] for _, raw_digest in batch})
+    def analyse_batch(batch: list[tuple[int, str]]) -> dict[str, MailAnalysis | Exception]:
+        return actions.analyse_many({raw_digest: raws[raw_digest] for _, raw_digest in batch})
 
     outcomes: dict[int, str] = {}
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="klient-digest") as digester:
-        upcoming = digester.submit(digest_batch, batches[0])
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="klient-analyse") as analyser:
+        upcoming = analyser.submit(analyse_batch, batches[0])
         for number, batch in enumerate(batches):
-            digests = upcoming.result()
+            analyses = upcoming.result()
             if number + 1 < len(batches):
-                upcoming = digester.submit(digest_batch, batches[number + 1])
+                upcoming = analyser.submit(analyse_batch, batches[number + 1])
             outcomes.update(
-                actions.process_batch([pk for pk, _ in batch], raws=raws, digests=digests)
+                actions.process_batch([pk for pk, _ in batch], raws=raws, analyses=analyses)
             )
     for pk, _ in pending:
         outcome = outcomes.get(pk, "duplicate")  # left out: another worker has it

@@ -1,9 +1,9 @@
 """From stored raw bytes to an IncomingMessage, in typed steps.
 
-digest (parse -> classify -> language -> extract new text -> sanitise -> store
+analyse (parse -> classify -> language -> extract new text -> sanitise -> store
 attachments: the bytes alone decide it, no database) -> prepare (find team -> thread).
 Each step is a plain function; a failure raises PipelineError with the reason the mail is
-quarantined under. Digesting needs no database, so a batch of mail can be digested in one
+quarantined under. Analysing needs no database, so a batch of mail can be analysed in one
 thread while another stores the batch before it (`klient.mail.importer`)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from klient.conversations.models import Conversation, Message
 from klient.core import blobs
 from klient.people.models import Team
 
-from . import addresses, threading
+from . import addresses, thread_matching
 from .classify import Classification, classify
 from .language import detect_language
 from .parsing import MailParseError, ParsedMail, parse
@@ -29,7 +29,7 @@ class PipelineError(Exception):
 
 
 @dataclass(frozen=True)
-class Digest:
+class MailAnalysis:
     """What the bytes of a mail say, worked out without the database."""
 
     parsed: ParsedMail
@@ -46,7 +46,7 @@ class Prepared:
     classification: Classification
     incoming: IncomingMessage
     conversation: Conversation | None
-    thread: threading.ThreadMatch
+    thread: thread_matching.ThreadMatch
 
 
 def hash_message_id(raw_digest: str) -> str:
@@ -103,7 +103,7 @@ def find_team(
     raise PipelineError(f"no team receives mail for the recipients ({recipients})")
 
 
-def digest_mail(raw: bytes, *, durable: bool = True) -> Digest:
+def analyse_mail(raw: bytes, *, durable: bool = True) -> MailAnalysis:
     """Parse, classify, tell the new text apart, sanitise and store the attachments.
 
     With durable=False the attachments are written but not flushed to disk: the caller
@@ -113,7 +113,7 @@ def digest_mail(raw: bytes, *, durable: bool = True) -> Digest:
     if not parsed.from_address or "@" not in parsed.from_address:
         raise PipelineError("the email has no usable From address")
     language = detect_language(parsed.text) if parsed.text else ""
-    return Digest(
+    return MailAnalysis(
         parsed=parsed,
         classification=classify(parsed),
         language=language,
@@ -140,16 +140,16 @@ def prepare(
     envelope_to: list[str],
     team_id: int | None,
     teams: dict[str, int] | None = None,
-    digested: Digest | None = None,
+    analysis: MailAnalysis | None = None,
     known_ids: dict[str, int | None] | None = None,
 ) -> Prepared:
-    """Everything but storing. Pass `digested` when the caller digested the bytes already."""
-    if digested is None:
-        digested = digest_mail(raw)
-    parsed = digested.parsed
+    """Everything but storing. Pass `analysis` when the caller analysed the bytes already."""
+    if analysis is None:
+        analysis = analyse_mail(raw)
+    parsed = analysis.parsed
     team = find_team(parsed, envelope_to, team_id, teams)
     recipients = (*envelope_to, *parsed.to, *parsed.cc)
-    match = threading.find_conversation(
+    match = thread_matching.find_conversation(
         from_address=parsed.from_address,
         recipients=tuple(recipients),
         subject=parsed.subject,
@@ -159,17 +159,17 @@ def prepare(
         known_ids=known_ids,
     )
     conversation = match.conversation
-    classification = digested.classification
+    classification = analysis.classification
     if conversation is None and classification.bounce and parsed.report is not None:
         conversation = _conversation_of(parsed.report.original_message_id)
-    safe = digested.safe_html
+    safe = analysis.safe_html
     incoming = IncomingMessage(
         team_id=conversation.team_id if conversation else team,
         from_address=parsed.from_address,
         from_name=parsed.from_name,
         subject=parsed.subject,
         body_text=parsed.text,
-        new_text=digested.new_text,
+        new_text=analysis.new_text,
         received_at=received_at,
         to=parsed.to,
         cc=parsed.cc,
@@ -178,12 +178,12 @@ def prepare(
         message_id=parsed.message_id or hash_message_id(raw_digest),
         in_reply_to=parsed.in_reply_to,
         references=parsed.references,
-        language=digested.language,
+        language=analysis.language,
         is_auto_reply=classification.auto_reply,
         is_bounce=classification.bounce,
         is_bulk=classification.bulk,
         has_remote_images=bool(safe and safe.had_remote_images),
-        attachments=digested.attachments,
+        attachments=analysis.attachments,
     )
     return Prepared(parsed, classification, incoming, conversation, match)
 

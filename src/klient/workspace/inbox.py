@@ -25,11 +25,11 @@ from klient.conversations.models import Conversation, Tag
 from klient.conversations.queries import (
     NEWEST_FIRST,
     FilterError,
-    InboxQuery,
     Ordering,
     Page,
     decode_cursor,
     filtered,
+    inbox_filter_names,
     page_of,
     parse_inbox_params,
 )
@@ -112,7 +112,13 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
     "closed": ("closed",),
     "all": (),
 }
-FILTER_PARAMS = ("team", "assignee", "tag", "language", "channel", "q")
+# The status filter is the groups above; every other registered inbox filter is a
+# parameter of the page (conversations.queries.register_inbox_filter adds more).
+OWN_PARAMS = ("view", "status", "before", "partial")
+
+
+def filter_params() -> tuple[str, ...]:
+    return tuple(name for name in inbox_filter_names() if name not in OWN_PARAMS)
 
 
 @dataclass
@@ -179,25 +185,20 @@ def build_inbox(user: Any, params: Mapping[str, str], *, now: datetime) -> Inbox
         status_key = ""
     statuses = STATUS_GROUPS[status_key] if status_key else view.statuses
 
-    query = InboxQuery(status=statuses, limit=PAGE_SIZE)
     kept: dict[str, str] = {}
     ignored: list[str] = []
-    for name in FILTER_PARAMS:
+    for name in filter_params():
         value = str(params.get(name, "")).strip()
         if not value:
             continue
         try:
-            parsed = parse_inbox_params({name: value})
+            parse_inbox_params({name: value})
         except FilterError as exc:
             ignored.append(str(exc))
             continue
-        changes = {
-            f.name: getattr(parsed, f.name)
-            for f in dataclasses.fields(parsed)
-            if getattr(parsed, f.name) != f.default and f.name not in ("status", "limit")
-        }
-        query = dataclasses.replace(query, **changes)
         kept[name] = value
+    # Each kept value parsed alone above, so together they parse too.
+    query = dataclasses.replace(parse_inbox_params(kept), status=statuses, limit=PAGE_SIZE)
 
     before = str(params.get("before", ""))
     after = None

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
-from . import views
+from . import reply_checks, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("c/<str:ref>/", views.conversation_detail, name="conversation"),
     path("c/<str:ref>/reply/", views.conversation_reply, name="reply"),
+    path("c/<str:ref>/reply/check/", reply_checks.reply_findings, name="reply_check"),
     path("c/<str:ref>/note/", views.conversation_note, name="note"),
     path("c/<str:ref>/update/", views.conversation_update, name="update"),
     path("c/<str:ref>/tags/", views.conversation_tags, name="tags"),

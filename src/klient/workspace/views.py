@@ -31,7 +31,7 @@ from klient.conversations.models import Conversation, Message
 from klient.core import blobs, wiring
 from klient.people.models import Team
 
-from . import merge_views
+from . import merge_views, reply_checks
 from .forms import BulkForm, NoteForm, ReplyForm, SignInForm, TagForm, UpdateForm
 from .inbox import build_inbox
 
@@ -343,6 +343,7 @@ def conversation_reply(request: HttpRequest, ref: str) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ref)
     form = ReplyForm(request.POST)
     if form.is_valid():
+        findings = reply_checks.findings_on(conversation, request.user, form.cleaned_data["body"])
         try:
             message = actions.reply(
                 conversation,
@@ -354,6 +355,7 @@ def conversation_reply(request: HttpRequest, ref: str) -> HttpResponse:
             form.add_error(None, _in_words(exc))
         else:
             messages.success(request, _("Your reply is on its way."))
+            reply_checks.tell_after_sending(request, findings)
             return _back_to(conversation, f"m-{message.pk}")
     return _conversation_page(request, conversation, reply_form=form, status=400)
 
