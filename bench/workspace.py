@@ -181,7 +181,7 @@ def generate(conversations: int, messages_per: int) -> None:
                     v.lang,
                     %s + g %% 10,
                     %s + g %% %s,
-                    -- 30 per cent unassigned; 2 per cent assigned to anyone (a colleague of another team
+                    -- 30 per cent unassigned, 2 per cent to anyone (a colleague of another team
                     -- helping out); the others to one of the 8 members of the team (agent
                     -- i belongs to teams i mod 10 and i + 1 mod 10).
                     CASE WHEN (g / 10) %% 10 < 3 THEN NULL

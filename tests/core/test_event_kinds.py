@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 
 import klient
 from klient.conversations.events import Kind as ConversationKind
@@ -108,7 +109,8 @@ def test_append_refuses_a_kind_that_is_not_an_enumeration_member(db):
 
 
 def test_append_stores_the_members_string(db):
-    event = append(ConversationKind.NOTE_ADDED, actor_label="test")
+    with transaction.atomic():
+        event = append(ConversationKind.NOTE_ADDED, actor_label="test")
 
     assert Event.objects.get(pk=event.pk).kind == "note.added"
     assert type(event.kind) is str

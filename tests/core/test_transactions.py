@@ -18,6 +18,7 @@ from klient.core.transactions import (
     WriteRequestMiddleware,
     entry_point,
     in_transaction,
+    reads_only,
 )
 
 pytestmark = pytest.mark.django_db
@@ -71,12 +72,34 @@ def test_a_write_request_answered_with_an_error_changes_nothing(
         actions.update_conversation(conversation, actor=agent_anna, priority="urgent")
         return HttpResponse("done")
 
-    refused = WriteRequestMiddleware(view_that_changes_then_refuses)(rf.post("/"))
+    middleware = WriteRequestMiddleware(lambda request: None)
+    refused = middleware.process_view(rf.post("/"), view_that_changes_then_refuses, (), {})
     conversation.refresh_from_db()
     assert refused.status_code == 400
     assert conversation.priority == Conversation.Priority.NORMAL
 
-    done = WriteRequestMiddleware(view_that_changes)(rf.post("/"))
+    done = middleware.process_view(rf.post("/"), view_that_changes, (), {})
     conversation.refresh_from_db()
     assert done.status_code == 200
     assert conversation.priority == Conversation.Priority.URGENT
+
+
+def test_a_view_that_only_reads_a_post_runs_without_a_transaction(rf):
+    seen = []
+
+    @reads_only
+    def check_a_draft(request):
+        seen.append(in_transaction())
+        return HttpResponse("no findings")
+
+    def save_a_draft(request):
+        seen.append(in_transaction())
+        return HttpResponse("saved")
+
+    middleware = WriteRequestMiddleware(lambda request: None)
+    assert middleware.process_view(rf.post("/"), check_a_draft, (), {}) is None
+    check_a_draft(rf.post("/"))
+    middleware.process_view(rf.post("/"), save_a_draft, (), {})
+    assert middleware.process_view(rf.get("/"), save_a_draft, (), {}) is None
+
+    assert seen == [False, True]

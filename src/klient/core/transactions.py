@@ -60,22 +60,41 @@ def require_transaction(what: str, using: str = "default") -> None:
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+def reads_only(view: F) -> F:
+    """Marks a view that answers a POST without changing anything (a draft checked while
+    it is written): WriteRequestMiddleware runs it without a transaction, so it never
+    waits for, nor holds, the embedded database's write lock."""
+    view.klient_reads_only = True  # type: ignore[attr-defined]
+    return view
+
+
 class WriteRequestMiddleware:
     """Every write request (POST, PUT, PATCH, DELETE) to a view or the API is an entry
-    point: it runs in one durable transaction, and one that ends in an error (an
-    exception, or an answer of 400 or more) changes nothing. Reads run without one.
+    point: the view runs in one durable transaction, and one that ends in an error (an
+    exception, or an answer of 400 or more) changes nothing. Reads, and views marked
+    `reads_only`, run without one.
 
-    Innermost in MIDDLEWARE, so the transaction holds only the view's own work: the
-    session and messages are saved after it commits."""
+    The view is called here, from process_view, so the transaction holds only the view's
+    own work: the session and messages are saved, and templates rendered, after it
+    commits."""
 
     def __init__(self, get_response: Callable[[Any], Any]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: Any) -> Any:
-        if request.method not in WRITE_METHODS:
-            return self.get_response(request)
+        return self.get_response(request)
+
+    def process_view(
+        self,
+        request: Any,
+        view_func: Callable[..., Any],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> Any:
+        if request.method not in WRITE_METHODS or getattr(view_func, "klient_reads_only", False):
+            return None
         with entry_point():
-            response = self.get_response(request)
+            response = view_func(request, *view_args, **view_kwargs)
             if response.status_code >= 400:
                 transaction.set_rollback(True)
         return response

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from klient.conversations import checks
 from klient.conversations.access import access_conversation
 from klient.conversations.models import Conversation
+from klient.core.transactions import reads_only
 
 MAX_DRAFT = 200_000  # the longest reply an action accepts; longer drafts are not checked
 
@@ -35,6 +36,7 @@ def tell_after_sending(request: HttpRequest, findings: list[checks.Finding]) -> 
         )
 
 
+@reads_only
 @login_required
 @require_POST
 def reply_findings(request: HttpRequest, ref: str) -> HttpResponse:
