@@ -109,7 +109,11 @@ def get_conversation(request: HttpRequest, ref: str) -> Any:
 def post_reply(request: HttpRequest, ref: str, payload: ReplyIn) -> Any:
     conversation = access_conversation(caller(request), ref)
     message = actions.reply(
-        conversation, actor=caller(request), body=payload.body, status=payload.status
+        conversation,
+        actor=caller(request),
+        body=payload.body,
+        status=payload.status,
+        channel=payload.channel,
     )
     return Status(201, message_out(message))
 

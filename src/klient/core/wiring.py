@@ -34,7 +34,7 @@ _POLICY_CHANGE = "klient.sla.admin_tasks.recompute_after_policy_change"
 EVENT_HANDLERS: dict[str, list[str]] = {
     "conversation.created": [_LIVE],
     "message.received": ["klient.mail.tasks.acknowledge_events", _SLA, _LIVE, _FOLLOW_UPS],
-    "message.outbound_queued": ["klient.mail.tasks.send_deliveries_for_events", _LIVE],
+    "message.outbound_queued": ["klient.conversations.channel_registry.deliver_for_events", _LIVE],
     "note.added": [_LIVE],
     "note.mentioned": ["klient.macros.mentions.notify_mentions_for_events"],
     "delivery.sent": [_SLA, _LIVE],
