@@ -105,19 +105,23 @@ def reply(
 
 
 def reply_channels(conversation: Conversation) -> list[str]:
-    """The channels this conversation's customer can be answered on, its own first."""
+    """The channels this conversation's customer can be answered on, its own first; of
+    channels that reach the customer the same way (web and email) only the first."""
     own = _answer_channel(conversation, None).name
     kinds = set(
         conversation.customer.identities.filter(verified_at__isnull=False).values_list(
             "kind", flat=True
         )
     )
-    reachable = [
-        name
-        for name in channel_registry.names()
-        if channel_registry.get(name).identity_kind in kinds
-    ]
-    return sorted(reachable, key=lambda name: name != own)
+    seen: set[tuple[str, str]] = set()
+    reachable = []
+    for name in sorted(channel_registry.names(), key=lambda name: (name != own, name)):
+        channel = channel_registry.get(name)
+        way = (channel.identity_kind, channel.delivery_channel)
+        if channel.identity_kind in kinds and way not in seen:
+            seen.add(way)
+            reachable.append(name)
+    return reachable
 
 
 def _answer_channel(conversation: Conversation, requested: str | None) -> channel_registry.Channel:
