@@ -392,3 +392,25 @@ def test_the_detail_costs_the_same_queries_for_2_or_12_messages(
 
     # token, conversation, messages with deliveries, their attachments, events
     assert few == many == 5
+
+
+def test_a_reply_can_be_logged_on_the_phone_when_the_customer_has_a_number(
+    call, agent_anna, luc_power_cut
+):
+    from klient.people.actions import add_identity
+
+    url = f"{URL}/{luc_power_cut.reference}/replies"
+    refused = call(agent_anna, "post", url, {"body": "Je vous ai appelé.", "channel": "phone"})
+    assert refused.status_code == 422
+    assert "cannot be reached on phone" in refused.json()["detail"]
+    add_identity(luc_power_cut.customer, kind="phone", value="+33 6 12 34 56 78", verified=True)
+
+    response = call(agent_anna, "post", url, {"body": "Je vous ai appelé.", "channel": "phone"})
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["to"] == ["+33612345678"]
+    assert body["delivery"]["channel"] == "phone"
+    unknown = call(agent_anna, "post", url, {"body": "?", "channel": "fax"})
+    assert unknown.status_code == 422
+    assert "Unknown channel 'fax'" in unknown.json()["detail"]

@@ -25,6 +25,10 @@ SRC = Path(klient.__file__).parent
 # Every kind Klient wrote before the kinds became enumerations: stored events carry these
 # strings, so none may change without a data migration.
 STORED_KINDS = {
+    "customer.changed",
+    "customer.identity_added",
+    "customer.identity_proven",
+    "team.endpoint_added",
     "agent.created",
     "article.created",
     "article.deleted",

@@ -234,3 +234,28 @@ def test_the_page_reads_the_thread_in_a_fixed_number_of_queries(
         response = anna_client.get(page_url(first.conversation))
 
     assert response.content.decode().count('class="msg ') == 21
+
+
+def test_an_agent_picks_the_phone_when_the_customer_can_also_be_reached_there(
+    anna_client, support_team, receive
+):
+    from klient.people.actions import add_identity
+
+    message = receive(support_team, "kasia@poczta.example", "SIM", "No signal")
+    conversation = message.conversation
+    only_email = anna_client.get(page_url(conversation)).content.decode()
+    assert 'name="channel"' not in only_email
+    add_identity(conversation.customer, kind="phone", value="601 234 567", verified=True)
+
+    page = anna_client.get(page_url(conversation), headers={"accept-language": "pl"})
+    html = page.content.decode()
+    assert "Odpowiedz przez" in html
+    assert '<option value="email" selected>' in html
+    response = anna_client.post(
+        post_url("reply", conversation), {"body": "Called her back.", "channel": "phone"}
+    )
+
+    assert response.status_code == 302
+    logged = Message.objects.get(conversation=conversation, kind=Message.Kind.OUTBOUND)
+    assert logged.delivery.channel == "phone"
+    assert logged.to == ["+48601234567"]

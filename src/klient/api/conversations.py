@@ -112,9 +112,13 @@ def get_conversation(request: HttpRequest, ref: str) -> Any:
 )
 def post_reply(request: HttpRequest, ref: str, payload: ReplyIn) -> Any:
     conversation = access_conversation(caller(request), ref)
-    findings = _findings(conversation, caller(request), payload.body)
+    findings = _findings(conversation, caller(request), payload.body, payload.channel)
     message = actions.reply(
-        conversation, actor=caller(request), body=payload.body, status=payload.status
+        conversation,
+        actor=caller(request),
+        body=payload.body,
+        status=payload.status,
+        channel=payload.channel,
     )
     return Status(201, {**message_out(message), "findings": findings})
 
@@ -129,8 +133,10 @@ def check_reply(request: HttpRequest, ref: str, payload: CheckReplyIn) -> Any:
     return {"findings": _findings(conversation, caller(request), payload.body)}
 
 
-def _findings(conversation: Conversation, author: Any, body: str) -> list[dict[str, Any]]:
-    draft = checks.draft_for(conversation, author=author, body=body)
+def _findings(
+    conversation: Conversation, author: Any, body: str, channel: str | None = None
+) -> list[dict[str, Any]]:
+    draft = checks.draft_for(conversation, author=author, body=body, channel=channel)
     return [finding.to_json() for finding in checks.check_reply(draft)]
 
 

@@ -88,6 +88,7 @@ class DeliveryOut(Schema):
     attempts: int
     last_error: str
     sent_at: datetime | None
+    channel: str = "email"
 
 
 class SenderOut(Schema):
@@ -141,6 +142,9 @@ class ReplyIn(Schema):
 
     body: str
     status: str | None = None
+    # Answer on another channel the customer can be reached on (email, web, phone, ...);
+    # the conversation's own channel when absent.
+    channel: str | None = None
 
 
 class CheckReplyIn(Schema):

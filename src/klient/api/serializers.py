@@ -89,6 +89,7 @@ def message_out(message: Message) -> dict[str, Any]:
             "attempts": delivery.attempts,
             "last_error": delivery.last_error,
             "sent_at": delivery.sent_at,
+            "channel": delivery.channel,
         },
     }
 

@@ -5,11 +5,9 @@ publishes them on commit through core.wiring."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,33 +17,11 @@ from klient.core.models import Event
 from klient.core.wiring import publish_on_commit as _publish_on_commit
 from klient.people.models import Team
 
-from . import events, mentions, search
+from . import channel_registry, events, mentions, search
 from .models import Conversation, Delivery, Message, Tag
 from .receive import receive_message, receive_messages
 
 __all__ = ["receive_message", "receive_messages"]
-
-MAX_REFERENCES = 20
-
-
-def new_message_id(conversation: Conversation) -> str:
-    return f"<{conversation.reference}.{uuid.uuid4().hex}@{settings.KLIENT_MAIL_DOMAIN}>"
-
-
-def _threading_headers(conversation: Conversation) -> tuple[str, str]:
-    """In-Reply-To and References for the next outbound message: the latest message with
-    a Message-ID, and the chain that led to it."""
-    last = (
-        conversation.messages.exclude(message_id=None)
-        .exclude(kind=Message.Kind.NOTE)
-        .order_by("-created_at", "-id")
-        .only("message_id", "references")
-        .first()
-    )
-    if last is None or not last.message_id:
-        return "", ""
-    chain = [*last.references.split(), last.message_id]
-    return last.message_id, " ".join(chain[-MAX_REFERENCES:])
 
 
 def _check_body(body: str) -> str:
@@ -73,12 +49,18 @@ def reply(
     actor: Any,
     body: str,
     status: str | None = None,
+    channel: str | None = None,
 ) -> Message:
-    """Send a public reply to the customer: stores the message and its delivery together,
-    marks the customer answered, and queues sending on commit."""
+    """Send a public reply to the customer on `channel` (the conversation's own unless the
+    agent picks another the customer can be reached on): stores the message and its
+    delivery together, marks the customer answered, and queues delivery on commit."""
     body = _check_body(body)
     if status is not None and status not in Conversation.Status.values:
         raise ValidationError(f"Unknown status {status!r}.")
+    if channel is not None and channel not in channel_registry.names():
+        raise ValidationError(
+            f"Unknown channel {channel!r}; use one of {', '.join(channel_registry.names())}."
+        )
     now = timezone.now()
     with transaction.atomic():
         conversation = (
@@ -87,29 +69,19 @@ def reply(
             .get(pk=conversation.pk)
         )
         _refuse_if_merged(conversation)
-        to_address = conversation.customer.primary_email()
-        if not to_address:
-            raise ValidationError("The customer has no email address to reply to.")
-        in_reply_to, references = _threading_headers(conversation)
-        message = Message.objects.create(
-            conversation=conversation,
-            kind=Message.Kind.OUTBOUND,
+        answer_on = _answer_channel(conversation, channel)
+        to = conversation.customer.reachable_at(answer_on.identity_kind)
+        if not to:
+            raise ValidationError(_unreachable(answer_on))
+        message = _outbound(
+            conversation,
+            answer_on,
+            to=to,
+            body=body,
+            at=now,
             sender=Message.Sender.AGENT,
             author=actor,
-            from_address=conversation.team.inbound_address,
-            from_name=conversation.team.name,
-            to=[to_address],
-            subject=_reply_subject(conversation),
-            body_text=body,
-            new_text=body,
-            message_id=new_message_id(conversation),
-            in_reply_to=in_reply_to,
-            references=references,
-            language=conversation.language,
-            created_at=now,
         )
-        Delivery.objects.create(message=message, next_attempt_at=now, created_at=now)
-        search.index_messages([message])
         published = [events.outbound_queued(conversation, message, actor=actor)]
         changed = ["updated_at", "waiting_since"]
         conversation.updated_at = now
@@ -132,15 +104,88 @@ def reply(
     return message
 
 
-def _reply_subject(conversation: Conversation) -> str:
-    subject = conversation.subject.strip() or "(no subject)"
-    if not subject.lower().startswith(("re:", "aw:", "odp:", "ref:")):
-        subject = f"Re: {subject}"
-    return f"{subject} [{conversation.reference}]"
+def reply_channels(conversation: Conversation) -> list[str]:
+    """The channels this conversation's customer can be answered on, its own first; of
+    channels that reach the customer the same way (web and email) only the first."""
+    own = _answer_channel(conversation, None).name
+    kinds = set(
+        conversation.customer.identities.filter(verified_at__isnull=False).values_list(
+            "kind", flat=True
+        )
+    )
+    seen: set[tuple[str, str]] = set()
+    reachable = []
+    for name in sorted(channel_registry.names(), key=lambda name: (name != own, name)):
+        channel = channel_registry.get(name)
+        way = (channel.identity_kind, channel.delivery_channel)
+        if channel.identity_kind in kinds and way not in seen:
+            seen.add(way)
+            reachable.append(name)
+    return reachable
+
+
+def _answer_channel(conversation: Conversation, requested: str | None) -> channel_registry.Channel:
+    """The channel a reply goes out on. A conversation whose own channel has no plug-in
+    yet (chat, until it lands) is answered by email, as it always was."""
+    name = requested or conversation.channel
+    try:
+        return channel_registry.get(name)
+    except channel_registry.UnknownChannel:
+        if requested is not None:
+            raise ValidationError(f"Unknown channel {requested!r}.") from None
+        return channel_registry.get(channel_registry.EMAIL)
+
+
+def _unreachable(channel: channel_registry.Channel) -> str:
+    if channel.identity_kind == "email":
+        return "The customer has no email address to reply to."
+    return (
+        f"The customer cannot be reached on {channel.name}: "
+        f"they have no verified {channel.identity_kind} identity."
+    )
+
+
+def _outbound(
+    conversation: Conversation,
+    channel: channel_registry.Channel,
+    *,
+    to: str,
+    body: str,
+    at: Any,
+    sender: str,
+    author: Any = None,
+) -> Message:
+    """An outbound message as its channel composes it, with its Delivery on that
+    channel's transport, indexed for search."""
+    outbound = channel.composer()(conversation, to=to)
+    message = Message.objects.create(
+        conversation=conversation,
+        kind=Message.Kind.OUTBOUND,
+        sender=sender,
+        author=author,
+        from_address=outbound.from_address,
+        from_name=outbound.from_name,
+        to=list(outbound.to),
+        subject=outbound.subject,
+        body_text=body,
+        new_text=body,
+        message_id=outbound.message_id,
+        in_reply_to=outbound.in_reply_to,
+        references=outbound.references,
+        language=conversation.language,
+        is_auto_reply=sender == Message.Sender.SYSTEM,
+        created_at=at,
+    )
+    Delivery.objects.create(
+        message=message, channel=channel.delivery_channel, next_attempt_at=at, created_at=at
+    )
+    search.index_messages([message])
+    return message
 
 
 def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
-    """Send the team's automatic acknowledgement, at most once per conversation per day.
+    """Send the team's automatic acknowledgement, at most once per conversation per day,
+    on the conversation's channel (composed like a reply).
 
     It is a system message: it never marks the customer answered."""
     now = timezone.now()
@@ -153,29 +198,13 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
         last = conversation.last_acknowledged_at
         if last is not None and now - last < timedelta(days=1):
             return None
-        to_address = conversation.customer.primary_email()
-        if not to_address:
+        channel = _answer_channel(conversation, None)
+        to = conversation.customer.reachable_at(channel.identity_kind)
+        if not to:
             return None
-        in_reply_to, references = _threading_headers(conversation)
-        message = Message.objects.create(
-            conversation=conversation,
-            kind=Message.Kind.OUTBOUND,
-            sender=Message.Sender.SYSTEM,
-            from_address=conversation.team.inbound_address,
-            from_name=conversation.team.name,
-            to=[to_address],
-            subject=_reply_subject(conversation),
-            body_text=body,
-            new_text=body,
-            message_id=new_message_id(conversation),
-            in_reply_to=in_reply_to,
-            references=references,
-            language=conversation.language,
-            is_auto_reply=True,
-            created_at=now,
+        message = _outbound(
+            conversation, channel, to=to, body=body, at=now, sender=Message.Sender.SYSTEM
         )
-        Delivery.objects.create(message=message, next_attempt_at=now, created_at=now)
-        search.index_messages([message])
         conversation.last_acknowledged_at = now
         conversation.save(update_fields=["last_acknowledged_at"])
         _publish_on_commit(

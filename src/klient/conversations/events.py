@@ -25,6 +25,7 @@ class Kind(EventKind):
     ASSIGNEE_CHANGED = "assignee.changed", _("Assignee changed")
     TEAM_CHANGED = "team.changed", _("Team changed")
     TAGS_CHANGED = "tags.changed", _("Tags changed")
+    CUSTOMER_CHANGED = "customer.changed", _("Customer changed")
     DELIVERY_SENT = "delivery.sent", _("Reply delivered to the mail server")
     DELIVERY_DEFERRED = "delivery.deferred", _("Delivery deferred; will retry")
     DELIVERY_FAILED = "delivery.failed", _("Delivery failed")
@@ -40,6 +41,7 @@ FIELD_CHANGED_KINDS = {
     "assignee": Kind.ASSIGNEE_CHANGED,
     "team": Kind.TEAM_CHANGED,
     "tags": Kind.TAGS_CHANGED,
+    "customer": Kind.CUSTOMER_CHANGED,
 }
 # What happened to a delivery attempt (conversations.actions.record_delivery_outcome).
 DELIVERY_OUTCOME_KINDS = {

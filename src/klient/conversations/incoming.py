@@ -37,6 +37,9 @@ class IncomingMessage:
     is_bulk: bool = False
     has_remote_images: bool = False
     channel: str = "email"
+    # The kind of identity from_address is (people.identities): the customer is found, or
+    # created, by (from_kind, from_address) in its normal form.
+    from_kind: str = "email"
     attachments: tuple[IncomingAttachment, ...] = field(default_factory=tuple)
 
     @property

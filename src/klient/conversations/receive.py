@@ -13,8 +13,13 @@ from klient.core import bulk
 from klient.core.events import collecting
 from klient.core.models import Event
 from klient.core.wiring import publish_on_commit
-from klient.people.actions import find_or_create_customers_by_email, normalise_email
-from klient.people.models import Team
+from klient.people.actions import (
+    IdentityKey,
+    find_or_create_customers,
+    identity_key,
+    normalise_email,
+)
+from klient.people.queries import team_email_addresses
 
 from . import events, search
 from .incoming import IncomingMessage
@@ -97,15 +102,14 @@ def _receive_all(
                 first_of[mid] = index
             fresh.append(index)
     if fresh:
-        customers = find_or_create_customers_by_email(
-            {items[i][0].from_address: items[i][0].from_name for i in fresh}
-        )
+        senders = {i: identity_key(items[i][0].from_kind, items[i][0].from_address) for i in fresh}
+        customers = find_or_create_customers({senders[i]: items[i][0].from_name for i in fresh})
         published: list[Event] = []
         with transaction.atomic():
             if source_is_durable:
                 _relax_commit_durability()
             with collecting():
-                stored = _store(items, fresh, customers, published)
+                stored = _store(items, fresh, senders, customers, published)
             if announce:
                 publish_on_commit(*published)
         for index, message in zip(fresh, stored, strict=True):
@@ -116,7 +120,11 @@ def _receive_all(
 
 
 def _store(
-    items: Sequence[Item], fresh: list[int], customers: dict, published: list[Event]
+    items: Sequence[Item],
+    fresh: list[int],
+    senders: dict[int, IdentityKey],
+    customers: dict,
+    published: list[Event],
 ) -> list[Message]:
     existing_ids = sorted({conv.pk for i in fresh if (conv := items[i][1]) is not None})
     locked = {
@@ -130,7 +138,7 @@ def _store(
             new_conversations[i] = Conversation(
                 subject=incoming.subject[:500],
                 team_id=incoming.team_id,
-                customer=customers[normalise_email(incoming.from_address)],
+                customer=customers[senders[i]],
                 channel=incoming.channel,
                 language=incoming.language,
                 created_at=incoming.received_at,
@@ -146,7 +154,7 @@ def _store(
         conversation = items[i][1]
         return new_conversations[i] if conversation is None else locked[conversation.pk]
 
-    messages = [_message(items[i][0], conversation_of(i)) for i in fresh]
+    messages = [_message(items[i][0], senders[i][1], conversation_of(i)) for i in fresh]
     bulk.insert(Message, messages)
     search.index_messages(messages)
     bulk.insert(
@@ -176,12 +184,12 @@ def _store(
     return messages
 
 
-def _message(incoming: IncomingMessage, conversation: Conversation) -> Message:
+def _message(incoming: IncomingMessage, sender: str, conversation: Conversation) -> Message:
     return Message(
         conversation=conversation,
         kind=Message.Kind.INBOUND,
         sender=Message.Sender.CUSTOMER,
-        from_address=normalise_email(incoming.from_address),
+        from_address=sender,
         from_name=incoming.from_name[:200],
         to=list(incoming.to),
         cc=list(incoming.cc),
@@ -256,7 +264,7 @@ def _add_participants(new: list[tuple[IncomingMessage, Conversation]]) -> None:
     }
     if not any(candidates.values()):
         return
-    teams = {a.lower() for a in Team.objects.values_list("inbound_address", flat=True)}
+    teams = set(team_email_addresses())
     bulk.insert(
         Participant,
         [

@@ -44,6 +44,7 @@ EVENT_KINDS: list[str] = [
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
 HANDLER_TABLES: list[str] = [
+    "klient.conversations.handlers.HANDLERS",
     "klient.mail.handlers.HANDLERS",
     "klient.sla.handlers.HANDLERS",
     "klient.live.handlers.HANDLERS",

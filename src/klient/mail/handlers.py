@@ -10,7 +10,6 @@ from klient.notifications.events import Kind as NotificationKind
 HANDLERS: dict[EventKind, list[str]] = {
     # The honest acknowledgement of a customer's first message.
     ConversationKind.MESSAGE_RECEIVED: ["klient.mail.tasks.acknowledge_events"],
-    ConversationKind.MESSAGE_OUTBOUND_QUEUED: ["klient.mail.tasks.send_deliveries_for_events"],
     # Agents' notifications: send their email copies promptly.
     NotificationKind.CREATED: ["klient.mail.notifications.send_for_events"],
 }

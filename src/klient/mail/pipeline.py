@@ -14,7 +14,7 @@ from datetime import datetime
 from klient.conversations.incoming import IncomingAttachment, IncomingMessage
 from klient.conversations.models import Conversation, Message
 from klient.core import blobs
-from klient.people.models import Team
+from klient.people.queries import team_email_addresses
 
 from . import addresses, thread_matching
 from .classify import Classification, classify
@@ -79,10 +79,8 @@ def parse_raw(raw: bytes) -> ParsedMail:
 
 
 def team_addresses() -> dict[str, int]:
-    """Every team's inbound address (lower case) -> team id."""
-    return {
-        address.lower(): pk for pk, address in Team.objects.values_list("pk", "inbound_address")
-    }
+    """Every address a team receives mail at (lower case) -> team id."""
+    return team_email_addresses()
 
 
 def find_team(

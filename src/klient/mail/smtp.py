@@ -28,7 +28,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
 from django.db import close_old_connections
 
-from klient.people.models import Team
+from klient.people.queries import team_for_email
 
 from . import addresses
 
@@ -70,7 +70,7 @@ def team_for_address(address: str) -> int | None:
     base, _ = addresses.split_plus(address)
     if not base or "@" not in base:
         return None
-    return Team.objects.filter(inbound_address__iexact=base).values_list("pk", flat=True).first()
+    return team_for_email(base)
 
 
 def _store(raw: bytes, mail_from: str, rcpts: list[str], team_id: int | None) -> tuple[int, bool]:

@@ -21,7 +21,7 @@ from klient.core import shutdown, worker
 from klient.core.models import Event
 from klient.sla.promise import promised_reply
 
-from . import actions, sending
+from . import actions
 from .acknowledgement import acknowledgement_text
 
 logger = logging.getLogger(__name__)
@@ -109,16 +109,6 @@ def _processing_already_queued() -> bool:
         return cursor.fetchone() is not None
 
 
-def send_deliveries_for_events(event_ids: list[int]) -> None:
-    """Handler (core.wiring): send the deliveries of message.outbound_queued events; one
-    failing is logged and does not stop the others (its row is re-driven by the sweep)."""
-    for event_id in event_ids:
-        try:
-            send_delivery_for_event.call(event_id)
-        except Exception:
-            logger.exception("delivery of event %s failed", event_id)
-
-
 def acknowledge_events(event_ids: list[int]) -> None:
     """Handler (core.wiring): acknowledge the customer messages of message.received events
     whose team asks for it. Events of teams that do not are skipped with one query."""
@@ -132,12 +122,6 @@ def acknowledge_events(event_ids: list[int]) -> None:
             acknowledge_for_event.call(event_id)
         except Exception:
             logger.exception("acknowledgement of event %s failed", event_id)
-
-
-@task()
-def send_delivery_for_event(event_id: int) -> str:
-    event = Event.objects.get(pk=event_id)
-    return sending.send_delivery(int(event.data["delivery"]))
 
 
 @task()

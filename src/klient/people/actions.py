@@ -6,28 +6,52 @@ import hashlib
 import secrets
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from klient.core import bulk
 from klient.core.events import append, collecting
 
+from . import identities
 from .events import Kind
-from .models import AgentProfile, ApiToken, Customer, Identity, Team
+from .identities import normalise_email
+from .models import AgentProfile, ApiToken, Customer, Endpoint, Identity, Team
+
+IdentityKey = tuple[str, str]  # (kind, normalised value)
 
 
-def normalise_email(address: str) -> str:
-    return address.strip().lower()
+def phone_region() -> str:
+    """The region national phone numbers are read in (KLIENT_PHONE_REGION, e.g. "PL")."""
+    return str(settings.KLIENT_PHONE_REGION)
+
+
+def identity_key(kind: str, value: str) -> IdentityKey:
+    """(kind, value) in its stored form. Email addresses are only trimmed and lower-cased,
+    exactly as before identities had other kinds; other kinds raise InvalidIdentity for a
+    value that names no one."""
+    if kind == identities.EMAIL:
+        return kind, normalise_email(value)
+    return kind, identities.normalise(kind, value, region=phone_region())
 
 
 def find_or_create_customer_by_email(address: str, name: str = "") -> Customer:
     """The customer owning this address, created on first contact.
 
     Safe under concurrency: two first messages from one address create one customer."""
-    value = normalise_email(address)
-    ident = Identity.objects.select_related("customer").filter(kind="email", value=value).first()
+    return find_or_create_customer(identities.EMAIL, address, name)
+
+
+def find_or_create_customer(kind: str, value: str, name: str = "") -> Customer:
+    """The customer a verified identity of this kind names, created on first contact.
+
+    Safe under concurrency: two first messages from one identity create one customer."""
+    key = identity_key(kind, value)
+    ident = _verified(key).select_related("customer").first()
     if ident is not None:
         customer = ident.customer
         if name and not customer.name:
@@ -37,46 +61,170 @@ def find_or_create_customer_by_email(address: str, name: str = "") -> Customer:
     try:
         with transaction.atomic():
             customer = Customer.objects.create(name=name[:200])
-            Identity.objects.create(customer=customer, kind="email", value=value)
+            Identity.objects.create(
+                customer=customer, kind=key[0], value=key[1], verified_at=timezone.now()
+            )
             append(Kind.CUSTOMER_CREATED, actor_label="system", data={"customer": customer.pk})
             return customer
     except IntegrityError:
-        return Identity.objects.select_related("customer").get(kind="email", value=value).customer
+        return _verified(key).select_related("customer").get().customer
+
+
+def _verified(key: IdentityKey) -> Any:
+    return Identity.objects.filter(kind=key[0], value=key[1], verified_at__isnull=False)
 
 
 def find_or_create_customers_by_email(names: dict[str, str]) -> dict[str, Customer]:
     """The customers owning these addresses (address -> display name), creating those seen
-    for the first time; keyed by normalised address. Two queries for any number of
-    addresses in the common case; falls back to one at a time if a concurrent writer
-    created one of them meanwhile."""
-    wanted = {normalise_email(a): n for a, n in names.items()}
+    for the first time; keyed by normalised address."""
+    found = find_or_create_customers({(identities.EMAIL, a): n for a, n in names.items()})
+    return {value: customer for (_, value), customer in found.items()}
+
+
+def find_or_create_customers(names: dict[IdentityKey, str]) -> dict[IdentityKey, Customer]:
+    """The customers these identities name ((kind, value) -> display name), creating those
+    seen for the first time; keyed by (kind, normalised value). Two queries for any number
+    of identities in the common case (one lookup per kind present); falls back to one at a
+    time if a concurrent writer created one of them meanwhile."""
+    wanted = {identity_key(kind, value): n for (kind, value), n in names.items()}
+    by_kind: dict[str, list[str]] = {}
+    for kind, value in wanted:
+        by_kind.setdefault(kind, []).append(value)
+    lookup = Q()
+    for kind, values in by_kind.items():
+        lookup |= Q(kind=kind, value__in=values)
     found = {
-        ident.value: ident.customer
+        (ident.kind, ident.value): ident.customer
         for ident in Identity.objects.select_related("customer").filter(
-            kind="email", value__in=list(wanted)
+            lookup, verified_at__isnull=False
         )
     }
-    missing = [a for a in wanted if a not in found]
+    missing = [key for key in wanted if key not in found]
     if not missing:
         return found
+    now = timezone.now()
     try:
         with transaction.atomic(), collecting():
-            customers = [Customer(name=wanted[a][:200]) for a in missing]
+            customers = [Customer(name=wanted[key][:200]) for key in missing]
             bulk.insert(Customer, customers)
             bulk.insert(
                 Identity,
                 [
-                    Identity(customer=c, kind="email", value=a)
-                    for a, c in zip(missing, customers, strict=True)
+                    Identity(customer=c, kind=kind, value=value, verified_at=now)
+                    for (kind, value), c in zip(missing, customers, strict=True)
                 ],
             )
             for customer in customers:
                 append(Kind.CUSTOMER_CREATED, actor_label="system", data={"customer": customer.pk})
         found.update(zip(missing, customers, strict=True))
     except IntegrityError:
-        for address in missing:
-            found[address] = find_or_create_customer_by_email(address, wanted[address])
+        for key in missing:
+            found[key] = find_or_create_customer(key[0], key[1], wanted[key])
     return found
+
+
+def add_identity(
+    customer: Customer, *, kind: str, value: str, verified: bool, actor: Any = None
+) -> Identity:
+    """Record another way to reach this customer. An unverified identity (an email a chat
+    visitor typed) is only a claim: it names no one until it is proven, and stays the
+    customer's own either way. A verified one owned by someone else is refused."""
+    kind, value = identity_key(kind, value)
+    with transaction.atomic():
+        ident, created = Identity.objects.get_or_create(customer=customer, kind=kind, value=value)
+        if verified and ident.verified_at is None:
+            if _verified((kind, value)).exclude(customer=customer).exists():
+                raise ValidationError(f"The {kind} {value} already belongs to another customer.")
+            ident.verified_at = timezone.now()
+            ident.save(update_fields=["verified_at"])
+        elif not created:
+            return ident
+        append(
+            Kind.IDENTITY_ADDED,
+            actor=actor,
+            actor_label="" if actor else "system",
+            data={
+                "customer": customer.pk,
+                "identity": ident.pk,
+                "kind": kind,
+                "verified": ident.verified_at is not None,
+            },
+        )
+    return ident
+
+
+def prove_identity(identity: Identity, *, actor: Any = None) -> tuple[Identity, Customer | None]:
+    """Mark a claimed identity proven (its owner followed a magic link sent to it).
+
+    Returns the verified identity and, when another customer already owned it, that
+    customer: the claim is then dropped, and the caller moves the claimant's history to
+    the owner (conversations.visitors.confirm_identity). Must run inside the caller's
+    transaction."""
+    identity = Identity.objects.select_for_update().get(pk=identity.pk)
+    if identity.verified_at is not None:
+        return identity, None
+    owner = _verified((identity.kind, identity.value)).select_related("customer").first()
+    if owner is not None and owner.customer_id != identity.customer_id:
+        claimant = identity.customer_id
+        identity.delete()
+        # The claimant's other identities (its chat visitor id) now name the owner too.
+        Identity.objects.filter(customer_id=claimant).exclude(
+            kind=owner.kind, value=owner.value
+        ).update(customer=owner.customer)
+        append(
+            Kind.IDENTITY_PROVEN,
+            actor=actor,
+            actor_label="" if actor else "customer",
+            data={"customer": owner.customer_id, "claimant": claimant, "kind": owner.kind},
+        )
+        return owner, owner.customer
+    identity.verified_at = timezone.now()
+    identity.save(update_fields=["verified_at"])
+    append(
+        Kind.IDENTITY_PROVEN,
+        actor=actor,
+        actor_label="" if actor else "customer",
+        data={"customer": identity.customer_id, "kind": identity.kind},
+    )
+    return identity, None
+
+
+def normalise_endpoint(kind: str, value: str) -> str:
+    """An endpoint's stored form: email and phone as identities are; a web form or chat
+    widget key trimmed and lower-cased."""
+    if kind == Endpoint.Kind.EMAIL:
+        address = normalise_email(value)
+        validate_email(address)
+        return address
+    if kind == Endpoint.Kind.PHONE:
+        try:
+            return identities.normalise_phone(value, phone_region())
+        except identities.InvalidIdentity as exc:
+            raise ValidationError(str(exc)) from exc
+    if kind in Endpoint.Kind.values:
+        key = value.strip().lower()
+        if not key or len(key) > 320 or any(c.isspace() for c in key):
+            raise ValidationError(f"Not a usable {kind} endpoint: {value!r}.")
+        return key
+    raise ValidationError(
+        f"Unknown endpoint kind {kind!r}; use one of {', '.join(Endpoint.Kind.values)}."
+    )
+
+
+def add_endpoint(team: Team, *, kind: str, value: str, actor: Any = None) -> Endpoint:
+    """Open another way in to this team (an email address, a form, a widget, a number)."""
+    value = normalise_endpoint(kind, value)
+    with transaction.atomic():
+        if Endpoint.objects.filter(kind=kind, value=value).exists():
+            raise ValidationError(f"The {kind} endpoint {value} already belongs to a team.")
+        endpoint = Endpoint.objects.create(team=team, kind=kind, value=value)
+        append(
+            Kind.ENDPOINT_ADDED,
+            actor=actor,
+            actor_label="" if actor else "cli",
+            data={"team": team.pk, "endpoint": endpoint.pk, "kind": kind, "value": value},
+        )
+    return endpoint
 
 
 def create_team(name: str, *, address: str, acknowledge: bool = False, actor: Any = None) -> Team:
@@ -87,10 +235,15 @@ def create_team(name: str, *, address: str, acknowledge: bool = False, actor: An
     validate_email(address)
     if Team.objects.filter(name__iexact=name).exists():
         raise ValidationError(f"A team named {name!r} already exists.")
-    if Team.objects.filter(inbound_address__iexact=address).exists():
+    if (
+        Team.objects.filter(inbound_address__iexact=address).exists()
+        or Endpoint.objects.filter(kind=Endpoint.Kind.EMAIL, value=address).exists()
+    ):
         raise ValidationError(f"The address {address} already belongs to a team.")
     with transaction.atomic():
         team = Team.objects.create(name=name, inbound_address=address, acknowledge=acknowledge)
+        # Its primary email endpoint: mail to this address finds the team.
+        Endpoint.objects.create(team=team, kind=Endpoint.Kind.EMAIL, value=address)
         append(
             Kind.TEAM_CREATED,
             actor=actor,

@@ -28,27 +28,44 @@ class Customer(models.Model):
         return self.name or f"Customer #{self.pk}"
 
     def primary_email(self) -> str:
-        ident = self.identities.filter(kind=Identity.Kind.EMAIL).order_by("id").first()
+        return self.reachable_at(Identity.Kind.EMAIL)
+
+    def reachable_at(self, kind: str) -> str:
+        """The customer's first verified identity of this kind ("" if none): where a reply
+        on a channel of that kind goes."""
+        ident = self.identities.filter(kind=kind, verified_at__isnull=False).order_by("id").first()
         return ident.value if ident else ""
 
 
 class Identity(models.Model):
-    """One way to reach a customer: an email address or a phone number.
+    """One way to recognise and reach a customer: an email address, a phone number, a
+    chat visitor id (normal forms in klient.people.identities).
 
-    Values are stored normalised (emails lower-cased, phones in E.164-ish digits) so
-    lookups are exact matches on an index."""
+    Values are stored normalised so lookups are exact matches on an index. A verified
+    identity belongs to one customer only. An unverified one (verified_at empty: say, an
+    email a chat visitor typed) is only a claim: it finds no one and reaches no one
+    until it is proven (conversations.visitors.confirm_identity)."""
 
     class Kind(models.TextChoices):
         EMAIL = "email", "Email"
         PHONE = "phone", "Phone"
+        CHAT = "chat", "Chat visitor"
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="identities")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     value = models.CharField(max_length=320)
+    verified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "value"], name="identity_unique_value"),
+            models.UniqueConstraint(
+                fields=["kind", "value"],
+                condition=models.Q(verified_at__isnull=False),
+                name="identity_unique_verified",
+            ),
+            models.UniqueConstraint(
+                fields=["customer", "kind", "value"], name="identity_unique_per_customer"
+            ),
         ]
         verbose_name_plural = "identities"
 
@@ -82,6 +99,39 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# -- endpoints: where customers reach a team ------------------------------------------------
+
+
+class Endpoint(models.Model):
+    """One way in to a team: an email address, a web form, a chat widget, a phone number.
+
+    Values are stored normalised (people.identities for email and phone), unique per kind,
+    so an inbound message finds its team by one exact lookup. The team's inbound_address
+    is its primary email endpoint, and the address its replies come from."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", "Email address"
+        WEB_FORM = "web_form", "Web form"
+        CHAT = "chat", "Chat widget"
+        PHONE = "phone", "Phone number"
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="endpoints")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    value = models.CharField(max_length=320)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="endpoint_unique_value"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+# -- agents ---------------------------------------------------------------------------------
 
 
 class AgentProfile(models.Model):

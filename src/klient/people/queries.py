@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
+from .models import Endpoint, Team
+
 
 def agent_names(*, excluding: int | None = None) -> list[tuple[int, str]]:
     """Every active agent as (id, name), by name; the name as `get_full_name() or
@@ -18,3 +20,32 @@ def agent_names(*, excluding: int | None = None) -> list[tuple[int, str]]:
             "first_name", "last_name", "username"
         ).values_list("pk", "first_name", "last_name", "username")
     ]
+
+
+def team_email_addresses() -> dict[str, int]:
+    """Every address mail reaches a team at (lower case) -> team id: its email endpoints
+    and its inbound address (the primary one, which may have been changed in place)."""
+    addresses = {
+        address.lower(): pk for pk, address in Team.objects.values_list("pk", "inbound_address")
+    }
+    addresses.update(
+        Endpoint.objects.filter(kind=Endpoint.Kind.EMAIL).values_list("value", "team_id")
+    )
+    return addresses
+
+
+def team_for_email(address: str) -> int | None:
+    """The id of the team receiving mail at this exact (lower-case) address, or None."""
+    address = address.strip().lower()
+    team_id = (
+        Endpoint.objects.filter(kind=Endpoint.Kind.EMAIL, value=address)
+        .values_list("team_id", flat=True)
+        .first()
+    )
+    if team_id is None:
+        team_id = (
+            Team.objects.filter(inbound_address__iexact=address)
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return team_id

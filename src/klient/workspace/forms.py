@@ -50,6 +50,17 @@ class ReplyForm(MessageForm):
         required=False,
         choices=[("", _("(keep as it is)")), *Conversation.Status.choices],
     )
+    channel = forms.ChoiceField(label=_("Answer on"), required=False, choices=[])
+
+    def __init__(self, *args: Any, channels: list[str] | None = None, **kwargs: Any) -> None:
+        """`channels`: those the customer can be answered on, the conversation's own first
+        (the choice is shown only when there is more than one)."""
+        super().__init__(*args, **kwargs)
+        labels = dict(Conversation.Channel.choices)
+        channel_field = self.fields["channel"]
+        assert isinstance(channel_field, forms.ChoiceField)
+        channel_field.choices = [(name, labels.get(name, name)) for name in channels or []]
+        channel_field.initial = channels[0] if channels else None
 
 
 class NoteForm(MessageForm):

@@ -307,7 +307,7 @@ def _conversation_page(
         "customer_email": conversation.customer.primary_email(),
         "thread": thread,
         "timeline": _timeline(conversation),
-        "reply_form": reply_form or ReplyForm(),
+        "reply_form": reply_form or ReplyForm(channels=actions.reply_channels(conversation)),
         "note_form": note_form or NoteForm(),
         "update_form": update_form
         or UpdateForm(
@@ -341,7 +341,7 @@ def _back_to(conversation: Conversation, anchor: str = "") -> HttpResponse:
 @require_POST
 def conversation_reply(request: HttpRequest, ref: str) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ref)
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, channels=actions.reply_channels(conversation))
     if form.is_valid():
         findings = reply_checks.findings_on(conversation, request.user, form.cleaned_data["body"])
         try:
@@ -350,6 +350,7 @@ def conversation_reply(request: HttpRequest, ref: str) -> HttpResponse:
                 actor=request.user,
                 body=form.cleaned_data["body"],
                 status=form.cleaned_data["status"] or None,
+                channel=form.cleaned_data["channel"] or None,
             )
         except ValidationError as exc:
             form.add_error(None, _in_words(exc))

@@ -1,0 +1,13 @@
+"""What conversations do after a change commits (collected by core.wiring; each handler
+takes a list of event ids and is idempotent)."""
+
+from __future__ import annotations
+
+from klient.core.events import EventKind
+
+from .events import Kind
+
+HANDLERS: dict[EventKind, list[str]] = {
+    # Each queued reply goes to its channel's deliverer (conversations.channel_registry).
+    Kind.MESSAGE_OUTBOUND_QUEUED: ["klient.conversations.channel_registry.deliver_for_events"],
+}
