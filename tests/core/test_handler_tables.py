@@ -64,12 +64,16 @@ _FOLLOW_UPS = "klient.collab.followups.handle_events"
 _POLICY_CHANGE = "klient.sla.admin_tasks.recompute_after_policy_change"
 
 
-def test_splitting_the_table_by_domain_changed_no_handler():
-    """The single literal table as it was before each domain got its own."""
+def test_the_collected_table_is_the_one_the_desk_relies_on():
+    """The single literal table as it was before each domain got its own, except that a
+    queued reply now goes to its channel's deliverer (conversations.channel_registry)."""
     assert wiring.EVENT_HANDLERS == {
         "conversation.created": [_LIVE],
         "message.received": ["klient.mail.tasks.acknowledge_events", _SLA, _LIVE, _FOLLOW_UPS],
-        "message.outbound_queued": ["klient.mail.tasks.send_deliveries_for_events", _LIVE],
+        "message.outbound_queued": [
+            "klient.conversations.channel_registry.deliver_for_events",
+            _LIVE,
+        ],
         "note.added": [_LIVE],
         "note.mentioned": ["klient.macros.mentions.notify_mentions_for_events"],
         "delivery.sent": [_SLA, _LIVE],
