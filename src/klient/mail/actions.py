@@ -329,8 +329,8 @@ class _Batch:
         if prepared.incoming.message_id:
             self.pending_ids.add(prepared.incoming.message_id)
 
-    def fail(self, inbound: InboundMail, exc: Exception) -> None:
-        self.outcomes[inbound.pk] = _failed(self.held, inbound, exc)
+    def fail(self, inbound: InboundMail, exc: Exception, *, repeated: bool = False) -> None:
+        self.outcomes[inbound.pk] = _failed(self.held, inbound, exc, repeated=repeated)
 
     def flush(self) -> None:
         pending, self.pending, self.pending_ids = self.pending, [], set()
@@ -338,10 +338,17 @@ class _Batch:
             return
         items = [(p.incoming, p.conversation) for _, p in pending]
         try:
-            results = receive_messages(items, announce=self.announce)
+            try:
+                results = receive_messages(items, announce=self.announce)
+            except IntegrityError:
+                if len(pending) > 1:
+                    raise
+                # A race with a concurrent writer is settled by its commit: try once more.
+                # Broken again, the constraint is the mail's own (is_permanent).
+                results = receive_messages(items, announce=self.announce)
         except Exception as exc:
             if len(pending) == 1:
-                self.fail(pending[0][0], exc)
+                self.fail(pending[0][0], exc, repeated=isinstance(exc, IntegrityError))
                 return
             # Isolate the one that fails; the others are stored.
             for entry in pending:
@@ -409,7 +416,7 @@ def _mark_done(rows: list[InboundMail]) -> None:
             cursor.executemany(sql, [(done, r.message_id, r.outcome, now, r.pk) for r in rows])
 
 
-def _failed(held: work.Claim, inbound: InboundMail, exc: Exception) -> str:
+def _failed(held: work.Claim, inbound: InboundMail, exc: Exception, *, repeated: bool) -> str:
     """Quarantine what can only fail again, at once and with its reason; release what a
     retry may settle (a locked database, a lost connection) until the policy gives up."""
     if isinstance(exc, PipelineError):
@@ -419,7 +426,7 @@ def _failed(held: work.Claim, inbound: InboundMail, exc: Exception) -> str:
         logger.error("inbound mail %s could not be processed", inbound.pk, exc_info=exc)
         quarantine(inbound, work.describe(exc), held=held)
         return "quarantined"
-    if work.is_permanent(exc, inbound.attempts):
+    if work.is_permanent(exc, inbound.attempts + (1 if repeated else 0)):
         logger.error("inbound mail %s: permanent error: %s", inbound.pk, exc)
         quarantine(
             inbound, f"permanent database error, not retried: {work.describe(exc)}", held=held
