@@ -32,7 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError, models
+from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -126,12 +126,14 @@ class WorkKind:
 
     def claimable(self, now: datetime, *, due_by: datetime | None = None) -> Q:
         """Rows free to take at `now`: waiting and due by `due_by` (default now), or held
-        under a lease that has run out."""
+        under a lease that has run out. When the due column is a fact, not a schedule
+        (`reschedules` False), it only gates the sweep (`due_by` given): a worker woken
+        for a row takes it at once, whatever the clocks of other hosts say."""
         lease = self.lease_field
         free = self._state(self.ready)
         if self.held is None:
             free &= Q(**{f"{lease}__isnull": True})
-        if self.due_field is not None:
+        if self.due_field is not None and (self.reschedules or due_by is not None):
             free &= Q(**{f"{self.due_field}__lte": due_by or now})
         expired = self._state(self.held if self.held is not None else self.ready)
         return free | (expired & Q(**{f"{lease}__lt": now}))
@@ -154,10 +156,15 @@ class Claim:
     ids: list[int]
     lease_until: datetime
     rows: list[Any] = field(default_factory=list)  # the rows themselves, if fetched
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Re-entrant, so that a transaction can pin the lease and then complete its row. Take
+    # it BEFORE opening a transaction that writes held rows: the heartbeat takes it, then
+    # updates the rows; the other order could wait for each other for good.
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @contextlib.contextmanager
     def pinned(self) -> Iterator[datetime]:
+        """The current lease, not renewed until the block ends: `with held.pinned(),
+        transaction.atomic(): ...` for a transaction whose writes depend on it."""
         with self._lock:
             yield self.lease_until
 
@@ -177,33 +184,41 @@ def claim(
     due_by: datetime | None = None,
     among: Q | None = None,
     fetch: bool = False,
+    skip_locked: bool = False,
+    mark: dict[str, Any] | None = None,
 ) -> Claim | None:
     """Take rows under a lease: these `ids`, or up to `limit` claimable ones in the kind's
     order. Returns what this worker now holds (never rows another worker holds or that
     are finished), or None; with `fetch`, the rows themselves too, in pk order. Counts an
-    attempt on kinds that count them."""
+    attempt on kinds that count them; `mark` sets more columns with the claim.
+
+    With `skip_locked` (and no `ids`), on a database that has it, candidates another
+    worker is claiming at this moment are passed over (FOR UPDATE SKIP LOCKED) instead of
+    waited for, so several workers sweeping one backlog each take a different part."""
     now = now or timezone.now()
     claimable = kind.claimable(now, due_by=due_by)
     if among is not None:
         claimable &= among
-    if ids is None:
-        ids = list(
-            kind.model._default_manager.filter(claimable)
-            .order_by(*kind.order_by)
-            .values_list("pk", flat=True)[: limit or 100]
-        )
-    if not ids:
-        return None
     lease_until = now + timedelta(seconds=lease_seconds())
-    changes: dict[str, Any] = {kind.lease_field: lease_until}
+    changes: dict[str, Any] = {kind.lease_field: lease_until, **(mark or {})}
     if kind.held is not None:
         changes[kind.state_field] = kind.held
     if kind.attempts_field is not None:
         changes[kind.attempts_field] = F(kind.attempts_field) + 1
-    # The conditional UPDATE is the claim: on PostgreSQL a racing UPDATE waits for our row
-    # lock, then re-reads the row and no longer matches; SQLite runs one writer at a time.
-    if not kind.model._default_manager.filter(claimable, pk__in=ids).update(**changes):
-        return None
+    manager = kind.model._default_manager
+    with transaction.atomic() if skip_locked and ids is None else contextlib.nullcontext():
+        if ids is None:
+            candidates = manager.filter(claimable).order_by(*kind.order_by)
+            if skip_locked and connection.features.has_select_for_update_skip_locked:
+                candidates = candidates.select_for_update(skip_locked=True)
+            ids = list(candidates.values_list("pk", flat=True)[: limit or 100])
+        if not ids:
+            return None
+        # The conditional UPDATE is the claim: on PostgreSQL a racing UPDATE waits for our
+        # row lock, then re-reads the row and no longer matches; SQLite runs one writer at
+        # a time.
+        if not manager.filter(claimable, pk__in=ids).update(**changes):
+            return None
     # The exact lease time identifies our claim among rows a concurrent worker may hold.
     held = kind.model._default_manager.filter(kind.held_by(lease_until), pk__in=ids).order_by("pk")
     if fetch:
@@ -213,8 +228,10 @@ def claim(
     return Claim(kind, mine, lease_until) if mine else None
 
 
-def claim_one(kind: WorkKind, pk: int, *, among: Q | None = None) -> Claim | None:
-    return claim(kind, [pk], among=among)
+def claim_one(
+    kind: WorkKind, pk: int, *, among: Q | None = None, now: datetime | None = None
+) -> Claim | None:
+    return claim(kind, [pk], among=among, now=now)
 
 
 def renew(held: Claim, *, now: datetime | None = None) -> int:
@@ -231,19 +248,34 @@ def renew(held: Claim, *, now: datetime | None = None) -> int:
         return renewed
 
 
-def complete(held: Claim, pk: int, state: str | None, **fields: Any) -> bool:
-    """Record a finished row (state None: delete it, as the outbox does), only while the
-    lease is ours. False if the lease ran out and another worker took the row over."""
+def complete(held: Claim, pk: int | Sequence[int], state: str | None = None, **fields: Any) -> bool:
+    """Record finished rows, only while the lease is ours: set `state` (None: leave it, for
+    kinds without one) and `fields`, and drop the lease. False if none was still ours
+    (the lease ran out and another worker took the rows over)."""
+    kind = held.kind
+    ids = [pk] if isinstance(pk, int) else list(pk)
+    changes = {kind.lease_field: None, **fields}
+    if state is not None:
+        changes[kind.state_field] = state
+    with held.pinned() as lease_until:
+        rows = kind.model._default_manager.filter(kind.held_by(lease_until), pk__in=ids)
+        done = bool(rows.update(**changes))
+        # Released under the same lock: a renewal must not wait for a row this thread's
+        # open transaction has just written while this thread waits for the lock.
+        held.release(ids)
+    return done
+
+
+def delete(held: Claim, ids: Sequence[int]) -> int:
+    """Delete finished rows (the outbox's way of completing), only while the lease is
+    ours; returns how many."""
     kind = held.kind
     with held.pinned() as lease_until:
-        rows = kind.model._default_manager.filter(kind.held_by(lease_until), pk=pk)
-        if state is None:
-            done = bool(rows.delete()[0])
-        else:
-            changes = {kind.state_field: state, kind.lease_field: None, **fields}
-            done = bool(rows.update(**changes))
-    held.release([pk])
-    return done
+        deleted = kind.model._default_manager.filter(
+            kind.held_by(lease_until), pk__in=ids
+        ).delete()[0]
+        held.release(ids)
+    return deleted
 
 
 def fail(
@@ -268,7 +300,12 @@ def fail(
     else:
         reason = error
     retry_at = kind.policy.retry_at(attempts, permanent=bool(permanent), now=now)
-    changes: dict[str, Any] = {kind.lease_field: None, **fields}
+    # Without a schedule column of its own (the due time is a fact, or there is none), a
+    # row waits out its backoff under a lease that runs out at the retry time.
+    backoff_lease = (
+        retry_at is not None and retry_at > now and (kind.due_field is None or not kind.reschedules)
+    )
+    changes: dict[str, Any] = {kind.lease_field: retry_at if backoff_lease else None, **fields}
     if kind.error_field is not None:
         if retry_at is None and not permanent:
             reason = f"gave up after {attempts} attempts: {reason}"
@@ -278,14 +315,14 @@ def fail(
             changes[kind.state_field] = kind.failed
         outcome = "failed"
     else:
-        if kind.ready is not None:
+        if kind.ready is not None and not backoff_lease:
             changes[kind.state_field] = kind.ready
         if kind.due_field is not None and kind.reschedules:
             changes[kind.due_field] = retry_at
         outcome = "deferred"
     with held.pinned() as lease_until:
         kind.model._default_manager.filter(kind.held_by(lease_until), pk=pk).update(**changes)
-    held.release([pk])
+        held.release([pk])
     return outcome
 
 
@@ -367,7 +404,8 @@ def set_renewing(on: bool) -> None:
 def given_up(kind: WorkKind) -> models.QuerySet[Any]:
     """Rows of this kind that failed for good (quarantined mail, failed deliveries, ...):
     what the admin's quarantine and failed views list."""
-    return kind.model._default_manager.filter(kind._state(kind.failed))
+    manager = kind.model._default_manager
+    return manager.filter(kind._state(kind.failed)) if kind.failed else manager.none()
 
 
 class WorkItem(models.Model):
