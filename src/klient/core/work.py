@@ -398,7 +398,7 @@ def set_renewing(on: bool) -> None:
         _renewing.clear()
 
 
-# -- a common shape for new kinds ------------------------------------------------------------
+# -- what the admin reads, and a common shape ------------------------------------------------
 
 
 def given_up(kind: WorkKind) -> models.QuerySet[Any]:
@@ -409,9 +409,11 @@ def given_up(kind: WorkKind) -> models.QuerySet[Any]:
 
 
 class WorkItem(models.Model):
-    """The columns of a durable work row, for kinds that take this shape (deliveries,
-    sign-in links, and new kinds: reminders, callbacks, webhook deliveries). Subclasses
-    declare their own `state` choices and a `WorkKind`."""
+    """The columns of a durable work row: deliveries and sign-in links take this shape,
+    and so should new kinds (reminders, callbacks, webhook deliveries). Subclasses declare
+    their own `state` choices and a `WorkKind`. Older kinds keep their stored column names
+    (inbound mail's reason, notifications' email_*, escalations' error, ...) and name them
+    in their WorkKind instead: a rename would be a data migration for nothing."""
 
     state = models.CharField(max_length=10, default="pending")
     attempts = models.PositiveIntegerField(default=0)

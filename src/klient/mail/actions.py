@@ -471,15 +471,14 @@ def quarantine(inbound: InboundMail, reason: str, *, held: work.Claim | None = N
 
 
 def quarantined() -> list[InboundMail]:
-    return list(
-        InboundMail.objects.filter(state=InboundMail.State.QUARANTINED).order_by("-received_at")
-    )
+    """The mail given up as durable work (core.work.given_up), newest first."""
+    return list(work.given_up(INBOUND_WORK).order_by("-received_at"))
 
 
 def retry_quarantined(inbound_id: int, *, actor: object = None, team_id: int | None = None) -> str:
     """Put a quarantined mail back through the pipeline (after a fix), optionally into a
     named team when no team received it."""
-    inbound = InboundMail.objects.get(pk=inbound_id, state=InboundMail.State.QUARANTINED)
+    inbound = work.given_up(INBOUND_WORK).get(pk=inbound_id)
     changes: dict[str, object] = {"state": InboundMail.State.RECEIVED, "attempts": 0, "reason": ""}
     if team_id is not None:
         changes["team_id"] = team_id
