@@ -49,9 +49,9 @@ def run(*, host: str, port: int, smtp_host: str, smtp_port: int | None, worker: 
         listener.start()
     threads = []
     if worker:
-        from klient.core.worker import Sweeper, TaskRunner
+        from klient.core.worker import Heartbeat, Sweeper, TaskRunner
 
-        threads = [Sweeper(), TaskRunner()]
+        threads = [Heartbeat(), Sweeper(), TaskRunner()]
         for thread in threads:
             thread.start()
     print(f"Klient is running at http://{host}:{port}/", flush=True)

@@ -312,3 +312,23 @@ def test_an_old_secret_key_in_the_fallbacks_still_opens_the_password(
 
     assert not result.error
     assert Message.objects.filter(subject="Rotated").count() == 1
+
+
+def test_a_mailbox_being_polled_is_not_polled_by_a_second_worker_until_its_lease_runs_out(
+    mailbox, imap_account
+):
+    from klient.core import work
+
+    imap_account.append(email_bytes("Fetched once"))
+    # A worker holds the mailbox: its poll may outlast the poll interval.
+    assert work.claim_one(imap.POLL_WORK, mailbox.pk) is not None
+
+    assert imap.poll_due_mailboxes() == 0
+    # The worker died: once its lease has run out, the next sweep polls the mailbox.
+    ImapMailbox.objects.filter(pk=mailbox.pk).update(
+        lease_until=timezone.now() - timedelta(seconds=1)
+    )
+    assert imap.poll_due_mailboxes() == 1
+    assert imap.poll_due_mailboxes() == 0
+    assert ImapMailbox.objects.get(pk=mailbox.pk).lease_until is None
+    assert Message.objects.count() == 1

@@ -115,3 +115,25 @@ def test_the_notification_created_handler_sends_the_copy(agent_anna, tell, smtp_
     notification.refresh_from_db()
     assert notification.email_state == "sent"
     assert len(smtp_sink.wait_for(1)) == 1
+
+
+def test_an_email_whose_worker_died_is_sent_once_by_the_next_and_the_late_outcome_is_refused(
+    agent_anna, tell, smtp_sink, settings
+):
+    from klient.core import work
+    from klient.mail.notifications import EMAIL_WORK
+
+    notification = tell(agent_anna, "Taken over", email=True)
+    dead = work.claim_one(EMAIL_WORK, notification.pk)  # a worker takes it, then dies
+    assert dead is not None
+
+    assert redrive_due_notification_emails() == 0
+    with freeze_time(timezone.now() + timedelta(seconds=settings.KLIENT_LEASE_SECONDS + 1)):
+        assert redrive_due_notification_emails() == 1
+        assert redrive_due_notification_emails() == 0
+    # The first worker's outcome, arriving late, no longer counts: the lease is not its own.
+    assert not work.complete(dead, notification.pk, Notification.EmailState.FAILED)
+
+    notification.refresh_from_db()
+    assert (notification.email_state, notification.email_attempts) == ("sent", 2)
+    assert len(smtp_sink.wait_for(1)) == 1

@@ -14,7 +14,8 @@ from ninja import Field, Query, Router, Schema, Status
 
 from klient.conversations.access import is_admin
 from klient.conversations.queries import FilterError, decode_cursor, encode_cursor
-from klient.mail.actions import retry_quarantined
+from klient.core import work
+from klient.mail.actions import INBOUND_WORK, retry_quarantined
 from klient.mail.models import InboundMail
 
 from .auth import caller
@@ -49,7 +50,7 @@ def _quarantined_out(inbound: InboundMail) -> dict[str, Any]:
 def list_quarantine(request: HttpRequest, params: Query[QuarantineParams]) -> Any:
     if not is_admin(caller(request)):
         raise PermissionDenied("Only administrators can see the quarantine.")
-    rows = InboundMail.objects.filter(state=InboundMail.State.QUARANTINED)
+    rows = work.given_up(INBOUND_WORK)
     if params.cursor:
         try:
             at, pk = decode_cursor(params.cursor)

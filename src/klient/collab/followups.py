@@ -1,9 +1,10 @@
 """Follow-ups that reopen themselves: "solve and check back in N days".
 
-A FollowUp row holds the due time (indexed, partial on state). The sweep claims due rows —
-on PostgreSQL with FOR UPDATE SKIP LOCKED, everywhere with a conditional UPDATE that only
-one claimer wins — and, if the customer has not written since the solve and the
-conversation is still solved, reopens it with an internal note and notifies the assignee.
+A FollowUp row holds the due time (indexed, partial on state). The sweep claims due rows
+through klient.core.work — on PostgreSQL with FOR UPDATE SKIP LOCKED, everywhere with a
+conditional UPDATE that only one claimer wins; the lease is renewed while it works —
+and, if the customer has not written since the solve and the conversation is still
+solved, reopens it with an internal note and notifies the assignee.
 
 Each step is idempotent, so a worker that dies mid-way is re-driven once its lease expires
 without a second note, reopening or notification: the note is looked up by its text after
@@ -20,10 +21,8 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Q
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from django.utils.translation import gettext_noop, ngettext
 from klient.conversations import actions as conversation_actions
 from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.models import Conversation, Message
+from klient.core import work
 from klient.core.models import Event
 from klient.core.wiring import publish_on_commit
 from klient.notifications.actions import notify
@@ -45,6 +45,24 @@ MAX_DAYS = 90
 BATCH_SIZE = 200
 
 ERRORS = (gettext_noop("Check back after 1 to 90 days."),)
+
+# A follow-up as durable work: scheduled until due, firing under a lease. It has no
+# attempts column and is never given up: a failed attempt waits RETRY_AFTER (the lease
+# it keeps runs out then), as long as the old two-minute lease made it wait.
+RETRY_AFTER = timedelta(minutes=2)
+FOLLOW_UP_WORK = work.WorkKind(
+    FollowUp,
+    policy=work.RetryPolicy(
+        first_retry=RETRY_AFTER, longest=RETRY_AFTER, max_attempts=2**31, jitter=0
+    ),
+    ready=FollowUp.State.SCHEDULED,
+    held=FollowUp.State.FIRING,
+    attempts_field=None,
+    due_field="due_at",
+    error_field=None,
+    order_by=("due_at",),
+    reschedules=False,  # due_at is the agent's "check back" moment: a retry never moves it
+)
 
 
 def _check_days(days: int) -> int:
@@ -172,36 +190,24 @@ def note_text(follow_up: FollowUp) -> str:
     ) % {"days": follow_up.days, "id": follow_up.pk}
 
 
+def _take(now: datetime, size: int) -> work.Claim | None:
+    """Take due rows (and rows whose worker died) under a lease."""
+    return work.claim(
+        FOLLOW_UP_WORK, limit=size, now=now, due_by=now, skip_locked=True, mark={"claimed_at": now}
+    )
+
+
 def _claim(now: datetime, size: int) -> list[int]:
     """Take due rows (and rows whose worker died) under a lease; returns their ids."""
-    lease_until = now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS)
-    due = Q(state=FollowUp.State.SCHEDULED, due_at__lte=now) | Q(
-        state=FollowUp.State.FIRING, lease_until__lt=now
-    )
-    with transaction.atomic():
-        rows = FollowUp.objects.filter(due).order_by("due_at")
-        if connection.features.has_select_for_update_skip_locked:
-            rows = rows.select_for_update(skip_locked=True)
-        candidates = [row.pk for row in rows[:size]]
-        if not candidates:
-            return []
-        # The conditional UPDATE is the claim (SQLite has no SKIP LOCKED): the exact lease
-        # time tells our rows apart from those a concurrent worker took in between.
-        FollowUp.objects.filter(due, pk__in=candidates).update(
-            state=FollowUp.State.FIRING, lease_until=lease_until, claimed_at=now
-        )
-    return list(
-        FollowUp.objects.filter(
-            pk__in=candidates, state=FollowUp.State.FIRING, lease_until=lease_until
-        ).values_list("pk", flat=True)
-    )
+    held = _take(now, size)
+    return list(held.ids) if held is not None else []
 
 
-def _fire(follow_up_id: int, now: datetime) -> str:
-    """Reopen one claimed follow-up's conversation; returns "fired" or "cancelled"."""
+def _fire(held: work.Claim, follow_up_id: int, now: datetime) -> str:
+    """Reopen one claimed follow-up's conversation; returns "fired", "cancelled" or "busy"
+    (the lease ran out and another worker took it over)."""
     follow_up = FollowUp.objects.select_related("conversation").get(pk=follow_up_id)
     conversation = follow_up.conversation
-    claimed_at = follow_up.claimed_at or now
     note = note_text(follow_up)
     noted = Message.objects.filter(
         conversation=conversation,
@@ -219,10 +225,18 @@ def _fire(follow_up_id: int, now: datetime) -> str:
                 if _customer_wrote_since(conversation, follow_up.solved_at)
                 else "no longer solved"
             )
-            with transaction.atomic():
-                row = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-                if row.state == FollowUp.State.FIRING:
-                    _cancel(row, reason=reason, now=now)
+            with held.pinned(), transaction.atomic():
+                if not work.complete(
+                    held,
+                    follow_up.pk,
+                    FollowUp.State.CANCELLED,
+                    cancel_reason=reason,
+                    finished_at=now,
+                ):
+                    return "busy"
+                follow_up.state, follow_up.cancel_reason = FollowUp.State.CANCELLED, reason
+                follow_up.finished_at, follow_up.lease_until = now, None
+                events.follow_up_cancelled(follow_up, reason=reason, actor=None)
             return "cancelled"
         conversation_actions.add_note(conversation, actor=None, body=note)
     conversation.refresh_from_db(fields=["status", "assignee"])
@@ -230,14 +244,12 @@ def _fire(follow_up_id: int, now: datetime) -> str:
         conversation_actions.update_conversation(
             conversation, actor=None, status=Conversation.Status.OPEN
         )
-    with transaction.atomic():
-        row = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
-        if row.state != FollowUp.State.FIRING or row.claimed_at != claimed_at:
-            return "cancelled"
-        row.state = FollowUp.State.FIRED
-        row.finished_at = now
-        row.lease_until = None
-        row.save(update_fields=["state", "finished_at", "lease_until"])
+    # Pinned before the transaction opens (klient.core.work.Claim): the row is marked fired
+    # only while our lease holds, with its notification, in one transaction.
+    with held.pinned(), transaction.atomic():
+        if not work.complete(held, follow_up.pk, FollowUp.State.FIRED, finished_at=now):
+            return "busy"
+        row = FollowUp.objects.select_related("created_by").get(pk=follow_up.pk)
         publish_on_commit(events.follow_up_fired(row))
         recipients = [conversation.assignee] if conversation.assignee else []
         if not recipients and row.created_by is not None:
@@ -257,13 +269,14 @@ def sweep_due_follow_ups(now: datetime | None = None, limit: int = 10_000) -> in
     """For core.wiring.SWEEPS: reopen what is due. Returns how many rows were handled."""
     now = now or timezone.now()
     done = 0
-    while done < limit and (ids := _claim(now, min(BATCH_SIZE, limit - done))):
-        for follow_up_id in ids:
-            try:
-                _fire(follow_up_id, now)
-            except Exception:
-                logger.exception(
-                    "follow-up %s failed; retried when its lease expires", follow_up_id
-                )
+    while done < limit and (held := _take(now, min(BATCH_SIZE, limit - done))):
+        ids = list(held.ids)
+        with work.holding(held):
+            for follow_up_id in ids:
+                try:
+                    _fire(held, follow_up_id, now)
+                except Exception as exc:
+                    logger.exception("follow-up %s failed; retried later", follow_up_id)
+                    work.fail(held, follow_up_id, 1, exc, permanent=False, now=now)
         done += len(ids)
     return done

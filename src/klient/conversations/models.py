@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from klient.core.work import WorkItem
+
 REFERENCE_PREFIX = "K-"
 REFERENCE_OFFSET = 1000
 
@@ -195,7 +197,7 @@ class Attachment(models.Model):
         return self.filename
 
 
-class Delivery(models.Model):
+class Delivery(WorkItem):
     """One outbound message to send on its channel: a durable work item.
 
     pending(next_attempt_at) -> sending(lease_until) -> sent | failed
@@ -211,10 +213,6 @@ class Delivery(models.Model):
     message = models.OneToOneField(Message, on_delete=models.PROTECT, related_name="delivery")
     channel = models.CharField(max_length=10, default="email")
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    lease_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
 

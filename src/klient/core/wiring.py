@@ -18,12 +18,10 @@ from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
-from klient.core import shutdown
+from klient.core import shutdown, work
 from klient.core.events import EventKind
 from klient.core.models import Event, PendingEvent
 
@@ -90,6 +88,21 @@ SWEEPS: list[str] = [
 DISPATCH_BATCH = 500
 STALE_AFTER = timedelta(seconds=10)
 
+# The outbox as durable work: a row is waiting while it has no lease; finished, it is
+# deleted. Its handlers must be idempotent, so it is never given up. queued_at is when
+# the event was written, not a schedule: it only tells the sweep which wake-ups were lost.
+OUTBOX_WORK = work.WorkKind(
+    PendingEvent,
+    policy=work.RetryPolicy(first_retry=STALE_AFTER, longest=STALE_AFTER, max_attempts=2**31),
+    ready=None,
+    attempts_field=None,
+    due_field="queued_at",
+    error_field=None,
+    order_by=("pk",),  # event order
+    stale_after=STALE_AFTER,
+    reschedules=False,
+)
+
 
 def _record(events: tuple[Event, ...]) -> bool:
     """Write the outbox rows of the events that have handlers; True if there were any."""
@@ -136,30 +149,12 @@ def publish_on_commit(*events: Event) -> None:
         transaction.on_commit(wake)
 
 
-def _claim(size: int, *, stale_only: bool) -> list[int]:
-    """Take up to `size` pending events under a lease, oldest first; returns their ids."""
+def _claim(size: int, *, stale_only: bool) -> work.Claim | None:
+    """Take up to `size` pending events under a lease, oldest first (with stale_only,
+    only those pending for STALE_AFTER, and those whose lease ran out)."""
     now = timezone.now()
-    lease_until = now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS)
-    free = Q(lease_until__isnull=True)
-    if stale_only:
-        free &= Q(queued_at__lt=now - STALE_AFTER)
-    claimable = free | Q(lease_until__lt=now)
-    candidates = list(
-        PendingEvent.objects.filter(claimable).order_by("pk").values_list("pk", flat=True)[:size]
-    )
-    if not candidates:
-        return []
-    # The conditional UPDATE is the claim; the exact lease time tells our rows apart from
-    # those a concurrent worker took between the two statements.
-    claimed = PendingEvent.objects.filter(claimable, pk__in=candidates).update(
-        lease_until=lease_until
-    )
-    if not claimed:
-        return []
-    return list(
-        PendingEvent.objects.filter(pk__in=candidates, lease_until=lease_until)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    return work.claim(
+        OUTBOX_WORK, limit=size, now=now, due_by=now - STALE_AFTER if stale_only else None
     )
 
 
@@ -187,9 +182,13 @@ def dispatch_pending(*, stale_only: bool = False, batch: int = DISPATCH_BATCH) -
     stale_only, none that is stale) or this process is asked to stop (`core.shutdown`: the
     rest stays pending). Returns how many events were dispatched."""
     total = 0
-    while not shutdown.requested() and (ids := _claim(batch, stale_only=stale_only)):
-        run_handlers(ids)
-        PendingEvent.objects.filter(pk__in=ids).delete()
+    while not shutdown.requested() and (held := _claim(batch, stale_only=stale_only)):
+        # Renewed while the handlers run; deleted only if still ours (a worker that took
+        # over after a lost lease runs the same idempotent handlers and deletes them).
+        with work.holding(held):
+            ids = list(held.ids)
+            run_handlers(ids)
+            work.delete(held, ids)
         total += len(ids)
     return total
 

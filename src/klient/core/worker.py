@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.db import close_old_connections
 
-from klient.core import shutdown, wiring
+from klient.core import shutdown, wiring, work
 
 logger = logging.getLogger(__name__)
 
@@ -93,6 +93,33 @@ class Sweeper(threading.Thread):
             finally:
                 close_old_connections()
             self.stopping.wait(self.interval)
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
+class Heartbeat(threading.Thread):
+    """Renews the leases of the work this process holds (core.work.holding), every third
+    of a lease: work may take longer than KLIENT_LEASE_SECONDS, yet if this process is
+    killed its work is taken over once the last lease it wrote runs out."""
+
+    def __init__(self, interval: float | None = None) -> None:
+        super().__init__(name="klient-heartbeat", daemon=True)
+        self.interval = interval if interval is not None else work.lease_seconds() / 3
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        work.set_renewing(True)
+        try:
+            while not self.stopping.wait(self.interval):
+                try:
+                    work.renew_held()
+                except Exception:
+                    logger.exception("lease renewal failed")
+                finally:
+                    close_old_connections()
+        finally:
+            work.set_renewing(False)
 
     def stop(self) -> None:
         self.stopping.set()
@@ -176,6 +203,8 @@ def run_forever() -> None:
     """`klient worker`: the task runner and the sweeper until SIGTERM or SIGINT, which let
     the running task finish its current batch (`core.shutdown`)."""
     _long_running.set()
+    heartbeat = Heartbeat()
+    heartbeat.start()
     sweeper = Sweeper()
     sweeper.start()
     if _tasks_backend().startswith("django_tasks_rq"):
@@ -191,6 +220,7 @@ def run_forever() -> None:
             ).work(with_scheduler=False)
         finally:
             sweeper.stop()
+            heartbeat.stop()
         return
     runner = TaskRunner()
 
@@ -209,3 +239,4 @@ def run_forever() -> None:
     finally:
         sweeper.stop()
         runner.stop()
+        heartbeat.stop()

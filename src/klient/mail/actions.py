@@ -8,14 +8,12 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import F, Q
 from django.utils import timezone
 
 from klient.conversations.actions import receive_messages, record_delivery_outcome
 from klient.conversations.models import Delivery, Message
-from klient.core import blobs, bulk, statistics
+from klient.core import blobs, bulk, statistics, work
 from klient.core.events import append
 
 from .events import Kind
@@ -36,6 +34,23 @@ logger = logging.getLogger(__name__)
 
 MAX_TRANSIENT_ATTEMPTS = 5
 STALE_AFTER = timedelta(seconds=10)
+
+# Received mail as durable work. A transient failure releases the row at once (the sweep
+# takes it again after STALE_AFTER); giving up means quarantine, with the reason.
+INBOUND_WORK = work.WorkKind(
+    InboundMail,
+    policy=work.RetryPolicy(
+        first_retry=timedelta(0), longest=timedelta(0), max_attempts=MAX_TRANSIENT_ATTEMPTS
+    ),
+    ready=InboundMail.State.RECEIVED,
+    held=InboundMail.State.PROCESSING,
+    failed=InboundMail.State.QUARANTINED,
+    due_field="received_at",
+    error_field="reason",
+    order_by=("received_at",),
+    stale_after=STALE_AFTER,
+    reschedules=False,
+)
 
 
 def accept_raw(
@@ -150,28 +165,6 @@ def accept_raw_many(
     return results
 
 
-def _claim(inbound_ids: list[int]) -> list[InboundMail]:
-    """Take rows for processing under a lease; returns the rows this worker now holds
-    (not those another worker holds or that are finished)."""
-    now = timezone.now()
-    lease_until = now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS)
-    claimable = Q(state=InboundMail.State.RECEIVED) | Q(
-        state=InboundMail.State.PROCESSING, lease_until__lt=now
-    )
-    claimed = InboundMail.objects.filter(claimable, pk__in=inbound_ids).update(
-        state=InboundMail.State.PROCESSING,
-        lease_until=lease_until,
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
-        return []
-    # The exact lease time identifies our claim among rows a concurrent worker may hold.
-    rows = InboundMail.objects.filter(
-        pk__in=inbound_ids, state=InboundMail.State.PROCESSING, lease_until=lease_until
-    ).order_by("pk")
-    return list(rows)
-
-
 def process_inbound(inbound_id: int) -> str:
     """Turn one received mail into a message (or quarantine it). See process_batch."""
     return process_batch([inbound_id]).get(inbound_id, "skipped")
@@ -257,10 +250,20 @@ def _process_batch(
     raws: Mapping[str, bytes],
     analyses: Mapping[str, MailAnalysis | Exception],
 ) -> dict[int, str]:
-    rows = _claim(inbound_ids)
-    if not rows:
+    held = work.claim(INBOUND_WORK, inbound_ids, fetch=True)
+    if held is None:
         return {}
-    batch = _Batch(team_addresses())
+    # The heartbeat renews the lease while the batch is worked on, so a short lease is
+    # enough however long the batch takes, and a killed worker's mail is soon taken over.
+    with work.holding(held):
+        return _process_claimed(held, raws, analyses)
+
+
+def _process_claimed(
+    held: work.Claim, raws: Mapping[str, bytes], analyses: Mapping[str, MailAnalysis | Exception]
+) -> dict[int, str]:
+    rows: list[InboundMail] = held.rows
+    batch = _Batch(team_addresses(), held)
     analysed_rows: list[tuple[InboundMail, MailAnalysis]] = []
     for inbound in rows:
         try:
@@ -310,8 +313,9 @@ def _announces(inbound: InboundMail) -> bool:
 class _Batch:
     """Prepared mail waiting to be stored together."""
 
-    def __init__(self, teams: dict[str, int]) -> None:
+    def __init__(self, teams: dict[str, int], held: work.Claim) -> None:
         self.teams = teams
+        self.held = held
         self.announce = True
         self.pending: list[tuple[InboundMail, Prepared]] = []
         self.pending_ids: set[str] = set()
@@ -326,8 +330,8 @@ class _Batch:
         if prepared.incoming.message_id:
             self.pending_ids.add(prepared.incoming.message_id)
 
-    def fail(self, inbound: InboundMail, exc: Exception) -> None:
-        self.outcomes[inbound.pk] = _failed(inbound, exc)
+    def fail(self, inbound: InboundMail, exc: Exception, *, repeated: bool = False) -> None:
+        self.outcomes[inbound.pk] = _failed(self.held, inbound, exc, repeated=repeated)
 
     def flush(self) -> None:
         pending, self.pending, self.pending_ids = self.pending, [], set()
@@ -335,10 +339,17 @@ class _Batch:
             return
         items = [(p.incoming, p.conversation) for _, p in pending]
         try:
-            results = receive_messages(items, announce=self.announce, source_is_durable=True)
+            try:
+                results = receive_messages(items, announce=self.announce, source_is_durable=True)
+            except IntegrityError:
+                if len(pending) > 1:
+                    raise
+                # A race with a concurrent writer is settled by its commit: try once more.
+                # Broken again, the constraint is the mail's own (is_permanent).
+                results = receive_messages(items, announce=self.announce, source_is_durable=True)
         except Exception as exc:
             if len(pending) == 1:
-                self.fail(pending[0][0], exc)
+                self.fail(pending[0][0], exc, repeated=isinstance(exc, IntegrityError))
                 return
             # Isolate the one that fails; the others are stored.
             for entry in pending:
@@ -370,6 +381,7 @@ class _Batch:
             self.outcomes[inbound.pk] = inbound.outcome
             finished.append(inbound)
         _mark_done(finished)
+        self.held.release([inbound.pk for inbound in finished])
 
 
 def _mark_done(rows: list[InboundMail]) -> None:
@@ -406,23 +418,32 @@ def _mark_done(rows: list[InboundMail]) -> None:
             cursor.executemany(sql, [(done, r.message_id, r.outcome, now, r.pk) for r in rows])
 
 
-def _failed(inbound: InboundMail, exc: Exception) -> str:
+def _failed(held: work.Claim, inbound: InboundMail, exc: Exception, *, repeated: bool) -> str:
+    """Quarantine what can only fail again, at once and with its reason; release what a
+    retry may settle (a locked database, a lost connection) until the policy gives up."""
     if isinstance(exc, PipelineError):
-        quarantine(inbound, str(exc))
+        quarantine(inbound, str(exc), held=held)
         return "quarantined"
-    if isinstance(exc, DatabaseError):
-        if inbound.attempts >= MAX_TRANSIENT_ATTEMPTS:
-            quarantine(inbound, f"database error after {inbound.attempts} attempts: {exc}")
-            return "quarantined"
-        # Transient (locked database, lost connection): release for the sweeper.
-        logger.warning("inbound mail %s: %s; will retry", inbound.pk, exc)
-        InboundMail.objects.filter(pk=inbound.pk).update(
-            state=InboundMail.State.RECEIVED, lease_until=None
+    if not isinstance(exc, DatabaseError):
+        logger.error("inbound mail %s could not be processed", inbound.pk, exc_info=exc)
+        quarantine(inbound, work.describe(exc), held=held)
+        return "quarantined"
+    if work.is_permanent(exc, inbound.attempts + (1 if repeated else 0)):
+        logger.error("inbound mail %s: permanent error: %s", inbound.pk, exc)
+        quarantine(
+            inbound, f"permanent database error, not retried: {work.describe(exc)}", held=held
         )
-        return "deferred"
-    logger.error("inbound mail %s could not be processed", inbound.pk, exc_info=exc)
-    quarantine(inbound, f"{type(exc).__name__}: {exc}")
-    return "quarantined"
+        return "quarantined"
+    if INBOUND_WORK.policy.gives_up(inbound.attempts):
+        quarantine(
+            inbound,
+            f"database error after {inbound.attempts} attempts: {work.describe(exc)}",
+            held=held,
+        )
+        return "quarantined"
+    logger.warning("inbound mail %s: %s; will retry", inbound.pk, exc)
+    work.fail(held, inbound.pk, inbound.attempts, exc, permanent=False)
+    return "deferred"
 
 
 def _record_bounce(original_message_id: str | None, status: str, diagnostic: str) -> None:
@@ -434,7 +455,9 @@ def _record_bounce(original_message_id: str | None, status: str, diagnostic: str
     record_delivery_outcome(delivery, outcome="bounced", error=f"{status} {diagnostic}".strip())
 
 
-def quarantine(inbound: InboundMail, reason: str) -> None:
+def quarantine(inbound: InboundMail, reason: str, *, held: work.Claim | None = None) -> None:
+    if held is not None:
+        held.release([inbound.pk])
     with transaction.atomic():
         InboundMail.objects.filter(pk=inbound.pk).update(
             state=InboundMail.State.QUARANTINED,
@@ -450,15 +473,14 @@ def quarantine(inbound: InboundMail, reason: str) -> None:
 
 
 def quarantined() -> list[InboundMail]:
-    return list(
-        InboundMail.objects.filter(state=InboundMail.State.QUARANTINED).order_by("-received_at")
-    )
+    """The mail given up as durable work (core.work.given_up), newest first."""
+    return list(work.given_up(INBOUND_WORK).order_by("-received_at"))
 
 
 def retry_quarantined(inbound_id: int, *, actor: object = None, team_id: int | None = None) -> str:
     """Put a quarantined mail back through the pipeline (after a fix), optionally into a
     named team when no team received it."""
-    inbound = InboundMail.objects.get(pk=inbound_id, state=InboundMail.State.QUARANTINED)
+    inbound = work.given_up(INBOUND_WORK).get(pk=inbound_id)
     changes: dict[str, object] = {"state": InboundMail.State.RECEIVED, "attempts": 0, "reason": ""}
     if team_id is not None:
         changes["team_id"] = team_id
@@ -476,15 +498,7 @@ def retry_quarantined(inbound_id: int, *, actor: object = None, team_id: int | N
 def redrive_stale_inbound(limit: int = 200) -> int:
     """Sweeper: process mail whose task was lost (received a while ago) or whose worker
     died (lease expired)."""
-    now = timezone.now()
-    stale = Q(state=InboundMail.State.RECEIVED, received_at__lt=now - STALE_AFTER) | Q(
-        state=InboundMail.State.PROCESSING, lease_until__lt=now
-    )
-    ids = list(
-        InboundMail.objects.filter(stale)
-        .order_by("received_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    ids = work.due(INBOUND_WORK, limit=limit, stale_after=STALE_AFTER)
     return len(process_batch(ids)) if ids else 0
 
 

@@ -27,6 +27,7 @@ from django.utils import timezone
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
+from klient.core import work
 from klient.core.events import append
 from klient.core.sealing import UnsealError, seal
 from klient.people.models import Team
@@ -307,18 +308,36 @@ def poll_all() -> list[str]:
     return [poll_mailbox(mailbox).describe() for mailbox in mailboxes]
 
 
+# A poll as durable work: a mailbox is due POLL_EVERY after its last poll, and held under
+# a lease (renewed while it is polled) so that two workers never poll it at once, however
+# long a poll takes; a killed worker's mailbox is polled again once its lease runs out.
+POLL_WORK = work.WorkKind(
+    ImapMailbox,
+    policy=work.RetryPolicy(first_retry=POLL_EVERY, longest=POLL_EVERY, max_attempts=2**31),
+    ready=None,
+    attempts_field=None,
+    due_field=None,
+    error_field=None,
+    order_by=("last_polled_at", "pk"),
+)
+
+
 def poll_due_mailboxes() -> int:
-    """Sweep: poll each mailbox not polled for POLL_EVERY. Returns how many messages were
-    fetched. A mailbox is claimed by moving its last_polled_at first, so two workers do
-    not poll it at once."""
+    """Sweep: poll each mailbox not polled for POLL_EVERY and not held by another worker.
+    Returns how many messages were fetched."""
     now = timezone.now()
     due = Q(last_polled_at__isnull=True) | Q(last_polled_at__lt=now - POLL_EVERY)
     fetched = 0
-    for mailbox in ImapMailbox.objects.filter(due).order_by("last_polled_at", "pk"):
-        claimed = ImapMailbox.objects.filter(
-            pk=mailbox.pk, last_polled_at=mailbox.last_polled_at
-        ).update(last_polled_at=now)
-        if not claimed:
-            continue
-        fetched += poll_mailbox(mailbox).fetched
+    for pk in work.due(POLL_WORK, among=due, now=now):
+        held = work.claim_one(POLL_WORK, pk, among=due, now=now)
+        if held is None:
+            continue  # another worker is polling it
+        with work.holding(held):
+            try:
+                fetched += poll_mailbox(ImapMailbox.objects.get(pk=pk)).fetched
+            except BaseException:
+                # A bug, not a server's failure (those are recorded): wait a poll interval.
+                work.complete(held, pk, last_polled_at=timezone.now())
+                raise
+            work.complete(held, pk)
     return fetched

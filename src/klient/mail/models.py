@@ -79,6 +79,9 @@ class ImapMailbox(models.Model):
     last_uid = models.BigIntegerField(default=0)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
+    # Held by the worker polling it (klient.core.work), so that a poll longer than the
+    # poll interval is not joined by a second worker.
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -1,7 +1,8 @@
 """Email copies of agents' notifications (klient.notifications.models.Notification).
 
 A notification with email_state=pending is a durable work row, like a Delivery: it is
-claimed under a lease with one conditional UPDATE (so two workers never both hold it),
+claimed under a lease (klient.core.work: one conditional UPDATE, so two workers never
+both hold it; renewed while it is sent),
 sent through the relay (settings.KLIENT_SMTP_RELAY, as klient.mail.sending does), then
 marked sent. Temporary failures are retried with the deliveries' backoff; a permanent
 refusal or too many attempts marks it failed. The `notification.created` handler sends
@@ -14,21 +15,20 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import datetime, timedelta
 from email import utils
 from email.message import EmailMessage
 
 from django.conf import settings
-from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from klient.core import work
 from klient.core.models import Event
 from klient.notifications.actions import agent_language
 from klient.notifications.events import Kind as NotificationKind
 from klient.notifications.models import Notification
 
-from .sending import MAX_ATTEMPTS, OUTBOUND_POLICY, _address, _one_line, _transmit, retry_delay
+from .sending import DELIVERY_WORK, OUTBOUND_POLICY, _address, _one_line, _transmit
 
 logger = logging.getLogger(__name__)
 
@@ -40,20 +40,20 @@ def sender_address() -> str:
     return f"notifications@{settings.KLIENT_MAIL_DOMAIN}"
 
 
-def _claimable(now: datetime) -> Q:
-    return Q(email_state=State.PENDING, email_next_attempt_at__lte=now) & (
-        Q(email_lease_until__isnull=True) | Q(email_lease_until__lt=now)
-    )
-
-
-def _claim(notification_id: int) -> datetime | None:
-    """Take the notification's email under a lease; returns the lease, None if not ours."""
-    now = timezone.now()
-    lease = now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS)
-    claimed = Notification.objects.filter(_claimable(now), pk=notification_id).update(
-        email_lease_until=lease, email_attempts=F("email_attempts") + 1
-    )
-    return lease if claimed else None
+# The email copy as durable work: pending under a lease while it is sent (no state of its
+# own for that), with the deliveries' backoff and give-up rules.
+EMAIL_WORK = work.WorkKind(
+    Notification,
+    policy=DELIVERY_WORK.policy,
+    ready=State.PENDING,
+    failed=State.FAILED,
+    state_field="email_state",
+    lease_field="email_lease_until",
+    attempts_field="email_attempts",
+    due_field="email_next_attempt_at",
+    error_field="email_error",
+    order_by=("email_next_attempt_at",),
+)
 
 
 def build_email(notification: Notification) -> EmailMessage:
@@ -83,51 +83,57 @@ def build_email(notification: Notification) -> EmailMessage:
 
 def send_notification_email(notification_id: int) -> str:
     """Send one pending email copy if it is due: sent, deferred, failed or skipped."""
-    lease = _claim(notification_id)
-    if lease is None:
+    held = work.claim_one(EMAIL_WORK, notification_id)
+    if held is None:
         return "skipped"
+    with work.holding(held):
+        return _send(held, notification_id)
+
+
+def _send(held: work.Claim, notification_id: int) -> str:
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
     try:
         email = build_email(notification)
     except ValueError as exc:
-        return _record(notification, lease, State.FAILED, f"cannot build the email: {exc}")
+        return _failed_attempt(held, notification, f"cannot build the email: {exc}", True)
     try:
         _transmit(email, sender_address(), [notification.recipient.email])
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _text in exc.recipients.values()]
-        return _failed_attempt(notification, lease, f"refused: {exc}", all(c >= 500 for c in codes))
+        return _failed_attempt(held, notification, f"refused: {exc}", all(c >= 500 for c in codes))
     except smtplib.SMTPResponseException as exc:
         return _failed_attempt(
-            notification, lease, f"{exc.smtp_code} {exc.smtp_error!r}", exc.smtp_code >= 500
+            held, notification, f"{exc.smtp_code} {exc.smtp_error!r}", exc.smtp_code >= 500
         )
     except OSError as exc:  # refused, unreachable, timed out, disconnected
-        return _failed_attempt(notification, lease, f"relay unreachable: {exc}", False)
-    return _record(notification, lease, State.SENT, "")
-
-
-def _failed_attempt(notification: Notification, lease: datetime, error: str, final: bool) -> str:
-    attempts = notification.email_attempts
-    if final or attempts >= MAX_ATTEMPTS:
-        return _record(notification, lease, State.FAILED, error)
-    logger.warning("notification email %s deferred: %s", notification.pk, error)
-    Notification.objects.filter(pk=notification.pk, email_lease_until=lease).update(
-        email_lease_until=None,
-        email_next_attempt_at=timezone.now() + retry_delay(attempts),
-        email_error=error[:2000],
-    )
-    return "deferred"
-
-
-def _record(notification: Notification, lease: datetime, state: str, error: str) -> str:
-    """Store the outcome, only while the lease is still ours."""
-    Notification.objects.filter(pk=notification.pk, email_lease_until=lease).update(
-        email_state=state,
-        email_lease_until=None,
+        return _failed_attempt(held, notification, f"relay unreachable: {exc}", False)
+    # Stored only while the lease is ours (a worker that took over may have sent it too:
+    # same Message-ID).
+    work.complete(
+        held,
+        notification.pk,
+        State.SENT,
         email_next_attempt_at=None,
-        email_sent_at=timezone.now() if state == State.SENT else None,
-        email_error=error[:2000],
+        email_sent_at=timezone.now(),
+        email_error="",
     )
-    return str(state)
+    return str(State.SENT)
+
+
+def _failed_attempt(held: work.Claim, notification: Notification, error: str, final: bool) -> str:
+    outcome = work.fail(
+        held,
+        notification.pk,
+        notification.email_attempts,
+        error,
+        permanent=final,
+        # Cleared when it gives up; a retry sets its own due time over this.
+        email_next_attempt_at=None,
+        email_sent_at=None,
+    )
+    if outcome == "deferred":
+        logger.warning("notification email %s deferred: %s", notification.pk, error)
+    return outcome
 
 
 def send_for_events(event_ids: list[int]) -> int:
@@ -144,9 +150,5 @@ def send_for_events(event_ids: list[int]) -> int:
 def redrive_due_notification_emails(limit: int = 100) -> int:
     """Sweeper: email copies that are due (lost wake-up, backoff over) or whose worker died.
     Returns how many were attempted."""
-    ids = list(
-        Notification.objects.filter(_claimable(timezone.now()))
-        .order_by("email_next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    ids = work.due(EMAIL_WORK, limit=limit)
     return sum(1 for pk in ids if send_notification_email(pk) != "skipped")

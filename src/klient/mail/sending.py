@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import logging
-import random
 import smtplib
 import ssl
 from collections.abc import Iterator
@@ -23,11 +22,12 @@ from email.policy import EmailPolicy
 from typing import Any
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from klient.conversations.actions import record_delivery_outcome
 from klient.conversations.models import Delivery, Message
+from klient.core import work
 
 from .addresses import reply_address
 
@@ -39,6 +39,18 @@ LONGEST_RETRY = timedelta(hours=1)
 JITTER = 0.1  # up to +10 % on each delay, so a relay coming back is not hit all at once
 SMTP_TIMEOUT_SECONDS = 30.0
 EMAIL_CHANNEL = "email"
+
+DELIVERY_WORK = work.WorkKind(
+    Delivery,
+    policy=work.RetryPolicy(
+        first_retry=FIRST_RETRY, longest=LONGEST_RETRY, max_attempts=MAX_ATTEMPTS, jitter=JITTER
+    ),
+    ready=Delivery.State.PENDING,
+    held=Delivery.State.SENDING,
+    failed=Delivery.State.FAILED,
+    order_by=("next_attempt_at",),
+)
+_EMAIL = Q(channel=EMAIL_CHANNEL)
 
 _ID_HEADERS = frozenset({"in-reply-to", "references"})
 _LINE_LENGTH = 78
@@ -180,7 +192,10 @@ def relay_connection() -> Iterator[smtplib.SMTP]:
     (KLIENT_SMTP_RELAY_SECURITY none|starttls|tls, KLIENT_SMTP_RELAY_USER/_PASSWORD).
     With starttls, a relay that does not offer it is an error: never fall back to clear."""
     host, port = _relay()
-    timeout = min(SMTP_TIMEOUT_SECONDS, settings.KLIENT_LEASE_SECONDS / 3)
+    # Without a heartbeat renewing the lease (core.work), a send must end within it.
+    timeout = SMTP_TIMEOUT_SECONDS
+    if not work.renewing():
+        timeout = min(timeout, work.lease_seconds() / 3)
     security = settings.KLIENT_SMTP_RELAY_SECURITY
     smtp: smtplib.SMTP
     if security == "tls":
@@ -221,28 +236,7 @@ def _transmit(email: EmailMessage, envelope_from: str, recipients: list[str]) ->
 
 def retry_delay(attempts: int) -> timedelta:
     """30 s after the first failed attempt, then doubling, at most an hour, plus jitter."""
-    base = min(FIRST_RETRY * (2 ** max(attempts - 1, 0)), LONGEST_RETRY)
-    return base * (1 + random.uniform(0, JITTER))
-
-
-def _claimable(now: Any) -> Q:
-    return Q(state=Delivery.State.PENDING, next_attempt_at__lte=now) | Q(
-        state=Delivery.State.SENDING, lease_until__lt=now
-    )
-
-
-def _claim(delivery_id: int) -> bool:
-    """Take the delivery under a lease. One UPDATE with the state in its WHERE clause:
-    of two workers racing for the row, exactly one updates it (on PostgreSQL the second
-    waits for the first's row lock, then sees state=sending and matches nothing)."""
-    now = timezone.now()
-    return bool(
-        Delivery.objects.filter(_claimable(now), pk=delivery_id, channel=EMAIL_CHANNEL).update(
-            state=Delivery.State.SENDING,
-            lease_until=now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS),
-            attempts=F("attempts") + 1,
-        )
-    )
+    return DELIVERY_WORK.policy.delay(attempts)
 
 
 def send_delivery(delivery_id: int) -> str:
@@ -258,8 +252,14 @@ def send_delivery(delivery_id: int) -> str:
     "sent" is recorded, the lease expires and the sweeper sends it again — with the SAME
     Message-ID and Date, so receiving systems can drop the duplicate. Delivery is
     at-least-once with a stable id, not exactly-once (SMTP offers no more)."""
-    if not _claim(delivery_id):
+    held = work.claim_one(DELIVERY_WORK, delivery_id, among=_EMAIL)
+    if held is None:
         return "skipped"
+    with work.holding(held):
+        return _send(delivery_id)
+
+
+def _send(delivery_id: int) -> str:
     delivery = Delivery.objects.select_related("message__conversation").get(pk=delivery_id)
     message = delivery.message
     try:
@@ -305,21 +305,16 @@ def _text(value: bytes | str) -> str:
 
 
 def _failed_attempt(delivery: Delivery, error: str, permanent: bool) -> str:
-    if permanent:
+    retry_at = DELIVERY_WORK.policy.retry_at(
+        delivery.attempts, permanent=permanent, now=timezone.now()
+    )
+    if retry_at is None:
+        if not permanent:
+            error = f"gave up after {delivery.attempts} attempts: {error}"
         record_delivery_outcome(delivery, outcome="failed", error=error)
         return "failed"
-    if delivery.attempts >= MAX_ATTEMPTS:
-        record_delivery_outcome(
-            delivery, outcome="failed", error=f"gave up after {delivery.attempts} attempts: {error}"
-        )
-        return "failed"
     logger.warning("delivery %s deferred (attempt %s): %s", delivery.pk, delivery.attempts, error)
-    record_delivery_outcome(
-        delivery,
-        outcome="retry",
-        error=error,
-        retry_at=timezone.now() + retry_delay(delivery.attempts),
-    )
+    record_delivery_outcome(delivery, outcome="retry", error=error, retry_at=retry_at)
     return "deferred"
 
 
@@ -327,9 +322,5 @@ def redrive_due_deliveries(limit: int = 100) -> int:
     """Sweeper: send pending deliveries that are due (first try whose task was lost, or a
     retry whose backoff is over) and those whose worker died (lease expired). Returns how
     many were attempted."""
-    ids = list(
-        Delivery.objects.filter(_claimable(timezone.now()), channel=EMAIL_CHANNEL)
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    ids = work.due(DELIVERY_WORK, limit=limit, among=_EMAIL)
     return sum(1 for pk in ids if send_delivery(pk) != "skipped")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from klient.core.work import WorkItem
+
 LANGUAGE_CODES = ("en", "fr", "pl", "de", "uk")
 
 
@@ -14,7 +16,7 @@ def in_language(obj: object, prefix: str, language: str) -> str:
     return str(getattr(obj, f"{prefix}_{code}", "") or getattr(obj, f"{prefix}_en", "") or "")
 
 
-class SignInLink(models.Model):
+class SignInLink(WorkItem):
     """A magic sign-in link sent to one customer address: short-lived and single-use.
 
     Only a hash of the token is stored. The token is derived from `nonce` with the secret
@@ -41,10 +43,6 @@ class SignInLink(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    lease_until = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -13,11 +13,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from klient.core import work
 from klient.mail.portal_mail import send_sign_in_email
 from klient.people.actions import normalise_email
 from klient.people.models import Identity
@@ -33,6 +33,17 @@ PER_IP_LIMIT = 20  # requests per IP per window
 WINDOW_SECONDS = 3600
 MAX_ATTEMPTS = 5
 RETRY_AFTER = timedelta(seconds=30)
+# A link is good for minutes: retries are flat (no doubling) and few.
+SIGN_IN_WORK = work.WorkKind(
+    SignInLink,
+    policy=work.RetryPolicy(
+        first_retry=RETRY_AFTER, longest=RETRY_AFTER, max_attempts=MAX_ATTEMPTS, jitter=0
+    ),
+    ready=SignInLink.State.PENDING,
+    held=SignInLink.State.SENDING,
+    failed=SignInLink.State.FAILED,
+    order_by=("next_attempt_at",),
+)
 _SALT = "klient.portal.sign-in-link"
 
 
@@ -91,57 +102,39 @@ def _wake(link_id: int) -> None:
         logger.exception("could not queue sign-in link %s", link_id)
 
 
-def _claimable(now: object) -> Q:
-    return Q(state=SignInLink.State.PENDING, next_attempt_at__lte=now) | Q(
-        state=SignInLink.State.SENDING, lease_until__lt=now
-    )
-
-
 def send_sign_in_link(link_id: int) -> str:
     """Send a link's email if it is due: sent, deferred, failed or skipped. Claimed with
     one conditional UPDATE so two workers never both send it; an expired link is dropped."""
     now = timezone.now()
-    claimed = SignInLink.objects.filter(_claimable(now), pk=link_id).update(
-        state=SignInLink.State.SENDING,
-        lease_until=now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS),
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
+    held = work.claim_one(SIGN_IN_WORK, link_id)
+    if held is None:
         return "skipped"
-    link = SignInLink.objects.get(pk=link_id)
-    if link.expires_at <= now or link.used_at is not None:
-        _record(link, SignInLink.State.FAILED, "expired before it could be sent")
-        return "failed"
-    url = settings.KLIENT_BASE_URL.rstrip("/") + reverse(
-        "portal:redeem", kwargs={"token": token_for(link)}
-    )
-    outcome, error = send_sign_in_email(
-        link.email, language=link.language, url=url, minutes=LINK_MINUTES
-    )
-    if outcome == "sent":
-        _record(link, SignInLink.State.SENT, "", sent_at=timezone.now())
-        return "sent"
-    if outcome == "retry" and link.attempts < MAX_ATTEMPTS:
-        logger.warning("sign-in link %s deferred: %s", link_id, error)
-        _record(link, SignInLink.State.PENDING, error, next_attempt_at=now + RETRY_AFTER)
-        return "deferred"
-    _record(link, SignInLink.State.FAILED, error)
-    return "failed"
-
-
-def _record(link: SignInLink, state: str, error: str, **fields: object) -> None:
-    SignInLink.objects.filter(pk=link.pk).update(
-        state=state, lease_until=None, last_error=error[:2000], **fields
-    )
+    with work.holding(held):
+        link = SignInLink.objects.get(pk=link_id)
+        if link.expires_at <= now or link.used_at is not None:
+            work.fail(
+                held, link.pk, link.attempts, "expired before it could be sent", permanent=True
+            )
+            return "failed"
+        url = settings.KLIENT_BASE_URL.rstrip("/") + reverse(
+            "portal:redeem", kwargs={"token": token_for(link)}
+        )
+        outcome, error = send_sign_in_email(
+            link.email, language=link.language, url=url, minutes=LINK_MINUTES
+        )
+        if outcome == "sent":
+            work.complete(
+                held, link.pk, SignInLink.State.SENT, last_error="", sent_at=timezone.now()
+            )
+            return "sent"
+        if outcome == "retry":
+            logger.warning("sign-in link %s deferred: %s", link_id, error)
+        return work.fail(held, link.pk, link.attempts, error, permanent=outcome != "retry")
 
 
 def redrive_sign_in_links(limit: int = 100) -> int:
     """Sweeper: send links whose task was lost, whose retry is due or whose worker died."""
-    ids = list(
-        SignInLink.objects.filter(_claimable(timezone.now()))
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
+    ids = work.due(SIGN_IN_WORK, limit=limit)
     return sum(1 for pk in ids if send_sign_in_link(pk) != "skipped")
 
 

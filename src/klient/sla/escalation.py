@@ -8,14 +8,16 @@ conversation, target, cycle start) makes a step fire at most once per cycle of i
 A new next-reply cycle has a new start, so its steps can fire again.
 
 Firing. `fire_due(now)` (called by klient.sla.scheduler.tick, hence by the worker's sweep)
-takes the due rows one by one under a lease:
-1. claim: lock the row, skip it if the target's cycle has ended (answered, solved) or the
-   conversation is closed, decide the change once (`plan`, kept for retries), set a lease;
+takes the due rows one by one under a lease (klient.core.work, renewed while it works):
+1. claim: take the row (one conditional UPDATE: of two workers, one wins), skip it if the
+   target's cycle has ended (answered, solved) or the conversation is closed, decide the
+   change once (`plan`, kept for retries);
 2. change the conversation through klient.conversations.actions.update_conversation
    (its own transaction; setting the planned values again is a no-op);
 3. finish: notify, append sla.escalated and mark the row done, in one transaction.
 A worker dying after 1 or 2 leaves the row pending with a lease; once the lease expires
-another run repeats 2 (no-op) and 3, so the step is done exactly once.
+another run repeats 2 (no-op) and 3, so the step is done exactly once. A failed change is
+retried after a backoff (ESCALATION_WORK.policy), given up at once if it can never work.
 """
 
 from __future__ import annotations
@@ -26,11 +28,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -38,7 +38,7 @@ from django.utils.translation import gettext_lazy
 
 from klient.conversations.actions import update_conversation
 from klient.conversations.models import Conversation
-from klient.core import wiring
+from klient.core import wiring, work
 from klient.core.models import Event
 from klient.notifications.actions import agent_language, notify
 from klient.people.models import Team
@@ -62,6 +62,20 @@ TARGET_LABELS = {
     "resolution": gettext_lazy("resolution"),
 }
 Action = EscalationStep.Action
+
+# A step as durable work: pending until done, skipped or failed; held under a lease while
+# it fires; its due_at (alert + delay) is never moved, so a retry waits under the lease.
+ESCALATION_WORK = work.WorkKind(
+    PendingEscalation,
+    policy=work.RetryPolicy(
+        first_retry=timedelta(seconds=30), longest=timedelta(minutes=5), max_attempts=MAX_ATTEMPTS
+    ),
+    ready=PendingEscalation.State.PENDING,
+    failed=PendingEscalation.State.FAILED,
+    due_field="due_at",
+    error_field="error",
+    order_by=("due_at", "pk"),
+)
 
 
 def _moment(value: str) -> datetime:
@@ -108,20 +122,10 @@ def schedule(created: Sequence[Event]) -> int:
     return len(rows)
 
 
-def _claimable(now: datetime) -> Q:
-    return Q(state=PendingEscalation.State.PENDING, due_at__lte=now) & (
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    )
-
-
 def fire_due(now: datetime | None = None, limit: int = 500) -> int:
     """Fire the escalation steps due at `now`; returns how many were done or skipped."""
     now = now or timezone.now()
-    ids = list(
-        PendingEscalation.objects.filter(_claimable(now))
-        .order_by("due_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
+    ids = work.due(ESCALATION_WORK, limit=limit, now=now)
     return sum(1 for pk in ids if fire(pk, now=now) in ("done", "skipped"))
 
 
@@ -131,44 +135,42 @@ def fire(pending_id: int, *, now: datetime | None = None) -> str:
     claimed = _claim(pending_id, now)
     if isinstance(claimed, str):
         return claimed
-    row, lease = claimed
-    try:
-        _change(row)
-    except ValidationError as exc:
-        _give_up(row, lease, " ".join(exc.messages))
-        return "failed"
-    except Exception as exc:
-        logger.exception("escalation %s failed; retried when its lease expires", row.pk)
-        if row.attempts >= MAX_ATTEMPTS:
-            _give_up(row, lease, f"gave up after {row.attempts} attempts: {exc}")
-            return "failed"
-        return "retry"
-    return _finish(row.pk, lease, now)
+    row, held = claimed
+    with work.holding(held):
+        try:
+            _change(row)
+        except ValidationError as exc:
+            return _give_up(held, row, " ".join(exc.messages), now, permanent=True)
+        except Exception as exc:
+            logger.exception("escalation %s failed; retried after a backoff", row.pk)
+            return _give_up(held, row, exc, now)
+        return _finish(held, row.pk, now)
 
 
-def _claim(pending_id: int, now: datetime) -> tuple[PendingEscalation, datetime] | str:
-    lease = now + timedelta(seconds=settings.KLIENT_LEASE_SECONDS)
-    with transaction.atomic():
-        row = (
-            PendingEscalation.objects.select_for_update()
-            .filter(_claimable(now), pk=pending_id)
-            .select_related("step__policy")
-            .first()
+def _claim(pending_id: int, now: datetime) -> tuple[PendingEscalation, work.Claim] | str:
+    """Take the step under a lease (busy if another worker holds it or it is not due),
+    skip it if its cycle ended, decide its change once. Returns the row and the claim."""
+    held = work.claim_one(ESCALATION_WORK, pending_id, now=now)
+    if held is None:
+        return "busy"
+    row = PendingEscalation.objects.select_related("step__policy").get(pk=pending_id)
+    conversation = Conversation.objects.select_related("team").get(pk=row.conversation_id)
+    if not _cycle_open(row, conversation, now):
+        done = work.complete(
+            held,
+            row.pk,
+            PendingEscalation.State.SKIPPED,
+            done_at=now,
+            error="the target's cycle ended before the step was due",
         )
-        if row is None:
-            return "busy"
-        conversation = Conversation.objects.select_related("team").get(pk=row.conversation_id)
-        if not _cycle_open(row, conversation, now):
-            row.state, row.done_at = PendingEscalation.State.SKIPPED, now
-            row.error = "the target's cycle ended before the step was due"
-            row.save(update_fields=["state", "done_at", "error"])
-            return "skipped"
-        if row.plan is None:
-            row.plan = _plan(row.step, conversation)
-        row.attempts += 1
-        row.lease_until = lease
-        row.save(update_fields=["plan", "attempts", "lease_until"])
-    return row, lease
+        return "skipped" if done else "busy"
+    if row.plan is None:
+        # The first plan stored wins, should a worker that lost its lease write one too.
+        PendingEscalation.objects.filter(pk=row.pk, plan__isnull=True).update(
+            plan=_plan(row.step, conversation)
+        )
+        row.refresh_from_db(fields=["plan"])
+    return row, held
 
 
 def _cycle_open(row: PendingEscalation, conversation: Conversation, now: datetime) -> bool:
@@ -218,19 +220,27 @@ def _change(row: PendingEscalation) -> None:
         update_conversation(conversation, actor=None, team=team, assignee=assignee)
 
 
-def _give_up(row: PendingEscalation, lease: datetime, error: str) -> None:
-    PendingEscalation.objects.filter(pk=row.pk, lease_until=lease).update(
-        state=PendingEscalation.State.FAILED, error=error[:2000], lease_until=None
-    )
+def _give_up(
+    held: work.Claim,
+    row: PendingEscalation,
+    error: Exception | str,
+    now: datetime,
+    *,
+    permanent: bool = False,
+) -> str:
+    """A failed change: "retry" after the backoff, or "failed" for good (it can never
+    work, or it failed MAX_ATTEMPTS times)."""
+    outcome = work.fail(held, row.pk, row.attempts, error, permanent=permanent or None, now=now)
+    return "retry" if outcome == "deferred" else "failed"
 
 
-def _finish(pending_id: int, lease: datetime, now: datetime) -> str:
-    with transaction.atomic():
-        row = (
-            PendingEscalation.objects.select_for_update().select_related("step").get(pk=pending_id)
-        )
-        if row.state != PendingEscalation.State.PENDING or row.lease_until != lease:
+def _finish(held: work.Claim, pending_id: int, now: datetime) -> str:
+    # Pinned before the transaction opens (klient.core.work.Claim): done only while our
+    # lease holds, with its notifications and event, in one transaction.
+    with held.pinned(), transaction.atomic():
+        if not work.complete(held, pending_id, PendingEscalation.State.DONE, done_at=now):
             return "busy"  # our lease ran out and another worker took the step over
+        row = PendingEscalation.objects.select_related("step").get(pk=pending_id)
         conversation = Conversation.objects.select_related("team__lead", "assignee").get(
             pk=row.conversation_id
         )
@@ -246,8 +256,6 @@ def _finish(pending_id: int, lease: datetime, now: datetime) -> str:
             cycle_started_at=row.cycle_started_at,
             outcome={**plan, "notified": [user.pk for user in notified]},
         )
-        row.state, row.done_at, row.lease_until = PendingEscalation.State.DONE, now, None
-        row.save(update_fields=["state", "done_at", "lease_until"])
         wiring.publish_on_commit(*Event.objects.bulk_create([event]))
     return "done"
 
