@@ -52,7 +52,7 @@ EVENT_HANDLERS: dict[str, list[str]] = {
     "sla.policy_saved": [_POLICY_CHANGE],
     "sla.policy_deleted": [_POLICY_CHANGE],
     "sla.policies_reordered": [_POLICY_CHANGE],
-    "sla.business_hours_saved": ["klient.sla.admin_tasks.recompute_after_hours_change"],
+    "calendars.working_hours_saved": ["klient.sla.admin_tasks.recompute_after_hours_change"],
     # Agents' notifications: send their email copies promptly.
     "notification.created": ["klient.mail.notifications.send_for_events"],
 }

@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from klient.sla.business_time import add_business_time, business_time_between
-from klient.sla.calendar import BusinessCalendar
+from klient.calendars.business_time import add_business_time, business_time_between
+from klient.calendars.calendar import BusinessCalendar
 
 __all__ = [
     "BREACHED",

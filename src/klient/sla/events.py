@@ -10,6 +10,9 @@ from klient.core.models import Event
 from klient.sla.clock import Alert
 
 ALERT_KINDS = {"warning": "sla.warning", "breach": "sla.breached"}
+# A conversation moved to another policy (its clock follows the new one). Until 2026-12 it
+# shared the name "sla.policy_changed" with an administrator's edit, now sla.policy_saved.
+CONVERSATION_POLICY_CHANGED = "sla.conversation_policy_changed"
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -40,10 +43,10 @@ def started(
     )
 
 
-def policy_changed(
+def conversation_policy_changed(
     conversation_id: int, at: datetime, *, old: int | None, new: int | None
 ) -> Event:
-    return _event("sla.policy_changed", conversation_id, at, {"from": old, "to": new})
+    return _event(CONVERSATION_POLICY_CHANGED, conversation_id, at, {"from": old, "to": new})
 
 
 def paused(conversation_id: int, at: datetime, *, status: str) -> Event:

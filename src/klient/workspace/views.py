@@ -207,7 +207,7 @@ _EVENT_TEXT = {
     "sla.first_reply": gettext_lazy("First reply recorded"),
     "sla.warning": gettext_lazy("SLA deadline approaching"),
     "sla.breached": gettext_lazy("SLA deadline missed"),
-    "sla.policy_changed": gettext_lazy("SLA policy changed"),
+    "sla.conversation_policy_changed": gettext_lazy("SLA policy changed"),
     "conversation.merged": gettext_lazy("Another conversation was merged into this one"),
     "conversation.merged_into": gettext_lazy("Merged into another conversation"),
     "sla.escalated": gettext_lazy("Escalation step taken"),
