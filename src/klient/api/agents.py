@@ -169,7 +169,7 @@ def _substitute(given: SubstituteIn | None) -> tuple[Any, Team | None]:
     if given is None:
         return None, None
     if (given.agent is None) == (given.team is None):
-        raise ValidationError(_("A substitute is an agent or a team, not both."))
+        raise ValidationError(_("Name one substitute: an agent or a team."))
     if given.agent is not None:
         agent = get_user_model().objects.filter(pk=given.agent, agent__isnull=False).first()
         if agent is None:

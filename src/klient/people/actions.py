@@ -177,7 +177,7 @@ def check_absence(
     if ends_at <= starts_at:
         raise ValidationError(_("An absence ends after it starts."))
     if substitute_agent is not None and substitute_team is not None:
-        raise ValidationError(_("A substitute is an agent or a team, not both."))
+        raise ValidationError(_("Name one substitute: an agent or a team."))
     if substitute_agent is not None:
         if substitute_agent.pk == agent.pk:
             raise ValidationError(_("An agent cannot be their own substitute."))
