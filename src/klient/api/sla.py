@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
@@ -290,7 +291,10 @@ def get_business_hours(request: HttpRequest, id: int) -> Any:
 )
 def put_business_hours(request: HttpRequest, id: int, payload: BusinessHoursIn) -> Any:
     team = _team(request, id)
-    config = calendar_actions.save_team_hours(team, actor=caller(request), **payload.model_dump())
+    with transaction.atomic(durable=True):
+        config = calendar_actions.save_team_hours(
+            team, actor=caller(request), **payload.model_dump()
+        )
     return _hours_out(team, config)
 
 

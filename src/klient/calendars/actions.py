@@ -55,20 +55,20 @@ def check_working_hours(
 def save_team_hours(team: Any, *, actor: Any, **fields: Any) -> WorkingHoursConfig:
     """Set a team's working time (the business hours its SLA policies count). The team's
     open conversations are recomputed after commit."""
-    config = WorkingHoursConfig.objects.filter(team=team).first() or WorkingHoursConfig(team=team)
-    return _save(check_working_hours(config, fields), actor=actor)
+    return _save({"team": team}, fields, actor=actor)
 
 
 def save_agent_hours(agent: Any, *, actor: Any, **fields: Any) -> WorkingHoursConfig:
     """Set an agent's own working time; until then they work their first team's hours."""
-    config = WorkingHoursConfig.objects.filter(agent=agent).first() or WorkingHoursConfig(
-        agent=agent
-    )
-    return _save(check_working_hours(config, fields), actor=actor)
+    return _save({"agent": agent}, fields, actor=actor)
 
 
-def _save(config: WorkingHoursConfig, *, actor: Any) -> WorkingHoursConfig:
+def _save(owner: dict[str, Any], fields: Mapping[str, Any], *, actor: Any) -> WorkingHoursConfig:
     with transaction.atomic():
+        config = WorkingHoursConfig.objects.select_for_update().filter(
+            **owner
+        ).first() or WorkingHoursConfig(**owner)
+        check_working_hours(config, fields)
         config.save()
         wiring.publish_on_commit(
             events.working_hours_saved(

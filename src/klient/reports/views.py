@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -256,7 +257,10 @@ def business_hours(request: HttpRequest, team_id: int) -> HttpResponse:
         form = BusinessHoursForm(request.POST)
         if form.is_valid():
             try:
-                calendar_actions.save_team_hours(team, actor=request.user, **form.hours_fields())
+                with transaction.atomic(durable=True):
+                    calendar_actions.save_team_hours(
+                        team, actor=request.user, **form.hours_fields()
+                    )
             except ValidationError as exc:
                 _show_errors(form, exc)
             else:
