@@ -26,18 +26,14 @@ def absence_data(absence: Any) -> dict[str, Any]:
 
 
 def absence_created(absence: Any, *, actor: Any) -> Event:
-    return append(
-        ABSENCE_CREATED,
-        actor=actor,
-        actor_label="" if actor else "system",
-        data=absence_data(absence),
-    )
+    return _absence_event(ABSENCE_CREATED, absence, actor)
 
 
 def absence_deleted(absence: Any, *, actor: Any) -> Event:
+    return _absence_event(ABSENCE_DELETED, absence, actor)
+
+
+def _absence_event(kind: str, absence: Any, actor: Any) -> Event:
     return append(
-        ABSENCE_DELETED,
-        actor=actor,
-        actor_label="" if actor else "system",
-        data=absence_data(absence),
+        kind, actor=actor, actor_label="" if actor else "system", data=absence_data(absence)
     )
