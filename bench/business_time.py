@@ -17,7 +17,7 @@ import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from klient.sla import BusinessCalendar, WorkingHours, add_business_time
+from klient.calendars import BusinessCalendar, WorkingHours, add_business_time
 
 TARGETS = [
     timedelta(minutes=30),

@@ -80,15 +80,16 @@ def setup_django(url: str) -> None:
 
 def fixtures() -> tuple[list[int], list[int], int]:
     """Teams with Warsaw business hours, customers, and one policy."""
+    from klient.calendars.actions import save_team_hours
     from klient.people.models import Customer, Team
-    from klient.sla.actions import save_policy, set_business_hours
+    from klient.sla.admin_actions import save_policy
 
     teams = []
     for number in range(TEAMS):
         team = Team.objects.create(
             name=f"Team {number}", inbound_address=f"t{number}@bench.example"
         )
-        set_business_hours(
+        save_team_hours(
             team,
             actor=None,
             time_zone="Europe/Warsaw",

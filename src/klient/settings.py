@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "klient.core",
+    "klient.calendars",
     "klient.people",
     "klient.conversations",
     "klient.notifications",

@@ -24,6 +24,9 @@ PATHS = {
     "/api/v1/colleague-requests/{id}/answer": {"post"},
     "/api/v1/conversations/{ref}/follow-up": {"post"},
     "/api/v1/conversations/{ref}/merge": {"post"},
+    "/api/v1/agents/{id}/working-hours": {"get", "put"},
+    "/api/v1/agents/{id}/absences": {"get", "post"},
+    "/api/v1/agents/{id}/absences/{absence_id}": {"delete"},
 }
 
 

@@ -34,6 +34,9 @@ TARGETS = {
     "/api/v1/colleague-requests/{id}/answer": "colleague_request",
     "/api/v1/conversations/{ref}/merge": "conversation",
     "/api/v1/conversations/{ref}/check-reply": "conversation",
+    "/api/v1/agents/{id}/working-hours": "agent",
+    "/api/v1/agents/{id}/absences": "agent",
+    "/api/v1/agents/{id}/absences/{absence_id}": "absence",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -54,12 +57,21 @@ BODIES = {
     # A callable body is filled from the objects: merge into a second Support conversation.
     ("/api/v1/conversations/{ref}/merge", "post"): lambda objects: {"into": objects["survivor"]},
     ("/api/v1/conversations/{ref}/check-reply", "post"): {"body": "Leaked draft"},
+    ("/api/v1/agents/{id}/working-hours", "put"): {
+        "time_zone": "Europe/Warsaw",
+        "hours": {"0": [["09:00", "17:00"]]},
+    },
+    ("/api/v1/agents/{id}/absences", "post"): {
+        "starts_at": "2027-01-04T09:00:00+01:00",
+        "ends_at": "2027-01-05T09:00:00+01:00",
+    },
 }
 # Who may reach each kind of object (the positive control) and who may not.
 INSIDERS = {"conversation": "agent_anna", "attachment": "agent_anna", "inbound": "admin_zofia"}
 INSIDERS.update(sla_policy="admin_zofia", team="admin_zofia")  # SLA administration
 INSIDERS["macro"] = "agent_anna"  # a Support-only shared macro
 INSIDERS["colleague_request"] = "agent_anna"  # asked of Support
+INSIDERS.update(agent="agent_anna", absence="agent_anna")  # Anna's own calendar
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -68,6 +80,8 @@ OUTSIDERS = {
     "team": ["agent_bruno", "agent_anna"],
     "macro": ["agent_bruno"],
     "colleague_request": ["agent_bruno"],
+    "agent": ["agent_bruno"],
+    "absence": ["agent_bruno"],
 }
 
 
@@ -85,7 +99,7 @@ def test_every_operation_with_a_body_has_a_valid_body_here():
 
 
 @pytest.fixture
-def objects(support_team, receive, attachment_factory, luc_power_cut):
+def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna):
     attachment = attachment_factory(luc_power_cut, "photo.png", b"png", "image/png")
     inbound, _ = actions.accept_raw(b"not an email at all", source="smtp")
     actions.quarantine(inbound, "unreadable")
@@ -97,6 +111,8 @@ def objects(support_team, receive, attachment_factory, luc_power_cut):
         "team": support_team.pk,
         "macro": support_macro(support_team).pk,
         "colleague_request": support_question(luc_power_cut, support_team).pk,
+        "agent": agent_anna.pk,
+        "absence": (agent_anna.pk, anna_absence(agent_anna).pk),
         "survivor": receive(
             support_team, "luc@client.fr", "Encore", "Re-coupure."
         ).conversation.reference,
@@ -125,12 +141,29 @@ def sla_policy():
     return save_policy(actor=None, name="Standard", first_reply_minutes=60)
 
 
+def anna_absence(agent):
+    from datetime import UTC, datetime
+
+    from klient.people.actions import create_absence
+
+    return create_absence(
+        agent,
+        actor=None,
+        starts_at=datetime(2027, 2, 1, 8, tzinfo=UTC),
+        ends_at=datetime(2027, 2, 2, 8, tzinfo=UTC),
+    )
+
+
 def body_for(path, method, objects):
     body = BODIES.get((path, method))
     return body(objects) if callable(body) else body
 
 
 def url_for(path, value):
+    if isinstance(value, tuple):  # an agent's absence: (agent id, absence id)
+        value, absence = value
+        path = path.replace("{absence_id}", str(absence))
+    path = path.replace("{absence_id}", str(value))
     return path.replace("{ref}", str(value)).replace("{id}", str(value))
 
 

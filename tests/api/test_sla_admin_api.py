@@ -173,7 +173,7 @@ def test_an_admin_sets_a_teams_business_hours(call, admin_zofia, support_team):
     assert hours["configured"] is True
     assert hours["hours"]["0"] == [["09:00", "17:00"]]
     assert hours["closures"] == ["2026-12-24"]
-    assert Event.objects.get(kind="sla.business_hours_saved").data["team"] == support_team.pk
+    assert Event.objects.get(kind="calendars.working_hours_saved").data["team"] == support_team.pk
 
 
 def test_new_business_hours_recompute_the_teams_open_conversations(

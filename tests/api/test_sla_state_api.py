@@ -8,8 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from freezegun import freeze_time
 
+from klient.calendars.actions import save_team_hours
 from klient.conversations.actions import update_conversation
-from klient.sla.actions import recompute, save_policy, set_business_hours
+from klient.sla.actions import recompute
+from klient.sla.admin_actions import save_policy
 
 URL = "/api/v1/conversations"
 # Friday 3 April 2026, 14:00 in Warsaw; Easter Monday 6 April is a holiday.
@@ -22,7 +24,7 @@ def utc(*args):
 
 @pytest.fixture
 def standard_sla(support_team):
-    set_business_hours(
+    save_team_hours(
         support_team,
         actor=None,
         time_zone="Europe/Warsaw",

@@ -9,12 +9,14 @@ from datetime import UTC, datetime
 import pytest
 from freezegun import freeze_time
 
+from klient.calendars.actions import save_team_hours
 from klient.conversations.actions import reply
 from klient.conversations.models import Conversation, Message
 from klient.core.worker import drain
 from klient.mail import actions
 from klient.people.actions import find_or_create_customers_by_email
-from klient.sla.actions import recompute, save_policy, set_business_hours
+from klient.sla.actions import recompute
+from klient.sla.admin_actions import save_policy
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,7 +33,7 @@ def acknowledging_team(support_team):
     closed the week of 15 June 2026) and promises a first reply within 4 business hours."""
     support_team.acknowledge = True
     support_team.save(update_fields=["acknowledge"])
-    set_business_hours(
+    save_team_hours(
         support_team,
         actor=None,
         time_zone="Europe/Warsaw",

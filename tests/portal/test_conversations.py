@@ -9,6 +9,7 @@ from klient.conversations.models import Conversation, Message
 from klient.core import blobs
 from klient.portal.models import SignInLink
 from klient.sla import actions as sla_actions
+from klient.sla import admin_actions as sla_admin_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,9 @@ def test_the_customer_closes_and_reopens(client, ola_conversation):
 
 
 def test_the_promised_answer_time_is_shown_in_the_customers_language(client, support_team, receive):
-    sla_actions.save_policy(actor=None, name="Fast", first_reply_minutes=240, business_time=False)
+    sla_admin_actions.save_policy(
+        actor=None, name="Fast", first_reply_minutes=240, business_time=False
+    )
     conversation = receive(
         support_team, "ola@example.com", "Faktura", "Proszę o fakturę."
     ).conversation

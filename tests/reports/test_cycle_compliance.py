@@ -34,7 +34,8 @@ def cycles(db, support_team, agent_anna, agent_bruno, admin_zofia, receive):
     from klient.conversations.actions import record_delivery_outcome, reply, update_conversation
     from klient.conversations.merge import merge_conversations
     from klient.sla import scheduler
-    from klient.sla.actions import recompute, save_policy
+    from klient.sla.actions import recompute
+    from klient.sla.admin_actions import save_policy
 
     with freeze_time(utc(7)) as clock:
         save_policy(

@@ -8,9 +8,10 @@ from datetime import timedelta
 
 import pytest
 
+from klient.calendars.models import WorkingHoursConfig
 from klient.core import wiring
 from klient.core.models import Event
-from klient.sla.models import BusinessHoursConfig, ConversationSla, SlaPolicy
+from klient.sla.models import ConversationSla, SlaPolicy
 
 SETTINGS = "/reports/settings/sla/"
 
@@ -174,14 +175,14 @@ def test_an_admin_sets_business_hours_and_an_event_is_appended(zofia_client, sup
     response = zofia_client.post(url, HOURS)
 
     assert response.status_code == 302
-    config = BusinessHoursConfig.objects.get(team=support_team)
+    config = WorkingHoursConfig.objects.get(team=support_team)
     assert config.hours == {
         "0": [["09:00", "12:00"], ["13:00", "17:00"]],
         "1": [["09:00", "17:00"]],
     }
     assert config.closures == ["2026-12-24", "2026-12-31"]
     assert config.extra_working_days == {"2026-12-27": [["10:00", "14:00"]]}
-    assert Event.objects.get(kind="sla.business_hours_saved").data["team"] == support_team.pk
+    assert Event.objects.get(kind="calendars.working_hours_saved").data["team"] == support_team.pk
     page = zofia_client.get(url).content.decode()
     assert "09:00-12:00, 13:00-17:00" in page
 
@@ -205,7 +206,7 @@ def test_invalid_business_hours_show_a_clear_error(
     assert message in response.content.decode()
     if field:
         assert message in " ".join(response.context["form"].errors[field])
-    assert not BusinessHoursConfig.objects.exists()
+    assert not WorkingHoursConfig.objects.exists()
 
 
 @pytest.mark.parametrize(

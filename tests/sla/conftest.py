@@ -20,9 +20,9 @@ def frozen():
 
 @pytest.fixture
 def warsaw_hours(support_team):
-    from klient.sla.actions import set_business_hours
+    from klient.calendars.actions import save_team_hours
 
-    return set_business_hours(
+    return save_team_hours(
         support_team, actor=None, time_zone="Europe/Warsaw", hours=WEEKDAYS_9_TO_5, country="PL"
     )
 
@@ -30,7 +30,7 @@ def warsaw_hours(support_team):
 @pytest.fixture
 def standard_policy(db):
     """First reply within 4 business hours, next reply 2, news every 8, resolved within 40."""
-    from klient.sla.actions import save_policy
+    from klient.sla.admin_actions import save_policy
 
     return save_policy(
         actor=None,
@@ -46,7 +46,7 @@ def standard_policy(db):
 @pytest.fixture
 def urgent_policy(db):
     """Urgent conversations: first reply within one hour of calendar time."""
-    from klient.sla.actions import save_policy
+    from klient.sla.admin_actions import save_policy
 
     return save_policy(
         actor=None,

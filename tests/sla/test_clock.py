@@ -4,7 +4,7 @@ priority changes, warnings and breaches, across DST changes and public holidays.
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from klient.sla import BusinessCalendar, WorkingHours
+from klient.calendars import BusinessCalendar, WorkingHours
 from klient.sla.clock import ClockEvent, Targets, evaluate
 
 WARSAW = ZoneInfo("Europe/Warsaw")

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from klient.sla import BusinessCalendar, WorkingHours
+from klient.calendars import BusinessCalendar, WorkingHours
 from klient.sla.clock import ClockEvent, Targets, evaluate
 
 T0 = datetime(2026, 3, 20, 7, tzinfo=UTC)  # spans the spring DST change in Warsaw

@@ -12,7 +12,7 @@ from klient.conversations.models import Conversation
 from klient.notifications.models import Notification
 from klient.people.actions import create_agent
 from klient.sla import escalation, scheduler
-from klient.sla.actions import save_policy
+from klient.sla.admin_actions import save_policy
 from klient.sla.models import EscalationStep, PendingEscalation
 
 T0 = datetime(2026, 6, 1, 8, tzinfo=UTC)  # Monday 10:00 in Warsaw

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from klient.conversations.actions import set_tags
-from klient.sla.actions import save_policy
+from klient.sla.admin_actions import save_policy
 from klient.sla.models import ConversationSla
 
 pytestmark = pytest.mark.usefixtures("frozen", "warsaw_hours", "standard_policy")

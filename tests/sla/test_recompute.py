@@ -119,7 +119,12 @@ def test_raising_the_priority_applies_the_urgent_policy_from_the_original_start(
     assert sla.first_reply_due == utc(2026, 6, 1, 8)  # one hour after 07:00, already past
     assert sla.breached == ["first_reply"]
     kinds = [e.kind for e in sla_events(inquiry)]
-    assert kinds == ["sla.started", "sla.policy_changed", "sla.warning", "sla.breached"]
+    assert kinds == [
+        "sla.started",
+        "sla.conversation_policy_changed",
+        "sla.warning",
+        "sla.breached",
+    ]
     assert sla_events(inquiry, "sla.breached")[0].data["moment"] == "2026-06-01T08:00:00+00:00"
 
 

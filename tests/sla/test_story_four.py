@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from klient.calendars.actions import save_team_hours
 from klient.conversations.actions import acknowledge, reply
 from klient.people.actions import create_agent, create_team
 from klient.sla import scheduler
-from klient.sla.actions import save_policy, set_business_hours
+from klient.sla.admin_actions import save_policy
 from klient.sla.models import ConversationSla
 
 # Thursday 30 April 2026, 14:00 in Warsaw. Friday 1 May is Labour Day (and 3 May a Sunday).
@@ -30,7 +31,7 @@ def agencies(db):
     for number in range(1, 7):
         team = create_team(f"Agency {number}", address=f"hello@agency{number}.example")
         if number < 6:
-            set_business_hours(
+            save_team_hours(
                 team, actor=None, time_zone="Europe/Warsaw", hours=WARSAW_WEEKDAYS, country="PL"
             )
         teams.append(team)

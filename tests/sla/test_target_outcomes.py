@@ -14,7 +14,8 @@ from klient.conversations.actions import reply, update_conversation
 from klient.conversations.merge import merge_conversations
 from klient.core.models import Event
 from klient.sla import scheduler
-from klient.sla.actions import backfill_outcomes, save_policy
+from klient.sla.actions import backfill_outcomes
+from klient.sla.admin_actions import save_policy
 from klient.sla.models import SlaOutcome
 
 pytestmark = pytest.mark.usefixtures("frozen")

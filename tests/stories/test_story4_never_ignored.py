@@ -107,7 +107,7 @@ def test_her_unanswered_why_is_escalated_to_the_assignee_then_the_lead(
     from klient.conversations.actions import update_conversation
     from klient.notifications.models import Notification
     from klient.sla import scheduler
-    from klient.sla.actions import save_policy
+    from klient.sla.admin_actions import save_policy
     from klient.sla.models import EscalationStep
 
     support_team.lead = admin_zofia

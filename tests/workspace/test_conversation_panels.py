@@ -8,9 +8,11 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
+from klient.calendars.actions import save_team_hours
 from klient.conversations.actions import update_conversation
 from klient.people.models import Identity, Organisation
-from klient.sla.actions import recompute, save_policy, set_business_hours
+from klient.sla.actions import recompute
+from klient.sla.admin_actions import save_policy
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +35,7 @@ def panel(page: str, css_class: str) -> str:
 
 @pytest.fixture
 def standard_sla(support_team):
-    set_business_hours(
+    save_team_hours(
         support_team,
         actor=None,
         time_zone="Europe/Warsaw",

@@ -3,8 +3,8 @@ agent (their teams' numbers; administrators see all).
 
 Other agents get 403 for the policy list (there is no object to hide) and 404 for
 anything with an id, like every endpoint with an object outside the caller's scope.
-Validation is the actions' (klient.sla.admin_actions): a refused change is a 422 whose
-detail names the fields."""
+Validation is the actions' (klient.sla.admin_actions, klient.calendars.actions): a
+refused change is a 422 whose detail names the fields."""
 
 from __future__ import annotations
 
@@ -15,11 +15,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
+from klient.calendars import actions as calendar_actions
+from klient.calendars.models import WorkingHoursConfig
+from klient.calendars.spec import HoursSpec
 from klient.conversations.access import is_admin
 from klient.people.models import Team
 from klient.reports.queries import ReportError, Window, sla_compliance, sla_totals
 from klient.sla import admin_actions
-from klient.sla.models import BusinessHoursConfig, EscalationStep, SlaPolicy
+from klient.sla.models import EscalationStep, SlaPolicy
 
 from .auth import caller
 from .schemas import ErrorOut
@@ -260,28 +263,14 @@ def _team(request: HttpRequest, team_id: int) -> Team:
     return team
 
 
-def _hours_out(team: Team, config: BusinessHoursConfig | None) -> dict[str, Any]:
-    if config is None:
-        return {
-            "team": team.pk,
-            "configured": False,
-            "time_zone": "UTC",
-            "hours": {},
-            "country": "",
-            "subdivision": "",
-            "closures": [],
-            "extra_working_days": {},
-        }
-    return {
-        "team": team.pk,
-        "configured": True,
-        "time_zone": config.time_zone,
-        "hours": config.hours,
-        "country": config.country,
-        "subdivision": config.subdivision,
-        "closures": config.closures,
-        "extra_working_days": config.extra_working_days,
-    }
+def hours_fields(config: WorkingHoursConfig | None) -> dict[str, Any]:
+    """The six fields of the shape teams and agents share; calendar time (UTC, no hours)
+    when nothing is configured."""
+    return (HoursSpec() if config is None else config.spec()).as_dict()
+
+
+def _hours_out(team: Team, config: WorkingHoursConfig | None) -> dict[str, Any]:
+    return {"team": team.pk, "configured": config is not None, **hours_fields(config)}
 
 
 @router.get(
@@ -291,7 +280,7 @@ def _hours_out(team: Team, config: BusinessHoursConfig | None) -> dict[str, Any]
 )
 def get_business_hours(request: HttpRequest, id: int) -> Any:
     team = _team(request, id)
-    return _hours_out(team, BusinessHoursConfig.objects.filter(team=team).first())
+    return _hours_out(team, WorkingHoursConfig.objects.filter(team=team).first())
 
 
 @router.put(
@@ -301,7 +290,7 @@ def get_business_hours(request: HttpRequest, id: int) -> Any:
 )
 def put_business_hours(request: HttpRequest, id: int, payload: BusinessHoursIn) -> Any:
     team = _team(request, id)
-    config = admin_actions.save_business_hours(team, actor=caller(request), **payload.model_dump())
+    config = calendar_actions.save_team_hours(team, actor=caller(request), **payload.model_dump())
     return _hours_out(team, config)
 
 

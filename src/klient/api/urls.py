@@ -33,6 +33,7 @@ api.add_router("", sla.router)  # /sla/policies, /teams/{id}/business-hours, /re
 api.add_router("", __import__("klient.api.collab", fromlist=["router"]).router)  # collab
 api.add_router("/macros", __import__("klient.api.macros", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.merge", fromlist=["router"]).router)  # merge (h9)
+api.add_router("", __import__("klient.api.agents", fromlist=["router"]).router)  # calendars
 
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()

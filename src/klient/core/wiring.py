@@ -29,6 +29,7 @@ logger = logging.getLogger(__name__)
 
 # Each domain's Event kinds (an EventKind enumeration in its events.py).
 EVENT_KINDS: list[str] = [
+    "klient.calendars.events.Kind",
     "klient.people.events.Kind",
     "klient.conversations.events.Kind",
     "klient.notifications.events.Kind",

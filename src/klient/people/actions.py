@@ -1,9 +1,10 @@
-"""The only writers of people: customers, identities, teams, agents and tokens."""
+"""The only writers of people: customers, identities, teams, agents, tokens and absences."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -13,14 +14,16 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from klient.core import bulk
 from klient.core.events import append, collecting
 
+from . import events as people_events
 from . import identities
 from .events import Kind
 from .identities import normalise_email
-from .models import AgentProfile, ApiToken, Customer, Endpoint, Identity, Team
+from .models import Absence, AgentProfile, ApiToken, Customer, Endpoint, Identity, Team
 
 IdentityKey = tuple[str, str]  # (kind, normalised value)
 
@@ -308,3 +311,70 @@ def create_agent(
             },
         )
     return user, token
+
+
+# -- absences ---------------------------------------------------------------------------------
+
+
+def check_absence(
+    agent: Any,
+    *,
+    starts_at: datetime,
+    ends_at: datetime,
+    substitute_agent: Any = None,
+    substitute_team: Team | None = None,
+) -> None:
+    """Raise ValidationError unless the absence can be recorded: aware times, an end after
+    the start, at most one substitute, an active substitute agent other than `agent`."""
+    if any(moment.tzinfo is None or moment.utcoffset() is None for moment in (starts_at, ends_at)):
+        raise ValidationError(_("Give the absence's start and end with their time zone."))
+    if ends_at <= starts_at:
+        raise ValidationError(_("An absence ends after it starts."))
+    if substitute_agent is not None and substitute_team is not None:
+        raise ValidationError(_("Name one substitute: an agent or a team."))
+    if substitute_agent is not None:
+        if substitute_agent.pk == agent.pk:
+            raise ValidationError(_("An agent cannot be their own substitute."))
+        if not substitute_agent.is_active:
+            raise ValidationError(_("The substitute agent is not active."))
+
+
+def create_absence(
+    agent: Any,
+    *,
+    actor: Any,
+    starts_at: datetime,
+    ends_at: datetime,
+    reason: str = "",
+    substitute_agent: Any = None,
+    substitute_team: Team | None = None,
+) -> Absence:
+    """Record that `agent` is away in [starts_at, ends_at). Appends absence.created."""
+    check_absence(
+        agent,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        substitute_agent=substitute_agent,
+        substitute_team=substitute_team,
+    )
+    with transaction.atomic():
+        absence = Absence.objects.create(
+            agent=agent,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            reason=reason.strip()[:200],
+            substitute_agent=substitute_agent,
+            substitute_team=substitute_team,
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+        )
+        people_events.absence_created(absence, actor=actor)
+    return absence
+
+
+def delete_absence(absence: Absence, *, actor: Any) -> None:
+    """Remove an absence (entered by mistake, or cancelled); absence.deleted keeps what it
+    was."""
+    with transaction.atomic():
+        locked = Absence.objects.select_for_update().get(pk=absence.pk)
+        people_events.absence_deleted(locked, actor=actor)
+        locked.delete()

@@ -1,10 +1,16 @@
-"""The people Event kinds (written by people.actions)."""
+"""The people Event kinds, and one constructor per absence kind (absence events have no
+conversation: they are about an agent)."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext_lazy as _
 
-from klient.core.events import EventKind
+from klient.core.events import EventKind, append
+
+if TYPE_CHECKING:
+    from klient.core.models import Event
 
 
 class Kind(EventKind):
@@ -14,3 +20,32 @@ class Kind(EventKind):
     IDENTITY_ADDED = "customer.identity_added", _("Customer identity added")
     IDENTITY_PROVEN = "customer.identity_proven", _("Customer identity proven")
     ENDPOINT_ADDED = "team.endpoint_added", _("Team endpoint added")
+    ABSENCE_CREATED = "absence.created", _("Absence recorded")
+    ABSENCE_DELETED = "absence.deleted", _("Absence removed")
+
+
+def absence_data(absence: Any) -> dict[str, Any]:
+    """What an absence event records: enough to read the absence back after a delete."""
+    return {
+        "absence": absence.pk,
+        "agent": absence.agent_id,
+        "starts_at": absence.starts_at.isoformat(),
+        "ends_at": absence.ends_at.isoformat(),
+        "reason": absence.reason,
+        "substitute_agent": absence.substitute_agent_id,
+        "substitute_team": absence.substitute_team_id,
+    }
+
+
+def absence_created(absence: Any, *, actor: Any) -> Event:
+    return _absence_event(Kind.ABSENCE_CREATED, absence, actor)
+
+
+def absence_deleted(absence: Any, *, actor: Any) -> Event:
+    return _absence_event(Kind.ABSENCE_DELETED, absence, actor)
+
+
+def _absence_event(kind: Kind, absence: Any, actor: Any) -> Event:
+    return append(
+        kind, actor=actor, actor_label="" if actor else "system", data=absence_data(absence)
+    )

@@ -160,3 +160,64 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"token for {self.user}"
+
+
+# -- absences ---------------------------------------------------------------------------------
+
+
+class Absence(models.Model):
+    """An agent away from `starts_at` to `ends_at` (half-open), optionally covered by a
+    substitute agent or a substitute team (never both). Their effective calendar subtracts
+    it (klient.people.working_time); what the substitute then does is routing's.
+
+    Written only by klient.people.actions (create_absence, delete_absence)."""
+
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="absences"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+    substitute_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    substitute_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="absence_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(substitute_agent__isnull=True)
+                | models.Q(substitute_team__isnull=True),
+                name="absence_one_substitute",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(substitute_agent=models.F("agent")),
+                name="absence_substitute_is_another_agent",
+            ),
+        ]
+        indexes = [
+            # An agent's current and future absences: agent = ? AND ends_at > now.
+            models.Index(fields=["agent", "ends_at"], name="absence_agent_ends"),
+        ]
+
+    def __str__(self) -> str:
+        return f"agent #{self.agent_id} away {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"

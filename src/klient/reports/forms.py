@@ -1,5 +1,6 @@
 """Forms of the SLA settings pages. They only parse what the browser sends into the values
-klient.sla.admin_actions takes; the rules (and their error messages) are the actions'."""
+klient.sla.admin_actions and klient.calendars.actions take; the rules (and their error
+messages) are the actions'."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from klient.calendars.actions import HOLIDAY_COUNTRIES
 from klient.conversations.models import Conversation, Tag
 from klient.people.models import Organisation, Team
-from klient.sla.admin_actions import HOLIDAY_COUNTRIES, TARGET_FIELDS
+from klient.sla.admin_actions import TARGET_FIELDS
 from klient.sla.models import EscalationStep, SlaPolicy
 
 UNITS = [("minutes", _("minutes")), ("hours", _("hours"))]

@@ -1,6 +1,7 @@
 """The reports dashboard, its CSV export, and the SLA settings pages (administrators).
 
-Thin: parse the request, call klient.reports.queries or klient.sla.admin_actions, render.
+Thin: parse the request, call klient.reports.queries, klient.sla.admin_actions or
+klient.calendars.actions, render.
 The settings pages answer 404 to agents who are not administrators."""
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from klient.calendars import actions as calendar_actions
+from klient.calendars.models import WorkingHoursConfig
 from klient.conversations.access import is_admin
 from klient.people.models import Team
 from klient.reports.chart import percent_bars
@@ -33,7 +36,7 @@ from klient.reports.queries import (
     target_label,
 )
 from klient.sla import admin_actions
-from klient.sla.models import BusinessHoursConfig, SlaPolicy
+from klient.sla.models import SlaPolicy
 
 CSV_COLUMNS = [
     "group",
@@ -164,7 +167,9 @@ def policy_list(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
     policies = SlaPolicy.objects.order_by("position", "id").select_related("team", "organisation")
     teams = Team.objects.order_by("name")
-    configured = set(BusinessHoursConfig.objects.values_list("team_id", flat=True))
+    configured = set(
+        WorkingHoursConfig.objects.filter(team__isnull=False).values_list("team_id", flat=True)
+    )
     return render(
         request,
         "reports/sla_policies.html",
@@ -246,12 +251,12 @@ def policy_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def business_hours(request: HttpRequest, team_id: int) -> HttpResponse:
     _require_admin(request)
     team = get_object_or_404(Team, pk=team_id)
-    config = BusinessHoursConfig.objects.filter(team=team).first()
+    config = WorkingHoursConfig.objects.filter(team=team).first()
     if request.method == "POST":
         form = BusinessHoursForm(request.POST)
         if form.is_valid():
             try:
-                admin_actions.save_business_hours(team, actor=request.user, **form.hours_fields())
+                calendar_actions.save_team_hours(team, actor=request.user, **form.hours_fields())
             except ValidationError as exc:
                 _show_errors(form, exc)
             else:

@@ -1,4 +1,5 @@
-"""The only writers of SLA policies, business hours and conversations' SLA state.
+"""The only writers of conversations' SLA state (policies are klient.sla.admin_actions',
+working hours klient.calendars.actions').
 
 `recompute` (run after each conversation event) and the scheduler share `Batch` and `apply`:
 load the events of some conversations, run the pure clock (klient.sla.clock), store the
@@ -13,21 +14,18 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from klient.calendars.calendar import BusinessCalendar
 from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.models import Conversation, Message
 from klient.core import wiring
-from klient.core.events import append
 from klient.core.models import Event
-from klient.people.models import Team
 from klient.sla import escalation, events, outcomes
-from klient.sla.calendar import BusinessCalendar
 from klient.sla.clock import (
     CANCELLED,
     CLOCK_KINDS,
@@ -37,7 +35,7 @@ from klient.sla.clock import (
     Targets,
     evaluate,
 )
-from klient.sla.models import BusinessHoursConfig, ConversationSla, SlaOutcome, SlaPolicy
+from klient.sla.models import ConversationSla, SlaOutcome, SlaPolicy
 from klient.sla.policies import Subject, active_policies, calendars_for, choose, targets_of
 
 logger = logging.getLogger(__name__)
@@ -73,74 +71,6 @@ DELIVERY_KINDS = (
 # Cycle boundaries do not depend on durations: any long enough duration shows them.
 LONG = timedelta(days=3650)
 EVERY_TARGET = Targets(first_reply=LONG, next_reply=LONG, periodic_update=LONG, resolution=LONG)
-
-
-# -- configuration ---------------------------------------------------------------------------
-
-
-def save_policy(*, actor: Any, policy: SlaPolicy | None = None, **fields: Any) -> SlaPolicy:
-    """Create a policy, or change `policy`; fields are SlaPolicy's. Conversations pick the
-    change up at their next recomputation."""
-    policy = policy or SlaPolicy()
-    for name, value in fields.items():
-        setattr(policy, name, value)
-    if not 1 <= policy.warning_percent <= 100:
-        raise ValidationError("The warning must be between 1 and 100 percent of a target.")
-    for name in DUE_FIELDS:
-        value = getattr(policy, f"{name}_minutes")
-        if value is not None and value <= 0:
-            raise ValidationError(f"The {name.replace('_', ' ')} target must be positive.")
-    if policy.channel and policy.channel not in Conversation.Channel.values:
-        raise ValidationError(f"Unknown channel {policy.channel!r}.")
-    if policy.priority and policy.priority not in Conversation.Priority.values:
-        raise ValidationError(f"Unknown priority {policy.priority!r}.")
-    with transaction.atomic():
-        created = policy.pk is None
-        policy.full_clean()
-        policy.save()
-        append(
-            events.Kind.POLICY_CREATED if created else events.Kind.POLICY_CHANGED,
-            actor=actor,
-            actor_label="" if actor else "system",
-            data={"policy": policy.pk, "name": policy.name},
-        )
-    return policy
-
-
-def set_business_hours(
-    team: Team,
-    *,
-    actor: Any,
-    time_zone: str,
-    hours: dict[int | str, list[tuple[str, str]] | list[list[str]]],
-    country: str = "",
-    subdivision: str = "",
-    closures: Sequence[date | str] = (),
-    extra_working_days: dict[date | str, list[tuple[str, str]] | list[list[str]]] | None = None,
-) -> BusinessHoursConfig:
-    """Set a team's working time; validated by building its BusinessCalendar."""
-    config = BusinessHoursConfig.objects.filter(team=team).first() or BusinessHoursConfig(team=team)
-    config.time_zone = time_zone
-    config.hours = {str(int(day)): [list(i) for i in ivs] for day, ivs in hours.items()}
-    config.country = country.upper()
-    config.subdivision = subdivision
-    config.closures = sorted(str(d) for d in closures)
-    config.extra_working_days = {
-        str(d): [list(i) for i in ivs] for d, ivs in (extra_working_days or {}).items()
-    }
-    try:
-        config.calendar()
-    except (ValueError, TypeError) as exc:
-        raise ValidationError(f"Invalid business hours: {exc}") from exc
-    with transaction.atomic():
-        config.save()
-        append(
-            events.Kind.BUSINESS_HOURS_CHANGED,
-            actor=actor,
-            actor_label="" if actor else "system",
-            data={"team": team.pk, "time_zone": time_zone, "country": config.country},
-        )
-    return config
 
 
 # -- the clock --------------------------------------------------------------------------------
@@ -267,7 +197,9 @@ def apply(row: ConversationSla, batch: Batch, now: datetime) -> list[Event]:
             events.started(cid, now, policy=new["policy"], started_at=state.started_at, due=due)
         )
     elif old["started_at"] is not None and old["policy"] != new["policy"]:
-        out.append(events.policy_changed(cid, now, old=old["policy"], new=new["policy"]))
+        out.append(
+            events.conversation_policy_changed(cid, now, old=old["policy"], new=new["policy"])
+        )
     if old["first_reply_at"] is None and state.first_reply_at is not None:
         target = state.target("first_reply")
         out.append(

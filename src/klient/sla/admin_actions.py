@@ -1,15 +1,15 @@
-"""What administrators change in the SLA set-up: policies (with their escalation steps),
-their order, and each team's business hours. The admin pages and the API both call these.
+"""The one writer of the SLA set-up: policies (with their escalation steps) and their
+order. The admin pages, the API, the demo and scripts all call these; a team's business
+hours are its working hours, written by klient.calendars.actions.
 
 Every change appends an event (sla.policy_saved, sla.policy_deleted,
-sla.policies_reordered, sla.business_hours_saved) and publishes it; core.wiring hands it
-to klient.sla.admin_tasks, which recomputes the affected open conversations in batches
-in a worker, never row by row in the request."""
+sla.policies_reordered) and publishes it; core.wiring hands it to klient.sla.admin_tasks,
+which recomputes the affected open conversations in batches in a worker, never row by row
+in the request."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -24,9 +24,8 @@ from klient.core.events import append
 from klient.core.models import Event
 from klient.people.models import Organisation, Team
 from klient.sla.events import Kind
-from klient.sla.models import BusinessHoursConfig, EscalationStep, SlaPolicy
+from klient.sla.models import EscalationStep, SlaPolicy
 
-HOLIDAY_COUNTRIES = ("PL", "DE", "FR", "UA", "GB", "US")
 TARGET_FIELDS = (
     "first_reply_minutes",
     "next_reply_minutes",
@@ -185,10 +184,11 @@ def save_policy(
     actor: Any,
     policy: SlaPolicy | None = None,
     steps: Sequence[Mapping[str, Any]] | None = None,
+    position: int | None = None,
     **fields: Any,
 ) -> SlaPolicy:
-    """Create a policy (placed last) or change `policy`; `steps`, when given, replace its
-    escalation steps in that order. Appends sla.policy_saved."""
+    """Create a policy (placed last, or at `position`) or change `policy`; `steps`, when
+    given, replace its escalation steps in that order. Appends sla.policy_saved."""
     created = policy is None
     policy = SlaPolicy() if policy is None else policy
     clean = check_policy(policy, fields)
@@ -196,10 +196,13 @@ def save_policy(
     with transaction.atomic():
         if not created:
             policy = SlaPolicy.objects.select_for_update().get(pk=policy.pk)
-        else:
+        elif position is None:
             last = SlaPolicy.objects.aggregate(last=Max("position"))["last"]
             policy.position = 0 if last is None else last + 10
         changed = sorted(n for n, v in clean.items() if created or getattr(policy, n) != v)
+        if position is not None and (created or position != policy.position):
+            policy.position = position
+            changed = sorted([*changed, "position"])
         for name, value in clean.items():
             setattr(policy, name, value)
         policy.full_clean()
@@ -288,66 +291,3 @@ def move_policy(policy: SlaPolicy, offset: int, *, actor: Any) -> list[SlaPolicy
     target = max(0, min(len(order) - 1, index + offset))
     order.insert(target, order.pop(index))
     return reorder_policies(order, actor=actor)
-
-
-# -- business hours --------------------------------------------------------------------------
-
-
-def check_business_hours(team: Team, fields: Mapping[str, Any]) -> BusinessHoursConfig:
-    """An unsaved configuration for `team` built from `fields` (time_zone, hours,
-    country, subdivision, closures, extra_working_days); ValidationError keyed by field."""
-    config = BusinessHoursConfig.objects.filter(team=team).first() or BusinessHoursConfig(team=team)
-    errors: dict[str, list[str]] = {}
-    config.time_zone = str(fields.get("time_zone") or "").strip()
-    try:
-        config.hours = {
-            str(int(day)): [[str(a), str(b)] for a, b in intervals]
-            for day, intervals in dict(fields.get("hours") or {}).items()
-        }
-    except (TypeError, ValueError):
-        errors["hours"] = [_("Hours map a weekday (0 = Monday) to [start, end] pairs.")]
-    config.country = str(fields.get("country") or "").strip().upper()
-    config.subdivision = str(fields.get("subdivision") or "").strip().upper()
-    if config.country and config.country not in HOLIDAY_COUNTRIES:
-        errors["country"] = [_("Holidays are known for %s.") % ", ".join(HOLIDAY_COUNTRIES)]
-    try:
-        config.closures = sorted(
-            {date.fromisoformat(str(d)).isoformat() for d in fields.get("closures") or ()}
-        )
-    except ValueError as exc:
-        errors["closures"] = [_("Closures are dates (YYYY-MM-DD): %s.") % exc]
-    try:
-        config.extra_working_days = {
-            date.fromisoformat(str(d)).isoformat(): [[str(a), str(b)] for a, b in ivs]
-            for d, ivs in dict(fields.get("extra_working_days") or {}).items()
-        }
-    except (TypeError, ValueError) as exc:
-        errors["extra_working_days"] = [_("Extra working days map a date to intervals: %s.") % exc]
-    if not errors:
-        try:
-            config.calendar()
-        except (ValueError, TypeError) as exc:
-            field = "time_zone" if "time zone" in str(exc) else "hours"
-            if "holiday" in str(exc) or "subdivision" in str(exc) or "country" in str(exc):
-                field = "subdivision" if config.subdivision else "country"
-            errors[field] = [_("Invalid business hours: %s.") % exc]
-    if errors:
-        raise ValidationError(errors)
-    return config
-
-
-def save_business_hours(team: Team, *, actor: Any, **fields: Any) -> BusinessHoursConfig:
-    """Set a team's working time. Appends sla.business_hours_saved; the team's open
-    conversations are recomputed after commit."""
-    config = check_business_hours(team, fields)
-    with transaction.atomic():
-        config.save()
-        _publish(
-            append(
-                Kind.BUSINESS_HOURS_SAVED,
-                actor=actor,
-                actor_label="" if actor else "system",
-                data={"team": team.pk, "time_zone": config.time_zone, "country": config.country},
-            )
-        )
-    return config

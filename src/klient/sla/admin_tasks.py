@@ -47,7 +47,8 @@ def recompute_after_policy_change(event_ids: list[int]) -> int:
 
 
 def recompute_after_hours_change(event_ids: list[int]) -> int:
-    """Handler for sla.business_hours_saved: the open conversations of those teams."""
+    """Handler for calendars.working_hours_saved: the open conversations of the teams among
+    them (an agent's own hours do not change an SLA)."""
     teams = {
         int(data["team"])
         for data in Event.objects.filter(pk__in=event_ids).values_list("data", flat=True)

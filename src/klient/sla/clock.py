@@ -35,9 +35,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from klient.calendars.business_time import add_business_time, business_time_between
+from klient.calendars.calendar import BusinessCalendar
 from klient.conversations.events import Kind as ConversationKind
-from klient.sla.business_time import add_business_time, business_time_between
-from klient.sla.calendar import BusinessCalendar
 
 __all__ = [
     "BREACHED",

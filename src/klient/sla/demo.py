@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from klient.calendars.actions import save_team_hours
+from klient.calendars.models import WorkingHoursConfig
 from klient.people.models import Team
-from klient.sla.admin_actions import save_business_hours, save_policy
-from klient.sla.models import BusinessHoursConfig, SlaPolicy
+from klient.sla.admin_actions import save_policy
+from klient.sla.models import SlaPolicy
 
 WEEKDAYS_8_TO_18 = {day: [("08:00", "18:00")] for day in range(5)}
 HOURS = {
@@ -22,8 +24,8 @@ def seed_demo(lead: Any = None) -> None:
     for team in Team.objects.filter(name__in=HOURS):
         if lead is not None and team.lead_id is None:
             Team.objects.filter(pk=team.pk).update(lead=lead)
-        if not BusinessHoursConfig.objects.filter(team=team).exists():
-            save_business_hours(team, actor=None, hours=WEEKDAYS_8_TO_18, **HOURS[team.name])
+        if not WorkingHoursConfig.objects.filter(team=team).exists():
+            save_team_hours(team, actor=None, hours=WEEKDAYS_8_TO_18, **HOURS[team.name])
     if not SlaPolicy.objects.filter(name="Urgent").exists():
         save_policy(
             actor=None,

@@ -23,15 +23,13 @@ class Kind(EventKind):
     WARNING = "sla.warning", _("SLA deadline approaching")
     BREACHED = "sla.breached", _("SLA deadline missed")
     ESCALATED = "sla.escalated", _("Escalation step taken")
-    # On a conversation (its policy changed) and, from sla.actions, on a policy's settings.
-    POLICY_CHANGED = "sla.policy_changed", _("SLA policy changed")
+    # A conversation moved to another policy (its clock follows the new one). Until 2026-12
+    # it shared the name "sla.policy_changed" with an administrator's edit (sla.policy_saved).
+    CONVERSATION_POLICY_CHANGED = "sla.conversation_policy_changed", _("SLA policy changed")
     # SLA administration.
-    POLICY_CREATED = "sla.policy_created", _("SLA policy created")
     POLICY_SAVED = "sla.policy_saved", _("SLA policy saved")
     POLICY_DELETED = "sla.policy_deleted", _("SLA policy deleted")
     POLICIES_REORDERED = "sla.policies_reordered", _("SLA policies reordered")
-    BUSINESS_HOURS_CHANGED = "sla.business_hours_changed", _("Business hours changed")
-    BUSINESS_HOURS_SAVED = "sla.business_hours_saved", _("Business hours saved")
 
 
 ALERT_KINDS = {"warning": Kind.WARNING, "breach": Kind.BREACHED}
@@ -67,10 +65,10 @@ def started(
     )
 
 
-def policy_changed(
+def conversation_policy_changed(
     conversation_id: int, at: datetime, *, old: int | None, new: int | None
 ) -> Event:
-    return _event(Kind.POLICY_CHANGED, conversation_id, at, {"from": old, "to": new})
+    return _event(Kind.CONVERSATION_POLICY_CHANGED, conversation_id, at, {"from": old, "to": new})
 
 
 def paused(conversation_id: int, at: datetime, *, status: str) -> Event:

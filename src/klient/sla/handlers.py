@@ -3,6 +3,7 @@ list of event ids and is idempotent)."""
 
 from __future__ import annotations
 
+from klient.calendars.events import Kind as CalendarKind
 from klient.conversations.events import Kind as ConversationKind
 from klient.core.events import EventKind
 
@@ -27,5 +28,5 @@ HANDLERS: dict[EventKind, list[str]] = {
     Kind.POLICY_SAVED: [_POLICY_CHANGE],
     Kind.POLICY_DELETED: [_POLICY_CHANGE],
     Kind.POLICIES_REORDERED: [_POLICY_CHANGE],
-    Kind.BUSINESS_HOURS_SAVED: ["klient.sla.admin_tasks.recompute_after_hours_change"],
+    CalendarKind.WORKING_HOURS_SAVED: ["klient.sla.admin_tasks.recompute_after_hours_change"],
 }

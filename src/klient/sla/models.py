@@ -1,14 +1,10 @@
-"""SLA policies, team business hours, and each conversation's stored clock state."""
+"""SLA policies and each conversation's stored clock state."""
 
 from __future__ import annotations
-
-from datetime import date
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import pgettext_lazy
-
-from klient.sla.calendar import BusinessCalendar, WorkingHours
 
 
 class SlaPolicy(models.Model):
@@ -106,46 +102,6 @@ class EscalationStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} on {self.trigger} of {self.target}"
-
-
-class BusinessHoursConfig(models.Model):
-    """A team's working time. ``hours`` maps a weekday ("0" = Monday) to a list of
-    ["HH:MM", "HH:MM"] intervals; ``closures`` is a list of ISO dates; ``extra_working_days``
-    maps an ISO date to its intervals."""
-
-    team = models.OneToOneField(
-        "people.Team", on_delete=models.CASCADE, related_name="business_hours"
-    )
-    time_zone = models.CharField(max_length=64, default="Europe/Warsaw")
-    hours = models.JSONField(default=dict)
-    country = models.CharField(max_length=2, blank=True)
-    subdivision = models.CharField(max_length=10, blank=True)
-    closures = models.JSONField(default=list, blank=True)
-    extra_working_days = models.JSONField(default=dict, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = "business hours"
-        verbose_name_plural = "business hours"
-
-    def __str__(self) -> str:
-        return f"business hours of team #{self.team_id}"
-
-    def calendar(self) -> BusinessCalendar:
-        """The pure calendar; raises ValueError when the configuration is invalid."""
-        return BusinessCalendar(
-            self.time_zone,
-            WorkingHours.from_mapping(
-                {int(day): [tuple(i) for i in intervals] for day, intervals in self.hours.items()}
-            ),
-            country=self.country or None,
-            subdivision=self.subdivision or None,
-            closures=[date.fromisoformat(d) for d in self.closures],
-            extra_working_days={
-                date.fromisoformat(d): [tuple(i) for i in intervals]
-                for d, intervals in self.extra_working_days.items()
-            },
-        )
 
 
 class ConversationSla(models.Model):

@@ -10,9 +10,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from klient.sla.calendar import BusinessCalendar
+from klient.calendars.calendar import BusinessCalendar
+from klient.calendars.models import WorkingHoursConfig
 from klient.sla.clock import Targets
-from klient.sla.models import BusinessHoursConfig, SlaPolicy
+from klient.sla.models import SlaPolicy
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,8 @@ def calendars_for(team_ids: Iterable[int]) -> dict[int, BusinessCalendar | None]
     hours or with an invalid configuration."""
     wanted = set(team_ids)
     found: dict[int, BusinessCalendar | None] = dict.fromkeys(wanted)
-    for config in BusinessHoursConfig.objects.filter(team_id__in=wanted):
+    for config in WorkingHoursConfig.objects.filter(team_id__in=wanted):
+        assert config.team_id is not None
         key = (config.team_id, config.updated_at)
         if key not in _CALENDARS:
             if len(_CALENDARS) >= _MAX_CACHED:

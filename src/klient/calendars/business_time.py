@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from klient.sla.calendar import EPOCH_ORDINAL, US_PER_DAY, BusinessCalendar, utc_from_us
+from klient.calendars.calendar import EPOCH_ORDINAL, US_PER_DAY, BusinessCalendar, utc_from_us
 
 __all__ = [
     "HORIZON_DAYS",

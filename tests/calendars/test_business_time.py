@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from klient.sla import (
+from klient.calendars import (
     BusinessCalendar,
     WorkingHours,
     add_business_time,

@@ -1,7 +1,7 @@
 """Business calendars: weekly working hours in a time zone, public holidays, closures.
 
 Pure Python (zoneinfo + the `holidays` package), no Django. The arithmetic on top of a
-calendar lives in `klient.sla.business_time`.
+calendar lives in `klient.calendars.business_time`.
 
 Conventions
 -----------
@@ -201,9 +201,9 @@ def _offset_segments(zone: ZoneInfo, lo: int, hi: int) -> list[tuple[int, int, i
 
 
 class BusinessCalendar:
-    """A team's working time: weekly hours in a time zone, minus public holidays and
-    closures, plus extra working days. Immutable and hashable; see the module docstring for
-    the exact rules (DST included)."""
+    """A team's or an agent's working time: weekly hours in a time zone, minus public
+    holidays and closures, plus extra working days. Immutable and hashable; see the module
+    docstring for the exact rules (DST included)."""
 
     __slots__ = (
         "_closures",

@@ -1,6 +1,6 @@
 """Business-time clock against a brute-force oracle (hypothesis).
 
-The oracle is deliberately naive and independent of klient.sla: it walks UTC minutes, turns
+The oracle is deliberately naive and independent of klient.calendars: it walks UTC minutes, turns
 each into local wall-clock time with zoneinfo, and asks whether that local date is a working
 day (closures, extra days, the holidays package) and that wall-clock minute lies inside the
 day's hours. The calendars are chosen so that opening hours touch the DST changes."""
@@ -14,7 +14,7 @@ import holidays
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from klient.sla import (
+from klient.calendars import (
     BusinessCalendar,
     WorkingHours,
     add_business_time,
