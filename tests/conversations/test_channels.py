@@ -15,7 +15,7 @@ from klient.conversations.incoming import IncomingMessage
 from klient.conversations.models import Conversation, Delivery
 from klient.core import wiring
 from klient.people.actions import add_identity
-from klient.sla.actions import save_policy
+from klient.sla.admin_actions import save_policy
 from klient.sla.models import ConversationSla
 
 
