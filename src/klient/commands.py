@@ -33,6 +33,7 @@ def ensure_migrated() -> None:
     works from its first command. An embedded (SQLite) database belongs to this one
     installation: migrate it quietly. A shared database (PostgreSQL) is migrated on
     purpose, by one `klient migrate` during a deployment: say so and stop."""
+    from django.apps import apps
     from django.db import DEFAULT_DB_ALIAS, OperationalError, connections
     from django.db.migrations.executor import MigrationExecutor
 
@@ -42,12 +43,17 @@ def ensure_migrated() -> None:
     except OperationalError as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise CommandError(f"cannot reach the database: {first_line}") from exc
-    if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not plan:
         return
     if connection.vendor == "sqlite":
         call_command("migrate", interactive=False, verbosity=0)
         return
-    raise CommandError("the database is not migrated: run `klient migrate` first")
+    # Only Klient's own schema is a reason to stop (it depends on Django's). An optional
+    # app's tables (django_rq's dashboard, installed with REDIS_URL) are not.
+    ours = {config.label for config in apps.get_app_configs() if config.name.startswith("klient")}
+    if any(migration.app_label in ours for migration, _backwards in plan):
+        raise CommandError("the database is not migrated: run `klient migrate` first")
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:

@@ -3,6 +3,10 @@ days reopens by itself, with a note, when the customer has not confirmed by then
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
 import threading
 from datetime import timedelta
 
@@ -16,6 +20,7 @@ from klient.conversations.actions import update_conversation
 from klient.conversations.models import Conversation, Message
 from klient.core.wiring import SWEEPS, dispatch_pending
 from klient.notifications.models import Notification
+from support import database_url
 
 
 @pytest.fixture
@@ -140,24 +145,59 @@ def test_running_the_sweep_twice_reopens_once(sim_error, agent_anna):
     assert Notification.objects.filter(kind="followup.reopened").count() == 1
 
 
-def test_a_worker_that_died_mid_way_is_redriven_without_a_second_note(sim_error, agent_anna):
+# A real worker process claims the due follow-up and dies (os._exit: no clean-up, no
+# rollback sent) in the middle of firing it, after the note and the reopening were written.
+FIRE_AND_DIE = textwrap.dedent(
+    """
+    import os
+    from datetime import datetime
+    import django
+
+    django.setup()
     from klient.collab import followups
 
-    follow_up = followups.solve_and_check_back(sim_error, actor=agent_anna, days=3)
+    def die(*args, **kwargs):
+        os._exit(17)
+
+    followups.notify = die
+    followups.sweep_due_follow_ups(now=datetime.fromisoformat(os.environ["NOW"]))
+    """
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_that_died_mid_way_leaves_nothing_and_the_next_one_fires_it_once(
+    sim_error, agent_anna, settings, tmp_path
+):
+    from klient.collab import followups
+
+    followups.solve_and_check_back(sim_error, actor=agent_anna, days=3)
     later = in_days(3.5)
-    # A worker claimed it and wrote the note, then died before reopening.
-    assert followups._claim(later, 10) == [follow_up.pk]
-    from klient.conversations.actions import add_note
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DJANGO_SETTINGS_MODULE": "klient.settings",
+        "KLIENT_DATA_DIR": os.environ.get("KLIENT_DATA_DIR", str(tmp_path)),
+        "NOW": later.isoformat(),
+    }
+    died = subprocess.run(
+        [sys.executable, "-c", FIRE_AND_DIE], env=env, capture_output=True, timeout=120
+    )
+    assert died.returncode == 17, died.stderr.decode()
 
-    add_note(sim_error, actor=None, body=followups.note_text(FollowUp.objects.get()))
+    sim_error.refresh_from_db()
+    assert sim_error.status == Conversation.Status.SOLVED  # nothing half-done survived
+    assert notes(sim_error) == []
+    assert FollowUp.objects.get().state == FollowUp.State.FIRING  # still held by the dead one
 
-    # Its lease expires; the next sweep finishes the job, without a second note.
-    assert sweep_due_follow_ups(now=later + timedelta(hours=1)) == 1
+    after_lease = later + timedelta(seconds=settings.KLIENT_LEASE_SECONDS + 1)
+    assert sweep_due_follow_ups(now=after_lease) == 1
 
     sim_error.refresh_from_db()
     assert sim_error.status == Conversation.Status.OPEN
     assert len(notes(sim_error)) == 1
     assert FollowUp.objects.get().state == FollowUp.State.FIRED
+    assert Notification.objects.filter(kind="followup.reopened").count() == 1
 
 
 def test_the_sweep_is_wired_into_the_worker():

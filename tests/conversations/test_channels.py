@@ -4,16 +4,19 @@ counts it once delivered, whatever the channel."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from klient.conversations import channel_registry
 from klient.conversations.actions import acknowledge, receive_message, reply
-from klient.conversations.channel_registry import Channel, Outbound
+from klient.conversations.channel_registry import Channel, Outbound, redrive_due_deliveries
 from klient.conversations.incoming import IncomingMessage
 from klient.conversations.models import Conversation, Delivery
 from klient.core import wiring
+from klient.core.models import PendingEvent
 from klient.people.actions import add_identity
 from klient.sla.admin_actions import save_policy
 from klient.sla.models import ConversationSla
@@ -129,6 +132,27 @@ def test_a_channel_plugged_into_the_registry_delivers_its_replies_and_the_sla_co
     assert pager_log == [page.delivery.pk]
     [sent_mail] = smtp_sink.wait_for(1)
     assert sent_mail["Message-ID"] == email_answer.message_id
+
+
+def test_a_reply_whose_dispatch_was_lost_is_delivered_by_the_sweep_on_its_own_channel(
+    pager_channel, smtp_sink, support_team, agent_anna, receive
+):
+    """The worker died before the outbox ran (or its wake-up was lost): the deliveries
+    sweep finds the pending rows, and each goes to its own channel, once."""
+    conversation = receive(support_team, "ola@klientka.pl", "Awaria", "Nie działa").conversation
+    add_identity(conversation.customer, kind="phone", value="601 234 567", verified=True)
+    page = reply(conversation, actor=agent_anna, body="Technik jedzie.", channel="pager")
+    email_answer = reply(conversation, actor=agent_anna, body="Szczegóły w mailu.")
+    PendingEvent.objects.all().delete()  # the dispatch never happens
+    Delivery.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=1))
+
+    assert redrive_due_deliveries() == 2
+    assert redrive_due_deliveries() == 0
+
+    assert pager_log == [page.delivery.pk]
+    [sent_mail] = smtp_sink.wait_for(1)
+    assert sent_mail["Message-ID"] == email_answer.message_id
+    assert set(Delivery.objects.values_list("state", flat=True)) == {Delivery.State.SENT}
 
 
 def test_an_agent_answers_an_email_by_phone_only_if_the_customer_has_a_verified_number(

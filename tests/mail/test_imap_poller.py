@@ -332,3 +332,20 @@ def test_a_mailbox_being_polled_is_not_polled_by_a_second_worker_until_its_lease
     assert imap.poll_due_mailboxes() == 0
     assert ImapMailbox.objects.get(pk=mailbox.pk).lease_until is None
     assert Message.objects.count() == 1
+
+
+def test_klient_imap_poll_leaves_a_mailbox_a_worker_is_polling_to_it(mailbox, imap_account):
+    from klient.core import work
+
+    imap_account.append(email_bytes("Fetched by the worker"))
+    worker = work.claim_one(imap.POLL_WORK, mailbox.pk)
+    assert worker is not None
+
+    [line] = imap.poll_all()
+
+    assert "being polled by a worker" in line
+    assert Message.objects.count() == 0
+    work.complete(worker, mailbox.pk)
+    [line] = imap.poll_all()  # once the worker is done, the command polls it
+    assert Message.objects.count() == 1
+    assert ImapMailbox.objects.get(pk=mailbox.pk).lease_until is None

@@ -15,12 +15,12 @@ from django.db import connection
 from django.utils import timezone
 
 from klient.conversations.actions import acknowledge, reply
+from klient.conversations.channel_registry import redrive_due_deliveries
 from klient.conversations.models import Conversation, Delivery, Message
 from klient.mail.addresses import verified_reference
 from klient.mail.sending import (
     MAX_ATTEMPTS,
     build_email,
-    redrive_due_deliveries,
     retry_delay,
     send_delivery,
 )

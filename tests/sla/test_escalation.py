@@ -190,14 +190,14 @@ def test_a_step_claimed_by_two_workers_fires_once(waiting, lead_lena, settings):
     lead_step = PendingEscalation.objects.get(step__action="notify_team_lead")
     claimed = escalation._claim(lead_step.pk, LATER)  # the first worker
     assert not isinstance(claimed, str)
-    _row, first = claimed
+    row, first = claimed
 
     assert escalation.fire(lead_step.pk, now=LATER) == "busy"  # the second one
     # The first worker stalls past its lease; the second takes the step over and fires it.
     after_lease = LATER + timedelta(seconds=settings.KLIENT_LEASE_SECONDS + 1)
     assert escalation.fire(lead_step.pk, now=after_lease) == "done"
     # The first one, back, finds its lease gone: no second notification or event.
-    assert escalation._finish(first, lead_step.pk, after_lease) == "busy"
+    assert escalation._finish(first, row, after_lease) == "busy"
 
     assert len(notified(lead_lena)) == 1
     assert [a for a, _, _ in escalations(waiting)].count("notify_team_lead") == 1

@@ -6,10 +6,9 @@ conditional UPDATE that only one claimer wins; the lease is renewed while it wor
 and, if the customer has not written since the solve and the conversation is still
 solved, reopens it with an internal note and notifies the assignee.
 
-Each step is idempotent, so a worker that dies mid-way is re-driven once its lease expires
-without a second note, reopening or notification: the note is looked up by its text after
-the claim, the reopening only happens from "solved", and the notification is written in
-the same transaction that marks the row fired.
+Firing is one transaction — the note, the reopening, the row marked fired and the
+notification — so a worker that dies mid-way leaves nothing behind: once its lease
+expires the next sweep fires it, once.
 
 A customer message or a status change away from solved cancels it (handle_events, wired
 on `message.received` and `status.changed`); the sweep checks the same conditions again,
@@ -205,60 +204,46 @@ def _claim(now: datetime, size: int) -> list[int]:
 
 def _fire(held: work.Claim, follow_up_id: int, now: datetime) -> str:
     """Reopen one claimed follow-up's conversation; returns "fired", "cancelled" or "busy"
-    (the lease ran out and another worker took it over)."""
-    follow_up = FollowUp.objects.select_related("conversation").get(pk=follow_up_id)
-    conversation = follow_up.conversation
-    note = note_text(follow_up)
-    noted = Message.objects.filter(
-        conversation=conversation,
-        kind=Message.Kind.NOTE,
-        author__isnull=True,
-        created_at__gte=follow_up.solved_at,
-        body_text=note,
-    ).exists()
-    if not noted:
-        if conversation.status != Conversation.Status.SOLVED or _customer_wrote_since(
-            conversation, follow_up.solved_at
-        ):
-            reason = (
-                "customer wrote"
-                if _customer_wrote_since(conversation, follow_up.solved_at)
-                else "no longer solved"
-            )
-            with held.pinned(), transaction.atomic():
-                if not work.complete(
-                    held,
-                    follow_up.pk,
-                    FollowUp.State.CANCELLED,
-                    cancel_reason=reason,
-                    finished_at=now,
-                ):
-                    return "busy"
-                follow_up.state, follow_up.cancel_reason = FollowUp.State.CANCELLED, reason
-                follow_up.finished_at, follow_up.lease_until = now, None
-                events.follow_up_cancelled(follow_up, reason=reason, actor=None)
-            return "cancelled"
-        conversation_actions.add_note(conversation, actor=None, body=note)
-    conversation.refresh_from_db(fields=["status", "assignee"])
-    if conversation.status == Conversation.Status.SOLVED:
-        conversation_actions.update_conversation(
-            conversation, actor=None, status=Conversation.Status.OPEN
-        )
-    # Pinned before the transaction opens (klient.core.work.Claim): the row is marked fired
-    # only while our lease holds, with its notification, in one transaction.
+    (the lease ran out and another worker took it over).
+
+    One transaction, pinned before it opens (klient.core.work.Claim) so the row changes
+    only while our lease holds: the note, the reopening, the row marked fired and the
+    assignee's notification happen together or not at all. A worker that dies half-way
+    leaves nothing behind, and the next one starts from scratch."""
     with held.pinned(), transaction.atomic():
+        follow_up = FollowUp.objects.select_related("created_by").get(pk=follow_up_id)
+        conversation = Conversation.objects.select_for_update().get(pk=follow_up.conversation_id)
+        customer_wrote = _customer_wrote_since(conversation, follow_up.solved_at)
+        if customer_wrote or conversation.status != Conversation.Status.SOLVED:
+            reason = "customer wrote" if customer_wrote else "no longer solved"
+            if not work.complete(
+                held, follow_up.pk, FollowUp.State.CANCELLED, cancel_reason=reason, finished_at=now
+            ):
+                return "busy"
+            follow_up.state, follow_up.cancel_reason = FollowUp.State.CANCELLED, reason
+            follow_up.finished_at, follow_up.lease_until = now, None
+            events.follow_up_cancelled(follow_up, reason=reason, actor=None)
+            return "cancelled"
         if not work.complete(held, follow_up.pk, FollowUp.State.FIRED, finished_at=now):
             return "busy"
-        row = FollowUp.objects.select_related("created_by").get(pk=follow_up.pk)
-        publish_on_commit(events.follow_up_fired(row))
+        follow_up.state, follow_up.finished_at, follow_up.lease_until = (
+            FollowUp.State.FIRED,
+            now,
+            None,
+        )
+        conversation_actions.add_note(conversation, actor=None, body=note_text(follow_up))
+        conversation = conversation_actions.update_conversation(
+            conversation, actor=None, status=Conversation.Status.OPEN
+        )
+        publish_on_commit(events.follow_up_fired(follow_up))
         recipients = [conversation.assignee] if conversation.assignee else []
-        if not recipients and row.created_by is not None:
-            recipients = [row.created_by]
+        if not recipients and follow_up.created_by is not None:
+            recipients = [follow_up.created_by]
         notify(
             recipients,
             kind="followup.reopened",
             text=_("%(ref)s reopened: no word from the customer %(days)d days after solving.")
-            % {"ref": conversation.reference, "days": row.days},
+            % {"ref": conversation.reference, "days": follow_up.days},
             conversation=conversation,
             url=reverse("workspace:conversation", args=[conversation.reference]),
         )

@@ -128,8 +128,6 @@ def deliver_for_events(event_ids: list[int]) -> None:
     stop the others (its rows stay pending for its sweep)."""
     from klient.core.models import Event
 
-    from .models import Delivery
-
     delivery_ids = [
         int(data["delivery"])
         for data in Event.objects.filter(pk__in=event_ids)
@@ -137,12 +135,22 @@ def deliver_for_events(event_ids: list[int]) -> None:
         .values_list("data", flat=True)
         if isinstance(data, dict) and data.get("delivery")
     ]
+    _deliver_by_channel(delivery_ids)
+
+
+def _deliver_by_channel(delivery_ids: list[int]) -> int:
+    """Hand each channel its deliveries, in one call per channel; returns how many rows were
+    handed over. One channel failing is logged and does not stop the others (its rows stay
+    pending for the sweep)."""
+    from .models import Delivery
+
     by_channel: dict[str, list[int]] = {}
     for pk, channel in (
         Delivery.objects.filter(pk__in=delivery_ids).order_by("pk").values_list("pk", "channel")
     ):
         by_channel.setdefault(channel, []).append(pk)
     paths = deliverers()
+    handed = 0
     for channel, ids in by_channel.items():
         path = paths.get(channel)
         if path is None:
@@ -150,8 +158,21 @@ def deliver_for_events(event_ids: list[int]) -> None:
             continue
         try:
             _resolve(path)(ids)
+            handed += len(ids)
         except Exception:
             logger.exception("channel %s failed to deliver %s", channel, ids)
+    return handed
+
+
+def redrive_due_deliveries(limit: int = 100) -> int:
+    """Sweeper (core.wiring.SWEEPS), for every channel: deliveries whose dispatch was lost,
+    whose retry is due, or whose worker died (lease expired) go to their channel again.
+    Returns how many were handed over."""
+    from klient.core import work
+
+    from .delivery_work import DELIVERY_WORK
+
+    return _deliver_by_channel(work.due(DELIVERY_WORK, limit=limit))
 
 
 def _resolve(path: str) -> Any:

@@ -77,7 +77,7 @@ EVENT_HANDLERS: dict[str, list[str]] = collect_handlers(HANDLER_TABLES)
 
 SWEEPS: list[str] = [
     "klient.mail.actions.redrive_stale_inbound",
-    "klient.mail.sending.redrive_due_deliveries",
+    "klient.conversations.channel_registry.redrive_due_deliveries",
     "klient.mail.notifications.redrive_due_notification_emails",
     "klient.mail.imap.poll_due_mailboxes",
     "klient.sla.scheduler.sweep_due_timers",

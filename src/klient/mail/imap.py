@@ -301,11 +301,23 @@ def _record(mailbox: ImapMailbox, result: PollResult) -> None:
 
 
 def poll_all() -> list[str]:
-    """Poll every mailbox once; one human line per mailbox."""
+    """`klient imap poll`: poll every mailbox once, now, under its lease (a mailbox a
+    worker is polling at this moment is left to it); one human line per mailbox."""
     mailboxes = list(ImapMailbox.objects.order_by("pk"))
     if not mailboxes:
         return ["no IMAP mailboxes (add one with `klient imap add`)"]
-    return [poll_mailbox(mailbox).describe() for mailbox in mailboxes]
+    lines = []
+    for mailbox in mailboxes:
+        held = work.claim_one(POLL_WORK, mailbox.pk)
+        if held is None:
+            lines.append(f"{mailbox}: being polled by a worker right now, left to it")
+            continue
+        with work.holding(held):
+            try:
+                lines.append(poll_mailbox(mailbox).describe())
+            finally:
+                work.complete(held, mailbox.pk)
+    return lines
 
 
 # A poll as durable work: a mailbox is due POLL_EVERY after its last poll, and held under

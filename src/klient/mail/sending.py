@@ -3,7 +3,8 @@
 A Delivery is a durable work row (conversations.models.Delivery):
 pending(next_attempt_at) -> sending(lease_until) -> sent | failed (| bounced, later).
 `send_delivery` claims the row with one conditional UPDATE, so two workers (or a task and
-the sweeper) can never both hold it; `redrive_due_deliveries` is the sweeper's half.
+the sweeper) can never both hold it; the sweeper's half is
+`conversations.channel_registry.redrive_due_deliveries`, for every channel.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from klient.conversations.actions import record_delivery_outcome
+from klient.conversations.delivery_work import DELIVERY_WORK
 from klient.conversations.models import Delivery, Message
 from klient.core import work
 
@@ -33,23 +35,13 @@ from .addresses import reply_address
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 12
-FIRST_RETRY = timedelta(seconds=30)
-LONGEST_RETRY = timedelta(hours=1)
-JITTER = 0.1  # up to +10 % on each delay, so a relay coming back is not hit all at once
+MAX_ATTEMPTS = DELIVERY_WORK.policy.max_attempts
+FIRST_RETRY = DELIVERY_WORK.policy.first_retry
+LONGEST_RETRY = DELIVERY_WORK.policy.longest
+JITTER = DELIVERY_WORK.policy.jitter
 SMTP_TIMEOUT_SECONDS = 30.0
 EMAIL_CHANNEL = "email"
 
-DELIVERY_WORK = work.WorkKind(
-    Delivery,
-    policy=work.RetryPolicy(
-        first_retry=FIRST_RETRY, longest=LONGEST_RETRY, max_attempts=MAX_ATTEMPTS, jitter=JITTER
-    ),
-    ready=Delivery.State.PENDING,
-    held=Delivery.State.SENDING,
-    failed=Delivery.State.FAILED,
-    order_by=("next_attempt_at",),
-)
 _EMAIL = Q(channel=EMAIL_CHANNEL)
 
 _ID_HEADERS = frozenset({"in-reply-to", "references"})
@@ -316,11 +308,3 @@ def _failed_attempt(delivery: Delivery, error: str, permanent: bool) -> str:
     logger.warning("delivery %s deferred (attempt %s): %s", delivery.pk, delivery.attempts, error)
     record_delivery_outcome(delivery, outcome="retry", error=error, retry_at=retry_at)
     return "deferred"
-
-
-def redrive_due_deliveries(limit: int = 100) -> int:
-    """Sweeper: send pending deliveries that are due (first try whose task was lost, or a
-    retry whose backoff is over) and those whose worker died (lease expired). Returns how
-    many were attempted."""
-    ids = work.due(DELIVERY_WORK, limit=limit, among=_EMAIL)
-    return sum(1 for pk in ids if send_delivery(pk) != "skipped")

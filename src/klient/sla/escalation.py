@@ -12,12 +12,12 @@ takes the due rows one by one under a lease (klient.core.work, renewed while it 
 1. claim: take the row (one conditional UPDATE: of two workers, one wins), skip it if the
    target's cycle has ended (answered, solved) or the conversation is closed, decide the
    change once (`plan`, kept for retries);
-2. change the conversation through klient.conversations.actions.update_conversation
-   (its own transaction; setting the planned values again is a no-op);
-3. finish: notify, append sla.escalated and mark the row done, in one transaction.
-A worker dying after 1 or 2 leaves the row pending with a lease; once the lease expires
-another run repeats 2 (no-op) and 3, so the step is done exactly once. A failed change is
-retried after a backoff (ESCALATION_WORK.policy), given up at once if it can never work.
+2. finish, in one transaction: change the conversation through
+   klient.conversations.actions.update_conversation (which joins it), notify, append
+   sla.escalated and mark the row done — all of it or nothing.
+A worker dying after 1 leaves the row pending with a lease; once the lease expires another
+run does 2, so the step is done exactly once. A failed change rolls back with the rest and
+is retried after a backoff (ESCALATION_WORK.policy), given up at once if it can never work.
 """
 
 from __future__ import annotations
@@ -138,13 +138,12 @@ def fire(pending_id: int, *, now: datetime | None = None) -> str:
     row, held = claimed
     with work.holding(held):
         try:
-            _change(row)
+            return _finish(held, row, now)
         except ValidationError as exc:
             return _give_up(held, row, " ".join(exc.messages), now, permanent=True)
         except Exception as exc:
             logger.exception("escalation %s failed; retried after a backoff", row.pk)
             return _give_up(held, row, exc, now)
-        return _finish(held, row.pk, now)
 
 
 def _claim(pending_id: int, now: datetime) -> tuple[PendingEscalation, work.Claim] | str:
@@ -234,13 +233,14 @@ def _give_up(
     return "retry" if outcome == "deferred" else "failed"
 
 
-def _finish(held: work.Claim, pending_id: int, now: datetime) -> str:
+def _finish(held: work.Claim, claimed: PendingEscalation, now: datetime) -> str:
     # Pinned before the transaction opens (klient.core.work.Claim): done only while our
-    # lease holds, with its notifications and event, in one transaction.
+    # lease holds, with the change, its notifications and event, in one transaction.
     with held.pinned(), transaction.atomic():
-        if not work.complete(held, pending_id, PendingEscalation.State.DONE, done_at=now):
+        if not work.complete(held, claimed.pk, PendingEscalation.State.DONE, done_at=now):
             return "busy"  # our lease ran out and another worker took the step over
-        row = PendingEscalation.objects.select_related("step").get(pk=pending_id)
+        _change(claimed)
+        row = PendingEscalation.objects.select_related("step").get(pk=claimed.pk)
         conversation = Conversation.objects.select_related("team__lead", "assignee").get(
             pk=row.conversation_id
         )
