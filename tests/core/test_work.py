@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta
 from email import policy
 
 import pytest
-from django.db import DataError, IntegrityError, OperationalError, connection, connections
+from django.db import (
+    DataError,
+    IntegrityError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -150,6 +157,20 @@ def test_a_held_claim_is_renewed_so_a_long_job_keeps_its_rows(support_team, sett
     # Released, a claim is no longer renewed.
     assert work.renew_held() == 0
     assert work.complete(held, inbound.pk, InboundMail.State.DONE)
+
+
+@pytest.mark.django_db
+def test_a_claim_made_inside_a_callers_transaction_is_left_to_that_transaction(support_team):
+    """A retry asked for in a web request claims inside the request's transaction: no other
+    connection sees that claim before it commits, so the heartbeat must not try to renew it
+    (its UPDATE would wait for the request's row locks while the request waits for it)."""
+    inbound = accept(1, support_team.pk)
+    with transaction.atomic():
+        held = work.claim(INBOUND_WORK, [inbound.pk])
+        assert held is not None
+        with work.holding(held):
+            assert work.renew_held() == 0
+        assert work.complete(held, inbound.pk, InboundMail.State.DONE)
 
 
 @pytest.mark.django_db

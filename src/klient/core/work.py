@@ -36,6 +36,8 @@ from django.db import DataError, IntegrityError, connection, models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from klient.core.transactions import in_transaction
+
 logger = logging.getLogger(__name__)
 
 
@@ -357,9 +359,14 @@ _renewing = threading.Event()
 
 @contextlib.contextmanager
 def holding(held: Claim | None) -> Iterator[Claim | None]:
-    """Keep this claim's lease renewed (by `renew_held`) while the block runs."""
-    if held is None:
-        yield None
+    """Keep this claim's lease renewed (by `renew_held`) while the block runs.
+
+    Not a claim made inside a caller's transaction (a retry asked for in a web request):
+    until that transaction commits, no other connection sees the claim, so the heartbeat
+    could not renew it, and its UPDATE would wait for the caller's row locks while holding
+    the claim's lock, which the caller then needs to complete the row."""
+    if held is None or in_transaction():
+        yield held
         return
     with _held_lock:
         _held.add(held)
