@@ -207,17 +207,26 @@ def test_a_chat_conversation_is_answered_by_email_until_chat_has_its_channel(
     assert answer.to == ["tom@example.com"]
 
 
-def test_a_phone_conversation_is_acknowledged_on_the_phone_and_that_is_no_answer(
-    support_team, one_hour_first_reply
+def test_a_phone_call_is_never_acknowledged_as_if_someone_had_called_back(
+    support_team, one_hour_first_reply, smtp_sink
 ):
+    """Klient cannot say anything on the phone by itself: a logged call is acknowledged by
+    email when the caller has an address, and not at all otherwise, never with a "call"
+    recorded as delivered that nobody made."""
     conversation = call(support_team, "601 234 567", "Internet down")
 
+    assert acknowledge(conversation, body="We'll call you back.") is None
+    assert not Delivery.objects.exists()
+
+    add_identity(conversation.customer, kind="email", value="jan@example.pl", verified=True)
+    conversation.refresh_from_db()
     ack = acknowledge(conversation, body="We'll call you back.")
 
     assert ack is not None
-    assert ack.delivery.channel == "phone"
-    assert ack.is_auto_reply
+    assert (ack.delivery.channel, ack.to, ack.is_auto_reply) == ("email", ["jan@example.pl"], True)
     wiring.dispatch_pending()
+    [mail] = smtp_sink.wait_for(1)
+    assert mail["Auto-Submitted"] == "auto-replied"
     sla = ConversationSla.objects.get(conversation=conversation)
     assert sla.first_reply_at is None
     assert not Conversation.objects.get(pk=conversation.pk).is_answered

@@ -185,7 +185,9 @@ def _outbound(
 
 def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
     """Send the team's automatic acknowledgement, at most once per conversation per day,
-    on the conversation's channel (composed like a reply).
+    on the conversation's channel (composed like a reply), or by email when Klient cannot
+    send on that channel itself (a logged phone call); none when the customer cannot be
+    reached that way.
 
     It is a system message: it never marks the customer answered."""
     now = timezone.now()
@@ -199,6 +201,8 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
         if last is not None and now - last < timedelta(days=1):
             return None
         channel = _answer_channel(conversation, None)
+        if not channel.automatic:
+            channel = channel_registry.get(channel_registry.EMAIL)
         to = conversation.customer.reachable_at(channel.identity_kind)
         if not to:
             return None

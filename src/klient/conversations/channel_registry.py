@@ -54,6 +54,9 @@ class Channel:
     # The channel whose deliveries carry its answers, when it has no transport of its own:
     # a web-form conversation is answered by email (and shown in the portal).
     delivered_by: str = ""
+    # Whether Klient itself can send on it (an automatic acknowledgement). A logged call is
+    # something a person said: Klient cannot "send" one, so it acknowledges by email.
+    automatic: bool = True
 
     @property
     def delivery_channel(self) -> str:
@@ -83,6 +86,7 @@ BUILT_IN: tuple[Channel, ...] = (
         identity_kind="phone",
         compose="klient.conversations.phone_channel.compose",
         deliver="klient.conversations.phone_channel.deliver",
+        automatic=False,
     ),
 )
 
