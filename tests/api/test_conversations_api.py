@@ -402,7 +402,7 @@ def test_a_reply_can_be_logged_on_the_phone_when_the_customer_has_a_number(
     url = f"{URL}/{luc_power_cut.reference}/replies"
     refused = call(agent_anna, "post", url, {"body": "Je vous ai appelé.", "channel": "phone"})
     assert refused.status_code == 422
-    assert "cannot be reached on phone" in refused.json()["detail"]
+    assert "no verified phone number" in refused.json()["detail"]
     add_identity(luc_power_cut.customer, kind="phone", value="+33 6 12 34 56 78", verified=True)
 
     response = call(agent_anna, "post", url, {"body": "Je vous ai appelé.", "channel": "phone"})

@@ -137,12 +137,13 @@ def _answer_channel(conversation: Conversation, requested: str | None) -> channe
 
 
 def _unreachable(channel: channel_registry.Channel) -> str:
+    """Why an answer cannot go out on this channel, in words the workspace translates
+    (workspace.views._ACTION_ERRORS)."""
     if channel.identity_kind == "email":
         return "The customer has no email address to reply to."
-    return (
-        f"The customer cannot be reached on {channel.name}: "
-        f"they have no verified {channel.identity_kind} identity."
-    )
+    if channel.identity_kind == "phone":
+        return "The customer has no verified phone number to answer on."
+    return "The customer cannot be reached on that channel."
 
 
 def _outbound(

@@ -41,6 +41,8 @@ _ACTION_ERRORS = (
     gettext_noop("The message is empty."),
     gettext_noop("The message is longer than 200,000 characters."),
     gettext_noop("The customer has no email address to reply to."),
+    gettext_noop("The customer has no verified phone number to answer on."),
+    gettext_noop("The customer cannot be reached on that channel."),
     gettext_noop("The assignee must be an active agent."),
 )
 
