@@ -160,8 +160,9 @@ def generate(conversations: int, messages_per: int) -> None:
                 [customers],
             )
             cursor.execute(
-                """INSERT INTO people_identity (customer_id, kind, value)
-                SELECT id, 'email', 'customer' || id || '@mail.example' FROM people_customer"""
+                """INSERT INTO people_identity (customer_id, kind, value, verified_at)
+                SELECT id, 'email', 'customer' || id || '@mail.example', created_at
+                FROM people_customer"""
             )
             cursor.execute("SELECT min(id) FROM people_customer")
             customer_min = cursor.fetchone()[0]
