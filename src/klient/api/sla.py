@@ -22,7 +22,7 @@ from klient.conversations.access import is_admin
 from klient.people.models import Team
 from klient.reports.queries import ReportError, Window, sla_compliance, sla_totals
 from klient.sla import admin_actions
-from klient.sla.models import EscalationStep, SlaPolicy
+from klient.sla.models import SlaPolicy
 
 from .auth import caller
 from .schemas import ErrorOut
@@ -163,27 +163,15 @@ def _policy(request: HttpRequest, policy_id: int) -> SlaPolicy:
     return policy
 
 
-def _step_out(step: EscalationStep) -> dict[str, Any]:
-    return {
-        "id": step.pk,
-        "trigger": step.trigger,
-        "target": step.target,
-        "delay_minutes": step.delay_minutes,
-        "action": step.action,
-        "email": step.email,
-        "fallback_team": step.fallback_team_id,
-        "fallback_agent": step.fallback_agent_id,
-    }
-
-
 def _policy_out(policy: SlaPolicy) -> dict[str, Any]:
     return {
-        **{name: getattr(policy, name) for name in admin_actions.POLICY_FIELDS},
+        **admin_actions.policy_values(policy),
         "id": policy.pk,
         "position": policy.position,
-        "team": policy.team_id,
-        "organisation": policy.organisation_id,
-        "steps": [_step_out(s) for s in policy.escalation_steps.order_by("position", "id")],
+        "steps": [
+            {"id": step.pk, **admin_actions.step_values(step)}
+            for step in policy.escalation_steps.order_by("position", "id")
+        ],
     }
 
 
