@@ -155,12 +155,17 @@ def _admin(request: HttpRequest, *, missing: str | None = None) -> Any:
     return user
 
 
+def _admin_row(request: HttpRequest, model: Any, pk: int, missing: str) -> Any:
+    """The row, for administrators; 404 `missing` for others and for an unknown id alike."""
+    _admin(request, missing=missing)
+    row = model.objects.filter(pk=pk).first()
+    if row is None:
+        raise Http404(missing)
+    return row
+
+
 def _policy(request: HttpRequest, policy_id: int) -> SlaPolicy:
-    _admin(request, missing="No such SLA policy.")
-    policy = SlaPolicy.objects.filter(pk=policy_id).first()
-    if policy is None:
-        raise Http404("No such SLA policy.")
-    return policy
+    return _admin_row(request, SlaPolicy, policy_id, "No such SLA policy.")
 
 
 def _policy_out(policy: SlaPolicy) -> dict[str, Any]:
@@ -244,11 +249,7 @@ def delete_policy(request: HttpRequest, id: int) -> Any:
 
 
 def _team(request: HttpRequest, team_id: int) -> Team:
-    _admin(request, missing="No such team.")
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise Http404("No such team.")
-    return team
+    return _admin_row(request, Team, team_id, "No such team.")
 
 
 def hours_fields(config: WorkingHoursConfig | None) -> dict[str, Any]:

@@ -10,25 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from klient.conversations.access import access_conversation, conversations_in_scope
+from klient.core.pages import render_agent_page
 
 from . import actions, followups, queries
 from .access import access_request, is_assignee, may_read_thread
 from .forms import AnswerForm, AskForm, FollowUpForm
 from .models import ColleagueRequest, FollowUp
-
-# Like the workspace's: customer content shown here can never run script.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
 
 
 def _render(
@@ -40,9 +34,7 @@ def _render(
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = None
     with timezone.override(zone):
-        response = render(request, template, {**context, "now": timezone.now()}, status=status)
-    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return response
+        return render_agent_page(request, template, {**context, "now": timezone.now()}, status)
 
 
 def _refusal(exc: ValidationError) -> str:

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -29,6 +29,7 @@ from klient.conversations.access import (
 from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.models import Conversation, Message
 from klient.core import blobs, wiring
+from klient.core.pages import render_agent_page
 from klient.people.models import Team
 
 from . import merge_views, reply_checks
@@ -42,13 +43,6 @@ _ACTION_ERRORS = (
     gettext_noop("The message is longer than 200,000 characters."),
     gettext_noop("The customer has no email address to reply to."),
     gettext_noop("The assignee must be an active agent."),
-)
-
-# A sandboxing policy for every workspace page: customer content can never run script.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
 )
 
 
@@ -70,16 +64,6 @@ def _conversation_or_404(user: Any, ref: str) -> Conversation:
 # --- rendering -------------------------------------------------------------------------
 
 
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    """Render under the workspace's content security policy (the agent's time zone is
-    active: klient.workspace.middleware)."""
-    response = render(request, template, context, status=status)
-    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return response
-
-
 def _in_words(exc: ValidationError) -> ValidationError:
     """An action's refusal in the viewer's language (unchanged where there is no translation)."""
     return ValidationError([_(message) for message in exc.messages])
@@ -95,8 +79,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     listing = build_inbox(request.user, request.GET, now=timezone.now())
     context = {**listing.context(), "now": timezone.now()}
     if request.headers.get("HX-Request") and request.GET.get("partial") == "rows":
-        return _render(request, "workspace/_inbox_rows.html", context)
-    return _render(request, "workspace/inbox.html", context)
+        return render_agent_page(request, "workspace/_inbox_rows.html", context)
+    return render_agent_page(request, "workspace/inbox.html", context)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -170,7 +154,7 @@ def conversation_tags(request: HttpRequest, ref: str) -> HttpResponse:
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if request.headers.get("HX-Request"):
-        return _render(
+        return render_agent_page(
             request,
             "workspace/_tags.html",
             {"conversation": conversation, "tags_error": error},
@@ -319,7 +303,7 @@ def _conversation_page(
         ),
         "now": timezone.now(),
     }
-    return _render(request, "workspace/conversation.html", context, status=status)
+    return render_agent_page(request, "workspace/conversation.html", context, status=status)
 
 
 @login_required
@@ -415,7 +399,7 @@ def message_original(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     )
     if message is None:
         raise Http404
-    return _render(
+    return render_agent_page(
         request, "workspace/original.html", {"conversation": conversation, "message": message}
     )
 
