@@ -269,42 +269,22 @@ def update_conversation(
         _refuse_if_merged(conversation)
         published: list[Event] = []
         changed: list[str] = []
-        if status is not None and status != conversation.status:
-            published.append(
-                events.field_changed(
-                    conversation, "status", conversation.status, status, actor=actor
-                )
-            )
-            conversation.status = status
-            changed.append("status")
-        if priority is not None and priority != conversation.priority:
-            published.append(
-                events.field_changed(
-                    conversation, "priority", conversation.priority, priority, actor=actor
-                )
-            )
-            conversation.priority = priority
-            changed.append("priority")
-        if assignee is not _UNSET and getattr(assignee, "pk", None) != conversation.assignee_id:
-            published.append(
-                events.field_changed(
-                    conversation,
-                    "assignee",
-                    conversation.assignee_id,
-                    getattr(assignee, "pk", None),
-                    actor=actor,
-                )
-            )
-            conversation.assignee = assignee
-            changed.append("assignee")
-        if team is not None and team.pk != conversation.team_id:
-            published.append(
-                events.field_changed(
-                    conversation, "team", conversation.team_id, team.pk, actor=actor
-                )
-            )
-            conversation.team = team
-            changed.append("team")
+        # field, its value now, the value asked for (as the event records them), what to set
+        asked: list[tuple[str, Any, Any, Any]] = []
+        if status is not None:
+            asked.append(("status", conversation.status, status, status))
+        if priority is not None:
+            asked.append(("priority", conversation.priority, priority, priority))
+        if assignee is not _UNSET:
+            new_assignee = getattr(assignee, "pk", None)
+            asked.append(("assignee", conversation.assignee_id, new_assignee, assignee))
+        if team is not None:
+            asked.append(("team", conversation.team_id, team.pk, team))
+        for field, old, new, value in asked:
+            if new != old:
+                published.append(events.field_changed(conversation, field, old, new, actor=actor))
+                setattr(conversation, field, value)
+                changed.append(field)
         if changed:
             conversation.updated_at = timezone.now()
             conversation.save(update_fields=[*changed, "updated_at"])

@@ -18,7 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from klient.core import blobs
+from klient.core.downloads import safe_download
 from klient.knowledge.queries import public_article, suggest_articles
 
 from . import access, actions, antispam, ratelimit, session, sign_in
@@ -221,15 +221,7 @@ def attachment(
 ) -> FileResponse:
     """Always a download the browser may neither sniff nor run."""
     found = access.access_attachment(customer, reference, pk)
-    response = FileResponse(
-        blobs.path_for(found.blob).open("rb"),
-        as_attachment=True,
-        filename=found.filename or "attachment",
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return safe_download(found.blob, found.filename)
 
 
 @require_GET

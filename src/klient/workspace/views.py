@@ -28,7 +28,8 @@ from klient.conversations.access import (
 )
 from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.models import Conversation, Message
-from klient.core import blobs, wiring
+from klient.core import wiring
+from klient.core.downloads import safe_download
 from klient.core.pages import render_agent_page
 from klient.people.models import Team
 
@@ -409,12 +410,4 @@ def message_original(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """An attachment, always as a download that the browser may not sniff nor run."""
     attachment = access_attachment(request.user, pk)
-    response = FileResponse(
-        blobs.path_for(attachment.blob).open("rb"),
-        as_attachment=True,
-        filename=attachment.filename or "attachment",
-        content_type="application/octet-stream",
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return safe_download(attachment.blob, attachment.filename)
