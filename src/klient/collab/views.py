@@ -41,6 +41,18 @@ def _refusal(exc: ValidationError) -> str:
     return " ".join(_(message) for message in exc.messages)
 
 
+def _act(
+    request: HttpRequest, action: Any, colleague_request: ColleagueRequest, *, done: str
+) -> None:
+    """Run a one-click action on the request; tell the agent it was done, or why not."""
+    try:
+        action(colleague_request, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, done)
+
+
 def _to_conversation(ref: str, anchor: str = "collab") -> HttpResponse:
     return redirect(reverse("workspace:conversation", args=[ref]) + f"#{anchor}")
 
@@ -87,12 +99,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_take(request: HttpRequest, pk: int) -> HttpResponse:
     colleague_request = access_request(request.user, pk)
-    try:
-        actions.take(colleague_request, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(request, _("You took this request."))
+    _act(request, actions.take, colleague_request, done=_("You took this request."))
     return redirect("collab:request", pk=pk)
 
 
@@ -116,12 +123,7 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     colleague_request = access_request(request.user, pk)
-    try:
-        actions.cancel(colleague_request, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(request, _("Request withdrawn."))
+    _act(request, actions.cancel, colleague_request, done=_("Request withdrawn."))
     return _to_conversation(colleague_request.conversation.reference)
 
 

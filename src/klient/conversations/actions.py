@@ -43,6 +43,15 @@ def _refuse_if_merged(conversation: Conversation) -> None:
         )
 
 
+def _locked_to_answer(conversation: Conversation) -> Conversation:
+    """The conversation locked for an outbound message, with what composing one reads."""
+    return (
+        Conversation.objects.select_for_update()
+        .select_related("customer", "team")
+        .get(pk=conversation.pk)
+    )
+
+
 def reply(
     conversation: Conversation,
     *,
@@ -63,11 +72,7 @@ def reply(
         )
     now = timezone.now()
     with transaction.atomic():
-        conversation = (
-            Conversation.objects.select_for_update()
-            .select_related("customer", "team")
-            .get(pk=conversation.pk)
-        )
+        conversation = _locked_to_answer(conversation)
         _refuse_if_merged(conversation)
         answer_on = _answer_channel(conversation, channel)
         to = conversation.customer.reachable_at(answer_on.identity_kind)
@@ -190,11 +195,7 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
     It is a system message: it never marks the customer answered."""
     now = timezone.now()
     with transaction.atomic():
-        conversation = (
-            Conversation.objects.select_for_update()
-            .select_related("customer", "team")
-            .get(pk=conversation.pk)
-        )
+        conversation = _locked_to_answer(conversation)
         last = conversation.last_acknowledged_at
         if last is not None and now - last < timedelta(days=1):
             return None
