@@ -315,20 +315,18 @@ def _request_form(request: HttpRequest, slug: str, *, embed: bool) -> HttpRespon
     form, fields = _active_form(slug)
     if request.method == "GET":
         return _render_form(request, form, fields, language, embed=embed)
+
+    def refused(**why: Any) -> HttpResponse:
+        """The form again, filled in as sent, with why it was not taken."""
+        return _render_form(
+            request, form, fields, language, embed=embed, post=request.POST, status=400, **why
+        )
+
     verdict = antispam.check(request.POST, form.slug)
     if verdict == "honeypot":
         return _frame_policy(_page(request, "portal/rejected.html", {}, status=400), form, embed)
     if verdict:
-        return _render_form(
-            request,
-            form,
-            fields,
-            language,
-            embed=embed,
-            post=request.POST,
-            notice=text("too_fast", language),
-            status=400,
-        )
+        return refused(notice=text("too_fast", language))
     if not ratelimit.allow(
         "form-ip",
         ratelimit.client_ip(request),
@@ -340,16 +338,7 @@ def _request_form(request: HttpRequest, slug: str, *, embed: bool) -> HttpRespon
         )
     submission, errors = clean_submission(fields, request.POST, request.FILES, language)
     if submission is None:
-        return _render_form(
-            request,
-            form,
-            fields,
-            language,
-            embed=embed,
-            post=request.POST,
-            errors=errors,
-            status=400,
-        )
+        return refused(errors=errors)
     created = actions.submit_form(
         form, fields, submission, language=language, nonce=request.POST.get("nonce", "")
     )
