@@ -22,7 +22,7 @@ from klient.conversations.access import is_admin
 from klient.people.models import Team
 from klient.reports.queries import ReportError, Window, sla_compliance, sla_totals
 from klient.sla import admin_actions
-from klient.sla.models import EscalationStep, SlaPolicy
+from klient.sla.models import SlaPolicy
 
 from .auth import caller
 from .schemas import ErrorOut
@@ -155,35 +155,28 @@ def _admin(request: HttpRequest, *, missing: str | None = None) -> Any:
     return user
 
 
+def _admin_row(request: HttpRequest, model: Any, pk: int, missing: str) -> Any:
+    """The row, for administrators; 404 `missing` for others and for an unknown id alike."""
+    _admin(request, missing=missing)
+    row = model.objects.filter(pk=pk).first()
+    if row is None:
+        raise Http404(missing)
+    return row
+
+
 def _policy(request: HttpRequest, policy_id: int) -> SlaPolicy:
-    _admin(request, missing="No such SLA policy.")
-    policy = SlaPolicy.objects.filter(pk=policy_id).first()
-    if policy is None:
-        raise Http404("No such SLA policy.")
-    return policy
-
-
-def _step_out(step: EscalationStep) -> dict[str, Any]:
-    return {
-        "id": step.pk,
-        "trigger": step.trigger,
-        "target": step.target,
-        "delay_minutes": step.delay_minutes,
-        "action": step.action,
-        "email": step.email,
-        "fallback_team": step.fallback_team_id,
-        "fallback_agent": step.fallback_agent_id,
-    }
+    return _admin_row(request, SlaPolicy, policy_id, "No such SLA policy.")
 
 
 def _policy_out(policy: SlaPolicy) -> dict[str, Any]:
     return {
-        **{name: getattr(policy, name) for name in admin_actions.POLICY_FIELDS},
+        **admin_actions.policy_values(policy),
         "id": policy.pk,
         "position": policy.position,
-        "team": policy.team_id,
-        "organisation": policy.organisation_id,
-        "steps": [_step_out(s) for s in policy.escalation_steps.order_by("position", "id")],
+        "steps": [
+            {"id": step.pk, **admin_actions.step_values(step)}
+            for step in policy.escalation_steps.order_by("position", "id")
+        ],
     }
 
 
@@ -256,11 +249,7 @@ def delete_policy(request: HttpRequest, id: int) -> Any:
 
 
 def _team(request: HttpRequest, team_id: int) -> Team:
-    _admin(request, missing="No such team.")
-    team = Team.objects.filter(pk=team_id).first()
-    if team is None:
-        raise Http404("No such team.")
-    return team
+    return _admin_row(request, Team, team_id, "No such team.")
 
 
 def hours_fields(config: WorkingHoursConfig | None) -> dict[str, Any]:

@@ -16,16 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from klient.calendars.calendar import EPOCH_ORDINAL, US_PER_DAY, BusinessCalendar, utc_from_us
 
-__all__ = [
-    "HORIZON_DAYS",
-    "add_business_time",
-    "business_time_between",
-    "due_at",
-    "is_open",
-    "next_opening",
-    "open_intervals",
-]
-
 # How far ahead a search may look before giving up (about five years).
 HORIZON_DAYS = 5 * 366
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

@@ -10,25 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from klient.conversations.access import access_conversation, conversations_in_scope
+from klient.core.pages import render_agent_page
 
 from . import actions, followups, queries
 from .access import access_request, is_assignee, may_read_thread
 from .forms import AnswerForm, AskForm, FollowUpForm
 from .models import ColleagueRequest, FollowUp
-
-# Like the workspace's: customer content shown here can never run script.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
 
 
 def _render(
@@ -40,13 +34,23 @@ def _render(
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         zone = None
     with timezone.override(zone):
-        response = render(request, template, {**context, "now": timezone.now()}, status=status)
-    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return response
+        return render_agent_page(request, template, {**context, "now": timezone.now()}, status)
 
 
 def _refusal(exc: ValidationError) -> str:
     return " ".join(_(message) for message in exc.messages)
+
+
+def _act(
+    request: HttpRequest, action: Any, colleague_request: ColleagueRequest, *, done: str
+) -> None:
+    """Run a one-click action on the request; tell the agent it was done, or why not."""
+    try:
+        action(colleague_request, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(request, done)
 
 
 def _to_conversation(ref: str, anchor: str = "collab") -> HttpResponse:
@@ -95,12 +99,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_take(request: HttpRequest, pk: int) -> HttpResponse:
     colleague_request = access_request(request.user, pk)
-    try:
-        actions.take(colleague_request, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(request, _("You took this request."))
+    _act(request, actions.take, colleague_request, done=_("You took this request."))
     return redirect("collab:request", pk=pk)
 
 
@@ -124,12 +123,7 @@ def request_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     colleague_request = access_request(request.user, pk)
-    try:
-        actions.cancel(colleague_request, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, _refusal(exc))
-    else:
-        messages.success(request, _("Request withdrawn."))
+    _act(request, actions.cancel, colleague_request, done=_("Request withdrawn."))
     return _to_conversation(colleague_request.conversation.reference)
 
 

@@ -43,6 +43,15 @@ def _refuse_if_merged(conversation: Conversation) -> None:
         )
 
 
+def _locked_to_answer(conversation: Conversation) -> Conversation:
+    """The conversation locked for an outbound message, with what composing one reads."""
+    return (
+        Conversation.objects.select_for_update()
+        .select_related("customer", "team")
+        .get(pk=conversation.pk)
+    )
+
+
 def reply(
     conversation: Conversation,
     *,
@@ -63,11 +72,7 @@ def reply(
         )
     now = timezone.now()
     with transaction.atomic():
-        conversation = (
-            Conversation.objects.select_for_update()
-            .select_related("customer", "team")
-            .get(pk=conversation.pk)
-        )
+        conversation = _locked_to_answer(conversation)
         _refuse_if_merged(conversation)
         answer_on = _answer_channel(conversation, channel)
         to = conversation.customer.reachable_at(answer_on.identity_kind)
@@ -193,11 +198,7 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
     It is a system message: it never marks the customer answered."""
     now = timezone.now()
     with transaction.atomic():
-        conversation = (
-            Conversation.objects.select_for_update()
-            .select_related("customer", "team")
-            .get(pk=conversation.pk)
-        )
+        conversation = _locked_to_answer(conversation)
         last = conversation.last_acknowledged_at
         if last is not None and now - last < timedelta(days=1):
             return None
@@ -274,42 +275,22 @@ def update_conversation(
         _refuse_if_merged(conversation)
         published: list[Event] = []
         changed: list[str] = []
-        if status is not None and status != conversation.status:
-            published.append(
-                events.field_changed(
-                    conversation, "status", conversation.status, status, actor=actor
-                )
-            )
-            conversation.status = status
-            changed.append("status")
-        if priority is not None and priority != conversation.priority:
-            published.append(
-                events.field_changed(
-                    conversation, "priority", conversation.priority, priority, actor=actor
-                )
-            )
-            conversation.priority = priority
-            changed.append("priority")
-        if assignee is not _UNSET and getattr(assignee, "pk", None) != conversation.assignee_id:
-            published.append(
-                events.field_changed(
-                    conversation,
-                    "assignee",
-                    conversation.assignee_id,
-                    getattr(assignee, "pk", None),
-                    actor=actor,
-                )
-            )
-            conversation.assignee = assignee
-            changed.append("assignee")
-        if team is not None and team.pk != conversation.team_id:
-            published.append(
-                events.field_changed(
-                    conversation, "team", conversation.team_id, team.pk, actor=actor
-                )
-            )
-            conversation.team = team
-            changed.append("team")
+        # field, its value now, the value asked for (as the event records them), what to set
+        asked: list[tuple[str, Any, Any, Any]] = []
+        if status is not None:
+            asked.append(("status", conversation.status, status, status))
+        if priority is not None:
+            asked.append(("priority", conversation.priority, priority, priority))
+        if assignee is not _UNSET:
+            new_assignee = getattr(assignee, "pk", None)
+            asked.append(("assignee", conversation.assignee_id, new_assignee, assignee))
+        if team is not None:
+            asked.append(("team", conversation.team_id, team.pk, team))
+        for field, old, new, value in asked:
+            if new != old:
+                published.append(events.field_changed(conversation, field, old, new, actor=actor))
+                setattr(conversation, field, value)
+                changed.append(field)
         if changed:
             conversation.updated_at = timezone.now()
             conversation.save(update_fields=[*changed, "updated_at"])

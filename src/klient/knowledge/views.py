@@ -7,30 +7,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from klient.conversations.access import is_admin
+from klient.core.pages import render_agent_page
 
 from . import actions
 from .forms import ArticleForm
 from .models import LANGUAGES, Article
 from .queries import article_text, search_articles
-
-# The workspace's policy (scripts from our origin only); knowledge sits below the workspace.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
-
-
-def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return response
 
 
 def _reading_language(request: HttpRequest) -> str:
@@ -54,7 +42,7 @@ def article_list(request: HttpRequest) -> HttpResponse:
         "language": language,
         "languages": [(c, n) for c, n in settings.LANGUAGES if c in LANGUAGES],
     }
-    return _render(request, "knowledge/list.html", context)
+    return render_agent_page(request, "knowledge/list.html", context)
 
 
 @login_required
@@ -64,7 +52,7 @@ def article_view(request: HttpRequest, slug: str) -> HttpResponse:
     if text is None:
         raise Http404("This article has no text.")
     context = {"article": article, "text": text, "may_delete": _may_delete(request, article)}
-    return _render(request, "knowledge/view.html", context)
+    return render_agent_page(request, "knowledge/view.html", context)
 
 
 def _may_delete(request: HttpRequest, article: Article) -> bool:
@@ -94,7 +82,9 @@ def article_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
                 messages.success(request, _("Article saved."))
                 return redirect("knowledge:view", article.slug)
     context = {"form": form, "article": article}
-    return _render(request, "knowledge/edit.html", context, status=400 if form.errors else 200)
+    return render_agent_page(
+        request, "knowledge/edit.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required

@@ -7,11 +7,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from klient.conversations.access import access_conversation
+from klient.core.pages import render_agent_page
 
 from . import actions
 from .forms import MacroForm
@@ -19,24 +20,11 @@ from .models import Macro
 from .placeholders import VALUES
 from .queries import may_edit, usable_macro, usable_macros
 
-# The workspace's policy (scripts from our origin only); macros sit below the workspace.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
-
-
-def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
-    response = render(request, template, context, status=status)
-    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return response
-
 
 @login_required
 def macro_list(request: HttpRequest) -> HttpResponse:
     macros = [(macro, may_edit(request.user, macro)) for macro in usable_macros(request.user)]
-    return _render(request, "macros/list.html", {"macros": macros})
+    return render_agent_page(request, "macros/list.html", {"macros": macros})
 
 
 def _editable(request: HttpRequest, macro_id: int) -> Macro:
@@ -72,7 +60,9 @@ def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpRespons
                 messages.success(request, _("Saved reply saved."))
                 return redirect("macros:list")
     context = {"form": form, "macro": macro, "placeholders": list(VALUES)}
-    return _render(request, "macros/edit.html", context, status=400 if form.errors else 200)
+    return render_agent_page(
+        request, "macros/edit.html", context, status=400 if form.errors else 200
+    )
 
 
 @login_required
@@ -95,4 +85,4 @@ def macro_use(request: HttpRequest) -> HttpResponse:
         raise Http404("No such saved reply.") from None
     text, language = actions.use_macro(macro, conversation, actor=request.user)
     context = {"macro": macro, "text": text, "language": language}
-    return _render(request, "macros/_inserted.html", context)
+    return render_agent_page(request, "macros/_inserted.html", context)

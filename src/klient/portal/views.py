@@ -18,7 +18,7 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from klient.core import blobs
+from klient.core.downloads import safe_download
 from klient.knowledge.queries import public_article, suggest_articles
 
 from . import access, actions, antispam, ratelimit, session, sign_in
@@ -221,15 +221,7 @@ def attachment(
 ) -> FileResponse:
     """Always a download the browser may neither sniff nor run."""
     found = access.access_attachment(customer, reference, pk)
-    response = FileResponse(
-        blobs.path_for(found.blob).open("rb"),
-        as_attachment=True,
-        filename=found.filename or "attachment",
-        content_type="application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return safe_download(found.blob, found.filename)
 
 
 @require_GET
@@ -323,20 +315,18 @@ def _request_form(request: HttpRequest, slug: str, *, embed: bool) -> HttpRespon
     form, fields = _active_form(slug)
     if request.method == "GET":
         return _render_form(request, form, fields, language, embed=embed)
+
+    def refused(**why: Any) -> HttpResponse:
+        """The form again, filled in as sent, with why it was not taken."""
+        return _render_form(
+            request, form, fields, language, embed=embed, post=request.POST, status=400, **why
+        )
+
     verdict = antispam.check(request.POST, form.slug)
     if verdict == "honeypot":
         return _frame_policy(_page(request, "portal/rejected.html", {}, status=400), form, embed)
     if verdict:
-        return _render_form(
-            request,
-            form,
-            fields,
-            language,
-            embed=embed,
-            post=request.POST,
-            notice=text("too_fast", language),
-            status=400,
-        )
+        return refused(notice=text("too_fast", language))
     if not ratelimit.allow(
         "form-ip",
         ratelimit.client_ip(request),
@@ -348,16 +338,7 @@ def _request_form(request: HttpRequest, slug: str, *, embed: bool) -> HttpRespon
         )
     submission, errors = clean_submission(fields, request.POST, request.FILES, language)
     if submission is None:
-        return _render_form(
-            request,
-            form,
-            fields,
-            language,
-            embed=embed,
-            post=request.POST,
-            errors=errors,
-            status=400,
-        )
+        return refused(errors=errors)
     created = actions.submit_form(
         form, fields, submission, language=language, nonce=request.POST.get("nonce", "")
     )

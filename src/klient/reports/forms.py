@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from klient.calendars.actions import HOLIDAY_COUNTRIES
 from klient.conversations.models import Conversation, Tag
 from klient.people.models import Organisation, Team
-from klient.sla.admin_actions import TARGET_FIELDS
+from klient.sla.admin_actions import POLICY_FIELDS, TARGET_FIELDS, policy_values, step_values
 from klient.sla.models import EscalationStep, SlaPolicy
 
 UNITS = [("minutes", _("minutes")), ("hours", _("hours"))]
@@ -93,19 +93,9 @@ class PolicyForm(forms.Form):
 
     @classmethod
     def initial_for(cls, policy: SlaPolicy) -> dict[str, Any]:
-        initial: dict[str, Any] = {
-            "name": policy.name,
-            "active": policy.active,
-            "team": policy.team_id,
-            "channel": policy.channel,
-            "priority": policy.priority,
-            "organisation": policy.organisation_id,
-            "tag": policy.tag,
-            "business_time": policy.business_time,
-            "warning_percent": policy.warning_percent,
-        }
+        initial = policy_values(policy)
         for name in TARGET_FIELDS:
-            minutes = getattr(policy, name)
+            minutes = initial[name]
             whole_hours = minutes is not None and minutes % 60 == 0
             initial[name] = minutes // 60 if whole_hours else minutes
             initial[f"{name}_unit"] = "hours" if whole_hours or minutes is None else "minutes"
@@ -116,20 +106,7 @@ class PolicyForm(forms.Form):
 
     def policy_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        fields = {
-            name: data[name]
-            for name in (
-                "name",
-                "active",
-                "team",
-                "channel",
-                "priority",
-                "organisation",
-                "tag",
-                "business_time",
-                "warning_percent",
-            )
-        }
+        fields = {name: data[name] for name in POLICY_FIELDS if name not in TARGET_FIELDS}
         for name in TARGET_FIELDS:
             value = data.get(name)
             fields[name] = (
@@ -155,15 +132,7 @@ class StepForm(forms.Form):
 
     @staticmethod
     def initial_for(step: EscalationStep) -> dict[str, Any]:
-        return {
-            "trigger": step.trigger,
-            "target": step.target,
-            "delay_minutes": step.delay_minutes,
-            "action": step.action,
-            "email": step.email,
-            "fallback_team": step.fallback_team_id,
-            "fallback_agent": step.fallback_agent_id,
-        }
+        return step_values(step)
 
 
 StepFormSet = forms.formset_factory(StepForm, extra=1, can_delete=True)

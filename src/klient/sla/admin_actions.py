@@ -55,6 +55,21 @@ STEP_FIELDS = (
 )
 
 
+def _values(row: Any, names: Sequence[str]) -> dict[str, Any]:
+    """A row's fields as the writers below take them: a related row by its id."""
+    return {name: getattr(row, row._meta.get_field(name).attname) for name in names}
+
+
+def policy_values(policy: SlaPolicy) -> dict[str, Any]:
+    """What save_policy takes, read back from a policy (its steps apart)."""
+    return _values(policy, POLICY_FIELDS)
+
+
+def step_values(step: EscalationStep) -> dict[str, Any]:
+    """What save_policy takes for one step, read back from it."""
+    return _values(step, STEP_FIELDS)
+
+
 # -- validation ------------------------------------------------------------------------------
 
 

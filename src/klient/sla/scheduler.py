@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from klient.core.models import Event
 from klient.sla import escalation
-from klient.sla.actions import STATE_FIELDS, Batch, apply, publish_on_commit, record_outcomes
+from klient.sla.actions import Batch, apply, publish_on_commit, record_outcomes, save_rows
 from klient.sla.models import ConversationSla
 
 logger = logging.getLogger(__name__)
@@ -31,27 +30,6 @@ def _claim(now: datetime, size: int) -> list[ConversationSla]:
     if connection.features.has_select_for_update_skip_locked:
         rows = rows.select_for_update(skip_locked=True)
     return list(rows[:size])
-
-
-def _save(rows: list[ConversationSla]) -> None:
-    """One parameterised UPDATE per row, sent in one executemany (pipelined on psycopg):
-    Django's bulk_update builds a CASE per field and row, which costs seconds per thousand."""
-    fields: list[Any] = [
-        ConversationSla._meta.get_field(name) for name in [*STATE_FIELDS, "computed_at"]
-    ]
-    qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(f.column)} = %s" for f in fields)
-    # Identifiers come from the model and are quoted; every value is a parameter.
-    sql = (
-        f"UPDATE {qn(ConversationSla._meta.db_table)} SET {assignments} "  # noqa: S608
-        f"WHERE {qn('conversation_id')} = %s"
-    )
-    params = [
-        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
-        for row in rows
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def tick(now: datetime | None = None, limit: int = 10_000, batch_size: int = BATCH_SIZE) -> int:
@@ -73,7 +51,7 @@ def tick(now: datetime | None = None, limit: int = 10_000, batch_size: int = BAT
                     logger.exception("SLA of conversation %s failed; retrying later", row.pk)
                     row.next_due_at = now + RETRY_AFTER
                     row.computed_at = now
-            _save(rows)
+            save_rows(rows)
             record_outcomes(batch, now)  # the breaches just reached, as SlaOutcome rows
             publish_on_commit(Event.objects.bulk_create(new_events))
         done += len(rows)

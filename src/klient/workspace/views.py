@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -28,7 +28,9 @@ from klient.conversations.access import (
 )
 from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.models import Conversation, Message
-from klient.core import blobs, wiring
+from klient.core import wiring
+from klient.core.downloads import safe_download
+from klient.core.pages import render_agent_page
 from klient.people.models import Team
 
 from . import merge_views, reply_checks
@@ -44,13 +46,6 @@ _ACTION_ERRORS = (
     gettext_noop("The customer has no verified phone number to answer on."),
     gettext_noop("The customer cannot be reached on that channel."),
     gettext_noop("The assignee must be an active agent."),
-)
-
-# A sandboxing policy for every workspace page: customer content can never run script.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
 )
 
 
@@ -72,16 +67,6 @@ def _conversation_or_404(user: Any, ref: str) -> Conversation:
 # --- rendering -------------------------------------------------------------------------
 
 
-def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
-) -> HttpResponse:
-    """Render under the workspace's content security policy (the agent's time zone is
-    active: klient.workspace.middleware)."""
-    response = render(request, template, context, status=status)
-    response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-    return response
-
-
 def _in_words(exc: ValidationError) -> ValidationError:
     """An action's refusal in the viewer's language (unchanged where there is no translation)."""
     return ValidationError([_(message) for message in exc.messages])
@@ -97,8 +82,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     listing = build_inbox(request.user, request.GET, now=timezone.now())
     context = {**listing.context(), "now": timezone.now()}
     if request.headers.get("HX-Request") and request.GET.get("partial") == "rows":
-        return _render(request, "workspace/_inbox_rows.html", context)
-    return _render(request, "workspace/inbox.html", context)
+        return render_agent_page(request, "workspace/_inbox_rows.html", context)
+    return render_agent_page(request, "workspace/inbox.html", context)
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -172,7 +157,7 @@ def conversation_tags(request: HttpRequest, ref: str) -> HttpResponse:
     else:
         error = " ".join(str(e) for errors in form.errors.values() for e in errors)
     if request.headers.get("HX-Request"):
-        return _render(
+        return render_agent_page(
             request,
             "workspace/_tags.html",
             {"conversation": conversation, "tags_error": error},
@@ -321,7 +306,7 @@ def _conversation_page(
         ),
         "now": timezone.now(),
     }
-    return _render(request, "workspace/conversation.html", context, status=status)
+    return render_agent_page(request, "workspace/conversation.html", context, status=status)
 
 
 @login_required
@@ -417,7 +402,7 @@ def message_original(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
     )
     if message is None:
         raise Http404
-    return _render(
+    return render_agent_page(
         request, "workspace/original.html", {"conversation": conversation, "message": message}
     )
 
@@ -427,12 +412,4 @@ def message_original(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     """An attachment, always as a download that the browser may not sniff nor run."""
     attachment = access_attachment(request.user, pk)
-    response = FileResponse(
-        blobs.path_for(attachment.blob).open("rb"),
-        as_attachment=True,
-        filename=attachment.filename or "attachment",
-        content_type="application/octet-stream",
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return safe_download(attachment.blob, attachment.filename)

@@ -30,7 +30,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0003_endpoints_and_verified_identities"),
+        ("people", "0003_endpoints_identities_and_absences"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

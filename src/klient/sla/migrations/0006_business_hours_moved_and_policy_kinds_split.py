@@ -1,4 +1,7 @@
-"""`sla.policy_changed` meant two things: a conversation moved to another policy (it has a
+"""Team business hours now live in calendars.WorkingHoursConfig (copied there by
+calendars 0001), so sla.BusinessHoursConfig goes.
+
+`sla.policy_changed` meant two things: a conversation moved to another policy (it has a
 conversation) and, from the old save_policy, an administrator's edit (no conversation).
 The first becomes sla.conversation_policy_changed, the second, like the old
 sla.policy_created, becomes sla.policy_saved (the one kind for a policy saved)."""
@@ -26,7 +29,12 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0002_pendingevent"),
-        ("sla", "0006_business_hours_moved_to_calendars"),
+        ("sla", "0005_outcomes"),
+        # Its rows are copied there first.
+        ("calendars", "0001_working_hours"),
     ]
 
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [
+        migrations.RunPython(forwards, backwards),
+        migrations.DeleteModel(name="BusinessHoursConfig"),
+    ]
