@@ -12,9 +12,9 @@ LATEST = object()  # a target's name for the app's leaf migration (None means no
 
 BEFORE = [
     ("calendars", None),
-    ("sla", "0005_outcomes"),
-    ("core", "0002_pendingevent"),
-    ("people", "0002_team_lead"),
+    ("sla", "0001_squashed_0005_outcomes"),
+    ("core", "0001_squashed_0002_pendingevent"),
+    ("people", "0001_squashed_0002_team_lead"),
     ("conversations", LATEST),
 ]
 

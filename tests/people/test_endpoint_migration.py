@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-BEFORE = [("people", "0002_team_lead")]
+BEFORE = [("people", "0001_squashed_0002_team_lead")]
 AFTER = [("people", "0004_email_endpoints_for_teams")]
 
 

@@ -41,9 +41,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("core", "0002_pendingevent"),
-        ("people", "0002_team_lead"),
-        ("sla", "0005_outcomes"),
+        ("core", "0001_squashed_0002_pendingevent"),
+        ("people", "0001_squashed_0002_team_lead"),
+        ("sla", "0001_squashed_0005_outcomes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("conversations", "0003_search"),
-        ("people", "0002_team_lead"),
+        ("conversations", "0001_squashed_0007_team_language_index"),
+        ("people", "0001_squashed_0002_team_lead"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("people", "0002_team_lead"),
+        ("people", "0001_squashed_0002_team_lead"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

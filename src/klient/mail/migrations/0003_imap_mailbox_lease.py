@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("mail", "0002_seal_imap_passwords"),
+        ("mail", "0001_squashed_0002_seal_imap_passwords"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("conversations", "0001_initial"),
+        ("conversations", "0001_squashed_0007_team_language_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("people", "0002_team_lead"),
+        ("people", "0001_squashed_0002_team_lead"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -8,8 +8,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("conversations", "0002_tag_conversation_tags"),
-        ("people", "0002_team_lead"),
+        ("conversations", "0001_squashed_0007_team_language_index"),
+        ("people", "0001_squashed_0002_team_lead"),
     ]
 
     operations = [

@@ -28,8 +28,8 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0002_pendingevent"),
-        ("sla", "0005_outcomes"),
+        ("core", "0001_squashed_0002_pendingevent"),
+        ("sla", "0001_squashed_0005_outcomes"),
         # Its rows are copied there first.
         ("calendars", "0001_working_hours"),
     ]
