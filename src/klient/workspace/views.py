@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -324,68 +325,80 @@ def _back_to(conversation: Conversation, anchor: str = "") -> HttpResponse:
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
+def _submit(
+    request: HttpRequest,
+    conversation: Conversation,
+    form: Any,
+    change: Callable[[dict[str, Any]], str],
+    done: str,
+    form_name: str,
+) -> HttpResponse:
+    """A conversation form's POST: run `change` on a valid form's data; once it worked, say
+    `done` and go back to the conversation, at the anchor `change` returns; otherwise show
+    the page again with the form and why (400)."""
+    if form.is_valid():
+        try:
+            anchor = change(form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, _in_words(exc))
+        else:
+            messages.success(request, done)
+            return _back_to(conversation, anchor)
+    return _conversation_page(request, conversation, status=400, **{form_name: form})
+
+
 @login_required
 @require_POST
 def conversation_reply(request: HttpRequest, ref: str) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ref)
+
+    def send(data: dict[str, Any]) -> str:
+        findings = reply_checks.findings_on(conversation, request.user, data["body"])
+        message = actions.reply(
+            conversation,
+            actor=request.user,
+            body=data["body"],
+            status=data["status"] or None,
+            channel=data["channel"] or None,
+        )
+        reply_checks.tell_after_sending(request, findings)
+        return f"m-{message.pk}"
+
     form = ReplyForm(request.POST, channels=actions.reply_channels(conversation))
-    if form.is_valid():
-        findings = reply_checks.findings_on(conversation, request.user, form.cleaned_data["body"])
-        try:
-            message = actions.reply(
-                conversation,
-                actor=request.user,
-                body=form.cleaned_data["body"],
-                status=form.cleaned_data["status"] or None,
-                channel=form.cleaned_data["channel"] or None,
-            )
-        except ValidationError as exc:
-            form.add_error(None, _in_words(exc))
-        else:
-            messages.success(request, _("Your reply is on its way."))
-            reply_checks.tell_after_sending(request, findings)
-            return _back_to(conversation, f"m-{message.pk}")
-    return _conversation_page(request, conversation, reply_form=form, status=400)
+    return _submit(request, conversation, form, send, _("Your reply is on its way."), "reply_form")
 
 
 @login_required
 @require_POST
 def conversation_note(request: HttpRequest, ref: str) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ref)
-    form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            message = actions.add_note(
-                conversation, actor=request.user, body=form.cleaned_data["body"]
-            )
-        except ValidationError as exc:
-            form.add_error(None, _in_words(exc))
-        else:
-            messages.success(request, _("Note added."))
-            return _back_to(conversation, f"m-{message.pk}")
-    return _conversation_page(request, conversation, note_form=form, status=400)
+
+    def note(data: dict[str, Any]) -> str:
+        message = actions.add_note(conversation, actor=request.user, body=data["body"])
+        return f"m-{message.pk}"
+
+    return _submit(
+        request, conversation, NoteForm(request.POST), note, _("Note added."), "note_form"
+    )
 
 
 @login_required
 @require_POST
 def conversation_update(request: HttpRequest, ref: str) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ref)
+
+    def update(data: dict[str, Any]) -> str:
+        actions.update_conversation(
+            conversation,
+            actor=request.user,
+            status=data["status"],
+            priority=data["priority"],
+            assignee=data["assignee"],
+        )
+        return ""
+
     form = UpdateForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.update_conversation(
-                conversation,
-                actor=request.user,
-                status=form.cleaned_data["status"],
-                priority=form.cleaned_data["priority"],
-                assignee=form.cleaned_data["assignee"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, _in_words(exc))
-        else:
-            messages.success(request, _("Conversation updated."))
-            return _back_to(conversation)
-    return _conversation_page(request, conversation, update_form=form, status=400)
+    return _submit(request, conversation, form, update, _("Conversation updated."), "update_form")
 
 
 @login_required
