@@ -20,6 +20,9 @@ Vocabulary
   conversation was solved or closed, merged away, or the customer's wait restarted).
 * A *merge* (``conversation.merged`` with ``waiting_since``) carries the merged
   conversation's wait over: the waiting target's cycle starts at the earlier moment.
+* *Answer-and-solve*: a status change made together with a reply (``data.reply``, or right
+  after the reply's ``message.outbound_queued``) does not end the reply targets; they wait
+  for that reply's delivery, and that stop does not halt them (see `_Cycle.held`).
 * The clock *runs* while the status is new or open. It is *paused* while the conversation
   waits on the customer (pending) or is on hold, and *stopped* while solved or closed: no
   target time elapses in either.
