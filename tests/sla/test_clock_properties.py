@@ -135,3 +135,102 @@ def test_acknowledgements_and_notes_never_count_as_answers(targets, ops):
     with_noise = evaluate(targets, None, events, T0 + timedelta(days=60))
     without = evaluate(targets, None, only_people, T0 + timedelta(days=60))
     assert with_noise == without
+
+
+# --- answer-and-solve: a reply sent with a solve is met by its delivery -----------------
+
+FIRST_REPLY = timedelta(hours=1)
+
+
+def answered_and_solved(answered, delivered, outcome, *, legacy):
+    """The customer writes at T0; after `answered` minutes the agent replies with status
+    solved (reply() writes message.outbound_queued, then status.changed with data.reply;
+    events from before that change lack data.reply); `delivered` minutes later the
+    channel records `outcome`."""
+    sent, done = T0 + timedelta(minutes=answered), T0 + timedelta(minutes=answered + delivered)
+    change = {"field": "status", "from": "new", "to": "solved"}
+    if not legacy:
+        change["reply"] = 7
+    events = [
+        ClockEvent("message.received", T0, {"message": 1}),
+        ClockEvent("message.outbound_queued", sent, {"message": 7, "automatic": False}),
+        ClockEvent("status.changed", sent, change),
+        ClockEvent(f"delivery.{outcome}", done, {"message": 7, "sender": "agent"})
+        if outcome != "sent"
+        else ClockEvent(
+            "delivery.sent", done, {"message": 7, "sender": "agent", "message_kind": "outbound"}
+        ),
+    ]
+    return events, done
+
+
+@given(
+    answered=st.integers(min_value=0, max_value=120),
+    delivered=st.integers(min_value=0, max_value=120),
+    later=st.integers(min_value=0, max_value=3 * 24 * 60),
+    legacy=st.booleans(),
+)
+def test_a_delivered_reply_sent_with_a_solve_ends_the_first_reply_at_its_delivery(
+    answered, delivered, later, legacy
+):
+    events, done = answered_and_solved(answered, delivered, "sent", legacy=legacy)
+    now = done + timedelta(minutes=later)
+    state = evaluate(Targets(first_reply=FIRST_REPLY), None, events, now)
+
+    [cycle] = [c for c in state.cycles if c.target == "first_reply"]
+    assert state.first_reply_at == done
+    # Counted to the delivery, like any answer: never cancelled by the solve it came with.
+    if done - T0 <= FIRST_REPLY:
+        assert (cycle.outcome, cycle.ended_at) == ("met", done)
+    else:
+        assert (cycle.outcome, cycle.ended_at) == ("breached", T0 + FIRST_REPLY)
+    assert state.stopped and state.next_due_at is None
+
+
+@given(
+    answered=st.integers(min_value=0, max_value=59),
+    delivered=st.integers(min_value=0, max_value=120),
+    later=st.integers(min_value=0, max_value=3 * 24 * 60),
+    outcome=st.sampled_from(["failed", "bounced"]),
+    legacy=st.booleans(),
+)
+def test_a_reply_sent_with_a_solve_that_never_arrives_stays_owed_until_it_is_breached(
+    answered, delivered, later, outcome, legacy
+):
+    events, done = answered_and_solved(answered, delivered, outcome, legacy=legacy)
+    now = done + timedelta(minutes=later)
+    state = evaluate(
+        Targets(first_reply=FIRST_REPLY, resolution=FIRST_REPLY * 4), None, events, now
+    )
+
+    [cycle] = [c for c in state.cycles if c.target == "first_reply"]
+    due = T0 + FIRST_REPLY
+    assert state.first_reply_at is None
+    assert cycle.outcome != "met" and cycle.outcome != "cancelled"
+    if now >= due:
+        assert (cycle.outcome, cycle.ended_at) == ("breached", due)
+        assert any(a.kind == "breach" and a.target == "first_reply" for a in state.alerts)
+    else:
+        assert cycle.outcome is None
+        assert state.next_due_at is not None and state.next_due_at <= due
+    # Resolution follows the solve, which still happened.
+    [resolution] = [c for c in state.cycles if c.target == "resolution"]
+    assert (resolution.outcome, resolution.ended_at) == ("met", T0 + timedelta(minutes=answered))
+
+
+@given(gap=st.integers(min_value=2, max_value=600), answered=st.integers(min_value=0, max_value=49))
+def test_a_solve_on_its_own_still_cancels_the_reply_it_did_not_give(gap, answered):
+    """A later solve without a reply (a separate change, not the reply's status) ends the
+    first reply without it being met, as before; a reply already queued long before is not
+    the answer it was made with."""
+    sent = T0 + timedelta(minutes=answered)
+    solved = sent + timedelta(seconds=gap)
+    events = [
+        ClockEvent("message.received", T0, {"message": 1}),
+        ClockEvent("message.outbound_queued", sent, {"message": 7, "automatic": False}),
+        ClockEvent("status.changed", solved, {"field": "status", "from": "new", "to": "solved"}),
+    ]
+    state = evaluate(Targets(first_reply=FIRST_REPLY), None, events, solved + FIRST_REPLY * 2)
+
+    [cycle] = [c for c in state.cycles if c.target == "first_reply"]
+    assert (cycle.outcome, cycle.ended_at) == ("cancelled", solved)

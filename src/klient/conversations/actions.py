@@ -87,7 +87,8 @@ def reply(
             sender=Message.Sender.AGENT,
             author=actor,
         )
-        published = [events.outbound_queued(conversation, message, actor=actor)]
+        # The reply, then the status chosen with it, at the same moment and in that order.
+        published = [events.outbound_queued(conversation, message, actor=actor, at=now)]
         changed = ["updated_at", "waiting_since"]
         conversation.updated_at = now
         conversation.waiting_since = None
@@ -99,7 +100,13 @@ def reply(
         if new_status != conversation.status:
             published.append(
                 events.field_changed(
-                    conversation, "status", conversation.status, new_status, actor=actor
+                    conversation,
+                    "status",
+                    conversation.status,
+                    new_status,
+                    actor=actor,
+                    reply=message,
+                    at=now,
                 )
             )
             conversation.status = new_status

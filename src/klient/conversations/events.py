@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from klient.core.events import EventKind, append
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from klient.core.models import Event
 
     from .models import Conversation, Message
@@ -81,7 +83,12 @@ def message_received(conversation: Conversation, message: Message) -> Event:
 
 
 def outbound_queued(
-    conversation: Conversation, message: Message, *, actor: Any, automatic: bool = False
+    conversation: Conversation,
+    message: Message,
+    *,
+    actor: Any,
+    automatic: bool = False,
+    at: datetime | None = None,
 ) -> Event:
     return append(
         Kind.MESSAGE_OUTBOUND_QUEUED,
@@ -89,6 +96,7 @@ def outbound_queued(
         actor=actor,
         actor_label="system" if automatic else "",
         data={"message": message.pk, "delivery": message.delivery.pk, "automatic": automatic},
+        at=at,
     )
 
 
@@ -99,12 +107,26 @@ def note_added(conversation: Conversation, message: Message, *, actor: Any) -> E
 
 
 def field_changed(
-    conversation: Conversation, field: str, old: Any, new: Any, *, actor: Any, reason: str = ""
+    conversation: Conversation,
+    field: str,
+    old: Any,
+    new: Any,
+    *,
+    actor: Any,
+    reason: str = "",
+    reply: Message | None = None,
+    at: datetime | None = None,
 ) -> Event:
+    """`reply`: the reply this change was made with (a status chosen with an answer), so
+    the SLA waits for that answer's delivery and the timeline shows it first."""
     data: dict[str, Any] = {"field": field, "from": old, "to": new}
     if reason:
         data["reason"] = reason
-    return append(FIELD_CHANGED_KINDS[field], conversation=conversation, actor=actor, data=data)
+    if reply is not None:
+        data["reply"] = reply.pk
+    return append(
+        FIELD_CHANGED_KINDS[field], conversation=conversation, actor=actor, data=data, at=at
+    )
 
 
 def delivery_outcome(

@@ -20,6 +20,9 @@ Vocabulary
   conversation was solved or closed, merged away, or the customer's wait restarted).
 * A *merge* (``conversation.merged`` with ``waiting_since``) carries the merged
   conversation's wait over: the waiting target's cycle starts at the earlier moment.
+* *Answer-and-solve*: a status change made together with a reply (``data.reply``, or right
+  after the reply's ``message.outbound_queued``) does not end the reply targets; they wait
+  for that reply's delivery, and that stop does not halt them (see `_Cycle.held`).
 * The clock *runs* while the status is new or open. It is *paused* while the conversation
   waits on the customer (pending) or is on hold, and *stopped* while solved or closed: no
   target time elapses in either.
@@ -63,6 +66,8 @@ STOPPED_STATUSES = frozenset({"solved", "closed"})
 CLOCK_KINDS = frozenset(
     {
         ConversationKind.MESSAGE_RECEIVED,
+        # Only to tell which status change came with a reply (see `_solved_with`).
+        ConversationKind.MESSAGE_OUTBOUND_QUEUED,
         ConversationKind.DELIVERY_SENT,
         ConversationKind.DELIVERY_BOUNCED,
         ConversationKind.DELIVERY_FAILED,
@@ -75,6 +80,9 @@ MET, BREACHED, CANCELLED = "met", "breached", "cancelled"
 ANSWER_VOIDING_KINDS = frozenset(
     {ConversationKind.DELIVERY_BOUNCED, ConversationKind.DELIVERY_FAILED}
 )
+# Status changes written before they carried ``data.reply`` are recognised as made with a
+# reply when they directly follow its queueing: the same reply() call wrote both.
+SAME_CALL = timedelta(seconds=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +198,10 @@ class _Cycle:
     start: datetime
     end: datetime | None = None
     met: bool = False
+    # The moments a reply cycle's conversation was solved or closed together with a reply:
+    # the cycle waits for that reply's delivery, and those stops do not halt it (the
+    # customer has not been answered yet; a failed or bounced reply leaves it running).
+    held: tuple[datetime, ...] = ()
 
 
 def _is_answer(event: ClockEvent, voided: set[Any]) -> bool:
@@ -200,6 +212,23 @@ def _is_answer(event: ClockEvent, voided: set[Any]) -> bool:
         and data.get("sender") == "agent"
         and data.get("message_kind") == "outbound"
         and data.get("message") not in voided
+    )
+
+
+def _is_agent_reply_queued(event: ClockEvent) -> bool:
+    return event.kind == ConversationKind.MESSAGE_OUTBOUND_QUEUED and not event.data.get(
+        "automatic"
+    )
+
+
+def _solved_with_reply(event: ClockEvent, previous: ClockEvent | None) -> bool:
+    """A status change made together with a reply (reply() with a status)."""
+    if event.data.get("reply") is not None:
+        return True
+    return (
+        previous is not None
+        and _is_agent_reply_queued(previous)
+        and event.at - previous.at <= SAME_CALL
     )
 
 
@@ -284,6 +313,7 @@ def evaluate(
     # its resolution included (the survivor carries the case on).
     merged_away = False
     stopped_by_previous_event = False
+    previous: ClockEvent | None = None
 
     def start(name: str, at: datetime) -> None:
         if targets.duration(name) is None:
@@ -300,6 +330,7 @@ def evaluate(
     for event in history:
         at = event.at
         closed_just_before, stopped_by_previous_event = stopped_by_previous_event, False
+        before, previous = previous, event
         if _is_customer_message(event):
             if started_at is None:
                 started_at = at
@@ -308,7 +339,11 @@ def evaluate(
             elif first_reply_at is not None or "first_reply" not in open_cycle:
                 # The customer waits for an answer again. While the clock does not run, a
                 # message from the customer restarts the wait from this message.
-                if halted_since is not None and "next_reply" in open_cycle:
+                if (
+                    halted_since is not None
+                    and "next_reply" in open_cycle
+                    and not open_cycle["next_reply"].held
+                ):
                     end("next_reply", at, met=False)
                 if "next_reply" not in open_cycle:
                     start("next_reply", at)
@@ -335,13 +370,20 @@ def evaluate(
                 halts.append((halted_since, at))
                 halted_since = None
             if new in STOPPED_STATUSES and status not in STOPPED_STATUSES:
-                # Solved or closed: nobody waits for a reply any more.
-                end("first_reply", at, met=False)
-                end("next_reply", at, met=False)
+                if _solved_with_reply(event, before):
+                    # Solved with an answer: the reply targets wait for its delivery.
+                    for name in ("first_reply", "next_reply"):
+                        if name in open_cycle:
+                            open_cycle[name].held += (at,)
+                else:
+                    # Solved or closed: nobody waits for a reply any more.
+                    end("first_reply", at, met=False)
+                    end("next_reply", at, met=False)
                 stopped_since, stopped_by_previous_event = at, True
             elif status in STOPPED_STATUSES and new not in STOPPED_STATUSES:
                 stopped_since, merged_away = None, False
-                if started_at is not None and "next_reply" not in open_cycle:
+                still_owed = "first_reply" in open_cycle or "next_reply" in open_cycle
+                if started_at is not None and not still_owed:
                     # Reopened: the customer waits for news again.
                     start("next_reply", at)
             status = new
@@ -378,11 +420,17 @@ def evaluate(
         duration = targets.duration(cycle.name)
         assert duration is not None
         warn_duration = duration * targets.warning_percent / 100
-        due = _safe(walker.moment, cycle.start, duration)
+        runs = walker
+        if cycle.held:
+            kept = list(halts)
+            for held_at in cycle.held:
+                kept = _without_stop_at(kept, held_at)
+            runs = _Walker(calendar, kept)
+        due = _safe(runs.moment, cycle.start, duration)
         warn = (
             due
             if targets.warning_percent == 100
-            else _safe(walker.moment, cycle.start, warn_duration)
+            else _safe(runs.moment, cycle.start, warn_duration)
         )
         limit = cycle.end
         for kind, moment in (("warning", warn), ("breach", due)):
@@ -438,12 +486,29 @@ def _outcome(
         return decided(BREACHED, due)
     if cycle.end is not None:
         return decided(MET if cycle.met else CANCELLED, cycle.end)
+    if cycle.held:
+        return decided(None, None)  # the answer it was solved with has not been delivered
     if stopped_since is not None:
         # Frozen while solved or closed: resolution is met by the solve (a reopen takes
         # it back), a periodic update is no longer needed.
         met = cycle.name == "resolution" and not merged_away
         return decided(MET if met else CANCELLED, max(stopped_since, cycle.start))
     return decided(None, None)
+
+
+def _without_stop_at(
+    halts: Sequence[tuple[datetime, datetime | None]], moment: datetime
+) -> list[tuple[datetime, datetime | None]]:
+    """The halts, but the one in effect at ``moment`` ends there: a cycle held by a solve
+    with a reply keeps running through that stop until it is reopened."""
+    kept: list[tuple[datetime, datetime | None]] = []
+    for halt_start, halt_end in halts:
+        if halt_start <= moment and (halt_end is None or halt_end > moment):
+            if halt_start < moment:
+                kept.append((halt_start, moment))
+            continue
+        kept.append((halt_start, halt_end))
+    return kept
 
 
 def _moment(value: Any) -> datetime | None:

@@ -33,6 +33,7 @@ from klient.core import wiring
 from klient.core.downloads import safe_download
 from klient.core.pages import render_agent_page
 from klient.people.models import Team
+from klient.sla.events import Kind as SlaKind
 
 from . import merge_views, reply_checks
 from .forms import BulkForm, NoteForm, ReplyForm, SignInForm, TagForm, UpdateForm
@@ -197,9 +198,48 @@ _FIELD_LABEL = {
 }
 
 
+_DELIVERY_OUTCOMES = frozenset(
+    {
+        ConversationKind.DELIVERY_SENT,
+        ConversationKind.DELIVERY_FAILED,
+        ConversationKind.DELIVERY_BOUNCED,
+    }
+)
+
+
+def _replies_first(events: list[Any]) -> list[Any]:
+    """Events in (at, id) order, except that a status chosen with a reply (data.reply) is
+    shown after what became of that reply: its delivery outcome and the first reply it
+    recorded. The status changed when the agent sent; the answer reached the customer a
+    little later, and reading "Solved" before "Reply delivered" says the opposite."""
+    outcome: dict[Any, Any] = {}
+    for event in events:
+        if event.kind in _DELIVERY_OUTCOMES:
+            outcome.setdefault(event.data.get("message"), event)
+    after: dict[int, list[Any]] = {}
+    moved: set[int] = set()
+    for event in events:
+        delivered = outcome.get(event.data.get("reply")) if event.data.get("reply") else None
+        if event.kind == ConversationKind.STATUS_CHANGED and delivered is not None:
+            anchor = delivered
+            moment = delivered.at.isoformat()
+            for later in events:
+                if later.kind == SlaKind.FIRST_REPLY and later.data.get("replied_at") == moment:
+                    anchor = later
+                    break
+            after.setdefault(anchor.pk, []).append(event)
+            moved.add(event.pk)
+    ordered = []
+    for event in events:
+        if event.pk not in moved:
+            ordered.append(event)
+            ordered.extend(after.get(event.pk, ()))
+    return ordered
+
+
 def _timeline(conversation: Conversation) -> list[TimelineEntry]:
     """The conversation's events in words. Two queries whatever their number."""
-    events = list(conversation.events.select_related("actor").order_by("at", "id"))
+    events = _replies_first(list(conversation.events.select_related("actor").order_by("at", "id")))
     user_ids = {
         value
         for e in events
