@@ -39,6 +39,7 @@ ADDED_SINCE = {
     ("mail", "0003_imap_mailbox_lease"),
     ("people", "0003_endpoints_identities_and_absences"),
     ("people", "0004_email_endpoints_for_teams"),
+    ("people", "0005_agent_language_and_signatures"),
     ("sla", "0006_business_hours_moved_and_policy_kinds_split"),
     ("sla", "0007_answer_and_solve_outcomes"),
 }

@@ -90,6 +90,9 @@ class Team(models.Model):
         related_name="led_teams",
         help_text="Escalations that reach the team lead notify this agent.",
     )
+    signature = models.TextField(
+        blank=True, help_text="Added below replies from this team when the agent has none."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -135,13 +138,21 @@ class Endpoint(models.Model):
 
 
 class AgentProfile(models.Model):
-    """What Klient knows about an agent beyond the Django user: languages and time zone."""
+    """What Klient knows about an agent beyond the Django user: the language Klient speaks
+    to them in (UI, notifications), the languages they speak with customers (routing),
+    their time zone and the signature below their replies."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agent"
     )
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="UI and notification language; empty: the browser's, then English.",
+    )
     languages = models.JSONField(default=list, blank=True)
     time_zone = models.CharField(max_length=64, default="Europe/Warsaw")
+    signature = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return str(self.user)
