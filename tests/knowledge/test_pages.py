@@ -84,3 +84,20 @@ def test_the_reply_box_suggests_the_polish_invoice_article(anna, support_team, r
     page = anna.get(f"/c/{conversation.reference}/").content.decode()
     assert "Faktura VAT z numerem NIP" in page
     assert 'data-insert-text="Faktura VAT z numerem NIP' in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_internal_article_is_shown_to_read_but_never_offered_for_the_reply(
+    anna, support_team, receive
+):
+    seed_demo()
+    conversation = receive(
+        support_team,
+        "k.wisniewska@poczta.example",
+        "Zwrot",
+        "Dzień dobry, proszę o zwrot pieniędzy, 250 EUR, za zamówienie 4471.",
+        language="pl",
+    ).conversation
+    page = anna.get(f"/c/{conversation.reference}/").content.decode()
+    assert "Zwroty: jak je zatwierdzamy" in page
+    assert 'data-insert-text="Zwroty' not in page

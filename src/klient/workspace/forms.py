@@ -49,8 +49,15 @@ class ReplyForm(MessageForm):
         label=_("Then set status to"),
         required=False,
         choices=[("", _("(keep as it is)")), *Conversation.Status.choices],
+        # The details form on the same page has its own "status": ids must differ.
+        widget=forms.Select(attrs={"id": "id_reply_status"}),
     )
-    channel = forms.ChoiceField(label=_("Answer on"), required=False, choices=[])
+    channel = forms.ChoiceField(
+        label=_("Answer on"),
+        required=False,
+        choices=[],
+        widget=forms.Select(attrs={"id": "id_reply_channel"}),
+    )
 
     def __init__(self, *args: Any, channels: list[str] | None = None, **kwargs: Any) -> None:
         """`channels`: those the customer can be answered on, the conversation's own first
