@@ -139,3 +139,15 @@ def run_worker() -> None:
     for _ in range(10):
         if not wiring.sweep() and not wiring.dispatch_pending():
             return
+
+
+def accept_customer_email(team, mail: EmailMessage):
+    """A customer's email accepted as the SMTP listener accepts it, then processed by the
+    worker; returns the conversation it went into."""
+    from klient.conversations.models import Message
+    from klient.mail.actions import accept_raw, process_batch
+
+    accepted, _ = accept_raw(bytes(mail), source="smtp", envelope_to=[team.inbound_address])
+    process_batch([accepted.pk])
+    run_worker()
+    return Message.objects.get(message_id=mail["Message-ID"]).conversation
