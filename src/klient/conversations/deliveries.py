@@ -126,15 +126,7 @@ def _back_to_waiting(conversation: Conversation, failed: Message, now: datetime)
         changed.append("waiting_since")
     if conversation.status not in _NOT_SET_ASIDE:
         published.append(
-            events.field_changed(
-                conversation,
-                "status",
-                conversation.status,
-                Conversation.Status.OPEN,
-                actor=None,
-                actor_label="system",
-                reason=REOPENED_UNDELIVERED,
-            )
+            events.reopened(conversation, reason=REOPENED_UNDELIVERED, actor_label="system")
         )
         conversation.status = Conversation.Status.OPEN
         changed.append("status")

@@ -136,6 +136,20 @@ def field_changed(
     )
 
 
+def reopened(conversation: Conversation, *, reason: str, actor_label: str = "") -> Event:
+    """The conversation goes back to open by itself (no agent did it): the customer wrote,
+    or a reply did not reach them. The caller sets the status."""
+    return field_changed(
+        conversation,
+        "status",
+        conversation.status,
+        "open",
+        actor=None,
+        reason=reason,
+        actor_label=actor_label,
+    )
+
+
 def delivery_outcome(
     conversation: Conversation, message: Message, outcome: str, **data: Any
 ) -> Event:

@@ -27,8 +27,8 @@ from klient.conversations.access import (
     access_conversation,
     conversations_in_scope,
 )
-from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.deliveries import REOPENED_UNDELIVERED
+from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.models import RESENDABLE_STATES, Conversation, Delivery, Message
 from klient.core import wiring
 from klient.core.downloads import safe_download
