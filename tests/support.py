@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -55,17 +56,34 @@ def free_port() -> int:
 
 @dataclass
 class SmtpSink:
-    """A real SMTP server (aiosmtpd) that keeps what it receives."""
+    """A real SMTP server (aiosmtpd) that keeps what it receives.
+
+    `refuse` answers every DATA with a temporary refusal. `answer_next(*replies)` scripts
+    the answers to the next DATA commands, one each, in order (say "550 5.1.1 no such
+    user" to the first, then accept): the refused messages are kept in `refused`."""
 
     host: str
     port: int
     messages: list[tuple[str, list[str], bytes]] = field(default_factory=list)
     arrived: threading.Condition = field(default_factory=threading.Condition)
     refuse: bool = False
+    scripted: list[str] = field(default_factory=list)
+    refused: list[tuple[str, list[str], bytes]] = field(default_factory=list)
+
+    def answer_next(self, *replies: str) -> None:
+        with self.arrived:
+            self.scripted.extend(replies)
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return "451 try again later"
+        with self.arrived:
+            if self.scripted:
+                self.refused.append(
+                    (envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
+                )
+                self.arrived.notify_all()
+                return self.scripted.pop(0)
         with self.arrived:
             self.messages.append(
                 (envelope.mail_from, list(envelope.rcpt_tos), bytes(envelope.original_content))
@@ -76,7 +94,60 @@ class SmtpSink:
     def parsed(self) -> list[EmailMessage]:
         return [message_from_bytes(raw, policy=policy.default) for _, _, raw in self.messages]  # type: ignore[misc]
 
+    def parsed_refused(self) -> list[EmailMessage]:
+        return [message_from_bytes(raw, policy=policy.default) for _, _, raw in self.refused]  # type: ignore[misc]
+
     def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
         with self.arrived:
             self.arrived.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
         return self.parsed()
+
+
+def bounce_report(
+    original_message_id: str, recipient: str, to: str, diagnostic: str = "550 5.1.1 User unknown"
+) -> bytes:
+    """A delivery status notification (RFC 3464) as a receiving mail server sends it back
+    to a team's address when the message `original_message_id` could not be delivered."""
+    return (
+        "From: Mail Delivery System <MAILER-DAEMON@mx.customer.example>\r\n"
+        f"To: {to}\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\n"
+        f"Message-ID: <dsn.{hashlib.sha1(original_message_id.encode()).hexdigest()}"
+        "@mx.customer.example>\r\n"
+        "Auto-Submitted: auto-replied\r\n"
+        "MIME-Version: 1.0\r\n"
+        'Content-Type: multipart/report; report-type=delivery-status; boundary="dsn-b"\r\n'
+        "\r\n--dsn-b\r\nContent-Type: text/plain\r\n\r\n"
+        f"Your message could not be delivered to {recipient}: {diagnostic}\r\n"
+        "\r\n--dsn-b\r\nContent-Type: message/delivery-status\r\n\r\n"
+        "Reporting-MTA: dns; mx.customer.example\r\n\r\n"
+        f"Final-Recipient: rfc822; {recipient}\r\n"
+        "Action: failed\r\nStatus: 5.1.1\r\n"
+        f"Diagnostic-Code: smtp; {diagnostic}\r\n"
+        "\r\n--dsn-b\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+        f"To: {recipient}\r\nMessage-ID: {original_message_id}\r\n"
+        "\r\n--dsn-b--\r\n"
+    ).encode()
+
+
+def run_worker() -> None:
+    """What the worker does when woken: its sweeps (inbound mail, due deliveries, email
+    copies, ...) and the dispatch of the events they wrote to their handlers, until nothing
+    is left."""
+    from klient.core import wiring
+
+    for _ in range(10):
+        if not wiring.sweep() and not wiring.dispatch_pending():
+            return
+
+
+def accept_customer_email(team, mail: EmailMessage):
+    """A customer's email accepted as the SMTP listener accepts it, then processed by the
+    worker; returns the conversation it went into."""
+    from klient.conversations.models import Message
+    from klient.mail.actions import accept_raw, process_batch
+
+    accepted, _ = accept_raw(bytes(mail), source="smtp", envelope_to=[team.inbound_address])
+    process_batch([accepted.pk])
+    run_worker()
+    return Message.objects.get(message_id=mail["Message-ID"]).conversation

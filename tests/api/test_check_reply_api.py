@@ -97,7 +97,7 @@ def test_the_reply_is_sent_and_its_response_carries_the_findings(
     body = response.json()
     assert body["findings"] == [EXPECTED]
     assert body["kind"] == "outbound"  # every field of a message is still there
-    assert body["delivery"]["state"] == "pending"
+    assert body["delivery"]["state"] == "queued"
     sent = Message.objects.get(pk=body["id"])
     assert sent.body_text == "Well actually, the power cut is on your side."
 

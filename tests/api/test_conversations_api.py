@@ -254,7 +254,7 @@ def test_a_reply_is_queued_for_sending_and_answers_the_customer(call, agent_anna
     assert response.status_code == 201
     body = response.json()
     assert (body["kind"], body["sender"], body["to"]) == ("outbound", "agent", ["luc@client.fr"])
-    assert body["delivery"]["state"] == "pending"
+    assert body["delivery"]["state"] == "queued"
     assert body["from"]["address"] == "support@shop.example"
     message = Message.objects.get(pk=body["id"])
     assert message.author == agent_anna

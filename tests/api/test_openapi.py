@@ -9,6 +9,7 @@ PATHS = {
     "/api/v1/conversations/{ref}/check-reply": {"post"},
     "/api/v1/conversations/{ref}/notes": {"post"},
     "/api/v1/attachments/{id}": {"get"},
+    "/api/v1/messages/{id}/resend": {"post"},
     "/api/v1/quarantine": {"get"},
     "/api/v1/quarantine/{id}/retry": {"post"},
     "/api/v1/sla/policies": {"get", "post"},

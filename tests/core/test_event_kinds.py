@@ -50,6 +50,7 @@ STORED_KINDS = {
     "delivery.bounced",
     "delivery.deferred",
     "delivery.failed",
+    "delivery.resend_requested",
     "delivery.sent",
     "followup.cancelled",
     "followup.fired",

@@ -62,11 +62,14 @@ _SLA = "klient.sla.tasks.recompute_for_events"
 _LIVE = "klient.live.publish.push_conversation_changes"
 _FOLLOW_UPS = "klient.collab.followups.handle_events"
 _POLICY_CHANGE = "klient.sla.admin_tasks.recompute_after_policy_change"
+_UNDELIVERED = "klient.notifications.undelivered.notify_undelivered"
+_DELIVER = "klient.conversations.channel_registry.deliver_for_events"
 
 
 def test_the_collected_table_is_the_one_the_desk_relies_on():
     """The single literal table as it was before each domain got its own, except that a
-    queued reply now goes to its channel's deliverer (conversations.channel_registry)."""
+    queued reply now goes to its channel's deliverer (conversations.channel_registry), a
+    resent one too, and a reply that was not delivered is told to its author."""
     assert wiring.EVENT_HANDLERS == {
         "conversation.created": [_LIVE],
         "message.received": ["klient.mail.tasks.acknowledge_events", _SLA, _LIVE, _FOLLOW_UPS],
@@ -77,8 +80,9 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "note.added": [_LIVE],
         "note.mentioned": ["klient.macros.mentions.notify_mentions_for_events"],
         "delivery.sent": [_SLA, _LIVE],
-        "delivery.bounced": [_SLA, _LIVE],
-        "delivery.failed": [_SLA, _LIVE],
+        "delivery.bounced": [_SLA, _UNDELIVERED, _LIVE],
+        "delivery.failed": [_SLA, _UNDELIVERED, _LIVE],
+        "delivery.resend_requested": [_DELIVER, _LIVE],
         "status.changed": [_SLA, _LIVE, _FOLLOW_UPS],
         "assignee.changed": [_LIVE],
         "priority.changed": [_SLA, _LIVE],

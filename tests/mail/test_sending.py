@@ -212,7 +212,8 @@ def test_a_permanent_refusal_fails_and_the_customer_is_waiting_again(
     assert delivery.state == Delivery.State.FAILED
     assert "550" in delivery.last_error
     conversation = Conversation.objects.get(pk=question.conversation_id)
-    assert conversation.waiting_since == answer.created_at
+    # Waiting since the customer's question, not since the reply that never arrived.
+    assert conversation.waiting_since == question.created_at
     assert conversation.events.filter(kind="delivery.failed").count() == 1
     assert send_delivery(delivery.pk) == "skipped"
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict
@@ -84,9 +84,17 @@ class AttachmentOut(Schema):
 
 
 class DeliveryOut(Schema):
-    state: str
-    attempts: int
-    last_error: str
+    state: Literal["queued", "sending", "sent", "failed", "bounced"] = Field(
+        ...,
+        description="queued (waiting to be sent, or to be retried), sending, sent, "
+        "failed (refused for good, or given up) or bounced (sent, then returned).",
+    )
+    attempts: int = Field(..., description="Attempts since it was queued or last resent.")
+    error: str | None = Field(
+        ..., description="Why the last attempt failed, as the relay said it; null if none."
+    )
+    updated_at: datetime = Field(..., description="When the state last changed.")
+    last_error: str = Field(..., description="The same as error, empty when there is none.")
     sent_at: datetime | None
     channel: str = "email"
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.urls import reverse
 
-from klient.conversations.models import Attachment, Conversation, Message
+from klient.conversations.models import Attachment, Conversation, Delivery, Message
 from klient.core.models import Event
 
 
@@ -82,15 +82,20 @@ def message_out(message: Message) -> dict[str, Any]:
         },
         "created_at": message.created_at,
         "attachments": [attachment_out(a) for a in message.attachments.all()],
-        "delivery": None
-        if delivery is None
-        else {
-            "state": delivery.state,
-            "attempts": delivery.attempts,
-            "last_error": delivery.last_error,
-            "sent_at": delivery.sent_at,
-            "channel": delivery.channel,
-        },
+        "delivery": None if delivery is None else delivery_out(delivery),
+    }
+
+
+def delivery_out(delivery: Delivery) -> dict[str, Any]:
+    """What became of an outbound message (README, API: "delivery")."""
+    return {
+        "state": delivery.public_state,
+        "attempts": delivery.attempts,
+        "error": delivery.last_error or None,
+        "updated_at": delivery.updated_at,
+        "last_error": delivery.last_error,
+        "sent_at": delivery.sent_at,
+        "channel": delivery.channel,
     }
 
 

@@ -15,7 +15,7 @@ from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
-from . import attachments, conversations, quarantine, sla
+from . import attachments, conversations, deliveries, quarantine, sla
 from .auth import BearerToken
 
 api = NinjaAPI(
@@ -27,6 +27,7 @@ api = NinjaAPI(
 )
 api.add_router("/conversations", conversations.router)
 api.add_router("/attachments", attachments.router)
+api.add_router("", deliveries.router)  # /messages/{id}/resend
 api.add_router("/quarantine", quarantine.router)
 api.add_router("/notifications", __import__("klient.api.notifications", fromlist=["router"]).router)
 api.add_router("", sla.router)  # /sla/policies, /teams/{id}/business-hours, /reports/sla

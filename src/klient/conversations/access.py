@@ -14,7 +14,7 @@ from django.http import Http404
 
 from klient.people.models import Team
 
-from .models import Attachment, Conversation
+from .models import Attachment, Conversation, Message
 
 
 def is_admin(user: Any) -> bool:
@@ -50,14 +50,21 @@ def access_conversation(
 
 def access_attachment(user: Any, attachment_id: int) -> Attachment:
     """An attachment of a message in a conversation `user` may see; Http404 else."""
-    attachment = (
-        Attachment.objects.filter(
-            pk=attachment_id,
-            message__conversation_id__in=conversations_in_scope(user).values("pk"),
-        )
-        .select_related("message")
-        .first()
+    rows = Attachment.objects.select_related("message")
+    return _one_in_scope(
+        user, rows, attachment_id, via="message__conversation_id", what="attachment"
     )
-    if attachment is None:
-        raise Http404("No such attachment.")
-    return attachment
+
+
+def access_message(user: Any, message_id: int) -> Message:
+    """A message of a conversation `user` may see, with its delivery; Http404 else."""
+    rows = Message.objects.select_related("delivery")
+    return _one_in_scope(user, rows, message_id, via="conversation_id", what="message")
+
+
+def _one_in_scope(user: Any, rows: QuerySet[Any], pk: int, *, via: str, what: str) -> Any:
+    """The row `pk` if the conversation it belongs to (through `via`) is in scope."""
+    found = rows.filter(pk=pk, **{f"{via}__in": conversations_in_scope(user).values("pk")}).first()
+    if found is None:
+        raise Http404(f"No such {what}.")
+    return found

@@ -18,10 +18,17 @@ from klient.core.wiring import publish_on_commit as _publish_on_commit
 from klient.people.models import Team
 
 from . import channel_registry, events, mentions, search
+from .deliveries import NotResendable, record_delivery_outcome, resend
 from .models import Conversation, Delivery, Message, Tag
 from .receive import receive_message, receive_messages
 
-__all__ = ["receive_message", "receive_messages"]
+__all__ = [
+    "NotResendable",
+    "receive_message",
+    "receive_messages",
+    "record_delivery_outcome",
+    "resend",
+]
 
 
 def _check_body(body: str) -> str:
@@ -303,52 +310,6 @@ def update_conversation(
             conversation.save(update_fields=[*changed, "updated_at"])
             _publish_on_commit(*published)
     return conversation
-
-
-def record_delivery_outcome(
-    delivery: Delivery, *, outcome: str, error: str = "", retry_at: Any = None
-) -> None:
-    """Record what happened to a delivery attempt: sent, retry (with retry_at), failed or
-    bounced. Called by the channel's sender with the delivery locked by its lease."""
-    now = timezone.now()
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update().select_related("message").get(pk=delivery.pk)
-        )
-        message = delivery.message
-        conversation = Conversation.objects.get(pk=message.conversation_id)
-        if delivery.state == Delivery.State.BOUNCED:
-            return
-        if delivery.state == Delivery.State.SENT and outcome != "bounced":
-            return
-        delivery.lease_until = None
-        delivery.last_error = error[:2000]
-        if outcome == "sent":
-            delivery.state = Delivery.State.SENT
-            delivery.sent_at = now
-            _publish_on_commit(
-                events.delivery_outcome(conversation, message, "sent", attempts=delivery.attempts)
-            )
-        elif outcome == "retry":
-            delivery.state = Delivery.State.PENDING
-            delivery.next_attempt_at = retry_at or now
-            events.delivery_outcome(
-                conversation, message, "deferred", attempts=delivery.attempts, error=error[:500]
-            )
-        elif outcome in ("failed", "bounced"):
-            delivery.state = Delivery.State(outcome)
-            _publish_on_commit(
-                events.delivery_outcome(
-                    conversation, message, outcome, attempts=delivery.attempts, error=error[:500]
-                )
-            )
-            if message.sender == Message.Sender.AGENT and conversation.waiting_since is None:
-                # The customer never got the answer: they are still waiting.
-                conversation.waiting_since = message.created_at
-                conversation.save(update_fields=["waiting_since"])
-        else:
-            raise ValueError(f"unknown delivery outcome {outcome!r}")
-        delivery.save()
 
 
 MAX_TAG_LENGTH = 60

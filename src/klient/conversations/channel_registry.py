@@ -127,9 +127,9 @@ def deliverers() -> dict[str, str]:
 
 
 def deliver_for_events(event_ids: list[int]) -> None:
-    """Handler (core.wiring) of message.outbound_queued: hand each channel the deliveries
-    queued on it, in one call per channel. One channel failing is logged and does not
-    stop the others (its rows stay pending for its sweep)."""
+    """Handler (core.wiring) of message.outbound_queued and delivery.resend_requested: hand
+    each channel the deliveries queued on it, in one call per channel. One channel failing
+    is logged and does not stop the others (its rows stay pending for its sweep)."""
     from klient.core.models import Event
 
     delivery_ids = [

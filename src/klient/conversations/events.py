@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
     from klient.core.models import Event
 
-    from .models import Conversation, Message
+    from .models import Conversation, Delivery, Message
 
 
 class Kind(EventKind):
@@ -32,6 +32,7 @@ class Kind(EventKind):
     DELIVERY_DEFERRED = "delivery.deferred", _("Delivery deferred; will retry")
     DELIVERY_FAILED = "delivery.failed", _("Delivery failed")
     DELIVERY_BOUNCED = "delivery.bounced", _("Reply bounced")
+    DELIVERY_RESEND_REQUESTED = "delivery.resend_requested", _("Resend requested")
     CONVERSATION_MERGED = "conversation.merged", _("Another conversation was merged into this one")
     CONVERSATION_MERGED_INTO = "conversation.merged_into", _("Merged into another conversation")
 
@@ -116,6 +117,7 @@ def field_changed(
     reason: str = "",
     reply: Message | None = None,
     at: datetime | None = None,
+    actor_label: str = "",
 ) -> Event:
     """`reply`: the reply this change was made with (a status chosen with an answer), so
     the SLA waits for that answer's delivery and the timeline shows it first."""
@@ -125,7 +127,26 @@ def field_changed(
     if reply is not None:
         data["reply"] = reply.pk
     return append(
-        FIELD_CHANGED_KINDS[field], conversation=conversation, actor=actor, data=data, at=at
+        FIELD_CHANGED_KINDS[field],
+        conversation=conversation,
+        actor=actor,
+        actor_label=actor_label,
+        data=data,
+        at=at,
+    )
+
+
+def reopened(conversation: Conversation, *, reason: str, actor_label: str = "") -> Event:
+    """The conversation goes back to open by itself (no agent did it): the customer wrote,
+    or a reply did not reach them. The caller sets the status."""
+    return field_changed(
+        conversation,
+        "status",
+        conversation.status,
+        "open",
+        actor=None,
+        reason=reason,
+        actor_label=actor_label,
     )
 
 
@@ -137,4 +158,31 @@ def delivery_outcome(
         conversation=conversation,
         actor_label="system",
         data={"message": message.pk, **data},
+    )
+
+
+def delivery_resend_requested(
+    conversation: Conversation,
+    message: Message,
+    delivery: Delivery,
+    *,
+    actor: Any,
+    previous_state: str,
+    previous_error: str,
+    attempts: int,
+) -> Event:
+    """An agent asked for a failed or bounced delivery to be sent again. `delivery` in the
+    data hands it to its channel (channel_registry.deliver_for_events); the previous state,
+    error and attempts are kept here, since the delivery row starts afresh."""
+    return append(
+        Kind.DELIVERY_RESEND_REQUESTED,
+        conversation=conversation,
+        actor=actor,
+        data={
+            "message": message.pk,
+            "delivery": delivery.pk,
+            "previous_state": previous_state,
+            "previous_error": previous_error[:500],
+            "attempts": attempts,
+        },
     )

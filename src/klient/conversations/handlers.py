@@ -10,4 +10,6 @@ from .events import Kind
 HANDLERS: dict[EventKind, list[str]] = {
     # Each queued reply goes to its channel's deliverer (conversations.channel_registry).
     Kind.MESSAGE_OUTBOUND_QUEUED: ["klient.conversations.channel_registry.deliver_for_events"],
+    # A resent delivery goes to its channel the same way.
+    Kind.DELIVERY_RESEND_REQUESTED: ["klient.conversations.channel_registry.deliver_for_events"],
 }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -200,8 +201,10 @@ class Attachment(models.Model):
 class Delivery(WorkItem):
     """One outbound message to send on its channel: a durable work item.
 
-    pending(next_attempt_at) -> sending(lease_until) -> sent | failed
-    A worker claims it with a lease; a sweeper re-drives rows whose lease expired."""
+    pending(next_attempt_at) -> sending(lease_until) -> sent | failed (| bounced, later)
+    A worker claims it with a lease; a sweeper re-drives rows whose lease expired. A failed
+    or bounced delivery can be resent once (conversations.deliveries.resend): it is pending
+    again, with the same message and so the same Message-ID."""
 
     class State(models.TextChoices):
         PENDING = "pending", pgettext_lazy("delivery state", "Pending")
@@ -215,6 +218,8 @@ class Delivery(WorkItem):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     sent_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField()
+    # When the state last changed (queued, claimed, sent, failed, bounced, resent).
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name_plural = "deliveries"
@@ -228,3 +233,17 @@ class Delivery(WorkItem):
 
     def __str__(self) -> str:
         return f"delivery of message #{self.message_id}: {self.state}"
+
+    @property
+    def public_state(self) -> str:
+        """The state as the API and the workspace name it: pending is "queued"."""
+        return PUBLIC_DELIVERY_STATES.get(self.state, self.state)
+
+    @property
+    def resendable(self) -> bool:
+        return self.state in RESENDABLE_STATES
+
+
+# Delivery.State -> what the API calls it (docs: README, "delivery").
+PUBLIC_DELIVERY_STATES: dict[str, str] = {Delivery.State.PENDING: "queued"}
+RESENDABLE_STATES = frozenset({Delivery.State.FAILED, Delivery.State.BOUNCED})

@@ -220,16 +220,7 @@ def _apply_customer_message(
     if incoming.is_automatic:
         return changed
     if conversation.status in REOPENED_BY_CUSTOMER:
-        published.append(
-            events.field_changed(
-                conversation,
-                "status",
-                conversation.status,
-                Conversation.Status.OPEN,
-                actor=None,
-                reason="customer wrote",
-            )
-        )
+        published.append(events.reopened(conversation, reason="customer wrote"))
         conversation.status = Conversation.Status.OPEN
         changed.add("status")
     if conversation.waiting_since is None:

@@ -46,6 +46,7 @@ HANDLER_TABLES: list[str] = [
     "klient.conversations.handlers.HANDLERS",
     "klient.mail.handlers.HANDLERS",
     "klient.sla.handlers.HANDLERS",
+    "klient.notifications.handlers.HANDLERS",
     "klient.live.handlers.HANDLERS",
     "klient.collab.handlers.HANDLERS",
     "klient.macros.handlers.HANDLERS",

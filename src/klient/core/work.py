@@ -231,9 +231,14 @@ def claim(
 
 
 def claim_one(
-    kind: WorkKind, pk: int, *, among: Q | None = None, now: datetime | None = None
+    kind: WorkKind,
+    pk: int,
+    *,
+    among: Q | None = None,
+    now: datetime | None = None,
+    mark: dict[str, Any] | None = None,
 ) -> Claim | None:
-    return claim(kind, [pk], among=among, now=now)
+    return claim(kind, [pk], among=among, now=now, mark=mark)
 
 
 def renew(held: Claim, *, now: datetime | None = None) -> int:

@@ -31,6 +31,7 @@ LIVE_KINDS = (
     ConversationKind.DELIVERY_SENT,
     ConversationKind.DELIVERY_BOUNCED,
     ConversationKind.DELIVERY_FAILED,
+    ConversationKind.DELIVERY_RESEND_REQUESTED,
 )
 
 # The channel-layer message type (handled by LiveConsumer.conversations_changed).

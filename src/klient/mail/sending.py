@@ -1,10 +1,12 @@
 """Outbound email: build a safe RFC 5322 message and send a Delivery through the relay.
 
 A Delivery is a durable work row (conversations.models.Delivery):
-pending(next_attempt_at) -> sending(lease_until) -> sent | failed (| bounced, later).
-`send_delivery` claims the row with one conditional UPDATE, so two workers (or a task and
-the sweeper) can never both hold it; the sweeper's half is
-`conversations.channel_registry.redrive_due_deliveries`, for every channel.
+pending(next_attempt_at) -> sending(lease_until) -> sent | failed (| bounced, later), and
+a failed or bounced one pending again when an agent resends it (same message, same
+Message-ID: conversations.deliveries.resend). `send_delivery` claims the row with one
+conditional UPDATE, so two workers (or a task and the sweeper) can never both hold it;
+the sweeper's half is `conversations.channel_registry.redrive_due_deliveries`, for every
+channel.
 """
 
 from __future__ import annotations
@@ -238,13 +240,17 @@ def send_delivery(delivery_id: int) -> str:
     delivery that is sent, failed, not yet due or leased by another worker is skipped.
     Connection errors and 4xx answers are retried with exponential backoff (30 s doubling
     to 1 h, MAX_ATTEMPTS in all); a 5xx answer fails at once, and a failed reply puts the
-    customer back to waiting (conversations.actions.record_delivery_outcome).
+    customer back to waiting, with the relay's answer as the reason
+    (conversations.deliveries.record_delivery_outcome).
 
     Known limitation: if the process dies after the relay accepted the message but before
     "sent" is recorded, the lease expires and the sweeper sends it again — with the SAME
     Message-ID and Date, so receiving systems can drop the duplicate. Delivery is
     at-least-once with a stable id, not exactly-once (SMTP offers no more)."""
-    held = work.claim_one(DELIVERY_WORK, delivery_id, among=_EMAIL)
+    now = timezone.now()
+    held = work.claim_one(
+        DELIVERY_WORK, delivery_id, among=_EMAIL, now=now, mark={"updated_at": now}
+    )
     if held is None:
         return "skipped"
     with work.holding(held):
@@ -257,7 +263,7 @@ def _send(delivery_id: int) -> str:
     try:
         email = build_email(message)
     except ValueError as exc:
-        logger.error("delivery %s cannot be built: %s", delivery_id, exc)
+        # Logged, as every failure is, by record_delivery_outcome: one line per failure.
         record_delivery_outcome(delivery, outcome="failed", error=f"cannot build the email: {exc}")
         return "failed"
     recipients = [a.addr_spec for a in (*email["To"].addresses, *_cc(email))]

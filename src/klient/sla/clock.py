@@ -23,6 +23,10 @@ Vocabulary
 * *Answer-and-solve*: a status change made together with a reply (``data.reply``, or right
   after the reply's ``message.outbound_queued``) does not end the reply targets; they wait
   for that reply's delivery, and that stop does not halt them (see `_Cycle.held`).
+* An *answer* is the delivery (``delivery.sent``) of a person's public reply. A later
+  ``delivery.bounced`` or ``delivery.failed`` of that message voids it, as if it had never
+  been delivered, unless the message was resent (``delivery.resend_requested``) in between:
+  the resend's delivery is an answer at the moment it is delivered.
 * The clock *runs* while the status is new or open. It is *paused* while the conversation
   waits on the customer (pending) or is on hold, and *stopped* while solved or closed: no
   target time elapses in either.
@@ -71,6 +75,8 @@ CLOCK_KINDS = frozenset(
         ConversationKind.DELIVERY_SENT,
         ConversationKind.DELIVERY_BOUNCED,
         ConversationKind.DELIVERY_FAILED,
+        # A resent reply is a new chance: a failure before it voids only earlier sends.
+        ConversationKind.DELIVERY_RESEND_REQUESTED,
         ConversationKind.STATUS_CHANGED,
         ConversationKind.CONVERSATION_MERGED,
         ConversationKind.CONVERSATION_MERGED_INTO,
@@ -204,15 +210,32 @@ class _Cycle:
     held: tuple[datetime, ...] = ()
 
 
-def _is_answer(event: ClockEvent, voided: set[Any]) -> bool:
+def _is_answer(event: ClockEvent, voided: bool) -> bool:
     """A public outbound message written by a person, delivered, and not bounced/failed."""
     data = event.data
     return (
         event.kind == ConversationKind.DELIVERY_SENT
         and data.get("sender") == "agent"
         and data.get("message_kind") == "outbound"
-        and data.get("message") not in voided
+        and not voided
     )
+
+
+def _voided_sends(history: Sequence[ClockEvent]) -> set[int]:
+    """The positions in `history` of deliveries that did not reach the customer after all:
+    each send of a message that later bounced or failed, unless the message was resent in
+    between (the resend's own delivery is judged by what follows it)."""
+    sends: dict[Any, list[int]] = {}
+    voided: set[int] = set()
+    for position, event in enumerate(history):
+        message = event.data.get("message")
+        if event.kind == ConversationKind.DELIVERY_SENT:
+            sends.setdefault(message, []).append(position)
+        elif event.kind in ANSWER_VOIDING_KINDS:
+            voided.update(sends.pop(message, ()))
+        elif event.kind == ConversationKind.DELIVERY_RESEND_REQUESTED:
+            sends.pop(message, None)
+    return voided
 
 
 def _is_agent_reply_queued(event: ClockEvent) -> bool:
@@ -296,7 +319,7 @@ def evaluate(
         for e in events
         if e.kind in CLOCK_KINDS and e.at <= now
     ]
-    voided = {e.data.get("message") for e in history if e.kind in ANSWER_VOIDING_KINDS}
+    voided = _voided_sends(history)
     targets = targets or Targets()
 
     status = "new"
@@ -327,7 +350,7 @@ def evaluate(
         if cycle is not None:
             cycle.end, cycle.met = at, met
 
-    for event in history:
+    for position, event in enumerate(history):
         at = event.at
         closed_just_before, stopped_by_previous_event = stopped_by_previous_event, False
         before, previous = previous, event
@@ -347,7 +370,7 @@ def evaluate(
                     end("next_reply", at, met=False)
                 if "next_reply" not in open_cycle:
                     start("next_reply", at)
-        elif _is_answer(event, voided):
+        elif _is_answer(event, position in voided):
             if first_reply_at is None:
                 first_reply_at = at
             end("first_reply", at, met=True)

@@ -23,5 +23,6 @@ urlpatterns = [
         name="merge",
     ),
     path("c/<str:ref>/m/<int:pk>/", views.message_original, name="original"),
+    path("c/<str:ref>/m/<int:pk>/resend/", views.message_resend, name="resend"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

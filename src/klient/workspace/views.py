@@ -27,11 +27,13 @@ from klient.conversations.access import (
     access_conversation,
     conversations_in_scope,
 )
+from klient.conversations.deliveries import REOPENED_UNDELIVERED
 from klient.conversations.events import Kind as ConversationKind
-from klient.conversations.models import Conversation, Message
+from klient.conversations.models import RESENDABLE_STATES, Conversation, Delivery, Message
 from klient.core import wiring
 from klient.core.downloads import safe_download
 from klient.core.pages import render_agent_page
+from klient.notifications.undelivered import timeline_anchor
 from klient.people.models import Team
 from klient.sla.events import Kind as SlaKind
 
@@ -178,6 +180,9 @@ class TimelineEntry:
     at: datetime
     actor: str
     text: str
+    anchor: str = ""  # the entry's id: notifications link to it
+    detail: str = ""  # why: the relay's answer to a reply that was not delivered
+    resend: int | None = None  # the message a Resend button next to it sends again
 
 
 # What the timeline says of an event: its kind's label (each domain's events.Kind).
@@ -197,6 +202,10 @@ _FIELD_LABEL = {
     "tags": gettext_lazy("Tags"),
 }
 
+
+# Why a change was made, as actions record it (data.reason), in the viewer's language.
+_REASON_LABEL = {REOPENED_UNDELIVERED: gettext_lazy("reply not delivered")}
+_UNDELIVERED = frozenset({ConversationKind.DELIVERY_FAILED, ConversationKind.DELIVERY_BOUNCED})
 
 _DELIVERY_OUTCOMES = frozenset(
     {
@@ -262,6 +271,7 @@ def _timeline(conversation: Conversation) -> list[TimelineEntry]:
     statuses = dict(Conversation.Status.choices)
     priorities = dict(Conversation.Priority.choices)
     nobody = _("nobody")
+    resend_at = _resend_buttons(events)
 
     def value_label(field: str, value: Any) -> str:
         if value is None:
@@ -292,16 +302,37 @@ def _timeline(conversation: Conversation) -> list[TimelineEntry]:
                 "old": value_label(field, event.data.get("from")),
                 "new": value_label(field, event.data.get("to")),
             }
-            if event.data.get("reason"):
-                text = f"{text} ({event.data['reason']})"
+            if reason := event.data.get("reason"):
+                text = f"{text} ({_REASON_LABEL.get(reason, reason)})"
         elif event.kind == ConversationKind.MESSAGE_RECEIVED and (
             event.data.get("auto_reply") or event.data.get("bounce") or event.data.get("bulk")
         ):
             text = _("Automatic message received")
         else:
             text = str(_EVENT_TEXT.get(event.kind, event.kind))
-        entries.append(TimelineEntry(at=event.at, actor=actor, text=text))
+        entries.append(
+            TimelineEntry(
+                at=event.at,
+                actor=actor,
+                text=text,
+                anchor=timeline_anchor(event.pk),
+                detail=str(event.data.get("error") or "") if event.kind in _UNDELIVERED else "",
+                resend=event.data.get("message") if event.pk in resend_at else None,
+            )
+        )
     return entries
+
+
+def _resend_buttons(events: list[Any]) -> set[int]:
+    """The events that get a Resend button: each message's latest failure or bounce, while
+    its delivery is still failed or bounced. One query, only when something failed."""
+    latest = {e.data.get("message"): e.pk for e in events if e.kind in _UNDELIVERED}
+    if not latest:
+        return set()
+    resendable = Delivery.objects.filter(
+        message_id__in=list(latest), state__in=list(RESENDABLE_STATES)
+    ).values_list("message_id", flat=True)
+    return {latest[message_id] for message_id in resendable}
 
 
 def _quoted_rest(message: Message) -> str:
@@ -439,6 +470,23 @@ def conversation_update(request: HttpRequest, ref: str) -> HttpResponse:
 
     form = UpdateForm(request.POST)
     return _submit(request, conversation, form, update, _("Conversation updated."), "update_form")
+
+
+@login_required
+@require_POST
+def message_resend(request: HttpRequest, ref: str, pk: int) -> HttpResponse:
+    """Send a reply that was not delivered again (the Resend button of the timeline)."""
+    conversation = _conversation_or_404(request.user, ref)
+    message = conversation.messages.filter(pk=pk).first()
+    if message is None:
+        raise Http404
+    try:
+        actions.resend(message, actor=request.user)
+    except actions.NotResendable:
+        messages.info(request, _("Only a reply that was not delivered can be resent."))
+    else:
+        messages.success(request, _("The reply will be sent again."))
+    return _back_to(conversation, f"m-{message.pk}")
 
 
 @login_required
