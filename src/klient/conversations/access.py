@@ -14,7 +14,7 @@ from django.http import Http404
 
 from klient.people.models import Team
 
-from .models import Attachment, Conversation
+from .models import Attachment, Conversation, Message
 
 
 def is_admin(user: Any) -> bool:
@@ -61,3 +61,27 @@ def access_attachment(user: Any, attachment_id: int) -> Attachment:
     if attachment is None:
         raise Http404("No such attachment.")
     return attachment
+
+
+def access_message(user: Any, message_id: int) -> Message:
+    """A message of a conversation `user` may see, with its conversation; Http404 else."""
+    message = (
+        Message.objects.filter(
+            pk=message_id,
+            conversation_id__in=conversations_in_scope(user).values("pk"),
+        )
+        .select_related("conversation")
+        .first()
+    )
+    if message is None:
+        raise Http404("No such message.")
+    return message
+
+
+def access_own_message(user: Any, message_id: int) -> Message:
+    """A message `user` wrote, in a conversation they may see; Http404 else: what only
+    its author may do (undo a reply) answers a colleague like a message that is not there."""
+    message = access_message(user, message_id)
+    if message.author_id is None or message.author_id != user.pk:
+        raise Http404("No such message.")
+    return message
