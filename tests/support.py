@@ -80,3 +80,19 @@ class SmtpSink:
         with self.arrived:
             self.arrived.wait_for(lambda: len(self.messages) >= count, timeout=timeout)
         return self.parsed()
+
+
+def worker_runs(at=None) -> None:
+    """What the worker does when it wakes (at the moment `at`, frozen with freezegun, or
+    now): its sweeps and the dispatch of pending events to their handlers, until nothing
+    is left to do."""
+    from contextlib import nullcontext
+
+    from freezegun import freeze_time
+
+    from klient.core import wiring
+
+    with freeze_time(at) if at is not None else nullcontext():
+        for _ in range(10):
+            if not wiring.sweep() and not wiring.dispatch_pending():
+                return

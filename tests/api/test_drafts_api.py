@@ -5,14 +5,13 @@ even when the worker runs after its window."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import timedelta
 
 import pytest
 from freezegun import freeze_time
 
 from klient.conversations.models import Delivery, Message
-from klient.core import wiring
+from support import worker_runs
 
 HOLD = 10
 
@@ -34,14 +33,6 @@ def colleague(support_team):
 
 def draft_url(conversation) -> str:
     return f"/api/v1/conversations/{conversation.reference}/draft"
-
-
-def worker_runs(at=None) -> None:
-    """The worker's sweeps and event dispatch (at `at`), until nothing is left to do."""
-    with freeze_time(at) if at is not None else nullcontext():
-        for _ in range(10):
-            if not wiring.sweep() and not wiring.dispatch_pending():
-                return
 
 
 # --- drafts -------------------------------------------------------------------------

@@ -6,7 +6,6 @@ worker runs are set with freezegun."""
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import timedelta
 
 import pytest
@@ -17,7 +16,7 @@ from freezegun import freeze_time
 from klient.conversations import drafts, search
 from klient.conversations.actions import reply
 from klient.conversations.models import Conversation, Delivery, Draft, Message
-from klient.core import wiring
+from support import worker_runs
 
 HOLD = 10
 
@@ -30,17 +29,6 @@ def undo_window(settings):
 @pytest.fixture
 def question(support_team, receive):
     return receive(support_team, "luc@client.fr", "Coupure", "Le courant a encore sauté.")
-
-
-def worker_runs(at=None) -> None:
-    """What the worker does when it wakes (at `at`): its sweeps and the dispatch of pending
-    events to their handlers, until nothing is left."""
-    with freeze_time(at) if at is not None else nullcontext():
-        for _ in range(10):
-            done = wiring.sweep()
-            dispatched = wiring.dispatch_pending()
-            if not done and not dispatched:
-                return
 
 
 def test_a_held_reply_is_sent_only_once_its_window_is_over(

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from freezegun import freeze_time
 
 from asgi_server import CHROMIUM
 from klient.conversations.models import Draft, Message
-from klient.core import wiring
+from support import worker_runs
 
 pytestmark = [
     pytest.mark.browser,
@@ -37,16 +36,6 @@ def open_conversation(asgi_server, chromium, agent, conversation):
     page.goto(f"{asgi_server.url}/c/{conversation.reference}/")
     page.wait_for_load_state("load")  # compose.js is a deferred script
     return page
-
-
-def worker_runs(at=None) -> None:
-    """The worker's sweeps and event dispatch, in this thread, until nothing is left."""
-    from contextlib import nullcontext
-
-    with freeze_time(at) if at is not None else nullcontext():
-        for _ in range(10):
-            if not wiring.sweep() and not wiring.dispatch_pending():
-                return
 
 
 def test_a_half_written_reply_survives_a_reload(asgi_server, chromium, agent_anna, tom):
