@@ -36,6 +36,13 @@ def no_default_relay(settings):
     settings.KLIENT_SMTP_RELAY = f"127.0.0.1:{free_port()}"
 
 
+@pytest.fixture(autouse=True)
+def no_undo_window(settings):
+    """Replies are handed to their channel at once, as they were before undo send: a test
+    that is about the undo window opts in by setting KLIENT_UNDO_SEND_SECONDS itself."""
+    settings.KLIENT_UNDO_SEND_SECONDS = 0
+
+
 @pytest.fixture
 def smtp_sink(settings) -> Iterator[SmtpSink]:
     """A real SMTP relay on a free port; Klient's outbound mail is pointed at it."""

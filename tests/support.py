@@ -134,11 +134,7 @@ def run_worker() -> None:
     """What the worker does when woken: its sweeps (inbound mail, due deliveries, email
     copies, ...) and the dispatch of the events they wrote to their handlers, until nothing
     is left."""
-    from klient.core import wiring
-
-    for _ in range(10):
-        if not wiring.sweep() and not wiring.dispatch_pending():
-            return
+    worker_runs()
 
 
 def accept_customer_email(team, mail: EmailMessage):
@@ -151,3 +147,19 @@ def accept_customer_email(team, mail: EmailMessage):
     process_batch([accepted.pk])
     run_worker()
     return Message.objects.get(message_id=mail["Message-ID"]).conversation
+
+
+def worker_runs(at=None) -> None:
+    """What the worker does when it wakes (at the moment `at`, frozen with freezegun, or
+    now): its sweeps and the dispatch of pending events to their handlers, until nothing
+    is left to do."""
+    from contextlib import nullcontext
+
+    from freezegun import freeze_time
+
+    from klient.core import wiring
+
+    with freeze_time(at) if at is not None else nullcontext():
+        for _ in range(10):
+            if not wiring.sweep() and not wiring.dispatch_pending():
+                return

@@ -205,6 +205,11 @@ KLIENT_BASE_URL = os.environ.get("KLIENT_BASE_URL", "http://127.0.0.1:8000")
 # Short: a worker renews the leases it holds while it works (core.work), so this bounds
 # how long a killed worker's work waits to be taken over, not how long work may take.
 KLIENT_LEASE_SECONDS = int(os.environ.get("KLIENT_LEASE_SECONDS", "10"))
+# An agent's reply waits this long before it is handed to its channel, so it can be undone
+# (conversations.drafts); 0 hands it over at once.
+KLIENT_UNDO_SEND_SECONDS = int(os.environ.get("KLIENT_UNDO_SEND_SECONDS", "10"))
+if KLIENT_UNDO_SEND_SECONDS < 0:
+    raise ValueError("KLIENT_UNDO_SEND_SECONDS must be 0 (no undo) or more")
 # National phone numbers (without +country code) are read as numbers of this region.
 KLIENT_PHONE_REGION = os.environ.get("KLIENT_PHONE_REGION", "PL")
 

@@ -28,6 +28,8 @@ PATHS = {
     "/api/v1/agents/{id}/working-hours": {"get", "put"},
     "/api/v1/agents/{id}/absences": {"get", "post"},
     "/api/v1/agents/{id}/absences/{absence_id}": {"delete"},
+    "/api/v1/conversations/{ref}/draft": {"get", "put", "delete"},
+    "/api/v1/messages/{id}/undo": {"post"},
 }
 
 

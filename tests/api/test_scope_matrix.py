@@ -38,6 +38,8 @@ TARGETS = {
     "/api/v1/agents/{id}/working-hours": "agent",
     "/api/v1/agents/{id}/absences": "agent",
     "/api/v1/agents/{id}/absences/{absence_id}": "absence",
+    "/api/v1/conversations/{ref}/draft": "conversation",
+    "/api/v1/messages/{id}/undo": "held_reply",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -66,6 +68,7 @@ BODIES = {
         "starts_at": "2027-01-04T09:00:00+01:00",
         "ends_at": "2027-01-05T09:00:00+01:00",
     },
+    ("/api/v1/conversations/{ref}/draft", "put"): {"body": "Leaked draft"},
 }
 # Who may reach each kind of object (the positive control) and who may not.
 INSIDERS = {"conversation": "agent_anna", "attachment": "agent_anna", "inbound": "admin_zofia"}
@@ -74,6 +77,7 @@ INSIDERS.update(sla_policy="admin_zofia", team="admin_zofia")  # SLA administrat
 INSIDERS["macro"] = "agent_anna"  # a Support-only shared macro
 INSIDERS["colleague_request"] = "agent_anna"  # asked of Support
 INSIDERS.update(agent="agent_anna", absence="agent_anna")  # Anna's own calendar
+INSIDERS["held_reply"] = "agent_anna"  # only its author may undo a reply
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -85,6 +89,7 @@ OUTSIDERS = {
     "colleague_request": ["agent_bruno"],
     "agent": ["agent_bruno"],
     "absence": ["agent_bruno"],
+    "held_reply": ["agent_bruno", "support_colleague"],
 }
 
 
@@ -102,8 +107,25 @@ def test_every_operation_with_a_body_has_a_valid_body_here():
 
 
 @pytest.fixture
-def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna):
+def support_colleague(support_team):
+    """Anna's teammate: sees her conversations, but her replies are hers to undo."""
+    from klient.people.actions import create_agent
+
+    user, token = create_agent("colleague@shop.example", name="Colleague", teams=[support_team])
+    user.api_token = token
+    return user
+
+
+@pytest.fixture
+def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna, settings):
+    from klient.conversations.actions import reply
+    from klient.conversations.drafts import save_draft
+
     attachment = attachment_factory(luc_power_cut, "photo.png", b"png", "image/png")
+    save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
+    settings.KLIENT_UNDO_SEND_SECONDS = 600
+    waiting = receive(support_team, "luc@client.fr", "Toujours", "Encore une coupure.")
+    held = reply(waiting.conversation, actor=agent_anna, body="On regarde.")
     inbound, _ = actions.accept_raw(b"not an email at all", source="smtp")
     actions.quarantine(inbound, "unreadable")
     return {
@@ -117,6 +139,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
         "colleague_request": support_question(luc_power_cut, support_team).pk,
         "agent": agent_anna.pk,
         "absence": (agent_anna.pk, anna_absence(agent_anna).pk),
+        "held_reply": held.pk,
         "survivor": receive(
             support_team, "luc@client.fr", "Encore", "Re-coupure."
         ).conversation.reference,
@@ -200,7 +223,7 @@ def test_an_object_outside_the_scope_is_a_404(request, call, objects, path, meth
     assert InboundMail.objects.get(pk=objects["inbound"]).state == "quarantined"
     # The same request reaches the object for someone in scope: the 404 was the scope.
     insider = request.getfixturevalue(INSIDERS[target])
-    assert call(insider, method, url, body).status_code in (200, 201, 202)
+    assert call(insider, method, url, body).status_code in (200, 201, 202, 204)
 
 
 @pytest.mark.parametrize(("path", "method"), OBJECT_OPERATIONS, ids=lambda v: v)

@@ -68,6 +68,7 @@ STORED_KINDS = {
     "mail.retried",
     "message.outbound_queued",
     "message.received",
+    "message.undone",
     "note.added",
     "note.mentioned",
     "notification.created",

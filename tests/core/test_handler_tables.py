@@ -69,7 +69,8 @@ _DELIVER = "klient.conversations.channel_registry.deliver_for_events"
 def test_the_collected_table_is_the_one_the_desk_relies_on():
     """The single literal table as it was before each domain got its own, except that a
     queued reply now goes to its channel's deliverer (conversations.channel_registry), a
-    resent one too, and a reply that was not delivered is told to its author."""
+    resent one too, a reply that was not delivered is told to its author, and an undone
+    reply leaves the agents' open pages."""
     assert wiring.EVENT_HANDLERS == {
         "conversation.created": [_LIVE],
         "message.received": ["klient.mail.tasks.acknowledge_events", _SLA, _LIVE, _FOLLOW_UPS],
@@ -77,6 +78,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
             "klient.conversations.channel_registry.deliver_for_events",
             _LIVE,
         ],
+        "message.undone": [_LIVE],
         "note.added": [_LIVE],
         "note.mentioned": ["klient.macros.mentions.notify_mentions_for_events"],
         "delivery.sent": [_SLA, _LIVE],

@@ -35,6 +35,7 @@ api.add_router("", __import__("klient.api.collab", fromlist=["router"]).router) 
 api.add_router("/macros", __import__("klient.api.macros", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.merge", fromlist=["router"]).router)  # merge (h9)
 api.add_router("", __import__("klient.api.agents", fromlist=["router"]).router)  # calendars
+api.add_router("", __import__("klient.api.drafts", fromlist=["router"]).router)  # drafts, undo
 
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()

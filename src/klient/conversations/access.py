@@ -54,12 +54,20 @@ def access_attachment(user: Any, attachment_id: int) -> Attachment:
     return _one_in_scope(
         user, rows, attachment_id, via="message__conversation_id", what="attachment"
     )
-
-
 def access_message(user: Any, message_id: int) -> Message:
-    """A message of a conversation `user` may see, with its delivery; Http404 else."""
-    rows = Message.objects.select_related("delivery")
+    """A message of a conversation `user` may see, with its conversation and delivery;
+    Http404 else."""
+    rows = Message.objects.select_related("conversation", "delivery")
     return _one_in_scope(user, rows, message_id, via="conversation_id", what="message")
+
+
+def access_own_message(user: Any, message_id: int) -> Message:
+    """A message `user` wrote, in a conversation they may see; Http404 else: what only
+    its author may do (undo a reply) answers a colleague like a message that is not there."""
+    message = access_message(user, message_id)
+    if message.author_id is None or message.author_id != user.pk:
+        raise Http404("No such message.")
+    return message
 
 
 def _one_in_scope(user: Any, rows: QuerySet[Any], pk: int, *, via: str, what: str) -> Any:

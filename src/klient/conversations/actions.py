@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,7 +20,7 @@ from klient.people.models import Team
 
 from . import channel_registry, events, mentions, search
 from .deliveries import NotResendable, record_delivery_outcome, resend
-from .models import Conversation, Delivery, Message, Tag
+from .models import Conversation, Delivery, Draft, Message, Tag
 from .receive import receive_message, receive_messages
 
 __all__ = [
@@ -69,7 +70,12 @@ def reply(
 ) -> Message:
     """Send a public reply to the customer on `channel` (the conversation's own unless the
     agent picks another the customer can be reached on): stores the message and its
-    delivery together, marks the customer answered, and queues delivery on commit."""
+    delivery together, marks the customer answered, deletes the agent's draft of it, and
+    queues delivery on commit.
+
+    The delivery is held for KLIENT_UNDO_SEND_SECONDS (its next_attempt_at is that far
+    ahead): no channel takes it before, so the agent may take it back meanwhile
+    (conversations.drafts.undo_reply)."""
     body = _check_body(body)
     if status is not None and status not in Conversation.Status.values:
         raise ValidationError(f"Unknown status {status!r}.")
@@ -93,9 +99,17 @@ def reply(
             at=now,
             sender=Message.Sender.AGENT,
             author=actor,
+            hold=undo_window(),
         )
+        Draft.objects.filter(
+            agent_id=getattr(actor, "pk", None), conversation=conversation
+        ).delete()
         # The reply, then the status chosen with it, at the same moment and in that order.
-        published = [events.outbound_queued(conversation, message, actor=actor, at=now)]
+        published = [
+            events.outbound_queued(
+                conversation, message, actor=actor, at=now, waited_since=conversation.waiting_since
+            )
+        ]
         changed = ["updated_at", "waiting_since"]
         conversation.updated_at = now
         conversation.waiting_since = None
@@ -143,6 +157,12 @@ def reply_channels(conversation: Conversation) -> list[str]:
     return reachable
 
 
+def undo_window() -> timedelta:
+    """How long an agent's reply waits before it is handed to its channel
+    (KLIENT_UNDO_SEND_SECONDS; 0: at once, and no undo)."""
+    return timedelta(seconds=settings.KLIENT_UNDO_SEND_SECONDS)
+
+
 def _answer_channel(conversation: Conversation, requested: str | None) -> channel_registry.Channel:
     """The channel a reply goes out on. A conversation whose own channel has no plug-in
     yet (chat, until it lands) is answered by email, as it always was."""
@@ -174,9 +194,10 @@ def _outbound(
     at: Any,
     sender: str,
     author: Any = None,
+    hold: timedelta = timedelta(0),
 ) -> Message:
     """An outbound message as its channel composes it, with its Delivery on that
-    channel's transport, indexed for search."""
+    channel's transport, indexed for search. The delivery is due `hold` after `at`."""
     outbound = channel.composer()(conversation, to=to)
     message = Message.objects.create(
         conversation=conversation,
@@ -197,7 +218,10 @@ def _outbound(
         created_at=at,
     )
     Delivery.objects.create(
-        message=message, channel=channel.delivery_channel, next_attempt_at=at, created_at=at
+        message=message,
+        channel=channel.delivery_channel,
+        next_attempt_at=at + hold,
+        created_at=at,
     )
     search.index_messages([message])
     return message

@@ -21,6 +21,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from .models import Conversation
 
 logger = logging.getLogger(__name__)
@@ -128,8 +130,12 @@ def deliverers() -> dict[str, str]:
 
 def deliver_for_events(event_ids: list[int]) -> None:
     """Handler (core.wiring) of message.outbound_queued and delivery.resend_requested: hand
-    each channel the deliveries queued on it, in one call per channel. One channel failing
-    is logged and does not stop the others (its rows stay pending for its sweep)."""
+    each channel the deliveries queued on it that are due, in one call per channel. A reply
+    held for undo (KLIENT_UNDO_SEND_SECONDS) is not due yet: the sweep hands it over when it
+    is. One channel failing is logged and does not stop the others (its rows stay pending
+    for its sweep)."""
+    from django.utils import timezone
+
     from klient.core.models import Event
 
     delivery_ids = [
@@ -139,19 +145,20 @@ def deliver_for_events(event_ids: list[int]) -> None:
         .values_list("data", flat=True)
         if isinstance(data, dict) and data.get("delivery")
     ]
-    _deliver_by_channel(delivery_ids)
+    _deliver_by_channel(delivery_ids, due_by=timezone.now())
 
 
-def _deliver_by_channel(delivery_ids: list[int]) -> int:
-    """Hand each channel its deliveries, in one call per channel; returns how many rows were
-    handed over. One channel failing is logged and does not stop the others (its rows stay
-    pending for the sweep)."""
+def _deliver_by_channel(delivery_ids: list[int], *, due_by: datetime | None = None) -> int:
+    """Hand each channel its deliveries (with `due_by`, only those due by then), in one call
+    per channel; returns how many rows were handed over. One channel failing is logged and
+    does not stop the others (its rows stay pending for the sweep)."""
     from .models import Delivery
 
+    rows = Delivery.objects.filter(pk__in=delivery_ids)
+    if due_by is not None:
+        rows = rows.filter(next_attempt_at__lte=due_by)
     by_channel: dict[str, list[int]] = {}
-    for pk, channel in (
-        Delivery.objects.filter(pk__in=delivery_ids).order_by("pk").values_list("pk", "channel")
-    ):
+    for pk, channel in rows.order_by("pk").values_list("pk", "channel"):
         by_channel.setdefault(channel, []).append(pk)
     paths = deliverers()
     handed = 0

@@ -20,6 +20,7 @@ class Kind(EventKind):
     CONVERSATION_CREATED = "conversation.created", _("Conversation opened")
     MESSAGE_RECEIVED = "message.received", _("Message received")
     MESSAGE_OUTBOUND_QUEUED = "message.outbound_queued", _("Reply queued for sending")
+    MESSAGE_UNDONE = "message.undone", _("Reply undone before it was sent")
     NOTE_ADDED = "note.added", _("Internal note added")
     NOTE_MENTIONED = "note.mentioned", _("Agents mentioned in a note")
     STATUS_CHANGED = "status.changed", _("Status changed")
@@ -90,14 +91,42 @@ def outbound_queued(
     actor: Any,
     automatic: bool = False,
     at: datetime | None = None,
+    waited_since: datetime | None = None,
 ) -> Event:
+    """`waited_since`: the customer's wait this reply ended (the conversation's
+    waiting_since before it), which undoing the reply gives back."""
+    data: dict[str, Any] = {
+        "message": message.pk,
+        "delivery": message.delivery.pk,
+        "automatic": automatic,
+    }
+    if waited_since is not None:
+        data["waited_since"] = waited_since.isoformat()
     return append(
         Kind.MESSAGE_OUTBOUND_QUEUED,
         conversation=conversation,
         actor=actor,
         actor_label="system" if automatic else "",
-        data={"message": message.pk, "delivery": message.delivery.pk, "automatic": automatic},
+        data=data,
         at=at,
+    )
+
+
+def message_undone(
+    conversation: Conversation,
+    message: Message,
+    *,
+    actor: Any,
+    delivery: int,
+    attachments: list[int],
+) -> Event:
+    """An agent's reply taken back before it was handed to its channel: the message and
+    its delivery are gone, its text and attachments are the agent's draft again."""
+    return append(
+        Kind.MESSAGE_UNDONE,
+        conversation=conversation,
+        actor=actor,
+        data={"message": message.pk, "delivery": delivery, "attachments": attachments},
     )
 
 

@@ -247,3 +247,29 @@ class Delivery(WorkItem):
 # Delivery.State -> what the API calls it (docs: README, "delivery").
 PUBLIC_DELIVERY_STATES: dict[str, str] = {Delivery.State.PENDING: "queued"}
 RESENDABLE_STATES = frozenset({Delivery.State.FAILED, Delivery.State.BOUNCED})
+
+
+class Draft(models.Model):
+    """The reply an agent is writing in a conversation, saved as they type: one per agent
+    and conversation. Private to its agent, and not part of the conversation's history:
+    saving one appends no event (docs/workspace.md, "Drafts and undo send").
+
+    `attachments` holds upload ids as given; they are checked when the reply is sent."""
+
+    # CASCADE, unlike history: an unsent draft means nothing without its writer, and
+    # agents are deactivated, not deleted, so this only ever removes drafts.
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts"
+    )
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="drafts")
+    body = models.TextField(blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agent", "conversation"], name="draft_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"draft of agent #{self.agent_id} in conversation #{self.conversation_id}"

@@ -6,6 +6,8 @@ the delivery.sent event, whatever the channel)."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from .actions import record_delivery_outcome
 from .channel_registry import Outbound
 from .models import Conversation, Delivery
@@ -21,7 +23,12 @@ def compose(conversation: Conversation, *, to: str) -> Outbound:
 
 
 def deliver(delivery_ids: list[int]) -> None:
+    """Record these logged calls as delivered, once each is due (a reply held for undo
+    is not: KLIENT_UNDO_SEND_SECONDS)."""
     for delivery in Delivery.objects.filter(
-        pk__in=delivery_ids, channel="phone", state=Delivery.State.PENDING
+        pk__in=delivery_ids,
+        channel="phone",
+        state=Delivery.State.PENDING,
+        next_attempt_at__lte=timezone.now(),
     ).order_by("pk"):
         record_delivery_outcome(delivery, outcome="sent")

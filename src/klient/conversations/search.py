@@ -130,6 +130,25 @@ def index_messages(messages: Iterable[Message]) -> None:
             )
 
 
+def forget_message(message: Message) -> None:
+    """Take a message that is being deleted (a reply undone before it was sent) out of its
+    conversation's document. On PostgreSQL the document is one tsvector, so it is built
+    again from the conversation's other messages; on SQLite the message has its own row."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {TABLE} WHERE conversation_id = %s", [message.conversation_id]
+            )
+        index_messages(
+            Message.objects.filter(conversation_id=message.conversation_id)
+            .exclude(pk=message.pk)
+            .order_by("id")
+        )
+    elif connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE} WHERE rowid = %s", [message.pk])
+
+
 def merge_documents(source_id: int, survivor_id: int) -> None:
     """The survivor of a merge is found by everything the source said; the source (closed
     and read-only) no longer has a document of its own."""

@@ -22,6 +22,7 @@ LIVE_KINDS = (
     ConversationKind.CONVERSATION_CREATED,
     ConversationKind.MESSAGE_RECEIVED,
     ConversationKind.MESSAGE_OUTBOUND_QUEUED,
+    ConversationKind.MESSAGE_UNDONE,
     ConversationKind.NOTE_ADDED,
     ConversationKind.STATUS_CHANGED,
     ConversationKind.ASSIGNEE_CHANGED,

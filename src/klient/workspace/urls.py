@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
-from . import reply_checks, views
+from . import draft_views, reply_checks, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -22,7 +22,9 @@ urlpatterns = [
         __import__("klient.workspace.merge_views").workspace.merge_views.merge,
         name="merge",
     ),
+    path("c/<str:ref>/draft/", draft_views.save_draft, name="draft"),
     path("c/<str:ref>/m/<int:pk>/", views.message_original, name="original"),
     path("c/<str:ref>/m/<int:pk>/resend/", views.message_resend, name="resend"),
+    path("c/<str:ref>/m/<int:pk>/undo/", draft_views.undo_reply, name="undo"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from klient.conversations import actions
+from klient.conversations import actions, drafts
 from klient.conversations.access import (
     access_attachment,
     access_conversation,
@@ -50,6 +50,8 @@ _ACTION_ERRORS = (
     gettext_noop("The customer has no verified phone number to answer on."),
     gettext_noop("The customer cannot be reached on that channel."),
     gettext_noop("The assignee must be an active agent."),
+    gettext_noop("A draft holds at most 50 attachments."),
+    gettext_noop("Attachments must be a list of upload ids."),
 )
 
 
@@ -359,14 +361,27 @@ def _conversation_page(
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
+    now = timezone.now()
     for message in thread:
         message.quoted_rest = _quoted_rest(message)  # type: ignore[attr-defined]
+        # A just-sent reply of this agent's that can still be taken back: the Undo button.
+        until = drafts.undo_deadline(message, user=request.user, now=now)
+        message.undo_ms = (  # type: ignore[attr-defined]
+            int((until - now).total_seconds() * 1000) if until else 0
+        )
+    draft = drafts.draft_of(conversation, request.user)
+    if reply_form is None:
+        reply_form = ReplyForm(
+            initial={"body": draft.body} if draft else None,
+            channels=actions.reply_channels(conversation),
+        )
     context = {
         "conversation": conversation,
         "customer_email": conversation.customer.primary_email(),
         "thread": thread,
         "timeline": _timeline(conversation),
-        "reply_form": reply_form or ReplyForm(channels=actions.reply_channels(conversation)),
+        "reply_form": reply_form,
+        "draft": draft,
         "note_form": note_form or NoteForm(),
         "update_form": update_form
         or UpdateForm(
@@ -376,7 +391,7 @@ def _conversation_page(
                 "assignee": conversation.assignee_id,
             }
         ),
-        "now": timezone.now(),
+        "now": now,
     }
     return render_agent_page(request, "workspace/conversation.html", context, status=status)
 
@@ -436,7 +451,18 @@ def conversation_reply(request: HttpRequest, ref: str) -> HttpResponse:
         return f"m-{message.pk}"
 
     form = ReplyForm(request.POST, channels=actions.reply_channels(conversation))
-    return _submit(request, conversation, form, send, _("Your reply is on its way."), "reply_form")
+    window = int(actions.undo_window().total_seconds())
+    done = (
+        ngettext(
+            "Your reply will be sent in %(seconds)d second: you can still undo it.",
+            "Your reply will be sent in %(seconds)d seconds: you can still undo it.",
+            window,
+        )
+        % {"seconds": window}
+        if window
+        else _("Your reply is on its way.")
+    )
+    return _submit(request, conversation, form, send, done, "reply_form")
 
 
 @login_required
