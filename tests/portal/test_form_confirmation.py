@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
-from portal_helpers import old_enough
+from portal_helpers import filled
 
 from klient.calendars.actions import save_team_hours
 from klient.conversations.models import Conversation, Message
@@ -35,18 +35,8 @@ def contact_form(billing_team):
 
 
 def submit(client, form, language, **fields):
-    with freeze_time(SUBMITTED_AT):
-        data = {
-            "email": "ola@example.com",
-            "name": "Ola Kowalska",
-            "subject": "Faktura za zamówienie 77",
-            "f_request_type": "question",
-            "f_message": "Proszę o informację.",
-            "started": old_enough(form.slug),  # a minute before
-            "nonce": "d" * 32,
-            **fields,
-        }
-        response = client.post(f"/forms/contact/?lang={language}", data)
+    with freeze_time(SUBMITTED_AT):  # started a minute before (the token is made here)
+        response = client.post(f"/forms/contact/?lang={language}", filled(form, **fields))
         assert response.status_code == 200
         wiring.dispatch_pending()  # what the worker does after the commit
 
