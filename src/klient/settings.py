@@ -202,6 +202,9 @@ KLIENT_SMTP_RELAY_CAFILE = os.environ.get("KLIENT_SMTP_RELAY_CAFILE", "")
 KLIENT_MAIL_DOMAIN = os.environ.get("KLIENT_MAIL_DOMAIN", "klient.localhost")
 KLIENT_MAX_MESSAGE_BYTES = int(os.environ.get("KLIENT_MAX_MESSAGE_BYTES", str(25 * 1024 * 1024)))
 KLIENT_BASE_URL = os.environ.get("KLIENT_BASE_URL", "http://127.0.0.1:8000")
+# The sender name of emails that belong to no team (sign-in links, agents' notifications);
+# empty: the customer's team where there is one, else "Klient Desk" (klient.mail.senders).
+KLIENT_ORGANISATION_NAME = os.environ.get("KLIENT_ORGANISATION_NAME", "").strip()
 # Short: a worker renews the leases it holds while it works (core.work), so this bounds
 # how long a killed worker's work waits to be taken over, not how long work may take.
 KLIENT_LEASE_SECONDS = int(os.environ.get("KLIENT_LEASE_SECONDS", "10"))

@@ -77,7 +77,7 @@ def test_a_caller_is_the_same_customer_whether_they_give_their_number_nationally
     assert second.messages.get().from_address == "+48601234567"
 
 
-def _compose_page(conversation, *, to):
+def _compose_page(conversation, *, to, author=None):
     return Outbound(from_address="", from_name=conversation.team.name, to=[to], subject="page")
 
 

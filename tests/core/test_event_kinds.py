@@ -32,6 +32,7 @@ STORED_KINDS = {
     "customer.changed",
     "customer.identity_added",
     "customer.identity_proven",
+    "customer.time_zone_set",
     "team.endpoint_added",
     "agent.created",
     "article.created",

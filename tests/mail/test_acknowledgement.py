@@ -46,8 +46,9 @@ def test_the_acknowledgement_is_in_the_customers_language_and_is_not_an_answer(
     [ack] = smtp_sink.wait_for(1)
     conversation = Conversation.objects.get()
     assert ack["Auto-Submitted"] == "auto-replied"
-    assert "confirmation automatique" in ack.get_content()
-    assert conversation.reference in ack.get_content()
+    text = ack.get_body(("plain",)).get_content()
+    assert "confirmation automatique" in text
+    assert conversation.reference in text
     assert not conversation.is_answered
 
 

@@ -75,7 +75,7 @@ def customer_in_zone(address: str, zone: str) -> None:
 
 
 def text_of(acknowledgement) -> str:
-    return " ".join(acknowledgement.get_content().split())
+    return " ".join(acknowledgement.get_body(("plain",)).get_content().split())
 
 
 def test_polish_across_a_weekend_and_easter_monday(acknowledging_team, smtp_sink):

@@ -83,7 +83,7 @@ def test_a_reply_arrives_with_threading_headers_and_a_signed_reply_address(
     assert envelope_from == "support@shop.example"
     assert rcpt_tos == ["luc@client.fr"]
     [email] = smtp_sink.parsed()
-    assert email["From"] == "Support <support@shop.example>"
+    assert email["From"] == "Anna Nowak — Support <support@shop.example>"
     assert email["To"] == "luc@client.fr"
     assert f"[{conversation.reference}]" in email["Subject"]
     assert email["Message-ID"] == answer.message_id
@@ -91,9 +91,10 @@ def test_a_reply_arrives_with_threading_headers_and_a_signed_reply_address(
     assert email["References"].split()[-1] == "<q1@client.fr>"
     assert email["Date"] is not None
     assert email["Auto-Submitted"] is None
-    assert email.get_content_type() == "text/plain"
-    assert email.get_content_charset() == "utf-8"
-    assert email.get_content().strip() == "Pas de souci, on reprogramme. Zażółć."
+    assert email.get_content_type() == "multipart/alternative"
+    plain = email.get_body(("plain",))
+    assert plain.get_content_charset() == "utf-8"
+    assert plain.get_content().startswith("Pas de souci, on reprogramme. Zażółć.\r\n")
     reply_to = email["Reply-To"].addresses[0].addr_spec
     assert reply_to != "support@shop.example"
     assert verified_reference(reply_to) == conversation.reference

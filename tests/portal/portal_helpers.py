@@ -21,3 +21,19 @@ def signed_in_client(client, address: str):
 def old_enough(slug: str) -> str:
     """A form's start token from a minute ago: a person took their time to fill it in."""
     return antispam.started_token(slug, at=time.time() - 60)
+
+
+def filled(form, **fields) -> dict:
+    """The demo contact form as Ola fills it in (a question, in Polish), with `fields`
+    changed or added."""
+    data = {
+        "email": "ola@example.com",
+        "name": "Ola Kowalska",
+        "subject": "Faktura za zamówienie 77",
+        "f_request_type": "question",
+        "f_message": "Proszę o informację.",
+        "started": old_enough(form.slug),
+        "nonce": "b" * 32,
+    }
+    data.update(fields)
+    return data

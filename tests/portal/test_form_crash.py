@@ -12,7 +12,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from portal_helpers import old_enough
+from portal_helpers import filled
 
 from klient.conversations.models import Conversation, Message
 from klient.portal.demo import seed_demo
@@ -46,15 +46,7 @@ def test_a_form_sent_again_after_a_crash_between_its_two_writes_is_recorded_once
     billing_team, client, tmp_path: Path
 ):
     form = seed_demo()
-    data = {
-        "email": "ola@example.com",
-        "name": "Ola Kowalska",
-        "subject": "Faktura za zamówienie 77",
-        "f_request_type": "question",
-        "f_message": "Proszę o informację.",
-        "started": old_enough(form.slug),
-        "nonce": "c" * 32,
-    }
+    data = filled(form, nonce="c" * 32)
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),

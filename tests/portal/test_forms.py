@@ -3,7 +3,7 @@ language, honeypot and minimum fill time, embedding only where allowed, and a su
 becoming a conversation on the form's team."""
 
 import pytest
-from portal_helpers import old_enough
+from portal_helpers import filled
 
 from klient.conversations.models import Conversation, Message
 from klient.knowledge.actions import save_article
@@ -21,20 +21,6 @@ def contact_form(billing_team):
     billing_team.acknowledge = True
     billing_team.save()
     return seed_demo()
-
-
-def filled(form, **fields):
-    data = {
-        "email": "ola@example.com",
-        "name": "Ola Kowalska",
-        "subject": "Faktura za zamówienie 77",
-        "f_request_type": "question",
-        "f_message": "Proszę o informację.",
-        "started": old_enough(form.slug),
-        "nonce": "b" * 32,
-    }
-    data.update(fields)
-    return data
 
 
 @pytest.mark.parametrize(

@@ -198,7 +198,7 @@ def _outbound(
 ) -> Message:
     """An outbound message as its channel composes it, with its Delivery on that
     channel's transport, indexed for search. The delivery is due `hold` after `at`."""
-    outbound = channel.composer()(conversation, to=to)
+    outbound = channel.composer()(conversation, to=to, author=author)
     message = Message.objects.create(
         conversation=conversation,
         kind=Message.Kind.OUTBOUND,

@@ -2,9 +2,9 @@
 
 A channel declares three things:
 - the identity kind a customer is reached at on it (people.identities: email, phone, chat);
-- how it composes an outbound message: `compose(conversation, *, to)` returns the
-  Message's addressing fields (`Outbound`): from, to, subject, and for email its
-  Message-ID and threading;
+- how it composes an outbound message: `compose(conversation, *, to, author=None)`
+  returns the Message's addressing fields (`Outbound`): from (the author's name with the
+  team's, for email), to, subject, and for email its Message-ID and threading;
 - how it delivers: `deliver(delivery_ids)` takes the ids of its pending Delivery rows,
   delivers each idempotently and records the outcome with
   `conversations.actions.record_delivery_outcome`.
@@ -44,7 +44,9 @@ class Outbound:
 
 
 class Composer(Protocol):
-    def __call__(self, conversation: Conversation, *, to: str) -> Outbound: ...
+    """`author`: the agent who wrote it; None for an automatic message."""
+
+    def __call__(self, conversation: Conversation, *, to: str, author: Any = None) -> Outbound: ...
 
 
 @dataclass(frozen=True)

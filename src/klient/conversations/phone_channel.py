@@ -6,6 +6,8 @@ the delivery.sent event, whatever the channel)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 
 from .actions import record_delivery_outcome
@@ -13,7 +15,7 @@ from .channel_registry import Outbound
 from .models import Conversation, Delivery
 
 
-def compose(conversation: Conversation, *, to: str) -> Outbound:
+def compose(conversation: Conversation, *, to: str, author: Any = None) -> Outbound:
     return Outbound(
         from_address="",
         from_name=conversation.team.name,

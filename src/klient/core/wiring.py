@@ -50,6 +50,7 @@ HANDLER_TABLES: list[str] = [
     "klient.live.handlers.HANDLERS",
     "klient.collab.handlers.HANDLERS",
     "klient.macros.handlers.HANDLERS",
+    "klient.portal.handlers.HANDLERS",
 ]
 
 

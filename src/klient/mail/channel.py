@@ -4,12 +4,13 @@ addressed and threaded, and how its deliveries are sent.
 A reply comes from the team's address, goes to the customer's verified email address,
 carries a Message-ID of its own, In-Reply-To/References of the thread and the
 conversation's reference in its subject; build_email (mail.sending) adds the signed
-Reply-To when it is sent."""
+Reply-To and renders the body (mail.outbound_body) when it is sent."""
 
 from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
 
 from django.conf import settings
 
@@ -17,17 +18,21 @@ from klient.conversations.channel_registry import Outbound
 from klient.conversations.models import Conversation, Message
 
 from . import sending
+from .senders import agent_sender_name, team_sender_name
 
 logger = logging.getLogger(__name__)
 
 MAX_REFERENCES = 20
 
 
-def compose(conversation: Conversation, *, to: str) -> Outbound:
+def compose(conversation: Conversation, *, to: str, author: Any = None) -> Outbound:
+    """From "Agent name — Team name" (an automatic message: the team's name) at the
+    team's address (mail.senders)."""
     in_reply_to, references = threading_headers(conversation)
+    team = conversation.team
     return Outbound(
-        from_address=conversation.team.inbound_address,
-        from_name=conversation.team.name,
+        from_address=team.inbound_address,
+        from_name=agent_sender_name(author, team) if author is not None else team_sender_name(team),
         to=[to],
         subject=reply_subject(conversation),
         message_id=new_message_id(conversation),

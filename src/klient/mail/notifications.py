@@ -28,6 +28,7 @@ from klient.notifications.actions import agent_language
 from klient.notifications.events import Kind as NotificationKind
 from klient.notifications.models import Notification
 
+from .senders import organisation_name
 from .sending import DELIVERY_WORK, OUTBOUND_POLICY, _address, _one_line, _transmit
 
 logger = logging.getLogger(__name__)
@@ -67,7 +68,8 @@ def build_email(notification: Notification) -> EmailMessage:
     if len(subject) > SUBJECT_LENGTH:
         subject = subject[: SUBJECT_LENGTH - 1] + "…"
     email = EmailMessage(policy=OUTBOUND_POLICY)
-    email["From"] = _address(sender_address(), "Klient")
+    # The organisation's name, never the bare "Klient" (mail.senders).
+    email["From"] = _address(sender_address(), organisation_name())
     email["To"] = _address(recipient.email, recipient.get_full_name())
     email["Subject"] = subject
     email["Date"] = utils.format_datetime(notification.created_at)

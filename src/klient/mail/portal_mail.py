@@ -14,6 +14,7 @@ from email.message import EmailMessage
 from django.conf import settings
 from django.utils import timezone
 
+from .senders import organisation_name
 from .sending import OUTBOUND_POLICY, _address, _one_line, _text, _transmit
 
 SUBJECTS = {
@@ -59,11 +60,15 @@ def sender_address() -> str:
     return f"no-reply@{settings.KLIENT_MAIL_DOMAIN}"
 
 
-def sign_in_email(to_address: str, *, language: str, url: str, minutes: int) -> EmailMessage:
-    """The sign-in email. ValueError if the address is not exactly one mailbox."""
+def sign_in_email(
+    to_address: str, *, language: str, url: str, minutes: int, sender_name: str = ""
+) -> EmailMessage:
+    """The sign-in email, from `sender_name` (mail.senders.customer_sender_name; never
+    "Klient", which in Polish means "customer"). ValueError if the address is not exactly
+    one mailbox."""
     code = language if language in BODIES else "en"
     email = EmailMessage(policy=OUTBOUND_POLICY)
-    email["From"] = _address(sender_address(), "Klient")
+    email["From"] = _address(sender_address(), sender_name or organisation_name())
     email["To"] = _address(to_address)
     email["Subject"] = _one_line(SUBJECTS[code])
     email["Date"] = utils.format_datetime(timezone.now())
@@ -75,12 +80,14 @@ def sign_in_email(to_address: str, *, language: str, url: str, minutes: int) -> 
 
 
 def send_sign_in_email(
-    to_address: str, *, language: str, url: str, minutes: int
+    to_address: str, *, language: str, url: str, minutes: int, sender_name: str = ""
 ) -> tuple[str, str]:
     """Hand the email to the relay. Returns ("sent", ""), ("retry", error) for a
     temporary failure or ("failed", error) for a permanent one."""
     try:
-        email = sign_in_email(to_address, language=language, url=url, minutes=minutes)
+        email = sign_in_email(
+            to_address, language=language, url=url, minutes=minutes, sender_name=sender_name
+        )
     except ValueError as exc:
         return "failed", f"cannot build the email: {exc}"
     try:

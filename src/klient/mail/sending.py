@@ -33,7 +33,9 @@ from klient.conversations.delivery_work import DELIVERY_WORK
 from klient.conversations.models import Delivery, Message
 from klient.core import work
 
+from . import display_names
 from .addresses import reply_address
+from .outbound_body import outbound_body
 
 logger = logging.getLogger(__name__)
 
@@ -47,40 +49,51 @@ EMAIL_CHANNEL = "email"
 _EMAIL = Q(channel=EMAIL_CHANNEL)
 
 _ID_HEADERS = frozenset({"in-reply-to", "references"})
-_LINE_LENGTH = 78
+_ADDRESS_HEADERS = frozenset({"from", "to", "cc", "reply-to"})
 
 
 class _OutboundPolicy(EmailPolicy):
-    """An SMTP policy, except that In-Reply-To and References are folded between message ids
-    only. The stock policy turns an id longer than a line into RFC 2047 encoded words,
-    which no mail client recognises as an id any more, and threading breaks."""
+    """An SMTP policy, except for two kinds of headers:
+
+    - In-Reply-To and References are folded between message ids only. The stock policy
+      turns an id longer than a line into RFC 2047 encoded words, which no mail client
+      recognises as an id any more, and threading breaks.
+    - From, To, Cc and Reply-To encode display names word by word (mail.display_names),
+      so that "Олена Шевченко — Підтримка" is never cut inside a word."""
 
     def fold(self, name: str, value: Any) -> str:
-        if name.lower() in _ID_HEADERS:
-            return _fold_ids(name, str(value), self.linesep)
-        return super().fold(name, value)
+        return self._fold_own(name, value) or super().fold(name, value)
 
     def fold_binary(self, name: str, value: Any) -> bytes:
-        if name.lower() in _ID_HEADERS:
-            return _fold_ids(name, str(value), self.linesep).encode("ascii")
-        return super().fold_binary(name, value)
+        folded = self._fold_own(name, value)
+        return folded.encode("ascii") if folded else super().fold_binary(name, value)
+
+    def _fold_own(self, name: str, value: Any) -> str:
+        lowered = name.lower()
+        if lowered in _ID_HEADERS:
+            return display_names.fold_tokens(name, str(value).split(), self.linesep)
+        if lowered in _ADDRESS_HEADERS and (mailboxes := _plain_mailboxes(value)):
+            tokens = display_names.mailbox_list_tokens(mailboxes)
+            return display_names.fold_tokens(name, tokens, self.linesep)
+        return ""
+
+
+def _plain_mailboxes(value: Any) -> list[tuple[str, str]]:
+    """(display name, address) of an address header made of mailboxes with ASCII
+    addresses only; [] for anything else (groups, internationalised addresses), which the
+    stock policy folds."""
+    groups = getattr(value, "groups", None)
+    if not groups or any(group.display_name is not None for group in groups):
+        return []
+    mailboxes = [(a.display_name, a.addr_spec) for group in groups for a in group.addresses]
+    if not mailboxes or not all(addr.isascii() and addr for _name, addr in mailboxes):
+        return []
+    return mailboxes
 
 
 # CRLF like policy.SMTP; 7bit so that non-ASCII bodies are quoted-printable or base64 and
 # pass any relay, with or without 8BITMIME.
 OUTBOUND_POLICY = _OutboundPolicy(linesep="\r\n", cte_type="7bit")
-
-
-def _fold_ids(name: str, value: str, linesep: str) -> str:
-    lines: list[str] = []
-    current = f"{name}:"
-    for msg_id in value.split():
-        if len(current) + 1 + len(msg_id) > _LINE_LENGTH and current != f"{name}:":
-            lines.append(current)
-            current = ""
-        current = f"{current} {msg_id}"
-    lines.append(current)
-    return linesep.join(lines) + linesep
 
 
 def _has_line_break(value: str) -> bool:
@@ -153,7 +166,11 @@ def build_email(message: Message) -> EmailMessage:
         # RFC 3834: an automatic message; other robots must not answer it.
         email["Auto-Submitted"] = "auto-replied"
         email["X-Auto-Response-Suppress"] = "All"
-    email.set_content(message.body_text, subtype="plain", charset="utf-8")
+    # multipart/alternative: the plain text first, the HTML (preferred by most clients)
+    # last. Attachments added after this turn it into multipart/mixed.
+    body = outbound_body(message)
+    email.set_content(body.text, subtype="plain", charset="utf-8")
+    email.add_alternative(body.html, subtype="html", charset="utf-8")
     return email
 
 
@@ -258,7 +275,9 @@ def send_delivery(delivery_id: int) -> str:
 
 
 def _send(delivery_id: int) -> str:
-    delivery = Delivery.objects.select_related("message__conversation").get(pk=delivery_id)
+    delivery = Delivery.objects.select_related(
+        "message__conversation__team", "message__conversation__customer"
+    ).get(pk=delivery_id)
     message = delivery.message
     try:
         email = build_email(message)

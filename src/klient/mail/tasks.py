@@ -138,6 +138,15 @@ def acknowledge_for_event(event_id: int) -> str:
     message = Message.objects.filter(pk=event.data.get("message")).first()
     if message is None or message.sender != Message.Sender.CUSTOMER:
         return "not a customer message"
+    sent = send_acknowledgement(conversation)
+    return "acknowledged" if sent else "already acknowledged today"
+
+
+def send_acknowledgement(conversation: Conversation) -> Message | None:
+    """The automatic acknowledgement of this conversation, with the reference and the
+    honest answer time, in the customer's language; at most one a day per conversation
+    (conversations.actions.acknowledge), whatever asks for it: the team's setting on
+    each message, or a request form on its submission (portal.handlers)."""
     # The honest time: what the SLA clock says now that the message is stored, computed
     # here rather than read from the SLA state its own handler may not have written yet.
     now = timezone.now()
@@ -148,5 +157,4 @@ def acknowledge_for_event(event_id: int) -> str:
         promise=promised_reply(conversation.pk, now=now),
         now=now,
     )
-    sent = acknowledge(conversation, body=body)
-    return "acknowledged" if sent else "already acknowledged today"
+    return acknowledge(conversation, body=body)

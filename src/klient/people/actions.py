@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
+import zoneinfo
 from datetime import datetime
 from typing import Any
 
@@ -124,6 +126,48 @@ def find_or_create_customers(names: dict[IdentityKey, str]) -> dict[IdentityKey,
         for key in missing:
             found[key] = find_or_create_customer(key[0], key[1], wanted[key])
     return found
+
+
+@functools.cache
+def _known_time_zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def valid_time_zone(name: str) -> str:
+    """`name` if it is an IANA time zone this system knows ("Europe/Warsaw"), else ""."""
+    name = (name or "").strip()
+    if not name or len(name) > 64 or name not in _known_time_zones():
+        return ""
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return ""
+    return name
+
+
+def set_customer_time_zone(
+    customer: Customer, time_zone: str, *, only_if_unset: bool = False, actor_label: str = ""
+) -> bool:
+    """Store the time zone the customer's times are shown in (their browser's, detected
+    by the portal). ValidationError for a name that is not a known IANA zone; with
+    `only_if_unset`, a customer who has one keeps it. Returns whether it changed."""
+    zone = valid_time_zone(time_zone)
+    if not zone:
+        raise ValidationError(f"Unknown time zone {time_zone[:64]!r}.", code="time_zone")
+    with transaction.atomic():
+        current = Customer.objects.select_for_update().filter(pk=customer.pk).get()
+        if current.time_zone == zone or (only_if_unset and current.time_zone):
+            customer.time_zone = current.time_zone
+            return False
+        previous = current.time_zone
+        Customer.objects.filter(pk=customer.pk).update(time_zone=zone)
+        customer.time_zone = zone
+        append(
+            Kind.CUSTOMER_TIME_ZONE_SET,
+            actor_label=actor_label or "customer",
+            data={"customer": customer.pk, "from": previous, "to": zone},
+        )
+    return True
 
 
 def add_identity(

@@ -19,6 +19,7 @@ class Kind(EventKind):
     AGENT_CREATED = "agent.created", _("Agent created")
     IDENTITY_ADDED = "customer.identity_added", _("Customer identity added")
     IDENTITY_PROVEN = "customer.identity_proven", _("Customer identity proven")
+    CUSTOMER_TIME_ZONE_SET = "customer.time_zone_set", _("Customer time zone set")
     ENDPOINT_ADDED = "team.endpoint_added", _("Team endpoint added")
     ABSENCE_CREATED = "absence.created", _("Absence recorded")
     ABSENCE_DELETED = "absence.deleted", _("Absence removed")

@@ -17,8 +17,10 @@ from klient.conversations.actions import receive_message, update_conversation
 from klient.conversations.incoming import IncomingAttachment, IncomingMessage
 from klient.conversations.models import Conversation, Message
 from klient.core import blobs
+from klient.core.wiring import publish_on_commit
 from klient.mail.filenames import normalise_filename
 from klient.mail.language import detect_language
+from klient.people.actions import set_customer_time_zone, valid_time_zone
 from klient.people.models import Customer
 
 from . import events
@@ -116,10 +118,14 @@ def submit_form(
     *,
     language: str,
     nonce: str = "",
+    time_zone: str = "",
 ) -> Conversation:
     """A request form's submission becomes a conversation on the form's team, from the
     customer owning the address (created on first contact), channel "web"; the fields
-    are the message's text and a FormSubmission row. Sent twice with one nonce: one."""
+    are the message's text and a FormSubmission row. Sent twice with one nonce: one.
+
+    `time_zone`, the browser's, becomes the customer's when they have none yet, so that
+    the confirmation (portal.confirmation) states the answer time in it."""
     title = form.title(language)
     body = readable_text(fields, submission, language, form_title=title)
     attachments = _store_attachments(list(submission.files.values()))
@@ -157,5 +163,10 @@ def submit_form(
                 language=language,
                 created_at=incoming.received_at,
             )
-            events.form_submitted(conversation, form_id=form.pk, submission_id=record.pk)
+            if valid_time_zone(time_zone):
+                set_customer_time_zone(conversation.customer, time_zone, only_if_unset=True)
+            # Published: the customer gets a confirmation (portal.handlers).
+            publish_on_commit(
+                events.form_submitted(conversation, form_id=form.pk, submission_id=record.pk)
+            )
     return conversation

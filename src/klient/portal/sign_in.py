@@ -19,6 +19,7 @@ from django.utils.crypto import salted_hmac
 
 from klient.core import work
 from klient.mail.portal_mail import send_sign_in_email
+from klient.mail.senders import customer_sender_name
 from klient.people.actions import normalise_email
 from klient.people.models import Identity
 
@@ -120,7 +121,11 @@ def send_sign_in_link(link_id: int) -> str:
             "portal:redeem", kwargs={"token": token_for(link)}
         )
         outcome, error = send_sign_in_email(
-            link.email, language=link.language, url=url, minutes=LINK_MINUTES
+            link.email,
+            language=link.language,
+            url=url,
+            minutes=LINK_MINUTES,
+            sender_name=customer_sender_name(link.customer_id),
         )
         if outcome == "sent":
             work.complete(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("portal/sign-in/sent/", views.link_sent, name="link_sent"),
     path("portal/sign-in/<str:token>/", views.redeem, name="redeem"),
     path("portal/sign-out/", views.sign_out, name="sign_out"),
+    path("portal/time-zone/", views.time_zone, name="time_zone"),
     path("portal/c/<str:reference>/", views.conversation, name="conversation"),
     path("portal/c/<str:reference>/reply/", views.reply, name="reply"),
     path("portal/c/<str:reference>/status/", views.set_status, name="set_status"),

@@ -3,6 +3,7 @@ help articles. Thin: parse, call one action or query, render."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -13,13 +14,15 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from klient.core.downloads import safe_download
 from klient.knowledge.queries import public_article, suggest_articles
+from klient.people.actions import set_customer_time_zone
+from klient.sla.promise import zone_named
 
 from . import access, actions, antispam, ratelimit, session, sign_in
 from .models import LANGUAGE_CODES, FormField, RequestForm
@@ -28,6 +31,9 @@ from .request_forms import MAX_FILE_BYTES, UploadedData, clean_submission, input
 from .texts import text
 
 LANGUAGE_SESSION_KEY = "portal_language"
+NEXT_SESSION_KEY = "portal_next"
+# Where a link from an email may send a customer once signed in: a conversation page.
+_CONVERSATION_PATH = re.compile(r"/portal/c/[A-Za-z0-9-]{1,32}/")
 FORM_LIMIT_PER_IP = 10
 FORM_WINDOW_SECONDS = 3600
 
@@ -54,6 +60,9 @@ def customer_required(view: Callable[..., Any]) -> Callable[..., Any]:
         language = _language(request)
         current = session.signed_in(request)
         if current is None:
+            if request.method == "GET":
+                # A link from an email: after signing in, the customer lands here.
+                request.session[NEXT_SESSION_KEY] = request.path
             return redirect("portal:index")
         customer, email = current
         return view(request, *args, customer=customer, email=email, language=language, **kwargs)
@@ -62,10 +71,18 @@ def customer_required(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    """Render a portal page; a signed-in customer sees its times in their own time zone
+    (detected by their browser and stored once: `time_zone`)."""
     current = session.signed_in(request)
-    context.setdefault("portal_customer", current[0] if current else None)
+    customer = current[0] if current else None
+    context.setdefault("portal_customer", customer)
     context.setdefault("languages", settings.LANGUAGES)
-    return render(request, template, context, status=status)
+    context.setdefault("detect_time_zone", customer is not None and not customer.time_zone)
+    zone = zone_named(customer.time_zone) if customer is not None else None
+    if zone is None:
+        return render(request, template, context, status=status)
+    with timezone.override(zone):
+        return render(request, template, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -116,10 +133,25 @@ def redeem(request: HttpRequest, token: str) -> HttpResponse:
     link = sign_in.redeem(token)
     if link is None:
         return _page(request, "portal/link_invalid.html", {}, status=410)
+    going_to = request.session.pop(NEXT_SESSION_KEY, "")
     session.sign_in(request, customer_id=link.customer_id, email=link.email)
     if link.language in LANGUAGE_CODES:
         request.session[LANGUAGE_SESSION_KEY] = link.language
+    if isinstance(going_to, str) and _CONVERSATION_PATH.fullmatch(going_to):
+        return redirect(going_to)
     return redirect("portal:index")
+
+
+@require_POST
+@customer_required
+def time_zone(request: HttpRequest, *, customer: Any, email: str, language: str) -> HttpResponse:
+    """The browser's time zone (Intl.DateTimeFormat().resolvedOptions().timeZone), posted
+    once by portal/time_zone.js: 204 when stored, 400 for a name that is not a zone."""
+    try:
+        set_customer_time_zone(customer, request.POST.get("time_zone", ""))
+    except ValidationError:
+        return HttpResponse(status=400)
+    return HttpResponse(status=204)
 
 
 @require_POST
@@ -340,7 +372,12 @@ def _request_form(request: HttpRequest, slug: str, *, embed: bool) -> HttpRespon
     if submission is None:
         return refused(errors=errors)
     created = actions.submit_form(
-        form, fields, submission, language=language, nonce=request.POST.get("nonce", "")
+        form,
+        fields,
+        submission,
+        language=language,
+        nonce=request.POST.get("nonce", ""),
+        time_zone=request.POST.get("time_zone", ""),
     )
     message = text("submitted", language, reference=created.reference)
     return _frame_policy(
