@@ -7,6 +7,7 @@ leaks."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -14,7 +15,7 @@ from django.http import Http404
 
 from klient.people.models import Team
 
-from .models import Attachment, Conversation
+from .models import Attachment, Conversation, Upload
 
 
 def is_admin(user: Any) -> bool:
@@ -61,3 +62,39 @@ def access_attachment(user: Any, attachment_id: int) -> Attachment:
     if attachment is None:
         raise Http404("No such attachment.")
     return attachment
+
+
+def access_uploads(user: Any, upload_ids: Iterable[int]) -> list[Upload]:
+    """The uploads these ids name, in that order (once each), if `user` uploaded them all;
+    Http404 naming the first that is not theirs. Administrators too see only their own:
+    an upload belongs to whoever sent it until a message takes it."""
+    ids = list(dict.fromkeys(int(pk) for pk in upload_ids))
+    if not ids:
+        return []
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise Http404(f"No upload {ids[0]} that you can attach.")
+    found = {u.pk: u for u in Upload.objects.filter(pk__in=ids, uploader_id=user.pk)}
+    for pk in ids:
+        if pk not in found:
+            raise Http404(f"No upload {pk} that you can attach.")
+    return [found[pk] for pk in ids]
+
+
+def access_team(user: Any, team: int | str) -> Team:
+    """A team `user` may open conversations in, by id or by name (case-insensitive): one of
+    their teams, any team for an administrator; Http404 else. A name made of digits that
+    names no team is read as an id."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise Http404("No such team.")
+    teams = Team.objects.all() if is_admin(user) else Team.objects.filter(members=user)
+    found = None
+    if isinstance(team, int):
+        found = teams.filter(pk=team).first()
+    else:
+        name = team.strip()
+        found = teams.filter(name__iexact=name).first() if name else None
+        if found is None and name.isdigit() and len(name) < 19:
+            found = teams.filter(pk=int(name)).first()
+    if found is None:
+        raise Http404(f"No team {team!r} that you belong to.")
+    return found

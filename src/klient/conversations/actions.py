@@ -5,6 +5,7 @@ publishes them on commit through core.wiring."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -17,16 +18,17 @@ from klient.core.models import Event
 from klient.core.wiring import publish_on_commit as _publish_on_commit
 from klient.people.models import Team
 
-from . import channel_registry, events, mentions, search
-from .models import Conversation, Delivery, Message, Tag
+from . import channel_registry, events, mentions, search, uploads
+from .models import Conversation, Delivery, Message, Tag, Upload
 from .receive import receive_message, receive_messages
 
 __all__ = ["receive_message", "receive_messages"]
 
 
-def _check_body(body: str) -> str:
+def _check_body(body: str, *, files: bool = False) -> str:
+    """The body as stored; it may be empty only when files go with it."""
     body = body.strip()
-    if not body:
+    if not body and not files:
         raise ValidationError("The message is empty.")
     if len(body) > 200_000:
         raise ValidationError("The message is longer than 200,000 characters.")
@@ -59,11 +61,15 @@ def reply(
     body: str,
     status: str | None = None,
     channel: str | None = None,
+    attachments: Sequence[Upload] = (),
 ) -> Message:
     """Send a public reply to the customer on `channel` (the conversation's own unless the
     agent picks another the customer can be reached on): stores the message and its
-    delivery together, marks the customer answered, and queues delivery on commit."""
-    body = _check_body(body)
+    delivery together, marks the customer answered, and queues delivery on commit.
+
+    `attachments`: the actor's uploads (conversations.access.access_uploads); each becomes
+    an Attachment of the reply, which the email channel sends as MIME parts."""
+    body = _check_body(body, files=bool(attachments))
     if status is not None and status not in Conversation.Status.values:
         raise ValidationError(f"Unknown status {status!r}.")
     if channel is not None and channel not in channel_registry.names():
@@ -78,6 +84,10 @@ def reply(
         to = conversation.customer.reachable_at(answer_on.identity_kind)
         if not to:
             raise ValidationError(_unreachable(answer_on))
+        files = uploads.locked(attachments)
+        uploads.check_attachable(
+            files, actor=actor, emailed=answer_on.delivery_channel == channel_registry.EMAIL
+        )
         message = _outbound(
             conversation,
             answer_on,
@@ -87,8 +97,11 @@ def reply(
             sender=Message.Sender.AGENT,
             author=actor,
         )
+        attached = uploads.attach(message, files)
         # The reply, then the status chosen with it, at the same moment and in that order.
-        published = [events.outbound_queued(conversation, message, actor=actor, at=now)]
+        published = [
+            events.outbound_queued(conversation, message, actor=actor, at=now, attachments=attached)
+        ]
         changed = ["updated_at", "waiting_since"]
         conversation.updated_at = now
         conversation.waiting_since = None
@@ -226,13 +239,18 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
     return message
 
 
-def add_note(conversation: Conversation, *, actor: Any, body: str) -> Message:
-    """An internal note: visible to agents only, never sent, never an answer."""
-    body = _check_body(body)
+def add_note(
+    conversation: Conversation, *, actor: Any, body: str, attachments: Sequence[Upload] = ()
+) -> Message:
+    """An internal note: visible to agents only, never sent, never an answer. Its
+    `attachments` (the actor's uploads) are shown to agents only, never emailed."""
+    body = _check_body(body, files=bool(attachments))
     now = timezone.now()
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         _refuse_if_merged(conversation)
+        files = uploads.locked(attachments)
+        uploads.check_attachable(files, actor=actor, emailed=False)
         message = Message.objects.create(
             conversation=conversation,
             kind=Message.Kind.NOTE,
@@ -243,10 +261,13 @@ def add_note(conversation: Conversation, *, actor: Any, body: str) -> Message:
             new_text=body,
             created_at=now,
         )
+        attached = uploads.attach(message, files)
         search.index_messages([message])
         conversation.updated_at = now
         conversation.save(update_fields=["updated_at"])
-        _publish_on_commit(events.note_added(conversation, message, actor=actor))
+        _publish_on_commit(
+            events.note_added(conversation, message, actor=actor, attachments=attached)
+        )
         if mentioned := mentions.note_mentioned(conversation, message, actor=actor):
             _publish_on_commit(mentioned)
     return message

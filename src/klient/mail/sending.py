@@ -32,6 +32,7 @@ from klient.conversations.models import Delivery, Message
 from klient.core import work
 
 from .addresses import reply_address
+from .outbound_attachments import add_attachments
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +153,7 @@ def build_email(message: Message) -> EmailMessage:
         email["Auto-Submitted"] = "auto-replied"
         email["X-Auto-Response-Suppress"] = "All"
     email.set_content(message.body_text, subtype="plain", charset="utf-8")
+    add_attachments(email, message.attachments.all())
     return email
 
 
