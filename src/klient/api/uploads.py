@@ -8,23 +8,13 @@ from django.http import HttpRequest
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
-from klient.conversations.models import Upload
-from klient.conversations.uploads import UploadTooLarge, check_size
+from klient.conversations.uploads import UploadTooLarge, check_size, describe
 from klient.mail.uploads import upload_file
 
 from .auth import caller
 from .schemas import ErrorOut, UploadOut
 
 router = Router(tags=["uploads"])
-
-
-def upload_out(upload: Upload) -> dict[str, Any]:
-    return {
-        "id": upload.pk,
-        "filename": upload.filename,
-        "size": upload.size,
-        "content_type": upload.content_type,
-    }
 
 
 @router.post(
@@ -46,4 +36,4 @@ def post_upload(request: HttpRequest, file: File[UploadedFile]) -> Any:
         )
     except UploadTooLarge as exc:
         return Status(413, {"detail": " ".join(exc.messages)})
-    return Status(201, upload_out(upload))
+    return Status(201, describe(upload))

@@ -80,13 +80,18 @@ def access_uploads(user: Any, upload_ids: Iterable[int]) -> list[Upload]:
     return [found[pk] for pk in ids]
 
 
-def access_team(user: Any, team: int | str) -> Team:
-    """A team `user` may open conversations in, by id or by name (case-insensitive): one of
-    their teams, any team for an administrator; Http404 else. A name made of digits that
-    names no team is read as an id."""
+def teams_in_scope(user: Any) -> QuerySet[Team]:
+    """The teams `user` may open conversations in: their own, every team for an
+    administrator."""
     if user is None or not user.is_authenticated or not user.is_active:
-        raise Http404("No such team.")
-    teams = Team.objects.all() if is_admin(user) else Team.objects.filter(members=user)
+        return Team.objects.none()
+    return Team.objects.all() if is_admin(user) else Team.objects.filter(members=user)
+
+
+def access_team(user: Any, team: int | str) -> Team:
+    """A team of teams_in_scope(user), by id or by name (case-insensitive); Http404 else.
+    A name made of digits that names no team is read as an id."""
+    teams = teams_in_scope(user)
     found = None
     if isinstance(team, int):
         found = teams.filter(pk=team).first()

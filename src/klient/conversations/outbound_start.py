@@ -51,13 +51,16 @@ def start_conversation(
     if channel not in STARTABLE_CHANNELS:
         raise ValidationError(
             f"A conversation is started by email or phone, not {channel!r}; use "
-            "channel email or phone."
+            "channel email or phone.",
+            code="channel",
         )
     subject = " ".join(subject.split())
     if not subject:
-        raise ValidationError("The subject is empty.")
+        raise ValidationError("The subject is empty.", code="subject_empty")
     if len(subject) > MAX_SUBJECT:
-        raise ValidationError(f"The subject is longer than {MAX_SUBJECT} characters.")
+        raise ValidationError(
+            f"The subject is longer than {MAX_SUBJECT} characters.", code="subject_too_long"
+        )
     kind, value = _identity(channel, email=email.strip(), phone=phone.strip())
     now = timezone.now()
     with transaction.atomic():
@@ -88,19 +91,26 @@ def _identity(channel: str, *, email: str, phone: str) -> tuple[str, str]:
     if email and phone:
         raise ValidationError(
             "Give the customer's email address or phone number, not both: the "
-            "conversation's channel decides which one reaches them."
+            "conversation's channel decides which one reaches them.",
+            code="both_identities",
         )
     if channel == Conversation.Channel.EMAIL:
         if not email:
-            raise ValidationError("An email conversation needs the customer's email address.")
+            raise ValidationError(
+                "An email conversation needs the customer's email address.", code="no_email"
+            )
         try:
             validate_email(email)
         except ValidationError:
-            raise ValidationError(f"{email!r} is not an email address.") from None
+            raise ValidationError(
+                f"{email!r} is not an email address.", code="invalid_email"
+            ) from None
         return identity_key(EMAIL, email)
     if not phone:
-        raise ValidationError("A phone conversation needs the customer's phone number.")
+        raise ValidationError(
+            "A phone conversation needs the customer's phone number.", code="no_phone"
+        )
     try:
         return identity_key(PHONE, phone)
     except InvalidIdentity:
-        raise ValidationError(f"{phone!r} is not a phone number.") from None
+        raise ValidationError(f"{phone!r} is not a phone number.", code="invalid_phone") from None

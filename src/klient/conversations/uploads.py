@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from . import events
@@ -35,7 +36,7 @@ def max_bytes() -> int:
     return int(settings.KLIENT_MAX_MESSAGE_BYTES)
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return f"{size / 2**20:.1f}".removesuffix(".0")
 
 
@@ -43,25 +44,36 @@ def check_size(size: int) -> None:
     """Refuse a file larger than an email may be (before its bytes are read)."""
     if size > max_bytes():
         raise UploadTooLarge(
-            f"The file is larger than {_megabytes(max_bytes())} MB, the largest message "
+            f"The file is larger than {megabytes(max_bytes())} MB, the largest message "
             "Klient takes (KLIENT_MAX_MESSAGE_BYTES)."
         )
 
 
 def record_upload(*, actor: Any, stored: IncomingAttachment) -> Upload:
     """The Upload row of a file whose bytes are stored (blob) and whose name is
-    normalised; one upload.stored event. Joins the caller's transaction."""
+    normalised, and its upload.stored event."""
     check_size(stored.size)
-    upload = Upload.objects.create(
-        uploader=actor,
-        filename=stored.filename,
-        content_type=stored.content_type,
-        size=stored.size,
-        blob=stored.blob,
-        created_at=timezone.now(),
-    )
-    events.upload_stored(upload, actor=actor)
+    with transaction.atomic():
+        upload = Upload.objects.create(
+            uploader=actor,
+            filename=stored.filename,
+            content_type=stored.content_type,
+            size=stored.size,
+            blob=stored.blob,
+            created_at=timezone.now(),
+        )
+        events.upload_stored(upload, actor=actor)
     return upload
+
+
+def describe(upload: Upload) -> dict[str, Any]:
+    """What an upload's sender is told of it (the API's and the workspace's answer)."""
+    return {
+        "id": upload.pk,
+        "filename": upload.filename,
+        "size": upload.size,
+        "content_type": upload.content_type,
+    }
 
 
 def check_attachable(uploads: Sequence[Upload], *, actor: Any, emailed: bool) -> None:
@@ -81,7 +93,7 @@ def check_attachable(uploads: Sequence[Upload], *, actor: Any, emailed: bool) ->
     total = sum(upload.size for upload in uploads)
     if emailed and total > max_bytes():
         raise UploadTooLarge(
-            f"The attachments together are larger than {_megabytes(max_bytes())} MB, the "
+            f"The attachments together are larger than {megabytes(max_bytes())} MB, the "
             "largest message Klient sends (KLIENT_MAX_MESSAGE_BYTES)."
         )
 

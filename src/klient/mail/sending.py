@@ -153,7 +153,8 @@ def build_email(message: Message) -> EmailMessage:
         email["Auto-Submitted"] = "auto-replied"
         email["X-Auto-Response-Suppress"] = "All"
     email.set_content(message.body_text, subtype="plain", charset="utf-8")
-    add_attachments(email, message.attachments.all())
+    # (An unsaved message, as tests build them, has none.)
+    add_attachments(email, message.attachments.all() if message.pk else ())
     return email
 
 
