@@ -33,6 +33,7 @@ STORED_KINDS = {
     "customer.identity_added",
     "customer.identity_proven",
     "team.endpoint_added",
+    "upload.stored",
     "agent.created",
     "article.created",
     "article.deleted",

@@ -39,12 +39,16 @@ def test_the_upload_view_answers_the_apis_json_for_a_signed_in_agent(anna_client
 def test_the_upload_view_refuses_a_file_over_the_limit_with_413_in_the_agents_words(
     anna_client, settings
 ):
-    settings.KLIENT_MAX_MESSAGE_BYTES = 10
+    settings.KLIENT_MAX_MESSAGE_BYTES = 3 * 2**19  # 1.5 MB
 
-    response = anna_client.post(UPLOAD, {"file": file()}, HTTP_ACCEPT_LANGUAGE="pl")
+    response = anna_client.post(
+        UPLOAD, {"file": file(data=b"x" * (3 * 2**19 + 1))}, HTTP_ACCEPT_LANGUAGE="pl"
+    )
 
     assert response.status_code == 413
-    assert "largest message" in response.json()["detail"] or "MB" in response.json()["detail"]
+    assert response.json()["detail"] == (
+        "Plik jest większy niż 1.5 MB, największa wiadomość, jaką przyjmuje Klient."
+    )
     assert not Upload.objects.exists()
     assert anna_client.post(UPLOAD, {}).status_code == 400
 

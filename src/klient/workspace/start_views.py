@@ -29,10 +29,7 @@ from .forms import NewConversationForm
 _REFUSALS: dict[str, tuple[str | None, Any]] = {
     "channel": ("channel", gettext_lazy("Choose email or phone.")),
     "subject_empty": ("subject", gettext_lazy("Write a subject.")),
-    "subject_too_long": (
-        "subject",
-        gettext_lazy("The subject is longer than %(max)s characters.") % {"max": MAX_SUBJECT},
-    ),
+    "subject_too_long": ("subject", gettext_lazy("The subject is longer than %(max)s characters.")),
     "both_identities": (None, gettext_lazy("Give the email address or the phone number.")),
     "no_email": ("email", gettext_lazy("An email needs the customer's email address.")),
     "invalid_email": ("email", gettext_lazy("This is not an email address.")),
@@ -45,7 +42,7 @@ def _show_refusal(form: NewConversationForm, exc: ValidationError) -> None:
     code = getattr(exc, "code", None)
     if code in _REFUSALS:
         field, text = _REFUSALS[code]
-        form.add_error(field, str(text))
+        form.add_error(field, str(text) % {"max": MAX_SUBJECT})
     else:
         form.add_error(None, views._in_words(exc))
 

@@ -128,15 +128,9 @@ def upload(request: HttpRequest) -> JsonResponse:
             data=file.read(),
         )
     except uploads.UploadTooLarge:
-        return JsonResponse(
-            {
-                "detail": _(
-                    "The file is larger than %(size)s MB, the largest message Klient takes."
-                )
-                % {"size": uploads.max_bytes() // 2**20}
-            },
-            status=413,
-        )
+        too_large = _("The file is larger than %(size)s MB, the largest message Klient takes.")
+        size = uploads.megabytes(uploads.max_bytes())
+        return JsonResponse({"detail": too_large % {"size": size}}, status=413)
     return JsonResponse(uploads.describe(stored), status=201)
 
 
