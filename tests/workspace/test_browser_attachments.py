@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from asgi_server import CHROMIUM, CHROMIUM_ARGS
+from asgi_server import CHROMIUM
 from klient.conversations.models import Conversation, Message
 from klient.core import wiring
 
@@ -33,20 +33,6 @@ FILE_TRANSFER = """([name, type, bytes]) => {
     transfer.items.add(new File([new Uint8Array(bytes)], name, { type }));
     return transfer;
 }"""
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(15_000)
-            yield page
-        finally:
-            browser.close()
 
 
 def sign_in(page, url):

@@ -50,6 +50,10 @@ from .serializers import conversation_out, event_out, message_out
 
 router = Router(tags=["conversations"])
 
+# What a write that takes uploads ("attachments") may answer besides its success: 404 also
+# for an upload that is not yours, 409 for one already attached, 413 for files too large.
+WITH_FILES_REFUSED = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
+
 
 class InboxParams(Schema):
     """Documented here; parsed (and unknown names refused) by conversations.queries, where
@@ -112,14 +116,7 @@ def _detail(conversation: Conversation) -> dict[str, Any]:
 
 @router.post(
     "",
-    response={
-        201: ConversationDetailOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        413: ErrorOut,
-        422: ErrorOut,
-    },
+    response={201: ConversationDetailOut, **WITH_FILES_REFUSED},
     by_alias=True,
     summary="Start a conversation: an email to a customer, or a logged phone call",
 )
@@ -146,14 +143,7 @@ def post_conversation(request: HttpRequest, payload: StartConversationIn) -> Any
 
 @router.post(
     "/{ref}/replies",
-    response={
-        201: ReplyOut,
-        401: ErrorOut,
-        404: ErrorOut,
-        409: ErrorOut,
-        413: ErrorOut,
-        422: ErrorOut,
-    },
+    response={201: ReplyOut, **WITH_FILES_REFUSED},
     by_alias=True,
     summary="Reply to the customer",
 )
