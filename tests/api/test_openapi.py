@@ -3,13 +3,14 @@
 from klient.api.urls import api
 
 PATHS = {
-    "/api/v1/conversations": {"get"},
+    "/api/v1/conversations": {"get", "post"},
     "/api/v1/conversations/{ref}": {"get", "patch"},
     "/api/v1/conversations/{ref}/replies": {"post"},
     "/api/v1/conversations/{ref}/check-reply": {"post"},
     "/api/v1/conversations/{ref}/notes": {"post"},
     "/api/v1/attachments/{id}": {"get"},
     "/api/v1/messages/{id}/resend": {"post"},
+    "/api/v1/uploads": {"post"},
     "/api/v1/quarantine": {"get"},
     "/api/v1/quarantine/{id}/retry": {"post"},
     "/api/v1/sla/policies": {"get", "post"},

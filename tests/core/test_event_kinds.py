@@ -34,6 +34,7 @@ STORED_KINDS = {
     "customer.identity_proven",
     "customer.time_zone_set",
     "team.endpoint_added",
+    "upload.stored",
     "agent.created",
     "article.created",
     "article.deleted",

@@ -38,6 +38,7 @@ ADDED_SINCE = {
     ("calendars", "0001_working_hours"),
     ("conversations", "0008_delivery_updated_at"),
     ("conversations", "0009_agent_drafts"),
+    ("conversations", "0010_agent_uploads"),
     ("mail", "0003_imap_mailbox_lease"),
     ("people", "0003_endpoints_identities_and_absences"),
     ("people", "0004_email_endpoints_for_teams"),

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from asgi_server import CHROMIUM, CHROMIUM_ARGS
+from asgi_server import CHROMIUM
 from klient import demo
 from klient.conversations.models import Conversation, Delivery, Message
 
@@ -20,20 +20,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
 ]
-
-
-@pytest.fixture
-def browser_page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(15_000)
-            yield page
-        finally:
-            browser.close()
 
 
 def screenshots_dir(tmp_path) -> Path:

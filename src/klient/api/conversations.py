@@ -13,8 +13,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
 from klient.conversations import actions, checks
-from klient.conversations.access import access_conversation
+from klient.conversations.access import access_conversation, access_team, access_uploads
 from klient.conversations.models import Conversation
+from klient.conversations.outbound_start import start_conversation
 from klient.conversations.queries import (
     DEFAULT_LIMIT,
     MAX_LIMIT,
@@ -42,11 +43,16 @@ from .schemas import (
     NoteIn,
     ReplyIn,
     ReplyOut,
+    StartConversationIn,
     UnknownFilterOut,
 )
 from .serializers import conversation_out, event_out, message_out
 
 router = Router(tags=["conversations"])
+
+# What a write that takes uploads ("attachments") may answer besides its success: 404 also
+# for an upload that is not yours, 409 for one already attached, 413 for files too large.
+WITH_FILES_REFUSED = {401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 413: ErrorOut, 422: ErrorOut}
 
 
 class InboxParams(Schema):
@@ -95,7 +101,11 @@ def list_conversations(request: HttpRequest, params: Query[InboxParams]) -> Any:
     summary="One conversation with its messages and events",
 )
 def get_conversation(request: HttpRequest, ref: str) -> Any:
-    conversation = access_conversation(caller(request), ref, queryset=rows_with_sla())
+    return _detail(access_conversation(caller(request), ref, queryset=rows_with_sla()))
+
+
+def _detail(conversation: Conversation) -> dict[str, Any]:
+    """A conversation loaded by rows_with_sla(), with its messages and events."""
     messages = conversation.messages.select_related("delivery").prefetch_related("attachments")
     return {
         **with_sla(conversation),
@@ -105,13 +115,44 @@ def get_conversation(request: HttpRequest, ref: str) -> Any:
 
 
 @router.post(
+    "",
+    response={201: ConversationDetailOut, **WITH_FILES_REFUSED},
+    by_alias=True,
+    summary="Start a conversation: an email to a customer, or a logged phone call",
+)
+def post_conversation(request: HttpRequest, payload: StartConversationIn) -> Any:
+    """The customer is found or created by `customer.email` (channel email: the body is
+    sent to them by email) or `customer.phone` (channel phone: the body records the call,
+    nothing is sent). `team` is one of yours (404 otherwise); the answer is the
+    conversation as GET /conversations/{ref} gives it."""
+    agent = caller(request)
+    conversation = start_conversation(
+        actor=agent,
+        team=access_team(agent, payload.team),
+        channel=payload.channel,
+        subject=payload.subject,
+        body=payload.body,
+        email=payload.customer.email or "",
+        phone=payload.customer.phone or "",
+        name=payload.customer.name or "",
+        status=payload.status,
+        attachments=access_uploads(agent, payload.attachments),
+    )
+    return Status(201, _detail(rows_with_sla().get(pk=conversation.pk)))
+
+
+@router.post(
     "/{ref}/replies",
-    response={201: ReplyOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: ReplyOut, **WITH_FILES_REFUSED},
     by_alias=True,
     summary="Reply to the customer",
 )
 def post_reply(request: HttpRequest, ref: str, payload: ReplyIn) -> Any:
+    """`attachments`: ids of your uploads, sent with the email as files (404 for an id
+    that is not yours, 409 for one already attached, 413 when together they exceed
+    KLIENT_MAX_MESSAGE_BYTES)."""
     conversation = access_conversation(caller(request), ref)
+    files = access_uploads(caller(request), payload.attachments)
     findings = _findings(conversation, caller(request), payload.body, payload.channel)
     message = actions.reply(
         conversation,
@@ -119,6 +160,7 @@ def post_reply(request: HttpRequest, ref: str, payload: ReplyIn) -> Any:
         body=payload.body,
         status=payload.status,
         channel=payload.channel,
+        attachments=files,
     )
     return Status(201, {**message_out(message), "findings": findings})
 
@@ -142,13 +184,17 @@ def _findings(
 
 @router.post(
     "/{ref}/notes",
-    response={201: MessageOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={201: MessageOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     by_alias=True,
     summary="Add an internal note",
 )
 def post_note(request: HttpRequest, ref: str, payload: NoteIn) -> Any:
+    """`attachments`: ids of your uploads, shown to agents with the note, never emailed."""
     conversation = access_conversation(caller(request), ref)
-    message = actions.add_note(conversation, actor=caller(request), body=payload.body)
+    files = access_uploads(caller(request), payload.attachments)
+    message = actions.add_note(
+        conversation, actor=caller(request), body=payload.body, attachments=files
+    )
     return Status(201, message_out(message))
 
 

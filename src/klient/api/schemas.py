@@ -145,6 +145,16 @@ class ConversationDetailOut(ConversationOut):
     events: list[EventOut]
 
 
+class UploadOut(Schema):
+    id: int = Field(..., description='Give it in "attachments" to attach the file.')
+    filename: str = Field(..., description="Normalised as inbound attachments' names are.")
+    size: int
+    content_type: str
+
+
+UPLOAD_IDS = "Ids of your uploads (POST /api/v1/uploads); each can be attached once."
+
+
 class ReplyIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
@@ -153,6 +163,7 @@ class ReplyIn(Schema):
     # Answer on another channel the customer can be reached on (email, web, phone, ...);
     # the conversation's own channel when absent.
     channel: str | None = None
+    attachments: list[int] = Field(default_factory=list, description=UPLOAD_IDS)
 
 
 class CheckReplyIn(Schema):
@@ -187,6 +198,36 @@ class NoteIn(Schema):
     model_config = ConfigDict(extra="forbid")
 
     body: str
+    attachments: list[int] = Field(
+        default_factory=list, description=f"{UPLOAD_IDS} Shown to agents only, never emailed."
+    )
+
+
+class CustomerIn(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+    email: str | None = Field(None, description="For an email conversation.")
+    phone: str | None = Field(
+        None, description="For a phone conversation; national numbers in KLIENT_PHONE_REGION."
+    )
+    name: str | None = None
+
+
+class StartConversationIn(Schema):
+    """A conversation an agent starts. The customer is found or created by the channel's
+    identity (email address or phone number)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer: CustomerIn
+    team: int | str = Field(..., description="Id or name of one of your teams.")
+    subject: str
+    body: str = Field(
+        ..., description="The email to the customer, or (phone) what was said on the call."
+    )
+    channel: str = Field(..., description="email (sent to the customer) or phone (a logged call).")
+    attachments: list[int] = Field(default_factory=list, description=UPLOAD_IDS)
+    status: str | None = Field(None, description="The status after it; open by default.")
 
 
 class ConversationPatchIn(Schema):

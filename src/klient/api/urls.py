@@ -2,7 +2,8 @@
 
 Every operation needs `Authorization: Bearer <token>`. Errors are JSON {"detail": ...}:
 401 without a valid token, 404 for anything outside the caller's scope (never 403 for
-an object, so its existence does not leak), 422 when an action refuses the change."""
+an object, so its existence does not leak), 422 when an action refuses the change, 409
+for an upload already attached to a message, 413 for a file over KLIENT_MAX_MESSAGE_BYTES."""
 
 from __future__ import annotations
 
@@ -15,19 +16,22 @@ from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as SchemaValidationError
 
-from . import attachments, conversations, deliveries, quarantine, sla
+from klient.conversations.uploads import AlreadyAttached, UploadTooLarge
+
+from . import attachments, conversations, deliveries, quarantine, sla, uploads
 from .auth import BearerToken
 
 api = NinjaAPI(
     title="Klient API",
     version="1",
-    description="Conversations, replies, notes, attachments and the mail quarantine.",
+    description="Conversations, replies, notes, uploads, attachments and the mail quarantine.",
     urls_namespace="api",
     auth=BearerToken(),
 )
 api.add_router("/conversations", conversations.router)
 api.add_router("/attachments", attachments.router)
 api.add_router("", deliveries.router)  # /messages/{id}/resend
+api.add_router("/uploads", uploads.router)
 api.add_router("/quarantine", quarantine.router)
 api.add_router("/notifications", __import__("klient.api.notifications", fromlist=["router"]).router)
 api.add_router("", sla.router)  # /sla/policies, /teams/{id}/business-hours, /reports/sla
@@ -70,6 +74,16 @@ def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(PermissionDenied)
 def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
     return api.create_response(request, {"detail": str(exc) or "Forbidden."}, status=403)
+
+
+@api.exception_handler(AlreadyAttached)
+def _conflict(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=409)
+
+
+@api.exception_handler(UploadTooLarge)
+def _too_large(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    return api.create_response(request, {"detail": " ".join(exc.messages)}, status=413)
 
 
 @api.exception_handler(DjangoValidationError)

@@ -7,6 +7,7 @@ leaks."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -14,7 +15,7 @@ from django.http import Http404
 
 from klient.people.models import Team
 
-from .models import Attachment, Conversation, Message
+from .models import Attachment, Conversation, Message, Upload
 
 
 def is_admin(user: Any) -> bool:
@@ -54,6 +55,8 @@ def access_attachment(user: Any, attachment_id: int) -> Attachment:
     return _one_in_scope(
         user, rows, attachment_id, via="message__conversation_id", what="attachment"
     )
+
+
 def access_message(user: Any, message_id: int) -> Message:
     """A message of a conversation `user` may see, with its conversation and delivery;
     Http404 else."""
@@ -75,4 +78,45 @@ def _one_in_scope(user: Any, rows: QuerySet[Any], pk: int, *, via: str, what: st
     found = rows.filter(pk=pk, **{f"{via}__in": conversations_in_scope(user).values("pk")}).first()
     if found is None:
         raise Http404(f"No such {what}.")
+    return found
+
+
+def access_uploads(user: Any, upload_ids: Iterable[int]) -> list[Upload]:
+    """The uploads these ids name, in that order (once each), if `user` uploaded them all;
+    Http404 naming the first that is not theirs. Administrators too see only their own:
+    an upload belongs to whoever sent it until a message takes it."""
+    ids = list(dict.fromkeys(int(pk) for pk in upload_ids))
+    if not ids:
+        return []
+    if user is None or not user.is_authenticated or not user.is_active:
+        raise Http404(f"No upload {ids[0]} that you can attach.")
+    found = {u.pk: u for u in Upload.objects.filter(pk__in=ids, uploader_id=user.pk)}
+    for pk in ids:
+        if pk not in found:
+            raise Http404(f"No upload {pk} that you can attach.")
+    return [found[pk] for pk in ids]
+
+
+def teams_in_scope(user: Any) -> QuerySet[Team]:
+    """The teams `user` may open conversations in: their own, every team for an
+    administrator."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Team.objects.none()
+    return Team.objects.all() if is_admin(user) else Team.objects.filter(members=user)
+
+
+def access_team(user: Any, team: int | str) -> Team:
+    """A team of teams_in_scope(user), by id or by name (case-insensitive); Http404 else.
+    A name made of digits that names no team is read as an id."""
+    teams = teams_in_scope(user)
+    found = None
+    if isinstance(team, int):
+        found = teams.filter(pk=team).first()
+    else:
+        name = team.strip()
+        found = teams.filter(name__iexact=name).first() if name else None
+        if found is None and name.isdigit() and len(name) < 19:
+            found = teams.filter(pk=int(name)).first()
+    if found is None:
+        raise Http404(f"No team {team!r} that you belong to.")
     return found

@@ -5,6 +5,7 @@ publishes them on commit through core.wiring."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -18,9 +19,9 @@ from klient.core.models import Event
 from klient.core.wiring import publish_on_commit as _publish_on_commit
 from klient.people.models import Team
 
-from . import channel_registry, events, mentions, search
+from . import channel_registry, events, mentions, search, uploads
 from .deliveries import NotResendable, record_delivery_outcome, resend
-from .models import Conversation, Delivery, Draft, Message, Tag
+from .models import Conversation, Delivery, Draft, Message, Tag, Upload
 from .receive import receive_message, receive_messages
 
 __all__ = [
@@ -32,9 +33,10 @@ __all__ = [
 ]
 
 
-def _check_body(body: str) -> str:
+def _check_body(body: str, *, files: bool = False) -> str:
+    """The body as stored; it may be empty only when files go with it."""
     body = body.strip()
-    if not body:
+    if not body and not files:
         raise ValidationError("The message is empty.")
     if len(body) > 200_000:
         raise ValidationError("The message is longer than 200,000 characters.")
@@ -67,16 +69,20 @@ def reply(
     body: str,
     status: str | None = None,
     channel: str | None = None,
+    attachments: Sequence[Upload] = (),
 ) -> Message:
     """Send a public reply to the customer on `channel` (the conversation's own unless the
     agent picks another the customer can be reached on): stores the message and its
     delivery together, marks the customer answered, deletes the agent's draft of it, and
     queues delivery on commit.
 
+    `attachments`: the actor's uploads (conversations.access.access_uploads); each becomes
+    an Attachment of the reply, which the email channel sends as MIME parts.
+
     The delivery is held for KLIENT_UNDO_SEND_SECONDS (its next_attempt_at is that far
     ahead): no channel takes it before, so the agent may take it back meanwhile
     (conversations.drafts.undo_reply)."""
-    body = _check_body(body)
+    body = _check_body(body, files=bool(attachments))
     if status is not None and status not in Conversation.Status.values:
         raise ValidationError(f"Unknown status {status!r}.")
     if channel is not None and channel not in channel_registry.names():
@@ -91,6 +97,10 @@ def reply(
         to = conversation.customer.reachable_at(answer_on.identity_kind)
         if not to:
             raise ValidationError(_unreachable(answer_on))
+        files = uploads.locked(attachments)
+        uploads.check_attachable(
+            files, actor=actor, emailed=answer_on.delivery_channel == channel_registry.EMAIL
+        )
         message = _outbound(
             conversation,
             answer_on,
@@ -101,13 +111,19 @@ def reply(
             author=actor,
             hold=undo_window(),
         )
+        attached = uploads.attach(message, files)
         Draft.objects.filter(
             agent_id=getattr(actor, "pk", None), conversation=conversation
         ).delete()
         # The reply, then the status chosen with it, at the same moment and in that order.
         published = [
             events.outbound_queued(
-                conversation, message, actor=actor, at=now, waited_since=conversation.waiting_since
+                conversation,
+                message,
+                actor=actor,
+                at=now,
+                waited_since=conversation.waiting_since,
+                attachments=attached,
             )
         ]
         changed = ["updated_at", "waiting_since"]
@@ -257,13 +273,18 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
     return message
 
 
-def add_note(conversation: Conversation, *, actor: Any, body: str) -> Message:
-    """An internal note: visible to agents only, never sent, never an answer."""
-    body = _check_body(body)
+def add_note(
+    conversation: Conversation, *, actor: Any, body: str, attachments: Sequence[Upload] = ()
+) -> Message:
+    """An internal note: visible to agents only, never sent, never an answer. Its
+    `attachments` (the actor's uploads) are shown to agents only, never emailed."""
+    body = _check_body(body, files=bool(attachments))
     now = timezone.now()
     with transaction.atomic():
         conversation = Conversation.objects.select_for_update().get(pk=conversation.pk)
         _refuse_if_merged(conversation)
+        files = uploads.locked(attachments)
+        uploads.check_attachable(files, actor=actor, emailed=False)
         message = Message.objects.create(
             conversation=conversation,
             kind=Message.Kind.NOTE,
@@ -274,10 +295,13 @@ def add_note(conversation: Conversation, *, actor: Any, body: str) -> Message:
             new_text=body,
             created_at=now,
         )
+        attached = uploads.attach(message, files)
         search.index_messages([message])
         conversation.updated_at = now
         conversation.save(update_fields=["updated_at"])
-        _publish_on_commit(events.note_added(conversation, message, actor=actor))
+        _publish_on_commit(
+            events.note_added(conversation, message, actor=actor, attachments=attached)
+        )
         if mentioned := mentions.note_mentioned(conversation, message, actor=actor):
             _publish_on_commit(mentioned)
     return message

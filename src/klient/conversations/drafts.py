@@ -30,7 +30,7 @@ from klient.core.models import Event
 from klient.core.wiring import publish_on_commit
 
 from . import events, search
-from .models import Conversation, Delivery, Draft, Message
+from .models import Conversation, Delivery, Draft, Message, Upload
 
 MAX_DRAFT_LENGTH = 200_000  # as long as a reply may be
 MAX_DRAFT_ATTACHMENTS = 50  # the refusal names it, in words the workspace translates
@@ -138,7 +138,13 @@ def undo_reply(message: Message, *, actor: Any) -> Draft:
         conversation = Conversation.objects.select_for_update().get(pk=message.conversation_id)
         message = Message.objects.get(pk=message.pk)
         queued = _event(conversation, events.Kind.MESSAGE_OUTBOUND_QUEUED, "message", message)
-        uploads = _upload_ids(queued.data.get("attachments")) if queued else []
+        # The reply's files go back to being the author's uploads, free to attach again.
+        uploads = list(
+            Upload.objects.filter(attachment__message=message).order_by("pk").values_list(
+                "pk", flat=True
+            )
+        )
+        Upload.objects.filter(pk__in=uploads).update(attachment=None)
         published = [
             events.message_undone(
                 conversation, message, actor=actor, delivery=delivery.pk, attachments=uploads

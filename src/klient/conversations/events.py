@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from klient.core.events import EventKind, append
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from datetime import datetime
 
     from klient.core.models import Event
 
-    from .models import Conversation, Delivery, Message
+    from .models import Attachment, Conversation, Delivery, Message, Upload
 
 
 class Kind(EventKind):
@@ -36,6 +37,7 @@ class Kind(EventKind):
     DELIVERY_RESEND_REQUESTED = "delivery.resend_requested", _("Resend requested")
     CONVERSATION_MERGED = "conversation.merged", _("Another conversation was merged into this one")
     CONVERSATION_MERGED_INTO = "conversation.merged_into", _("Merged into another conversation")
+    UPLOAD_STORED = "upload.stored", _("File uploaded")
 
 
 # The field an update changes -> the kind of its event (Conversation fields).
@@ -92,6 +94,7 @@ def outbound_queued(
     automatic: bool = False,
     at: datetime | None = None,
     waited_since: datetime | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> Event:
     """`waited_since`: the customer's wait this reply ended (the conversation's
     waiting_since before it), which undoing the reply gives back."""
@@ -107,7 +110,7 @@ def outbound_queued(
         conversation=conversation,
         actor=actor,
         actor_label="system" if automatic else "",
-        data=data,
+        data=_with_attachments(data, attachments),
         at=at,
     )
 
@@ -130,9 +133,40 @@ def message_undone(
     )
 
 
-def note_added(conversation: Conversation, message: Message, *, actor: Any) -> Event:
+def note_added(
+    conversation: Conversation,
+    message: Message,
+    *,
+    actor: Any,
+    attachments: Sequence[Attachment] = (),
+) -> Event:
     return append(
-        Kind.NOTE_ADDED, conversation=conversation, actor=actor, data={"message": message.pk}
+        Kind.NOTE_ADDED,
+        conversation=conversation,
+        actor=actor,
+        data=_with_attachments({"message": message.pk}, attachments),
+    )
+
+
+def _with_attachments(data: dict[str, Any], attachments: Sequence[Attachment]) -> dict[str, Any]:
+    """The message's attachments, by id, on the event of the message they came with."""
+    if attachments:
+        data["attachments"] = [attachment.pk for attachment in attachments]
+    return data
+
+
+def upload_stored(upload: Upload, *, actor: Any) -> Event:
+    """A file an agent uploaded, not attached to anything yet (so no conversation)."""
+    return append(
+        Kind.UPLOAD_STORED,
+        actor=actor,
+        data={
+            "upload": upload.pk,
+            "filename": upload.filename,
+            "size": upload.size,
+            "content_type": upload.content_type,
+        },
+        at=upload.created_at,
     )
 
 

@@ -198,6 +198,35 @@ class Attachment(models.Model):
         return self.filename
 
 
+class Upload(models.Model):
+    """A file an agent uploaded to attach to a reply, a note or a new conversation. It is
+    the uploader's alone (conversations.access.access_uploads) until a message takes it:
+    then it becomes that message's Attachment, once (conversations.uploads)."""
+
+    uploader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="uploads",
+    )
+    filename = models.CharField(max_length=255, help_text="Normalised (mail.filenames).")
+    content_type = models.CharField(max_length=255, default="application/octet-stream")
+    size = models.PositiveBigIntegerField()
+    blob = models.CharField(max_length=64, help_text="sha256 of the content")
+    created_at = models.DateTimeField()
+    attachment = models.OneToOneField(
+        Attachment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="upload",
+        help_text="The attachment it became; empty while it is not attached yet.",
+    )
+
+    def __str__(self) -> str:
+        return self.filename
+
+
 class Delivery(WorkItem):
     """One outbound message to send on its channel: a durable work item.
 

@@ -34,7 +34,8 @@ def compose(conversation: Conversation, *, to: str, author: Any = None) -> Outbo
         from_address=team.inbound_address,
         from_name=agent_sender_name(author, team) if author is not None else team_sender_name(team),
         to=[to],
-        subject=reply_subject(conversation),
+        # Nothing to answer yet (an agent starts the conversation): no "Re:".
+        subject=reply_subject(conversation, starts_thread=not in_reply_to),
         message_id=new_message_id(conversation),
         in_reply_to=in_reply_to,
         references=references,
@@ -71,8 +72,10 @@ def threading_headers(conversation: Conversation) -> tuple[str, str]:
     return last.message_id, " ".join(chain[-MAX_REFERENCES:])
 
 
-def reply_subject(conversation: Conversation) -> str:
+def reply_subject(conversation: Conversation, *, starts_thread: bool = False) -> str:
+    """The subject with the reference; "Re: " in front unless it has one already or the
+    email `starts_thread` (no earlier message with a Message-ID to answer)."""
     subject = conversation.subject.strip() or "(no subject)"
-    if not subject.lower().startswith(("re:", "aw:", "odp:", "ref:")):
+    if not starts_thread and not subject.lower().startswith(("re:", "aw:", "odp:", "ref:")):
         subject = f"Re: {subject}"
     return f"{subject} [{conversation.reference}]"

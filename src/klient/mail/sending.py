@@ -35,6 +35,7 @@ from klient.core import work
 
 from . import display_names
 from .addresses import reply_address
+from .outbound_attachments import add_attachments
 from .outbound_body import outbound_body
 
 logger = logging.getLogger(__name__)
@@ -171,6 +172,8 @@ def build_email(message: Message) -> EmailMessage:
     body = outbound_body(message)
     email.set_content(body.text, subtype="plain", charset="utf-8")
     email.add_alternative(body.html, subtype="html", charset="utf-8")
+    # (An unsaved message, as tests build them, has none.)
+    add_attachments(email, message.attachments.all() if message.pk else ())
     return email
 
 

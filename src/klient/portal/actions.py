@@ -16,10 +16,9 @@ from django.utils import timezone
 from klient.conversations.actions import receive_message, update_conversation
 from klient.conversations.incoming import IncomingAttachment, IncomingMessage
 from klient.conversations.models import Conversation, Message
-from klient.core import blobs
 from klient.core.wiring import publish_on_commit
-from klient.mail.filenames import normalise_filename
 from klient.mail.language import detect_language
+from klient.mail.uploads import stored_attachment
 from klient.people.actions import set_customer_time_zone, valid_time_zone
 from klient.people.models import Customer
 
@@ -31,7 +30,6 @@ MAX_ATTACHMENTS = 5
 MAX_BODY_CHARS = 50_000
 WEB_CHANNEL = Conversation.Channel.WEB
 _NONCE = re.compile(r"[0-9a-f]{32}")
-_CONTENT_TYPE = re.compile(r"[a-z0-9][a-z0-9!#$&^_.+-]{0,62}/[a-z0-9][a-z0-9!#$&^_.+-]{0,62}")
 CLOSED = (Conversation.Status.SOLVED, Conversation.Status.CLOSED)
 
 
@@ -45,22 +43,10 @@ def _message_id(kind: str, nonce: str) -> str:
 def _store_attachments(files: Sequence[UploadedData]) -> tuple[IncomingAttachment, ...]:
     if len(files) > MAX_ATTACHMENTS:
         raise ValidationError(f"At most {MAX_ATTACHMENTS} files.")
-    stored = []
     for upload in files:
         if len(upload.data) > MAX_FILE_BYTES:
             raise ValidationError(f"A file is larger than {MAX_FILE_BYTES // 2**20} MB.")
-        content_type = upload.content_type.strip().lower()
-        if not _CONTENT_TYPE.fullmatch(content_type):
-            content_type = "application/octet-stream"
-        stored.append(
-            IncomingAttachment(
-                filename=normalise_filename(upload.filename),
-                content_type=content_type,
-                blob=blobs.store(upload.data),
-                size=len(upload.data),
-            )
-        )
-    return tuple(stored)
+    return tuple(stored_attachment(f.filename, f.content_type, f.data) for f in files)
 
 
 def customer_reply(

@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from klient.conversations.models import Conversation
+from klient.people.models import Team
 
 
 class SignInForm(AuthenticationForm):
@@ -32,6 +33,24 @@ class SignInForm(AuthenticationForm):
         return str(self.cleaned_data["username"]).strip().lower()
 
 
+class UploadIdsField(forms.Field):
+    """The ids of the agent's uploads to attach (hidden inputs the compose box's script
+    adds, workspace/static/workspace/compose_files.js); whose they are is checked by
+    conversations.access.access_uploads."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids = []
+        for item in values:
+            text = str(item).strip()
+            if not text.isdigit() or len(text) > 18:
+                raise forms.ValidationError(_("An attached file is not one you uploaded."))
+            ids.append(int(text))
+        return ids
+
+
 class MessageForm(forms.Form):
     """The body of a reply or a note. Emptiness and length are checked by the action, so
     the form never strips or refuses what the agent typed."""
@@ -42,6 +61,7 @@ class MessageForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+    attachments = UploadIdsField(required=False)
 
 
 class ReplyForm(MessageForm):
@@ -158,3 +178,57 @@ class TagForm(forms.Form):
         if not str(data.get("add", "")).strip() and not str(data.get("remove", "")).strip():
             raise forms.ValidationError(_("Type a tag."))
         return data
+
+
+class NewConversationForm(forms.Form):
+    """An agent starts a conversation: an email to a customer or a logged phone call. The
+    rules (which identity, subject, body, team scope) are the action's."""
+
+    channel = forms.ChoiceField(
+        label=_("How"),
+        choices=[
+            (Conversation.Channel.EMAIL, _("Email to the customer")),
+            (Conversation.Channel.PHONE, _("Phone call (logged, nothing is sent)")),
+        ],
+        initial=Conversation.Channel.EMAIL,
+        widget=forms.RadioSelect,
+    )
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none(), empty_label=None)
+    email = forms.CharField(
+        label=_("Customer's email address"),
+        required=False,
+        max_length=320,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Customer's phone number"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+    )
+    name = forms.CharField(label=_("Customer's name"), required=False, max_length=200)
+    subject = forms.CharField(label=_("Subject"), required=False, max_length=500, strip=False)
+    body = forms.CharField(
+        label=_("Message, or what was said on the call"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 8, "id": "id_new_body"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Then set status to"),
+        required=False,
+        choices=[("", _("(open)")), *Conversation.Status.choices],
+        widget=forms.Select(attrs={"id": "id_new_status"}),
+    )
+    attachments = UploadIdsField(required=False)
+
+    # Shown one per line, in this order, between the channel and the message.
+    detail_fields = ("team", "email", "phone", "name", "subject")
+
+    def __init__(self, *args: Any, teams: Any = None, **kwargs: Any) -> None:
+        """`teams`: those the agent may start a conversation in (access.teams_in_scope)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["team"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = teams.order_by("name") if teams is not None else Team.objects.none()
+        field.initial = field.queryset.first()

@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
-from . import draft_views, reply_checks, views
+from . import draft_views, reply_checks, start_views, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -11,6 +11,8 @@ urlpatterns = [
     path("sign-out/", LogoutView.as_view(), name="logout"),
     # Django's set_language: the agent's choice is kept in the language cookie.
     path("i18n/", include("django.conf.urls.i18n")),
+    path("new/", start_views.new_conversation, name="new_conversation"),
+    path("uploads/", views.upload, name="upload"),
     path("c/<str:ref>/", views.conversation_detail, name="conversation"),
     path("c/<str:ref>/reply/", views.conversation_reply, name="reply"),
     path("c/<str:ref>/reply/check/", reply_checks.reply_findings, name="reply_check"),

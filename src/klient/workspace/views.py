@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -21,18 +21,26 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from klient.conversations import actions, drafts
+from klient.conversations import actions, drafts, uploads
 from klient.conversations.access import (
     access_attachment,
     access_conversation,
+    access_uploads,
     conversations_in_scope,
 )
 from klient.conversations.deliveries import REOPENED_UNDELIVERED
 from klient.conversations.events import Kind as ConversationKind
-from klient.conversations.models import RESENDABLE_STATES, Conversation, Delivery, Message
+from klient.conversations.models import (
+    RESENDABLE_STATES,
+    Conversation,
+    Delivery,
+    Message,
+    Upload,
+)
 from klient.core import wiring
 from klient.core.downloads import safe_download
 from klient.core.pages import render_agent_page
+from klient.mail.uploads import upload_file
 from klient.notifications.undelivered import timeline_anchor
 from klient.people.models import Team
 from klient.sla.events import Kind as SlaKind
@@ -75,7 +83,65 @@ def _conversation_or_404(user: Any, ref: str) -> Conversation:
 
 def _in_words(exc: ValidationError) -> ValidationError:
     """An action's refusal in the viewer's language (unchanged where there is no translation)."""
+    if isinstance(exc, uploads.AlreadyAttached):
+        return ValidationError(
+            _("A file was already sent with another message: attach it again to send it.")
+        )
+    if isinstance(exc, uploads.UploadTooLarge):
+        return ValidationError(_too_large())
     return ValidationError([_(message) for message in exc.messages])
+
+
+def _too_large() -> str:
+    return _("The files are larger than %(size)s MB, the largest message Klient sends.") % {
+        "size": uploads.megabytes(uploads.max_bytes())
+    }
+
+
+def uploads_of(user: Any, ids: list[int]) -> list[Upload]:
+    """The agent's uploads to attach (access_uploads), refused in words on the form."""
+    try:
+        return access_uploads(user, ids)
+    except Http404:
+        raise ValidationError(_("An attached file is not one you uploaded.")) from None
+
+
+def pending_uploads(form: Any, user: Any) -> list[Upload]:
+    """The files a form that came back (refused) still carries, to show them again."""
+    if form is None or not form.is_bound:
+        return []
+    ids = form.cleaned_data.get("attachments", []) if hasattr(form, "cleaned_data") else []
+    return list(
+        Upload.objects.filter(pk__in=ids, uploader_id=user.pk, attachment__isnull=True).order_by(
+            "pk"
+        )
+    )
+
+
+# --- uploads (the compose box's files) -------------------------------------------------
+
+
+@login_required
+@require_POST
+def upload(request: HttpRequest) -> JsonResponse:
+    """A file dropped, pasted or chosen in a compose box: the same action as
+    POST /api/v1/uploads, answered with the same JSON (201, or 413/400 with "detail")."""
+    file = request.FILES.get("file")
+    if file is None:
+        return JsonResponse({"detail": _("Choose a file to attach.")}, status=400)
+    try:
+        uploads.check_size(file.size or 0)
+        stored = upload_file(
+            actor=request.user,
+            filename=file.name or "",
+            content_type=file.content_type or "",
+            data=file.read(),
+        )
+    except uploads.UploadTooLarge:
+        too_large = _("The file is larger than %(size)s MB, the largest message Klient takes.")
+        size = uploads.megabytes(uploads.max_bytes())
+        return JsonResponse({"detail": too_large % {"size": size}}, status=413)
+    return JsonResponse(uploads.describe(stored), status=201)
 
 
 # --- inbox ---------------------------------------------------------------------------
@@ -383,6 +449,8 @@ def _conversation_page(
         "reply_form": reply_form,
         "draft": draft,
         "note_form": note_form or NoteForm(),
+        "reply_uploads": pending_uploads(reply_form, request.user),
+        "note_uploads": pending_uploads(note_form, request.user),
         "update_form": update_form
         or UpdateForm(
             initial={
@@ -439,6 +507,7 @@ def conversation_reply(request: HttpRequest, ref: str) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ref)
 
     def send(data: dict[str, Any]) -> str:
+        files = uploads_of(request.user, data["attachments"])
         findings = reply_checks.findings_on(conversation, request.user, data["body"])
         message = actions.reply(
             conversation,
@@ -446,6 +515,7 @@ def conversation_reply(request: HttpRequest, ref: str) -> HttpResponse:
             body=data["body"],
             status=data["status"] or None,
             channel=data["channel"] or None,
+            attachments=files,
         )
         reply_checks.tell_after_sending(request, findings)
         return f"m-{message.pk}"
@@ -471,7 +541,12 @@ def conversation_note(request: HttpRequest, ref: str) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ref)
 
     def note(data: dict[str, Any]) -> str:
-        message = actions.add_note(conversation, actor=request.user, body=data["body"])
+        message = actions.add_note(
+            conversation,
+            actor=request.user,
+            body=data["body"],
+            attachments=uploads_of(request.user, data["attachments"]),
+        )
         return f"m-{message.pk}"
 
     return _submit(
