@@ -122,13 +122,12 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     from klient.conversations.drafts import save_draft
 
     attachment = attachment_factory(luc_power_cut, "photo.png", b"png", "image/png")
-    save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     settings.KLIENT_UNDO_SEND_SECONDS = 600
     waiting = receive(support_team, "luc@client.fr", "Toujours", "Encore une coupure.")
     held = reply(waiting.conversation, actor=agent_anna, body="On regarde.")
     inbound, _ = actions.accept_raw(b"not an email at all", source="smtp")
     actions.quarantine(inbound, "unreadable")
-    return {
+    found = {
         "conversation": luc_power_cut.reference,
         "attachment": attachment.pk,
         "failed_reply": failed_reply(luc_power_cut, agent_anna).pk,
@@ -144,6 +143,9 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
             support_team, "luc@client.fr", "Encore", "Re-coupure."
         ).conversation.reference,
     }
+    # Last: sending a reply (the failed one above) deletes its author's draft there.
+    save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
+    return found
 
 
 def failed_reply(conversation, agent):
