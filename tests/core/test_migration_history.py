@@ -36,7 +36,9 @@ RELEASED = [
 ]
 ADDED_SINCE = {
     ("calendars", "0001_working_hours"),
+    ("conversations", "0008_note_wording"),
     ("mail", "0003_imap_mailbox_lease"),
+    ("notifications", "0002_notification_params"),
     ("people", "0003_endpoints_identities_and_absences"),
     ("people", "0004_email_endpoints_for_teams"),
     ("people", "0005_agent_language_and_signatures"),

@@ -226,8 +226,16 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
     return message
 
 
-def add_note(conversation: Conversation, *, actor: Any, body: str) -> Message:
-    """An internal note: visible to agents only, never sent, never an answer."""
+def add_note(
+    conversation: Conversation,
+    *,
+    actor: Any,
+    body: str,
+    wording: dict[str, Any] | None = None,
+) -> Message:
+    """An internal note: visible to agents only, never sent, never an answer. A note Klient
+    writes gives its `wording` ({"kind", "params"}, klient.core.texts) so that each agent
+    reads it in their language; `body` is then its English wording."""
     body = _check_body(body)
     now = timezone.now()
     with transaction.atomic():
@@ -241,6 +249,7 @@ def add_note(conversation: Conversation, *, actor: Any, body: str) -> Message:
             from_address=getattr(actor, "email", ""),
             body_text=body,
             new_text=body,
+            wording=wording,
             created_at=now,
         )
         search.index_messages([message])
