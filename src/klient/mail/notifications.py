@@ -74,7 +74,6 @@ def build_email(notification: Notification) -> EmailMessage:
     email["From"] = _address(sender_address(), "Klient")
     email["To"] = _address(recipient.email, recipient.get_full_name())
     email["Subject"] = subject
-    email["Content-Language"] = language
     email["Date"] = utils.format_datetime(notification.created_at)
     # Stable per notification, so a repeated send after a crash can be recognised.
     email["Message-ID"] = f"<notification.{notification.pk}@{settings.KLIENT_MAIL_DOMAIN}>"
@@ -83,6 +82,7 @@ def build_email(notification: Notification) -> EmailMessage:
     email["X-Auto-Response-Suppress"] = "All"
     body = "\n\n".join(part for part in (text, link, "-- \n" + footer) if part)
     email.set_content(body + "\n", subtype="plain", charset="utf-8")
+    email["Content-Language"] = language  # after set_content, which drops Content-* headers
     return email
 
 

@@ -21,7 +21,7 @@ def supported_language(code: str) -> str | None:
     if not code:
         return None
     try:
-        return translation.get_supported_language_variant(code.strip().replace("_", "-"))
+        return translation.get_supported_language_variant(code.strip().replace("_", "-").lower())
     except LookupError:
         return None
 
