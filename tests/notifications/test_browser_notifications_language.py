@@ -21,6 +21,18 @@ pytestmark = pytest.mark.browser
 QUESTION = "Czy ta faktura była już korygowana?"
 
 
+def open_bell(page, label: str):
+    """Focus the bell (checking what it says to a screen reader), open it with Enter, and
+    return its panel."""
+    from playwright.sync_api import expect
+
+    bell = page.locator("#notif-menu > summary")
+    expect(bell).to_contain_text(label)
+    bell.focus()
+    page.keyboard.press("Enter")
+    return page.locator("#notif-menu .notif-menu-panel")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_each_agents_bell_lists_the_notification_in_their_language(
     asgi_server, chromium, agent_anna, admin_zofia, support_team, luc
@@ -40,30 +52,21 @@ def test_each_agents_bell_lists_the_notification_in_their_language(
         page.goto(asgi_server.url + "/")
 
     # Anna opens the bell from the keyboard: the list is Polish.
-    bell = anna.locator("#notif-menu > summary")
-    expect(bell).to_contain_text("Powiadomienia: 1 nieprzeczytane")
-    bell.focus()
-    anna.keyboard.press("Enter")
-    panel = anna.locator("#notif-menu .notif-menu-panel")
+    panel = open_bell(anna, "Powiadomienia: 1 nieprzeczytane")
     expect(panel.locator(".notif-menu-item.is-unread")).to_contain_text(
         f"Zofia Admin pyta o {luc.reference}: {QUESTION}"
     )
-    expect(
-        panel.get_by_role("link", name="Zobacz wszystkie powiadomienia (1 nieprzeczytane)")
-    ).to_be_visible()
+    see_all = "Zobacz wszystkie powiadomienia (1 nieprzeczytane)"
+    expect(panel.get_by_role("link", name=see_all)).to_be_visible()
     if folder := os.environ.get("KLIENT_SCREENSHOTS"):
         anna.screenshot(path=str(Path(folder) / "notifications-bell-pl.png"))
     expect(panel).not_to_contain_text("asks about")
     anna.keyboard.press("Escape")
     expect(panel).to_be_hidden()
-    expect(bell).to_be_focused()
+    expect(anna.locator("#notif-menu > summary")).to_be_focused()
 
     # Lena's list, for the same event, is English.
-    lena_bell = lena_page.locator("#notif-menu > summary")
-    expect(lena_bell).to_contain_text("Notifications: 1 unread")
-    lena_bell.focus()
-    lena_page.keyboard.press("Enter")
-    lena_panel = lena_page.locator("#notif-menu .notif-menu-panel")
+    lena_panel = open_bell(lena_page, "Notifications: 1 unread")
     expect(lena_panel.locator(".notif-menu-item")).to_contain_text(
         f"Zofia Admin asks about {luc.reference}: {QUESTION}"
     )

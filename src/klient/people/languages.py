@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest
 from django.utils import translation
+
+from .queries import agent_profile
 
 
 def supported_language(code: str) -> str | None:
@@ -28,14 +29,9 @@ def supported_language(code: str) -> str | None:
 
 def chosen_language(user: Any) -> str | None:
     """The agent's own choice, if they made one and Klient speaks it; None for anyone who
-    is not an agent. Reads `user.agent`, which Django caches on the user."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        profile = user.agent
-    except ObjectDoesNotExist:  # no AgentProfile: not an agent
-        return None
-    return supported_language(profile.language or "")
+    is not an agent."""
+    profile = agent_profile(user)
+    return supported_language(profile.language or "") if profile is not None else None
 
 
 def reader_language(user: Any, request: HttpRequest | None = None) -> str:

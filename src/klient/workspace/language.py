@@ -6,12 +6,12 @@ their emails (klient.people.languages)."""
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as set_cookie_language
 
 from klient.people.actions import set_agent_language
+from klient.people.queries import agent_profile
 
 
 @require_POST
@@ -19,10 +19,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     response = set_cookie_language(request)
     code = request.POST.get("language", "")
     user = request.user
-    if code in dict(settings.LANGUAGES) and user.is_authenticated:
-        try:
-            user.agent  # noqa: B018 (only agents have a language of their own)
-        except ObjectDoesNotExist:
-            return response
+    # Only agents have a language of their own.
+    if code in dict(settings.LANGUAGES) and agent_profile(user) is not None:
         set_agent_language(user, code, actor=user)
     return response

@@ -15,22 +15,17 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 
 from klient.people.languages import chosen_language
+from klient.people.queries import agent_profile
 
 
 def agent_time_zone(user: Any) -> zoneinfo.ZoneInfo | None:
     """The zone of an agent's profile; None for anyone else or an unknown zone name."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        profile = user.agent
-    except ObjectDoesNotExist:  # no AgentProfile: not an agent
-        return None
-    name = getattr(profile, "time_zone", "") or ""
+    profile = agent_profile(user)
+    name = (profile.time_zone or "") if profile is not None else ""
     try:
         return zoneinfo.ZoneInfo(name) if name else None
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
