@@ -36,6 +36,7 @@ STORED_KINDS = {
     "team.endpoint_added",
     "upload.stored",
     "agent.created",
+    "agent.language_changed",
     "article.created",
     "article.deleted",
     "article.updated",
@@ -98,8 +99,8 @@ STORED_KINDS = {
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).
 NOT_EVENT_KINDS = {
-    ("collab/actions.py", "collab.asked"),
-    ("collab/actions.py", "collab.answered"),
+    ("collab/texts.py", "collab.asked"),
+    ("collab/texts.py", "collab.answered"),
 }
 
 

@@ -100,3 +100,30 @@ def test_the_author_is_told_who_was_not_notified(conversation, agent_anna, agent
     page = client.get(f"/c/{conversation.reference}/").content.decode()
     assert "Bruno Martin cannot see this conversation" in page
     assert notified() == []
+
+
+def test_the_mentioned_read_it_and_its_email_in_their_own_language(
+    conversation, agent_anna, admin_zofia, lukasz, relay
+):
+    """Łukasz chose Polish, Zofia English; Anna wrote the note with her UI in French."""
+    from django.utils import translation
+
+    from klient.people.actions import set_agent_language
+
+    set_agent_language(lukasz, "pl", actor=None)
+    set_agent_language(admin_zofia, "en", actor=None)
+    with translation.override("fr"):
+        add_note(conversation, actor=agent_anna, body="@Łukasz @zofia NIP?")
+    drain()
+
+    # (Whitespace normalised: decoding a folded, encoded subject may double a space.)
+    subjects = {email["To"]: " ".join(email["Subject"].split()) for email in relay.wait_for(2)}
+    ref = conversation.reference
+    assert subjects == {
+        "Łukasz Zieliński <l.zielinski@shop.example>": (
+            f"[Klient] Anna Nowak wspomina o Tobie w notatce do {ref} „Faktura”"
+        ),
+        "Zofia Admin <zofia@shop.example>": (
+            f"[Klient] Anna Nowak mentioned you in a note on {ref} “Faktura”"
+        ),
+    }

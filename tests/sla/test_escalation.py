@@ -304,3 +304,35 @@ def test_a_solved_conversation_is_not_escalated(waiting, agent_anna, lead_lena, 
 
     assert notified(lead_lena) == []
     assert [a for a, _, _ in escalations(waiting)] == ["notify_assignee"]
+
+
+def test_each_agent_reads_the_escalation_in_their_own_language(
+    waiting, agent_anna, lead_lena, settings
+):
+    """Anna chose Polish, Lena English: the notices are worded when read, for each."""
+    from django.utils import translation
+
+    from klient.people.actions import set_agent_language
+
+    set_agent_language(agent_anna, "pl", actor=None)
+    set_agent_language(lead_lena, "en", actor=None)
+    with translation.override("de"):  # the worker's active language makes no difference
+        scheduler.tick(now=BREACH)
+        scheduler.tick(now=LATER)
+
+    [to_anna] = notified(agent_anna)
+    [to_lena] = notified(lead_lena)
+    assert to_anna.params["why"] == "assignee" and to_lena.params["why"] == "team_lead"
+    with translation.override("pl"):
+        assert to_anna.worded() == (
+            f"{waiting.reference} „Zwrot”: przekroczono termin celu „pierwsza odpowiedź”. "
+            "Jest przypisana do Ciebie."
+        )
+    with translation.override("en"):
+        assert to_lena.worded() == (
+            f"{waiting.reference} “Zwrot”: the first reply target was missed. "
+            "Escalated to you as the lead of Support."
+        )
+    assert to_anna.text == (  # stored in English, whoever reads it
+        f"{waiting.reference} “Zwrot”: the first reply target was missed. You are its assignee."
+    )

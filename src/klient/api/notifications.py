@@ -1,5 +1,7 @@
 """/notifications: the caller's own notifications (never anybody else's), and marking them
-read. There is no object id in the paths, so there is nothing outside one's scope to hide."""
+read. There is no object id in the paths, so there is nothing outside one's scope to hide.
+`text` is worded in the caller's language (klient.people.languages.reader_language: their
+profile's, else the request's Accept-Language, else English)."""
 
 from __future__ import annotations
 
@@ -7,11 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import translation
 from ninja import Field, Query, Router, Schema
 
 from klient.notifications.actions import mark_read, unread_count
 from klient.notifications.models import Notification
 from klient.notifications.queries import notifications_of
+from klient.people.languages import reader_language
 
 from .auth import caller
 from .schemas import ErrorOut
@@ -22,7 +26,10 @@ router = Router(tags=["notifications"])
 class NotificationOut(Schema):
     id: int
     kind: str
-    text: str
+    text: str = Field(description="What it says, in the caller's language.")
+    params: dict[str, Any] | None = Field(
+        None, description="What it says, as data (names, references, codes); null for a text."
+    )
     conversation: str | None = Field(None, description="The conversation's reference, K-…")
     url: str
     created_at: datetime
@@ -55,7 +62,8 @@ def _out(notification: Notification) -> dict[str, Any]:
     return {
         "id": notification.pk,
         "kind": notification.kind,
-        "text": notification.text,
+        "text": notification.worded(),
+        "params": notification.params,
         "conversation": conversation.reference if conversation else None,
         "url": notification.url,
         "created_at": notification.created_at,
@@ -71,7 +79,9 @@ def _out(notification: Notification) -> dict[str, Any]:
 def list_notifications(request: HttpRequest, params: Query[NotificationParams]) -> Any:
     user = caller(request)
     rows = notifications_of(user, unread_only=params.unread)[: params.limit]
-    return {"items": [_out(n) for n in rows], "unread": unread_count(user)}
+    with translation.override(reader_language(user, request)):
+        items = [_out(n) for n in rows]
+    return {"items": items, "unread": unread_count(user)}
 
 
 @router.post(

@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from klient.conversations.models import Conversation
@@ -20,7 +19,7 @@ from klient.core.wiring import publish_on_commit
 from klient.notifications.actions import notify
 from klient.people.models import Team
 
-from . import events
+from . import events, texts
 from .access import is_assignee
 from .models import ColleagueRequest
 
@@ -90,9 +89,8 @@ def ask(
         recipients = [agent] if agent is not None else list(team.members.all())  # type: ignore[union-attr]
         notify(
             recipients,
-            kind="collab.asked",
-            text=_("%(asker)s asks about %(ref)s: %(question)s")
-            % {
+            kind=texts.ASKED,
+            params={
                 "asker": actor.get_full_name() or actor.username,
                 "ref": conversation.reference,
                 "question": question[:300],
@@ -155,9 +153,8 @@ def answer(request: ColleagueRequest, *, actor: Any, text: str) -> ColleagueRequ
         publish_on_commit(events.request_answered(request, actor=actor))
         notify(
             [request.asked_by],
-            kind="collab.answered",
-            text=_("%(who)s answered your question about %(ref)s: %(answer)s")
-            % {
+            kind=texts.ANSWERED,
+            params={
                 "who": actor.get_full_name() or actor.username,
                 "ref": request.conversation.reference,
                 "answer": text[:300],

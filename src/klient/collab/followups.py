@@ -20,12 +20,12 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop, ngettext
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from klient.conversations import actions as conversation_actions
 from klient.conversations.events import Kind as ConversationKind
@@ -35,7 +35,7 @@ from klient.core.models import Event
 from klient.core.wiring import publish_on_commit
 from klient.notifications.actions import notify
 
-from . import events
+from . import events, texts
 from .models import FollowUp
 
 logger = logging.getLogger(__name__)
@@ -179,14 +179,9 @@ def _customer_wrote_since(conversation: Conversation, since: datetime) -> bool:
     )
 
 
-def note_text(follow_up: FollowUp) -> str:
-    return ngettext(
-        "Reopened automatically: this conversation was solved with a check back in %(days)d "
-        "day, and the customer has not written since (follow-up #%(id)d).",
-        "Reopened automatically: this conversation was solved with a check back in %(days)d "
-        "days, and the customer has not written since (follow-up #%(id)d).",
-        follow_up.days,
-    ) % {"days": follow_up.days, "id": follow_up.pk}
+def note_params(follow_up: FollowUp) -> dict[str, int]:
+    """The reopening note, as data: each agent reads it in their language (texts)."""
+    return {"days": follow_up.days, "id": follow_up.pk}
 
 
 def _take(now: datetime, size: int) -> work.Claim | None:
@@ -231,7 +226,14 @@ def _fire(held: work.Claim, follow_up_id: int, now: datetime) -> str:
             now,
             None,
         )
-        conversation_actions.add_note(conversation, actor=None, body=note_text(follow_up))
+        with translation.override(settings.LANGUAGE_CODE):  # stored, and searched, in English
+            body = texts.follow_up_note(note_params(follow_up))
+        conversation_actions.add_note(
+            conversation,
+            actor=None,
+            body=body,
+            wording={"kind": texts.FOLLOW_UP_NOTE, "params": note_params(follow_up)},
+        )
         conversation = conversation_actions.update_conversation(
             conversation, actor=None, status=Conversation.Status.OPEN
         )
@@ -241,9 +243,8 @@ def _fire(held: work.Claim, follow_up_id: int, now: datetime) -> str:
             recipients = [follow_up.created_by]
         notify(
             recipients,
-            kind="followup.reopened",
-            text=_("%(ref)s reopened: no word from the customer %(days)d days after solving.")
-            % {"ref": conversation.reference, "days": follow_up.days},
+            kind=texts.FOLLOW_UP_REOPENED,
+            params={"ref": conversation.reference, "days": follow_up.days},
             conversation=conversation,
             url=reverse("workspace:conversation", args=[conversation.reference]),
         )

@@ -274,10 +274,17 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
 
 
 def add_note(
-    conversation: Conversation, *, actor: Any, body: str, attachments: Sequence[Upload] = ()
+    conversation: Conversation,
+    *,
+    actor: Any,
+    body: str,
+    attachments: Sequence[Upload] = (),
+    wording: dict[str, Any] | None = None,
 ) -> Message:
     """An internal note: visible to agents only, never sent, never an answer. Its
-    `attachments` (the actor's uploads) are shown to agents only, never emailed."""
+    `attachments` (the actor's uploads) are shown to agents only, never emailed. A note
+    Klient writes gives its `wording` ({"kind", "params"}, klient.core.texts) so that each
+    agent reads it in their language; `body` is then its English wording."""
     body = _check_body(body, files=bool(attachments))
     now = timezone.now()
     with transaction.atomic():
@@ -293,6 +300,7 @@ def add_note(
             from_address=getattr(actor, "email", ""),
             body_text=body,
             new_text=body,
+            wording=wording,
             created_at=now,
         )
         attached = uploads.attach(message, files)

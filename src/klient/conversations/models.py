@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from klient.core.texts import word
 from klient.core.work import WorkItem
 
 REFERENCE_PREFIX = "K-"
@@ -172,6 +173,11 @@ class Message(models.Model):
     is_bounce = models.BooleanField(default=False)
     is_bulk = models.BooleanField(default=False)
     has_remote_images = models.BooleanField(default=False)
+    wording = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="A note Klient wrote: {kind, params}, worded in each reader's language.",
+    )
     created_at = models.DateTimeField()
 
     class Meta:
@@ -184,6 +190,14 @@ class Message(models.Model):
     @property
     def is_automatic(self) -> bool:
         return self.is_auto_reply or self.is_bounce or self.is_bulk
+
+    def shown_text(self) -> str:
+        """What the thread shows: a note Klient wrote worded in the active language (its
+        body_text is the English wording, for search), else what the message adds."""
+        text = self.new_text or self.body_text
+        if self.wording:
+            return word(self.wording.get("kind", ""), self.wording.get("params"), fallback=text)
+        return text
 
 
 class Attachment(models.Model):

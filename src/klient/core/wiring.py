@@ -53,6 +53,15 @@ HANDLER_TABLES: list[str] = [
     "klient.portal.handlers.HANDLERS",
 ]
 
+# Each domain's texts to agents (TEXTS: kind -> wording function, in its texts.py): a
+# notification or a note stores a kind and its parameters, and klient.core.texts words it
+# when it is read or sent, in the reader's language.
+TEXT_TABLES: list[str] = [
+    "klient.sla.texts.TEXTS",
+    "klient.collab.texts.TEXTS",
+    "klient.macros.texts.TEXTS",
+]
+
 
 def _resolve(path: str) -> Any:
     module, _, name = path.rpartition(".")
@@ -67,6 +76,17 @@ def collect_handlers(tables: list[str]) -> dict[str, list[str]]:
         for kind, paths in _resolve(table).items():
             handlers = merged.setdefault(kind, [])
             handlers.extend(path for path in paths if path not in handlers)
+    return merged
+
+
+def collect_texts(tables: list[str]) -> dict[str, Any]:
+    """The union of the text tables; a kind worded by two tables is a mistake."""
+    merged: dict[str, Any] = {}
+    for table in tables:
+        for kind, wording in _resolve(table).items():
+            if kind in merged:
+                raise ValueError(f"two wordings for the text kind {kind!r}")
+            merged[kind] = wording
     return merged
 
 

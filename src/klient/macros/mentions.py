@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.mentions import split_by_scope
@@ -15,7 +14,9 @@ from klient.core.models import Event
 from klient.notifications.actions import notify
 from klient.notifications.models import Notification
 
-KIND = "mention"
+from . import texts
+
+KIND = texts.MENTION
 
 
 def notify_mentions_for_events(event_ids: list[int]) -> None:
@@ -36,12 +37,16 @@ def notify_mentions_for_events(event_ids: list[int]) -> None:
         inside, _outside = split_by_scope(conversation, users)
         if not inside:
             continue
-        who = event.actor.get_full_name() or event.actor.email if event.actor else _("An agent")
+        # Without an actor, the wording says "An agent" in the reader's language.
+        who = (event.actor.get_full_name() or event.actor.email) if event.actor else ""
         notify(
             inside,
             kind=KIND,
-            text=_("%(who)s mentioned you in a note on %(reference)s “%(subject)s”")
-            % {"who": who, "reference": conversation.reference, "subject": conversation.subject},
+            params={
+                "who": who,
+                "reference": conversation.reference,
+                "subject": conversation.subject,
+            },
             conversation=conversation,
             actor=event.actor,
             url=url,

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from klient.core import wiring
 from klient.core.events import append
-from klient.people.models import AgentProfile
+from klient.core.texts import word
 
 from .events import Kind
 from .models import Notification
@@ -22,7 +22,8 @@ def notify(
     recipients: Iterable[User],
     *,
     kind: str,
-    text: str,
+    params: Mapping[str, Any] | None = None,
+    text: str = "",
     conversation: Any = None,
     actor: User | None = None,
     url: str = "",
@@ -30,7 +31,18 @@ def notify(
 ) -> list[Notification]:
     """Create one in-app notification per distinct active recipient (never the actor
     themself) and, when `email` is set, queue its email copy. Appends a
-    `notification.created` event per notification in the caller's transaction."""
+    `notification.created` event per notification in the caller's transaction.
+
+    What it says is `kind` with `params` (JSON data: names, references, numbers, codes),
+    worded by the kind's domain (its texts.py) in each reader's language when they read
+    it or it is emailed. A `text` without params is shown as written, in every language:
+    only for text that is not Klient's to translate."""
+    if params is not None:
+        params = dict(params)
+        with translation.override(settings.LANGUAGE_CODE):
+            text = word(kind, params, fallback=text)
+    if not text:
+        raise ValueError(f"a {kind!r} notification says nothing (no wording, no text)")
     now = timezone.now()
     seen: set[int] = set()
     created: list[Notification] = []
@@ -45,6 +57,7 @@ def notify(
                 conversation=conversation,
                 actor=actor,
                 text=text,
+                params=params,
                 url=url,
                 created_at=now,
                 email_state=(
@@ -67,22 +80,20 @@ def notify(
     return created
 
 
-def agent_language(user: User) -> str:
-    """The language to write to an agent in: their first language the UI speaks, else
-    the site's default."""
-    supported = {code for code, _name in settings.LANGUAGES}
-    languages = (
-        AgentProfile.objects.filter(user=user).values_list("languages", flat=True).first() or []
-    )
-    return next((code for code in languages if code in supported), settings.LANGUAGE_CODE)
-
-
 def mark_read(user: User, notification_ids: Iterable[int] | None = None) -> int:
     """Mark the user's notifications read (all unread ones when no ids are given)."""
     unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
     return unread.update(read_at=timezone.now())
+
+
+def mark_conversation_read(user: User, conversation: Any) -> int:
+    """The user opened the conversation: their notifications about it are read (nobody
+    else's). One UPDATE through the partial unread index; 0 when there were none."""
+    return Notification.objects.filter(
+        recipient=user, conversation=conversation, read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 def unread_count(user: User) -> int:

@@ -5,12 +5,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from klient.core.texts import word
+
 
 class Notification(models.Model):
     """Something an agent must see: a mention, a question from a colleague, an escalation.
 
     The row is the in-app notification; `email_state` tracks the optional email copy, which
-    the mail domain sends through the relay (a durable work row, like a delivery)."""
+    the mail domain sends through the relay (a durable work row, like a delivery).
+
+    What it says is `kind` and `params`, worded when it is read or emailed, in the reader's
+    language (`worded()`, klient.core.texts). `text` is that wording in English, kept for
+    the logs and the day a wording is gone; a row without params (older ones, free texts)
+    says `text` as it was written."""
 
     class EmailState(models.TextChoices):
         NONE = "none", "not emailed"
@@ -37,6 +44,11 @@ class Notification(models.Model):
         related_name="+",
     )
     text = models.TextField()
+    params = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="What it says, as data, worded when read; empty: `text` as written.",
+    )
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -66,3 +78,7 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} for user #{self.recipient_id}"
+
+    def worded(self) -> str:
+        """What it says, in the active language (the caller activates the reader's)."""
+        return word(self.kind, self.params, fallback=self.text)

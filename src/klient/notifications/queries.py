@@ -14,3 +14,13 @@ def notifications_of(user: User, *, unread_only: bool = False) -> QuerySet[Notif
     if unread_only:
         rows = rows.filter(read_at__isnull=True)
     return rows.order_by("-created_at", "-id")
+
+
+def bell_items(user: User, *, limit: int = 10) -> list[Notification]:
+    """What the bell opens on: the latest `limit` notifications, unread ones first (each
+    group newest first)."""
+    unread = list(notifications_of(user, unread_only=True)[:limit])
+    if len(unread) < limit:
+        read = notifications_of(user).filter(read_at__isnull=False)[: limit - len(unread)]
+        unread.extend(read)
+    return unread

@@ -1,4 +1,6 @@
-"""The agent's notifications page: newest first, mark one or all read, link onwards."""
+"""The agent's notifications page (newest first, mark one or all read, link onwards) and the
+bell's short list. Texts are worded in the active language, which the workspace's
+middleware made the reader's (klient.people.languages)."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .actions import mark_read, unread_count
 from .models import Notification
-from .queries import notifications_of
+from .queries import bell_items, notifications_of
 
 PAGE_SIZE = 100
+BELL_SIZE = 10
 
 
 @login_required
@@ -26,6 +29,21 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         {
             "notifications": rows,
             "unread_only": unread_only,
+            "unread": unread_count(request.user),  # type: ignore[arg-type]
+        },
+    )
+
+
+@login_required
+@require_GET
+def bell_menu(request: HttpRequest) -> HttpResponse:
+    """The bell's disclosure (loaded by htmx when it opens): the latest few, unread first,
+    and a link to the whole page."""
+    return render(
+        request,
+        "notifications/_menu.html",
+        {
+            "notifications": bell_items(request.user, limit=BELL_SIZE),  # type: ignore[arg-type]
             "unread": unread_count(request.user),  # type: ignore[arg-type]
         },
     )

@@ -357,6 +357,28 @@ def create_agent(
     return user, token
 
 
+def set_agent_language(user: Any, language: str, *, actor: Any) -> AgentProfile:
+    """Set the language Klient speaks to an agent (UI, notifications, emails): a code of
+    settings.LANGUAGES, or "" for the browser's, then English (people.languages)."""
+    code = language.strip()
+    if code and code not in dict(settings.LANGUAGES):
+        raise ValidationError(_("Klient does not speak this language."))
+    with transaction.atomic():
+        profile = AgentProfile.objects.select_for_update().get(user=user)
+        if profile.language != code:
+            append(
+                Kind.AGENT_LANGUAGE_CHANGED,
+                actor=actor,
+                actor_label="" if actor else "cli",
+                data={"agent": user.pk, "from": profile.language, "to": code},
+            )
+            profile.language = code
+            profile.save(update_fields=["language"])
+    # A profile Django cached on this user object must not keep the old language.
+    user.agent = profile
+    return profile
+
+
 # -- absences ---------------------------------------------------------------------------------
 
 

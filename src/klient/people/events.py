@@ -17,6 +17,7 @@ class Kind(EventKind):
     CUSTOMER_CREATED = "customer.created", _("Customer created")
     TEAM_CREATED = "team.created", _("Team created")
     AGENT_CREATED = "agent.created", _("Agent created")
+    AGENT_LANGUAGE_CHANGED = "agent.language_changed", _("Agent's language changed")
     IDENTITY_ADDED = "customer.identity_added", _("Customer identity added")
     IDENTITY_PROVEN = "customer.identity_proven", _("Customer identity proven")
     CUSTOMER_TIME_ZONE_SET = "customer.time_zone_set", _("Customer time zone set")

@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
+from typing import Any
 
-from .models import Endpoint, Team
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+
+from .models import AgentProfile, Endpoint, Team
+
+
+def agent_profile(user: Any) -> AgentProfile | None:
+    """A signed-in agent's profile; None for anyone else (anonymous, no AgentProfile).
+    Reads `user.agent`, which Django caches on the user: once per request."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return user.agent
+    except ObjectDoesNotExist:  # no AgentProfile: not an agent
+        return None
 
 
 def agent_names(*, excluding: int | None = None) -> list[tuple[int, str]]:

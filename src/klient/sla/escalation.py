@@ -32,17 +32,15 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils import timezone
 
 from klient.conversations.actions import update_conversation
 from klient.conversations.models import Conversation
 from klient.core import wiring, work
 from klient.core.models import Event
-from klient.notifications.actions import agent_language, notify
+from klient.notifications.actions import notify
 from klient.people.models import Team
-from klient.sla import events
+from klient.sla import events, texts
 from klient.sla.clock import evaluate
 from klient.sla.models import EscalationStep, PendingEscalation
 from klient.sla.policies import targets_of
@@ -54,13 +52,6 @@ TRIGGERS: dict[str, str] = {events.Kind.WARNING: "warning", events.Kind.BREACHED
 CLOCK_TARGETS = {"update": "periodic_update"}
 PRIORITY_LADDER = ["low", "normal", "high", "urgent"]
 MAX_ATTEMPTS = 5
-NOTIFICATION_KIND = "sla.escalation"
-TARGET_LABELS = {
-    "first_reply": gettext_lazy("first reply"),
-    "next_reply": gettext_lazy("next reply"),
-    "periodic_update": gettext_lazy("periodic update"),
-    "resolution": gettext_lazy("resolution"),
-}
 Action = EscalationStep.Action
 
 # A step as durable work: pending until done, skipped or failed; held under a lease while
@@ -287,41 +278,33 @@ def _recipients(row: PendingEscalation, conversation: Conversation) -> list[User
 
 
 def _notify(row: PendingEscalation, conversation: Conversation) -> list[User]:
+    """Tell the step's recipients; each reads it in their own language (klient.sla.texts)."""
     recipients = _recipients(row, conversation)
-    url = reverse("workspace:conversation", args=[conversation.reference])
-    for user in recipients:
-        with translation.override(agent_language(user)):
-            notify(
-                [user],
-                kind=NOTIFICATION_KIND,
-                text=_text(row, conversation),
-                conversation=conversation,
-                url=url,
-                email=row.step.email,
-            )
+    notify(
+        recipients,
+        kind=texts.ESCALATION,
+        params=_params(row, conversation),
+        conversation=conversation,
+        url=reverse("workspace:conversation", args=[conversation.reference]),
+        email=row.step.email,
+    )
     return recipients
 
 
-def _text(row: PendingEscalation, conversation: Conversation) -> str:
-    """The notification, for an agent, in the active language."""
-    values = {
-        "ref": conversation.reference,
-        "subject": conversation.subject or _("(no subject)"),
-        "target": TARGET_LABELS.get(row.target, row.target),
-    }
-    if row.step.trigger == EscalationStep.Trigger.WARNING:
-        what = _("%(ref)s “%(subject)s”: the %(target)s target will be missed soon.") % values
-    else:
-        what = _("%(ref)s “%(subject)s”: the %(target)s target was missed.") % values
+def _params(row: PendingEscalation, conversation: Conversation) -> dict[str, Any]:
+    """What the notification says, as data: worded when each recipient reads it."""
     action = row.step.action
     if action == Action.NOTIFY_ASSIGNEE:
-        why = (
-            _("You are its assignee.")
-            if conversation.assignee_id
-            else _("It has no assignee: please take it or assign it.")
-        )
+        why = texts.ASSIGNEE if conversation.assignee_id else texts.UNASSIGNED
     elif action == Action.NOTIFY_TEAM_LEAD:
-        why = _("Escalated to you as the lead of %(team)s.") % {"team": conversation.team.name}
+        why = texts.TEAM_LEAD
     else:
-        why = _("It was reassigned to you or your team.")
-    return f"{what} {why}"
+        why = texts.REASSIGNED
+    return {
+        "ref": conversation.reference,
+        "subject": conversation.subject,
+        "target": row.target,
+        "trigger": row.step.trigger,
+        "why": why,
+        "team": conversation.team.name,
+    }

@@ -1,8 +1,13 @@
-"""Dates and times in the viewer's time zone.
+"""The signed-in agent's own time zone and language, for every request.
 
-Every request of a signed-in agent runs in the time zone of their AgentProfile, so each
-`{{ value|date }}`, `when` filter and form shows local time; anyone else (customers in the
-portal, API clients, anonymous pages) sees UTC, the project's TIME_ZONE."""
+Dates and times: every request of a signed-in agent runs in the time zone of their
+AgentProfile, so each `{{ value|date }}`, `when` filter and form shows local time; anyone
+else (customers in the portal, API clients, anonymous pages) sees UTC, the project's
+TIME_ZONE.
+
+Language: an agent who chose one (AgentProfile.language) reads every page in it, on any
+browser; without a choice Django's LocaleMiddleware has already picked the browser's
+(klient.people.languages.reader_language states the order)."""
 
 from __future__ import annotations
 
@@ -10,20 +15,17 @@ import zoneinfo
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from klient.people.languages import chosen_language
+from klient.people.queries import agent_profile
 
 
 def agent_time_zone(user: Any) -> zoneinfo.ZoneInfo | None:
     """The zone of an agent's profile; None for anyone else or an unknown zone name."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        profile = user.agent
-    except ObjectDoesNotExist:  # no AgentProfile: not an agent
-        return None
-    name = getattr(profile, "time_zone", "") or ""
+    profile = agent_profile(user)
+    name = (profile.time_zone or "") if profile is not None else ""
     try:
         return zoneinfo.ZoneInfo(name) if name else None
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -46,3 +48,19 @@ class AgentTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class AgentLanguageMiddleware:
+    """Activate the signed-in agent's chosen language for the request (after
+    AuthenticationMiddleware; LocaleMiddleware sets Content-Language from it on the way
+    out). Anyone without a choice keeps the browser's."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = chosen_language(getattr(request, "user", None))
+        if language is not None:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return self.get_response(request)

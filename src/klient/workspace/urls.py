@@ -1,7 +1,7 @@
 from django.contrib.auth.views import LogoutView
-from django.urls import include, path
+from django.urls import path
 
-from . import draft_views, reply_checks, start_views, views
+from . import draft_views, language, reply_checks, start_views, views
 
 app_name = "workspace"
 urlpatterns = [
@@ -9,8 +9,8 @@ urlpatterns = [
     path("bulk/", views.inbox_bulk, name="bulk"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", LogoutView.as_view(), name="logout"),
-    # Django's set_language: the agent's choice is kept in the language cookie.
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The language cookie (Django's set_language) and, for an agent, their profile's.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("new/", start_views.new_conversation, name="new_conversation"),
     path("uploads/", views.upload, name="upload"),
     path("c/<str:ref>/", views.conversation_detail, name="conversation"),

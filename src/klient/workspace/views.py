@@ -41,6 +41,7 @@ from klient.core import wiring
 from klient.core.downloads import safe_download
 from klient.core.pages import render_agent_page
 from klient.mail.uploads import upload_file
+from klient.notifications.actions import mark_conversation_read
 from klient.notifications.undelivered import timeline_anchor
 from klient.people.models import Team
 from klient.sla.events import Kind as SlaKind
@@ -471,6 +472,8 @@ def conversation_detail(request: HttpRequest, ref: str) -> HttpResponse:
     # A merged conversation's page is its survivor's (h9, klient.workspace.merge_views).
     if (to_survivor := merge_views.redirect_if_merged(request, conversation)) is not None:
         return to_survivor
+    # Opening it is reading what one was told about it (this reader's notifications only).
+    mark_conversation_read(request.user, conversation)  # type: ignore[arg-type]
     return _conversation_page(request, conversation)
 
 

@@ -1,0 +1,44 @@
+"""The language Klient speaks to an agent: for the UI, notifications and every email it
+writes to them.
+
+The agent's own choice (AgentProfile.language) comes first; on screen, without one, the
+browser's (the language cookie, then Accept-Language); then the site's default, English.
+Every text Klient writes to an agent is worded under `translation.override` of this, at
+the moment it is read or sent, never in the language of whoever caused it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+
+from .queries import agent_profile
+
+
+def supported_language(code: str) -> str | None:
+    """The UI language `code` stands for ("pl-PL" -> "pl"), or None if Klient has none."""
+    if not code:
+        return None
+    try:
+        return translation.get_supported_language_variant(code.strip().replace("_", "-").lower())
+    except LookupError:
+        return None
+
+
+def chosen_language(user: Any) -> str | None:
+    """The agent's own choice, if they made one and Klient speaks it; None for anyone who
+    is not an agent."""
+    profile = agent_profile(user)
+    return supported_language(profile.language or "") if profile is not None else None
+
+
+def reader_language(user: Any, request: HttpRequest | None = None) -> str:
+    """The language to write to `user` in: their AgentProfile.language, else (with a
+    request, on screen) the browser's, else settings.LANGUAGE_CODE."""
+    if chosen := chosen_language(user):
+        return chosen
+    if request is not None:
+        return translation.get_language_from_request(request)
+    return str(settings.LANGUAGE_CODE)
