@@ -37,6 +37,7 @@ RELEASED = [
 ADDED_SINCE = {
     ("calendars", "0001_working_hours"),
     ("mail", "0003_imap_mailbox_lease"),
+    ("mail", "0004_mailbox_settings_and_discarded_mail"),
     ("people", "0003_endpoints_identities_and_absences"),
     ("people", "0004_email_endpoints_for_teams"),
     ("people", "0005_agent_language_and_signatures"),
