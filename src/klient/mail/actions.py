@@ -526,6 +526,7 @@ def discard_quarantined(inbound_id: int, *, actor: Any, reason: str) -> InboundM
         append(
             Kind.DISCARDED,
             actor=actor,
+            actor_label="" if actor else "cli",
             data={
                 "inbound": inbound.pk,
                 "reason": reason,

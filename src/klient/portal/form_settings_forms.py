@@ -29,7 +29,7 @@ class RequestFormSettingsForm(forms.Form):
         label=_("Team"), queryset=Team.objects.order_by("name"), empty_label=None
     )
     slug = forms.CharField(
-        label=_("Address"),
+        label=_("Form address"),
         max_length=80,
         help_text=_("The form is public at /forms/<address>/."),
     )

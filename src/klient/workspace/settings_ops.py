@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from klient.conversations.access import admin_required
@@ -120,11 +121,13 @@ def _stored(mailbox: ImapMailbox) -> mailbox_admin.MailboxSettings:
 
 def _flash_check(request: HttpRequest, check: mailbox_admin.ConnectionCheck, name: str) -> None:
     if check.ok:
-        messages.success(
-            request,
-            _("%(mailbox)s: signed in; the folder holds %(count)s messages.")
-            % {"mailbox": name, "count": check.messages},
+        count = check.messages or 0
+        text = ngettext(
+            "%(mailbox)s: signed in; the folder holds %(count)s message.",
+            "%(mailbox)s: signed in; the folder holds %(count)s messages.",
+            count,
         )
+        messages.success(request, text % {"mailbox": name, "count": count})
     else:
         messages.error(
             request,
