@@ -9,6 +9,9 @@ from aiosmtpd.controller import Controller
 
 # A real ASGI server (HTTP + WebSockets) and Debian's Chromium, for browser tests.
 from asgi_server import asgi_server, chromium  # noqa: F401
+
+# A real Dovecot IMAP server on a free port, started only by the tests that use one.
+from dovecot import dovecot, imap_account, private_dovecot, tls_dovecot  # noqa: F401
 from support import SmtpSink, free_port
 
 

@@ -1,7 +1,7 @@
 """The `klient` command. Thin: parses arguments and calls actions.
 
 Sub-commands: serve, worker, migrate, demo, team add, agent add, import-mail,
-imap add, imap poll, quarantine list, quarantine retry."""
+imap add, imap poll, quarantine list, quarantine retry, quarantine discard."""
 
 from __future__ import annotations
 
@@ -70,7 +70,10 @@ def _parser() -> argparse.ArgumentParser:
     imap_add.add_argument("--team", required=True)
     imap_add.add_argument("--host", required=True)
     imap_add.add_argument("--port", type=int, default=993)
-    imap_add.add_argument("--no-ssl", action="store_true")
+    imap_add.add_argument("--no-ssl", action="store_true", help="plain text (trusted networks)")
+    imap_add.add_argument(
+        "--starttls", action="store_true", help="upgrade a plain connection (port 143) to TLS"
+    )
     imap_add.add_argument("--user", required=True)
     imap_add.add_argument("--password", required=True)
     imap_add.add_argument("--folder", default="INBOX")
@@ -82,6 +85,9 @@ def _parser() -> argparse.ArgumentParser:
     qretry = qsub.add_parser("retry")
     qretry.add_argument("ids", nargs="+", type=int)
     qretry.add_argument("--team", default=None, help="deliver to this team (when none did)")
+    qdiscard = qsub.add_parser("discard", help="give up on one, saying why (its source is kept)")
+    qdiscard.add_argument("id", type=int)
+    qdiscard.add_argument("--reason", required=True)
     return parser
 
 

@@ -138,19 +138,23 @@ def cmd_import_mail(args: argparse.Namespace) -> int:
 
 
 def cmd_imap(args: argparse.Namespace) -> int:
-    from klient.mail import imap
+    from klient.mail import imap, mailbox_admin
 
     if args.action == "add":
-        with entry_point():
-            mailbox = imap.add_mailbox(
-                team=_team(args.team),
-                host=args.host,
-                port=args.port,
-                use_ssl=not args.no_ssl,
-                username=args.user,
-                password=args.password,
-                folder=args.folder,
-            )
+        try:
+            with entry_point():
+                mailbox = mailbox_admin.add_mailbox(
+                    team=_team(args.team),
+                    host=args.host,
+                    port=args.port,
+                    use_ssl=not (args.no_ssl or args.starttls),
+                    starttls=args.starttls,
+                    username=args.user,
+                    password=args.password,
+                    folder=args.folder,
+                )
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
         print(f"polling {mailbox} for team {args.team}")
         return 0
     results = imap.poll_all()
@@ -160,11 +164,21 @@ def cmd_imap(args: argparse.Namespace) -> int:
 
 
 def cmd_quarantine(args: argparse.Namespace) -> int:
-    from klient.mail import actions
+    from klient.mail import actions, queries
 
     if args.action == "list":
-        for item in actions.quarantined():
+        for item in queries.quarantined_mail():
             print(f"{item.pk}\t{item.received_at:%Y-%m-%d %H:%M}\t{item.source}\t{item.reason}")
+        return 0
+    if args.action == "discard":
+        try:
+            with entry_point():
+                actions.discard_quarantined(args.id, actor=None, reason=args.reason)
+        except actions.InboundMail.DoesNotExist as exc:
+            raise CommandError(f"no quarantined mail #{args.id}") from exc
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from exc
+        print(f"{args.id}: discarded (its raw source is kept)")
         return 0
     team_id = _team(args.team).pk if args.team else None
     for pk in args.ids:

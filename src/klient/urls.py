@@ -11,6 +11,9 @@ urlpatterns = [
     path("collab/", include("klient.collab.urls")),
     path("macros/", include("klient.macros.urls")),
     path("knowledge/", include("klient.knowledge.urls")),
+    # Administrators' settings: mailboxes and quarantine; request forms.
+    path("settings/", include("klient.workspace.settings_ops_urls")),
+    path("settings/", include("klient.portal.settings_urls")),
     # The customer portal owns /portal/… and the embeddable request forms /forms/….
     path("", include("klient.portal.urls")),
     path("", include("klient.workspace.urls")),

@@ -13,6 +13,7 @@ PATHS = {
     "/api/v1/uploads": {"post"},
     "/api/v1/quarantine": {"get"},
     "/api/v1/quarantine/{id}/retry": {"post"},
+    "/api/v1/quarantine/{id}/discard": {"post"},
     "/api/v1/sla/policies": {"get", "post"},
     "/api/v1/sla/policies/{id}": {"get", "patch", "delete"},
     "/api/v1/teams/{id}/business-hours": {"get", "put"},

@@ -5,6 +5,7 @@ from email.message import EmailMessage
 
 import pytest
 
+from klient.core.models import Event
 from klient.mail import actions
 from klient.mail.models import InboundMail
 from klient.people.actions import create_team
@@ -96,6 +97,53 @@ def test_retrying_mail_that_is_not_quarantined_is_a_404(call, admin_zofia, quara
 
 def test_an_agent_retrying_gets_a_404(call, agent_anna, quarantined):
     response = call(agent_anna, "post", f"{URL}/{quarantined.pk}/retry")
+
+    assert response.status_code == 404
+    assert InboundMail.objects.get(pk=quarantined.pk).state == "quarantined"
+
+
+def test_an_admin_discards_with_a_reason_and_the_mail_leaves_the_quarantine(
+    call, admin_zofia, quarantined
+):
+    response = call(
+        admin_zofia, "post", f"{URL}/{quarantined.pk}/discard", {"reason": "Spam for sales@"}
+    )
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["id"], body["state"], body["discard_reason"]) == (
+        quarantined.pk,
+        "discarded",
+        "Spam for sales@",
+    )
+    assert body["reason"] == quarantined.reason
+    assert body["discarded_by"] == admin_zofia.pk
+    assert body["discarded_at"]
+    assert call(admin_zofia, "get", URL).json()["items"] == []
+    event = Event.objects.get(kind="mail.discarded")
+    assert (event.actor, event.data["reason"]) == (admin_zofia, "Spam for sales@")
+
+
+def test_a_discard_without_a_reason_is_refused_and_changes_nothing(call, admin_zofia, quarantined):
+    response = call(admin_zofia, "post", f"{URL}/{quarantined.pk}/discard", {"reason": "  "})
+
+    assert response.status_code == 422
+    assert "why" in response.json()["detail"]
+    assert InboundMail.objects.get(pk=quarantined.pk).state == "quarantined"
+    assert not Event.objects.filter(kind="mail.discarded").exists()
+
+
+def test_discarded_mail_can_be_neither_discarded_again_nor_retried(call, admin_zofia, quarantined):
+    call(admin_zofia, "post", f"{URL}/{quarantined.pk}/discard", {"reason": "spam"})
+
+    again = call(admin_zofia, "post", f"{URL}/{quarantined.pk}/discard", {"reason": "spam"})
+    retried = call(admin_zofia, "post", f"{URL}/{quarantined.pk}/retry")
+
+    assert (again.status_code, retried.status_code) == (404, 404)
+
+
+def test_an_agent_discarding_gets_a_404(call, agent_anna, quarantined):
+    response = call(agent_anna, "post", f"{URL}/{quarantined.pk}/discard", {"reason": "spam"})
 
     assert response.status_code == 404
     assert InboundMail.objects.get(pk=quarantined.pk).state == "quarantined"

@@ -27,6 +27,7 @@ TARGETS = {
     "/api/v1/attachments/{id}": "attachment",
     "/api/v1/messages/{id}/resend": "failed_reply",
     "/api/v1/quarantine/{id}/retry": "inbound",
+    "/api/v1/quarantine/{id}/discard": "inbound",
     "/api/v1/sla/policies/{id}": "sla_policy",
     "/api/v1/teams/{id}/business-hours": "team",
     "/api/v1/macros/{id}/render": "macro",
@@ -60,6 +61,7 @@ BODIES = {
     # A callable body is filled from the objects: merge into a second Support conversation.
     ("/api/v1/conversations/{ref}/merge", "post"): lambda objects: {"into": objects["survivor"]},
     ("/api/v1/conversations/{ref}/check-reply", "post"): {"body": "Leaked draft"},
+    ("/api/v1/quarantine/{id}/discard", "post"): {"reason": "Leaked discard"},
     ("/api/v1/agents/{id}/working-hours", "put"): {
         "time_zone": "Europe/Warsaw",
         "hours": {"0": [["09:00", "17:00"]]},

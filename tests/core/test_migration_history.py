@@ -42,6 +42,7 @@ ADDED_SINCE = {
     ("conversations", "0011_note_wording"),
     ("mail", "0003_imap_mailbox_lease"),
     ("notifications", "0002_notification_params"),
+    ("mail", "0004_mailbox_settings_and_discarded_mail"),
     ("people", "0003_endpoints_identities_and_absences"),
     ("people", "0004_email_endpoints_for_teams"),
     ("people", "0005_agent_language_and_signatures"),

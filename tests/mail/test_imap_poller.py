@@ -16,7 +16,7 @@ from klient import cli
 from klient.conversations.models import Message
 from klient.core import blobs
 from klient.core.models import Event
-from klient.mail import imap
+from klient.mail import imap, mailbox_admin
 from klient.mail.models import ImapMailbox, InboundMail
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,7 +42,7 @@ def email_bytes(subject: str, *, sender: str = "ola@customer.example") -> bytes:
 
 @pytest.fixture
 def mailbox(support_team, imap_account) -> ImapMailbox:
-    return imap.add_mailbox(
+    return mailbox_admin.add_mailbox(
         team=support_team,
         host=imap_account.host,
         port=imap_account.port,
@@ -150,7 +150,7 @@ def test_a_new_uidvalidity_starts_over_without_duplicates(mailbox, imap_account)
 
 
 def test_an_unreachable_server_is_recorded_not_raised(support_team):
-    mailbox = imap.add_mailbox(
+    mailbox = mailbox_admin.add_mailbox(
         team=support_team,
         host="127.0.0.1",
         port=unused_port(),
@@ -189,7 +189,7 @@ def test_a_failure_is_recorded_once_and_cleared_when_polling_works_again(mailbox
 
 def test_a_wrong_password_is_recorded_not_raised(support_team, private_dovecot):
     account = private_dovecot.add_account()
-    mailbox = imap.add_mailbox(
+    mailbox = mailbox_admin.add_mailbox(
         team=support_team,
         host=account.host,
         port=account.port,
@@ -227,7 +227,7 @@ def test_adding_a_mailbox_is_an_event_and_the_same_mailbox_cannot_be_added_twice
     assert event.data["mailbox"] == mailbox.pk
     assert "password" not in event.data
     with pytest.raises(ValidationError):
-        imap.add_mailbox(
+        mailbox_admin.add_mailbox(
             team=support_team,
             host=mailbox.host,
             port=mailbox.port,

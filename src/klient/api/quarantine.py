@@ -1,7 +1,7 @@
 """/quarantine: inbound mail that could not become a message, for administrators.
 
-The list answers 403 to other agents (there is no object to hide). Retry answers 404 to
-them, like every endpoint with an object id outside the caller's scope."""
+The list answers 403 to other agents (there is no object to hide). Retry and discard
+answer 404 to them, like every endpoint with an object id outside the caller's scope."""
 
 from __future__ import annotations
 
@@ -15,11 +15,11 @@ from ninja import Field, Query, Router, Schema, Status
 from klient.conversations.access import is_admin
 from klient.conversations.queries import FilterError, decode_cursor, encode_cursor
 from klient.core import work
-from klient.mail.actions import INBOUND_WORK, retry_quarantined
+from klient.mail.actions import INBOUND_WORK, discard_quarantined, retry_quarantined
 from klient.mail.models import InboundMail
 
 from .auth import caller
-from .schemas import ErrorOut, QuarantinePage, RetryOut
+from .schemas import DiscardIn, DiscardOut, ErrorOut, QuarantinePage, RetryOut
 
 router = Router(tags=["quarantine"])
 
@@ -80,3 +80,31 @@ def retry(request: HttpRequest, id: int) -> Any:
         raise Http404("No such quarantined mail.") from None
     inbound = InboundMail.objects.get(pk=id)
     return {"id": inbound.pk, "outcome": outcome, "state": inbound.state, "reason": inbound.reason}
+
+
+@router.post(
+    "/{id}/discard",
+    response={200: DiscardOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Give up on a quarantined mail, saying why (administrators)",
+    description=(
+        "The mail leaves the quarantine; its raw source is kept. The reason and who "
+        "discarded it are recorded on it and in the audit log (event `mail.discarded`). "
+        "An empty reason answers 422."
+    ),
+)
+def discard(request: HttpRequest, id: int, payload: DiscardIn) -> Any:
+    agent = caller(request)
+    if not is_admin(agent):
+        raise Http404("No such quarantined mail.")
+    try:
+        inbound = discard_quarantined(id, actor=agent, reason=payload.reason)
+    except InboundMail.DoesNotExist:
+        raise Http404("No such quarantined mail.") from None
+    return {
+        "id": inbound.pk,
+        "state": inbound.state,
+        "reason": inbound.reason,
+        "discard_reason": inbound.discard_reason,
+        "discarded_by": inbound.discarded_by_id,
+        "discarded_at": inbound.discarded_at,
+    }

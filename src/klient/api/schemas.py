@@ -262,3 +262,16 @@ class RetryOut(Schema):
     outcome: str
     state: str
     reason: str
+
+
+class DiscardIn(Schema):
+    reason: str
+
+
+class DiscardOut(Schema):
+    id: int
+    state: str
+    reason: str = Field(description="Why it was quarantined.")
+    discard_reason: str
+    discarded_by: int | None = Field(description="The administrator's agent id.")
+    discarded_at: datetime

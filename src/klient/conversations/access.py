@@ -7,11 +7,15 @@ leaks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from klient.people.models import Team
 
@@ -20,6 +24,20 @@ from .models import Attachment, Conversation, Message, Upload
 
 def is_admin(user: Any) -> bool:
     return bool(user is not None and user.is_active and (user.is_staff or user.is_superuser))
+
+
+def admin_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """A settings page: sign in first; an agent who is not an administrator gets 403 (a
+    page, not an object whose existence could leak)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not is_admin(request.user):
+            raise PermissionDenied("Only administrators can change the settings.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def conversations_in_scope(

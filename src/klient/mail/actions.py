@@ -1,4 +1,4 @@
-"""The only writers of inbound mail rows: accept, process, quarantine, retry."""
+"""The only writers of inbound mail rows: accept, process, quarantine, retry, discard."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import timedelta
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from klient.conversations.actions import receive_messages, record_delivery_outcome
 from klient.conversations.models import Delivery, Message
@@ -472,11 +475,6 @@ def quarantine(inbound: InboundMail, reason: str, *, held: work.Claim | None = N
         )
 
 
-def quarantined() -> list[InboundMail]:
-    """The mail given up as durable work (core.work.given_up), newest first."""
-    return list(work.given_up(INBOUND_WORK).order_by("-received_at"))
-
-
 def retry_quarantined(inbound_id: int, *, actor: object = None, team_id: int | None = None) -> str:
     """Put a quarantined mail back through the pipeline (after a fix), optionally into a
     named team when no team received it."""
@@ -493,6 +491,50 @@ def retry_quarantined(inbound_id: int, *, actor: object = None, team_id: int | N
             data={"inbound": inbound.pk, "team": team_id},
         )
     return process_inbound(inbound.pk)
+
+
+MAX_DISCARD_REASON = 1000
+
+
+def discard_quarantined(inbound_id: int, *, actor: Any, reason: str) -> InboundMail:
+    """An administrator gives up on a quarantined mail, saying why. The row and its raw
+    bytes are kept (blobs are never deleted: the source stays downloadable); the reason
+    and who discarded it are on the row and in the audit log. Only quarantined mail can be
+    discarded (InboundMail.DoesNotExist otherwise)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why this email is discarded.")]})
+    if len(reason) > MAX_DISCARD_REASON:
+        raise ValidationError(
+            {"reason": [_("At most %(n)s characters.") % {"n": MAX_DISCARD_REASON}]}
+        )
+    with transaction.atomic():
+        inbound = work.given_up(INBOUND_WORK).select_for_update().get(pk=inbound_id)
+        now = timezone.now()
+        discarded = (
+            work.given_up(INBOUND_WORK)
+            .filter(pk=inbound.pk)
+            .update(
+                state=InboundMail.State.DISCARDED,
+                discard_reason=reason,
+                discarded_by=actor,
+                discarded_at=now,
+            )
+        )
+        if not discarded:  # retried by someone else in the meantime (SQLite has no row lock)
+            raise InboundMail.DoesNotExist
+        append(
+            Kind.DISCARDED,
+            actor=actor,
+            actor_label="" if actor else "cli",
+            data={
+                "inbound": inbound.pk,
+                "reason": reason,
+                "quarantine_reason": inbound.reason[:500],
+            },
+        )
+    inbound.refresh_from_db()
+    return inbound
 
 
 def redrive_stale_inbound(limit: int = 200) -> int:

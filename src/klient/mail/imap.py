@@ -18,10 +18,8 @@ import ssl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from imapclient import IMAPClient
@@ -29,8 +27,7 @@ from imapclient.exceptions import IMAPClientError
 
 from klient.core import work
 from klient.core.events import append
-from klient.core.sealing import UnsealError, seal
-from klient.people.models import Team
+from klient.core.sealing import UnsealError
 
 from . import actions
 from .events import Kind
@@ -80,57 +77,6 @@ class PollResult:
         return f"{self.mailbox}: {self.fetched} new: " + ", ".join(parts)
 
 
-def add_mailbox(
-    *,
-    team: Team,
-    host: str,
-    port: int,
-    use_ssl: bool,
-    username: str,
-    password: str,
-    folder: str = "INBOX",
-    actor: Any = None,
-) -> ImapMailbox:
-    """Start polling an IMAP mailbox for a team. Nothing is fetched until the next poll."""
-    host, username, folder = host.strip(), username.strip(), (folder.strip() or "INBOX")
-    if not host:
-        raise ValidationError("An IMAP mailbox needs a host.")
-    if not username:
-        raise ValidationError("An IMAP mailbox needs a user name.")
-    if not 0 < port < 65536:
-        raise ValidationError(f"{port} is not a valid port.")
-    if ImapMailbox.objects.filter(host=host, username=username, folder=folder).exists():
-        raise ValidationError(f"{username}@{host}/{folder} is already polled.")
-    try:
-        with transaction.atomic():
-            mailbox = ImapMailbox.objects.create(
-                team=team,
-                host=host,
-                port=port,
-                use_ssl=use_ssl,
-                username=username,
-                sealed_password=seal(password),
-                folder=folder,
-            )
-            append(
-                Kind.IMAP_MAILBOX_ADDED,
-                actor=actor,
-                actor_label="" if actor else "cli",
-                data={
-                    "mailbox": mailbox.pk,
-                    "team": team.pk,
-                    "host": host,
-                    "port": port,
-                    "ssl": use_ssl,
-                    "username": username,
-                    "folder": folder,
-                },
-            )
-    except IntegrityError as exc:
-        raise ValidationError(f"{username}@{host}/{folder} is already polled.") from exc
-    return mailbox
-
-
 def _batches(sizes: dict[int, int]) -> Iterator[list[int]]:
     """UIDs in ascending order, in groups of at most FETCH_BATCH messages and
     FETCH_BATCH_BYTES bytes (a single larger message is a group of its own)."""
@@ -150,20 +96,43 @@ def _batches(sizes: dict[int, int]) -> Iterator[list[int]]:
 _CONNECT_ERRORS: tuple[type[BaseException], ...] = (*CONNECTION_ERRORS, UnsealError)
 
 
-def _connect(mailbox: ImapMailbox) -> IMAPClient:
-    password = mailbox.password()  # before connecting: a key problem is not a server's
-    client = IMAPClient(
-        mailbox.host, port=mailbox.port, ssl=mailbox.use_ssl, timeout=TIMEOUT_SECONDS
-    )
+def connect(
+    *,
+    host: str,
+    port: int,
+    use_ssl: bool,
+    starttls: bool,
+    username: str,
+    password: str,
+    timeout: float = TIMEOUT_SECONDS,
+) -> IMAPClient:
+    """A signed-in connection: TLS from the first byte (use_ssl), or upgraded with STARTTLS
+    before the password is sent, or (neither) in clear. Certificates are verified against
+    the system's authorities. Every network step waits at most `timeout` seconds."""
+    client = IMAPClient(host, port=port, ssl=use_ssl, timeout=timeout)
     try:
-        client.login(mailbox.username, password)
+        if starttls and not use_ssl:
+            client.starttls()
+        client.login(username, password)
     except BaseException:
-        _logout(client)
+        logout(client)
         raise
     return client
 
 
-def _logout(client: IMAPClient) -> None:
+def _connect(mailbox: ImapMailbox) -> IMAPClient:
+    password = mailbox.password()  # before connecting: a key problem is not a server's
+    return connect(
+        host=mailbox.host,
+        port=mailbox.port,
+        use_ssl=mailbox.use_ssl,
+        starttls=mailbox.starttls,
+        username=mailbox.username,
+        password=password,
+    )
+
+
+def logout(client: IMAPClient) -> None:
     with contextlib.suppress(Exception):  # the connection is going away either way
         client.logout()
 
@@ -259,19 +228,20 @@ def poll_mailbox(mailbox: ImapMailbox) -> PollResult:
     try:
         client = _connect(mailbox)
     except _CONNECT_ERRORS as exc:
-        result.error = _describe_error(exc)
+        result.error = describe_error(exc)
     else:
         try:
             _poll(client, mailbox, result)
         except CONNECTION_ERRORS as exc:
-            result.error = _describe_error(exc)
+            result.error = describe_error(exc)
         finally:
-            _logout(client)
+            logout(client)
     _record(mailbox, result)
     return result
 
 
-def _describe_error(exc: BaseException) -> str:
+def describe_error(exc: BaseException) -> str:
+    """The exception as one line, with the server's own words where it gave some."""
     text = str(exc)
     if text.startswith(("b'", 'b"')):  # imaplib errors carry the server's bytes
         text = text[2:-1]
@@ -303,9 +273,9 @@ def _record(mailbox: ImapMailbox, result: PollResult) -> None:
 def poll_all() -> list[str]:
     """`klient imap poll`: poll every mailbox once, now, under its lease (a mailbox a
     worker is polling at this moment is left to it); one human line per mailbox."""
-    mailboxes = list(ImapMailbox.objects.order_by("pk"))
+    mailboxes = list(ImapMailbox.objects.filter(is_active=True).order_by("pk"))
     if not mailboxes:
-        return ["no IMAP mailboxes (add one with `klient imap add`)"]
+        return ["no enabled IMAP mailboxes (add one with `klient imap add`)"]
     lines = []
     for mailbox in mailboxes:
         held = work.claim_one(POLL_WORK, mailbox.pk)
@@ -335,10 +305,11 @@ POLL_WORK = work.WorkKind(
 
 
 def poll_due_mailboxes() -> int:
-    """Sweep: poll each mailbox not polled for POLL_EVERY and not held by another worker.
-    Returns how many messages were fetched."""
+    """Sweep: poll each enabled mailbox not polled for POLL_EVERY and not held by another
+    worker. Returns how many messages were fetched."""
     now = timezone.now()
-    due = Q(last_polled_at__isnull=True) | Q(last_polled_at__lt=now - POLL_EVERY)
+    not_recently = Q(last_polled_at__isnull=True) | Q(last_polled_at__lt=now - POLL_EVERY)
+    due = Q(is_active=True) & not_recently
     fetched = 0
     for pk in work.due(POLL_WORK, among=due, now=now):
         held = work.claim_one(POLL_WORK, pk, among=due, now=now)

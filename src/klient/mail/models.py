@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from klient.core.sealing import unseal
@@ -10,14 +11,17 @@ from klient.core.sealing import unseal
 class InboundMail(models.Model):
     """Raw bytes received by SMTP, IMAP or import, stored before they are acknowledged.
 
-    received -> processing(lease_until) -> done | quarantined
-    Processing is idempotent; a quarantined mail keeps its reason and can be retried."""
+    received -> processing(lease_until) -> done | quarantined [-> discarded]
+    Processing is idempotent; a quarantined mail keeps its reason and can be retried, or an
+    administrator discards it with a reason of their own. Its raw bytes are kept either way
+    (blobs are never deleted), so discarding never loses the source."""
 
     class State(models.TextChoices):
         RECEIVED = "received", "Received"
         PROCESSING = "processing", "Processing"
         DONE = "done", "Done"
         QUARANTINED = "quarantined", "Quarantined"
+        DISCARDED = "discarded", "Discarded"
 
     class Source(models.TextChoices):
         SMTP = "smtp", "SMTP listener"
@@ -42,6 +46,15 @@ class InboundMail(models.Model):
     outcome = models.CharField(max_length=20, blank=True, help_text="stored, duplicate, ...")
     received_at = models.DateTimeField()
     processed_at = models.DateTimeField(null=True, blank=True)
+    discard_reason = models.TextField(blank=True, help_text="Why an administrator discarded it.")
+    discarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    discarded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
@@ -64,12 +77,23 @@ class InboundMail(models.Model):
 class ImapMailbox(models.Model):
     """An IMAP mailbox Klient polls for one team. UIDs above last_uid are new;
     a change of UIDVALIDITY means the server renumbered, so we start again (dedupe
-    by Message-ID keeps that from duplicating anything)."""
+    by Message-ID keeps that from duplicating anything). A disabled mailbox is kept with
+    its state but not polled."""
+
+    class Security(models.TextChoices):
+        TLS = "tls", "TLS"
+        STARTTLS = "starttls", "STARTTLS"
+        NONE = "none", "none"
 
     team = models.ForeignKey("people.Team", on_delete=models.PROTECT, related_name="+")
     host = models.CharField(max_length=255)
     port = models.PositiveIntegerField(default=993)
-    use_ssl = models.BooleanField(default=True)
+    use_ssl = models.BooleanField(default=True, help_text="TLS from the first byte (IMAPS).")
+    starttls = models.BooleanField(
+        default=False,
+        help_text="Without use_ssl: upgrade the connection with STARTTLS before signing in.",
+    )
+    is_active = models.BooleanField(default=True, help_text="Polled; a disabled one is not.")
     username = models.CharField(max_length=255)
     sealed_password = models.TextField(
         help_text="The password, sealed with klient.core.sealing; never stored in clear."
@@ -86,6 +110,9 @@ class ImapMailbox(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["host", "username", "folder"], name="imap_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(use_ssl=True, starttls=True), name="imap_one_security"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -93,3 +120,9 @@ class ImapMailbox(models.Model):
 
     def password(self) -> str:
         return unseal(self.sealed_password)
+
+    @property
+    def security(self) -> str:
+        if self.use_ssl:
+            return self.Security.TLS
+        return self.Security.STARTTLS if self.starttls else self.Security.NONE

@@ -16,6 +16,10 @@ class Kind(EventKind):
     SIGN_IN_REQUESTED = "portal.sign_in_requested", _("Customer asked for a sign-in link")
     SIGNED_IN = "portal.signed_in", _("Customer signed in to the portal")
     FORM_SUBMITTED = "form.submitted", _("Request form submitted")
+    FORM_CREATED = "form.created", _("Request form created")
+    FORM_CHANGED = "form.changed", _("Request form changed")
+    FORM_ENABLED = "form.enabled", _("Request form enabled")
+    FORM_DISABLED = "form.disabled", _("Request form disabled")
     STATUS_SET = "portal.status_set", _("Customer changed the status in the portal")
 
 
@@ -49,3 +53,18 @@ def status_set_by_customer(conversation: Any, *, customer_id: int, status: str) 
         actor_label="customer",
         data={"customer": customer_id, "status": status},
     )
+
+
+def form_created(form_id: int, *, actor: Any, slug: str, fields: list[str]) -> Event:
+    return append(
+        Kind.FORM_CREATED, actor=actor, data={"form": form_id, "slug": slug, "fields": fields}
+    )
+
+
+def form_changed(form_id: int, *, actor: Any, changes: dict[str, Any]) -> Event:
+    return append(Kind.FORM_CHANGED, actor=actor, data={"form": form_id, **changes})
+
+
+def form_active_set(form_id: int, *, actor: Any, active: bool) -> Event:
+    kind = Kind.FORM_ENABLED if active else Kind.FORM_DISABLED
+    return append(kind, actor=actor, data={"form": form_id})

@@ -1,6 +1,6 @@
-"""Fixtures for the mail tests: a real Dovecot IMAP server, run as a child process with a
-generated configuration in a temporary folder (plain-text login on 127.0.0.1, no TLS,
-Maildir storage), and one fresh IMAP account per test."""
+"""A real Dovecot IMAP server for tests, run as a child process with a
+generated configuration in a temporary folder (plain-text login on 127.0.0.1, Maildir
+storage; TLS only when asked for), and one fresh IMAP account per test."""
 
 from __future__ import annotations
 
@@ -66,7 +66,15 @@ class ImapAccount:
 @dataclass
 class Dovecot:
     root: Path
-    port: int
+    port: int  # IMAP (with STARTTLS when TLS is on)
+    tls_port: int | None = None  # IMAPS, when started with tls=True
+    certificate: Path | None = None  # its self-signed certificate, to trust in a test
+
+    def logins(self, username: str) -> list[str]:
+        """Dovecot's log lines of the user's logins; a login over TLS says ", TLS,"."""
+        log = self.root / "dovecot.log"
+        text = log.read_text() if log.exists() else ""
+        return [line for line in text.splitlines() if f"Login: user=<{username}>" in line]
 
     def add_account(self) -> ImapAccount:
         """A new user with an empty mailbox."""
@@ -167,9 +175,66 @@ def _wait_for_port(proc: subprocess.Popen[bytes], port: int, log: Path) -> None:
     raise RuntimeError(f"Dovecot did not start on port {port}:\n{text}")
 
 
+def _self_signed(root: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 that is its own authority, and its key."""
+    import datetime
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=2))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = root / "cert.pem", root / "key.pem"
+    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    key_path.chmod(0o644)  # read by Dovecot's processes, which run as another user
+    return cert_path, key_path
+
+
+def _with_tls(config: str, version: str, cert: Path, key: Path, tls_port: int) -> str:
+    """The configuration with TLS on: STARTTLS on the IMAP port, IMAPS on tls_port."""
+    if version.startswith("2.3"):
+        files = f"ssl = yes\nssl_cert = <{cert}\nssl_key = <{key}"
+        imaps = f"inet_listener imaps {{\n    address = 127.0.0.1\n    port = {tls_port}\n  }}"
+    else:
+        files = f"ssl = yes\nssl_server_cert_file = {cert}\nssl_server_key_file = {key}"
+        imaps = f"inet_listener imaps {{\n    listen = 127.0.0.1\n    port = {tls_port}\n  }}"
+    disabled = "inet_listener imaps {\n    port = 0\n  }"
+    assert "ssl = no" in config and disabled in config
+    return config.replace("ssl = no", files).replace(disabled, imaps)
+
+
 @contextlib.contextmanager
-def running_dovecot() -> Iterator[Dovecot]:
-    """Start a Dovecot child process on a free port; stop it and remove its files after."""
+def running_dovecot(*, tls: bool = False) -> Iterator[Dovecot]:
+    """Start a Dovecot child process on a free port; stop it and remove its files after.
+    With `tls`, it also offers STARTTLS and listens for IMAPS on a second port, with a
+    self-signed certificate for 127.0.0.1. (Dovecot takes
+    passwords in plain text from 127.0.0.1 all the same: it counts loopback as secure.)"""
     if not DOVECOT.exists():
         pytest.skip("Dovecot is not installed (/usr/sbin/dovecot, Debian package dovecot-imapd)")
     # Dovecot refuses to run its login and mail processes as root.
@@ -187,7 +252,13 @@ def running_dovecot() -> Iterator[Dovecot]:
     ).stdout.strip()
     port = unused_port()
     conf = root / "dovecot.conf"
-    conf.write_text(_config(root, port, user, group, uid, gid, version))
+    config = _config(root, port, user, group, uid, gid, version)
+    tls_port, cert = None, None
+    if tls:
+        tls_port = unused_port()
+        cert, key = _self_signed(root)
+        config = _with_tls(config, version, cert, key, tls_port)
+    conf.write_text(config)
     log = root / "dovecot.log"
     with (root / "stderr.log").open("wb") as stderr:
         proc = subprocess.Popen(
@@ -195,7 +266,9 @@ def running_dovecot() -> Iterator[Dovecot]:
         )
     try:
         _wait_for_port(proc, port, log)
-        yield Dovecot(root=root, port=port)
+        if tls_port is not None:
+            _wait_for_port(proc, tls_port, log)
+        yield Dovecot(root=root, port=port, tls_port=tls_port, certificate=cert)
     finally:
         proc.terminate()
         try:
@@ -219,6 +292,23 @@ def private_dovecot() -> Iterator[Dovecot]:
     login from 127.0.0.1 for a while, which would slow every later test."""
     with running_dovecot() as server:
         yield server
+
+
+@pytest.fixture
+def tls_dovecot() -> Iterator[Dovecot]:
+    """A Dovecot of one's own that speaks TLS (IMAPS and STARTTLS), whose certificate
+    the test process trusts (SSL_CERT_FILE) while it runs."""
+    with running_dovecot(tls=True) as server:
+        assert server.certificate is not None
+        previous = os.environ.get("SSL_CERT_FILE")
+        os.environ["SSL_CERT_FILE"] = str(server.certificate)
+        try:
+            yield server
+        finally:
+            if previous is None:
+                del os.environ["SSL_CERT_FILE"]
+            else:
+                os.environ["SSL_CERT_FILE"] = previous
 
 
 @pytest.fixture
