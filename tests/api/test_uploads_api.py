@@ -99,7 +99,8 @@ def test_a_reply_sends_its_attachments_to_the_customer_intact(
     wiring.dispatch_pending()
     [email] = smtp_sink.wait_for(1)
     assert email.get_content_type() == "multipart/mixed"
-    assert email.get_body(("plain",)).get_content().strip() == "Voici le devis."
+    assert email.get_body(("plain",)).get_content().startswith("Voici le devis.")
+    assert email.get_body(("html",)) is not None  # the text and HTML alternatives, then files
     files = {part.get_filename(): part for part in email.iter_attachments()}
     assert files["devis.pdf"].get_payload(decode=True) == PDF
     assert files["devis.pdf"].get_content_type() == "application/pdf"

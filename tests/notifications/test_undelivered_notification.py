@@ -5,6 +5,8 @@ automatic message."""
 
 from __future__ import annotations
 
+from django.utils import translation
+
 from klient.conversations.actions import acknowledge, reply, resend
 from klient.notifications.models import Notification
 from klient.notifications.undelivered import notify_undelivered
@@ -35,9 +37,11 @@ def test_the_author_is_notified_in_their_language_in_the_app_and_by_email(
     assert notification.kind == "reply_not_delivered"
     assert notification.conversation_id == luc.pk
     assert notification.url == f"/c/{luc.reference}/#e-{failure.pk}"
-    assert notification.text.startswith(f"Twoja odpowiedź w {luc.reference} „Coupure”")
-    assert "nie została doręczona" in notification.text
-    assert REFUSAL in notification.text
+    with translation.override("pl"):  # worded in the reader's language when read
+        text = notification.worded()
+    assert text.startswith(f"Twoja odpowiedź w {luc.reference} „Coupure”")
+    assert "nie została doręczona" in text
+    assert REFUSAL in text
     assert notification.email_state == "sent"
     [email] = [m for m in smtp_sink.parsed() if m["To"].addresses[0].addr_spec == agent_anna.email]
     assert "nie została doręczona" in email["Subject"]

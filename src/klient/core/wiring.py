@@ -60,6 +60,7 @@ TEXT_TABLES: list[str] = [
     "klient.sla.texts.TEXTS",
     "klient.collab.texts.TEXTS",
     "klient.macros.texts.TEXTS",
+    "klient.notifications.texts.TEXTS",
 ]
 
 

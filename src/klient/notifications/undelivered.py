@@ -7,20 +7,19 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext as _
 
 from klient.conversations.events import Kind as ConversationKind
-from klient.conversations.models import Conversation, Message
+from klient.conversations.models import Message
 from klient.core.models import Event
 
-from .actions import agent_language, notify
+from . import texts
+from .actions import notify
 from .models import Notification
 
 # Notification.kind of each failure kind.
 NOTIFICATION_KINDS = {
-    ConversationKind.DELIVERY_FAILED.value: "reply_not_delivered",
-    ConversationKind.DELIVERY_BOUNCED.value: "reply_bounced",
+    ConversationKind.DELIVERY_FAILED.value: texts.REPLY_NOT_DELIVERED,
+    ConversationKind.DELIVERY_BOUNCED.value: texts.REPLY_BOUNCED,
 }
 
 
@@ -56,25 +55,12 @@ def notify_undelivered(event_ids: list[int]) -> int:
         with transaction.atomic():
             if Notification.objects.filter(recipient=author, kind=kind, url=url).exists():
                 continue
-            with translation.override(agent_language(author)):
-                text = _text(kind, conversation, str(event.data.get("error") or ""))
-                notify([author], kind=kind, text=text, conversation=conversation, url=url)
+            params = {
+                "ref": conversation.reference,
+                "subject": conversation.subject,
+                "reason": str(event.data.get("error") or ""),
+            }
+            notify([author], kind=kind, params=params, conversation=conversation, url=url)
         notified += 1
     return notified
 
-
-def _text(kind: str, conversation: Conversation, reason: str) -> str:
-    """The notification, in the active language."""
-    values = {
-        "ref": conversation.reference,
-        "subject": conversation.subject or _("(no subject)"),
-        "reason": " ".join(reason.split()) or _("no reason given"),
-    }
-    if kind == "reply_bounced":
-        text = _("Your reply on %(ref)s “%(subject)s” bounced: %(reason)s. Open it to resend it.")
-    else:
-        text = _(
-            "Your reply on %(ref)s “%(subject)s” was not delivered: %(reason)s. "
-            "Open it to resend it."
-        )
-    return text % values
