@@ -56,7 +56,7 @@ def test_an_answer_sent_with_solved_is_a_met_first_reply_in_the_report(
     run_worker()  # the reply reaches the relay; the SLA follows the events
 
     [sent] = [m for m in smtp_sink.parsed() if m["To"].addresses[0].addr_spec == "kasia@example.pl"]
-    assert sent.get_content().strip().startswith("Here is your invoice.")
+    assert sent.get_body(("plain",)).get_content().strip().startswith("Here is your invoice.")
     answer = conversation.messages.get(kind=Message.Kind.OUTBOUND)
     assert sent["Message-ID"] == answer.message_id
     assert Delivery.objects.get(message=answer).state == Delivery.State.SENT
