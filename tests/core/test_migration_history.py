@@ -36,6 +36,7 @@ RELEASED = [
 ]
 ADDED_SINCE = {
     ("calendars", "0001_working_hours"),
+    ("conversations", "0008_read_markers"),
     ("mail", "0003_imap_mailbox_lease"),
     ("people", "0003_endpoints_identities_and_absences"),
     ("people", "0004_email_endpoints_for_teams"),
