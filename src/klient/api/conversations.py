@@ -94,7 +94,10 @@ def list_conversations(request: HttpRequest, params: Query[InboxParams]) -> Any:
     user = caller(request)
     rows = filtered(user, query, rows_with_sla())
     ordering = SORTS[query.sort or DEFAULT_SORT]
-    page = page_of(user, rows, ordering, query.after, query.limit, text=query.text)
+    try:
+        page = page_of(user, rows, ordering, query.after, query.limit, text=query.text)
+    except FilterError as exc:  # a cursor of another sort
+        return Status(400, {"detail": str(exc), "allowed": list(allowed_params())})
     return {"items": [with_sla(c) for c in page.items], "next_cursor": page.next_cursor}
 
 
