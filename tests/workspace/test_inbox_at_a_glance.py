@@ -29,12 +29,9 @@ def page(client, **params) -> str:
 
 def counts(html: str) -> dict[str, str]:
     """Each view tab's count as shown ("" when the tab shows none)."""
-    return {
-        key: count
-        for key, count in re.findall(
-            r'data-view="(\w+)"[^>]*>[^<]*(?:<span class="tab-count">([^<]*)</span>)?', html
-        )
-    }
+    return dict(
+        re.findall(r'data-view="(\w+)"[^>]*>[^<]*(?:<span class="tab-count">([^<]*)</span>)?', html)
+    )
 
 
 def row(html: str, reference: str) -> str:
@@ -103,8 +100,8 @@ def test_a_count_above_the_limit_says_so(anna_client, desk, monkeypatch):
 def test_the_counts_cost_one_query_whatever_the_number_of_views(
     anna_client, desk, django_assert_max_num_queries
 ):
-    from klient.conversations.queries import count_each
     from klient.conversations.models import Conversation
+    from klient.conversations.queries import count_each
 
     listings = {f"v{i}": Conversation.objects.filter(pk__gte=i) for i in range(12)}
     with django_assert_max_num_queries(1):

@@ -130,7 +130,7 @@ def test_every_sort_pages_exactly(anna_client, admin_zofia, busy_week, sort):
 
 
 def test_load_more_appends_the_next_page_and_the_rows_only(anna_client, busy_week):
-    old, today = busy_week
+    _old, today = busy_week
     html = anna_client.get(INBOX).content.decode()
     more = re.search(r'class="load-more" hx-get="([^"]+)"', html).group(1).replace("&amp;", "&")
     assert "partial=rows" in more

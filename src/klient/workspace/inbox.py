@@ -47,8 +47,9 @@ from klient.sla import inbox as sla_inbox
 from .rows import inbox_rows
 
 PAGE_SIZE = 25
-# A view's count reads at most this many conversations and then says "999+".
-COUNT_AT_MOST = 999
+# A view's count reads at most this many conversations and then says "99+" (the
+# usual badge: past a hundred, the exact number no longer changes what an agent does).
+COUNT_AT_MOST = 99
 NOT_DONE = ("new", "open", "on_hold")
 Narrow = Callable[[QuerySet[Conversation], Any, datetime], QuerySet[Conversation]]
 
@@ -229,7 +230,7 @@ def _sorts_of(listing: InboxListing) -> tuple[str, ...]:
 
 
 def _count(listing: InboxListing, key: str) -> str:
-    """A tab's count as shown: "", "7" or "999+"."""
+    """A tab's count as shown: "", "7" or "99+"."""
     if key not in listing.counts:
         return ""
     count = listing.counts[key]
