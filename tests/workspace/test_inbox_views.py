@@ -431,7 +431,9 @@ def test_keyboard_moves_selects_assigns_and_tags_with_htmx(
             expect(page.get_by_role("dialog")).to_be_visible()
             page.keyboard.press("Escape")
 
-            page.keyboard.press("j")  # the assigned one is the newest activity now
+            # Open lists the customer waiting longest first: assigning changed no wait.
+            page.keyboard.press("j")
+            page.keyboard.press("j")
             page.keyboard.press("o")
             expect(page.locator("#tags-card")).to_be_visible()
             page.get_by_label("Add a tag").fill("Callback")
