@@ -4,30 +4,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("people", "0004_email_endpoints_for_teams"),
+        ('people', '0004_email_endpoints_for_teams'),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="agentprofile",
-            name="language",
-            field=models.CharField(
-                blank=True,
-                help_text="UI and notification language; empty: the browser's, then English.",
-                max_length=8,
-            ),
+            model_name='agentprofile',
+            name='language',
+            field=models.CharField(blank=True, help_text="UI and notification language; empty: the browser's, then English.", max_length=8),
         ),
         migrations.AddField(
-            model_name="agentprofile",
-            name="signature",
+            model_name='agentprofile',
+            name='signature',
             field=models.TextField(blank=True),
         ),
         migrations.AddField(
-            model_name="team",
-            name="signature",
-            field=models.TextField(
-                blank=True, help_text="Added below replies from this team when the agent has none."
-            ),
+            model_name='team',
+            name='signature',
+            field=models.TextField(blank=True, help_text='Added below replies from this team when the agent has none.'),
         ),
     ]
