@@ -373,6 +373,10 @@ def main() -> None:
         "?view=all&language=de",
         "?view=all&tag=vip",
         "?view=all&channel=chat",
+        # Sorts other than a view's default (issue 12): by priority (a CASE, no index) and
+        # Open by newest activity (its order before "waiting longest").
+        "?view=open&sort=priority",
+        "?view=open&sort=newest",
     ]
     for query in inbox_views:
         measure(f"inbox {query}", client, ["/" + query] * n, timings)

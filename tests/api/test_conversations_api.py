@@ -132,6 +132,7 @@ def test_an_unknown_parameter_is_refused_with_the_allowed_list(call, agent_anna,
         "language",
         "channel",
         "tag",
+        "sort",
         "cursor",
         "limit",
     }

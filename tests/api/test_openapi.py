@@ -67,6 +67,7 @@ def test_the_inbox_filters_are_documented():
         "language",
         "channel",
         "tag",
+        "sort",
         "cursor",
         "limit",
     }

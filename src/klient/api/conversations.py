@@ -18,8 +18,9 @@ from klient.conversations.models import Conversation
 from klient.conversations.outbound_start import start_conversation
 from klient.conversations.queries import (
     DEFAULT_LIMIT,
+    DEFAULT_SORT,
     MAX_LIMIT,
-    NEWEST_FIRST,
+    SORTS,
     FilterError,
     allowed_params,
     conversation_rows,
@@ -70,6 +71,13 @@ class InboxParams(Schema):
     language: str | None = Field(None, description="Language code, e.g. fr.")
     channel: str | None = Field(None, description="email, web, chat or phone.")
     tag: str | None = Field(None, description="A tag name (case-insensitive).")
+    sort: str | None = Field(
+        None,
+        description="newest (default: newest activity first), oldest (oldest activity "
+        "first), waiting (the customer waiting longest first, then the others by newest "
+        "activity) or priority (urgent first, then waiting longest). Give the same sort "
+        "with each cursor.",
+    )
     cursor: str | None = Field(None, description="next_cursor of the previous page.")
     limit: str | None = Field(
         None, description=f"Page size, default {DEFAULT_LIMIT}, max {MAX_LIMIT}."
@@ -82,7 +90,8 @@ class InboxParams(Schema):
     summary="List the conversations you can see",
 )
 def list_conversations(request: HttpRequest, params: Query[InboxParams]) -> Any:
-    """Newest activity first, in keyset pages. Unknown parameters are refused (400)."""
+    """In keyset pages, newest activity first unless `sort` says otherwise. Unknown
+    parameters and sorts are refused (400)."""
     try:
         query = parse_inbox_params(request.GET)
     except FilterError as exc:
@@ -90,7 +99,11 @@ def list_conversations(request: HttpRequest, params: Query[InboxParams]) -> Any:
     # The inbox's page, with each conversation's SLA state joined in the same query.
     user = caller(request)
     rows = filtered(user, query, rows_with_sla())
-    page = page_of(user, rows, NEWEST_FIRST, query.after, query.limit, text=query.text)
+    ordering = SORTS[query.sort or DEFAULT_SORT]
+    try:
+        page = page_of(user, rows, ordering, query.after, query.limit, text=query.text)
+    except FilterError as exc:  # a cursor of another sort
+        return Status(400, {"detail": str(exc), "allowed": list(allowed_params())})
     return {"items": [with_sla(c) for c in page.items], "next_cursor": page.next_cursor}
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -13,6 +15,8 @@ from klient.core.work import WorkItem
 
 REFERENCE_PREFIX = "K-"
 REFERENCE_OFFSET = 1000
+# A reference as typed in a search box: any case, spaces around the dash, or no dash.
+_TYPED_REFERENCE = re.compile(r"K\s*-?\s*(\d{1,15})", re.IGNORECASE)
 
 
 class Tag(models.Model):
@@ -100,6 +104,13 @@ class Conversation(models.Model):
         return f"{REFERENCE_PREFIX}{self.pk + REFERENCE_OFFSET}" if self.pk else ""
 
     @staticmethod
+    def pk_from_typed_reference(text: str) -> int | None:
+        """The primary key a reference as an agent types it names ("K-1042", "k1042",
+        "K - 1042"), or None when the text is anything else."""
+        found = _TYPED_REFERENCE.fullmatch(text.strip())
+        return Conversation.pk_from_reference(f"K-{found[1]}") if found else None
+
+    @staticmethod
     def pk_from_reference(reference: str) -> int | None:
         """The primary key a reference such as "K-1042" names, or None if it names none."""
         ref = reference.strip().upper()
@@ -114,6 +125,35 @@ class Conversation(models.Model):
     @property
     def is_answered(self) -> bool:
         return self.waiting_since is None
+
+
+class ReadMarker(models.Model):
+    """How far an agent has read a conversation: written each time they open its page
+    (klient.conversations.reading.mark_read). A conversation is unread for an agent when
+    a customer message came in after the newest message they were shown.
+
+    Not history: an agent's reading changes nothing in the conversation, so it is one row
+    per agent and conversation, overwritten, and no event (see docs/workspace.md). The
+    rows go with their agent or conversation (CASCADE)."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="read_markers"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="read_markers"
+    )
+    read_at = models.DateTimeField()
+    # The newest message id on the page when it was opened (0: none). Ids, not times: a
+    # message stored late (a retried quarantine) keeps the time it was received.
+    seen_message_id = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["conversation", "agent"], name="read_marker_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent_id} read {self.conversation_id} up to #{self.seen_message_id}"
 
 
 class Participant(models.Model):

@@ -19,17 +19,32 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr
+from django.utils.text import Truncator
 
 from klient.people.actions import normalise_email
 from klient.people.models import Identity, Team
 
 from . import search
 from .access import conversations_in_scope, is_admin
-from .models import Conversation
+from .models import Attachment, Conversation, Message, ReadMarker
 
-PAGING = ("cursor", "limit")
+# Parameters of the listing that are not filters: its order and its pages.
+PAGING = ("sort", "cursor", "limit")
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
 MAX_TEXT = 200
@@ -52,6 +67,7 @@ class InboxQuery:
     text: str = ""
     language: str = ""
     tag: str = ""
+    sort: str = ""  # a key of SORTS; "" for the caller's default
     after: tuple[Any, ...] | None = None
     limit: int = DEFAULT_LIMIT
     # The values of filters registered by other layers (register_inbox_filter), by name.
@@ -64,16 +80,38 @@ class InboxQuery:
 @dataclass(frozen=True)
 class OrderKey:
     """One key of a keyset ordering: a field path, its direction, and whether it may be
-    empty (empty values always come last)."""
+    empty (empty values always come last). With `ranks`, the field's values come in that
+    order (the first one first), whatever their alphabetical order: a priority."""
 
     path: str
     descending: bool = False
     nullable: bool = False
+    ranks: tuple[str, ...] = ()
 
 
 # The last key must be unique and never empty: it makes the order total, so pages are exact.
 Ordering = tuple[OrderKey, ...]
 NEWEST_FIRST: Ordering = (OrderKey("updated_at", descending=True), OrderKey("id", descending=True))
+OLDEST_FIRST: Ordering = (OrderKey("updated_at"), OrderKey("id"))
+# The customer who has waited longest first (the conv_waiting index), then the
+# conversations nobody waits on, newest activity first.
+WAITING_LONGEST: Ordering = (
+    OrderKey("waiting_since", nullable=True),
+    OrderKey("updated_at", descending=True),
+    OrderKey("id", descending=True),
+)
+PRIORITY_RANKS = tuple(reversed(Conversation.Priority.values))  # urgent, high, normal, low
+# The most pressing first, and within a priority the customer who has waited longest.
+BY_PRIORITY: Ordering = (OrderKey("priority", ranks=PRIORITY_RANKS), *WAITING_LONGEST)
+# The orders a listing may ask for by name (`sort`): the workspace inbox and
+# GET /api/v1/conversations. The API's default is newest; each inbox view has its own.
+SORTS: dict[str, Ordering] = {
+    "newest": NEWEST_FIRST,
+    "oldest": OLDEST_FIRST,
+    "waiting": WAITING_LONGEST,
+    "priority": BY_PRIORITY,
+}
+DEFAULT_SORT = "newest"
 
 
 @dataclass(frozen=True)
@@ -186,6 +224,10 @@ def parse_inbox_params(params: Any) -> InboxQuery:
             fields.update(read)
     if extra:
         fields["extra"] = tuple(extra)
+    if "sort" in values:
+        if values["sort"] not in SORTS:
+            raise FilterError(f"Unknown sort {values['sort'][:40]}; use {', '.join(SORTS)}.")
+        fields["sort"] = values["sort"]
     if "limit" in values:
         limit = values["limit"]
         if not limit.isdigit() or not 1 <= int(limit) <= MAX_LIMIT:
@@ -348,7 +390,8 @@ def encode_cursor(*values: Any) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[Any, ...]:
-    """The ordering values a cursor holds: datetimes (aware), None, and the final id."""
+    """The ordering values a cursor holds: datetimes (aware), None, ranks (numbers), and
+    the final id."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         values = json.loads(raw)
@@ -359,8 +402,8 @@ def decode_cursor(cursor: str) -> tuple[Any, ...]:
             raise ValueError(cursor)
         decoded: list[Any] = []
         for value in keys:
-            if value is None:
-                decoded.append(None)
+            if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+                decoded.append(value)
                 continue
             moment = datetime.fromisoformat(value)
             if moment.tzinfo is None:
@@ -396,10 +439,10 @@ def filtered(
 
 
 def inbox(user: Any, query: InboxQuery) -> Page:
-    """One page of the conversations `user` may see, newest activity first."""
-    return page_of(
-        user, filtered(user, query), NEWEST_FIRST, query.after, query.limit, text=query.text
-    )
+    """One page of the conversations `user` may see, in the query's sort (newest activity
+    first by default)."""
+    ordering = SORTS[query.sort or DEFAULT_SORT]
+    return page_of(user, filtered(user, query), ordering, query.after, query.limit, text=query.text)
 
 
 def _alias(index: int) -> str:
@@ -436,7 +479,7 @@ def _keyset_rows(
 ) -> list[Any]:
     """The first `count` rows after `after` in `ordering` (model instances, or tuples of
     `values`)."""
-    rows = rows.annotate(**{_alias(i): F(key.path) for i, key in enumerate(ordering)})
+    rows = rows.annotate(**{_alias(i): _key_value(key) for i, key in enumerate(ordering)})
     if after is not None:
         if len(after) != len(ordering):
             raise FilterError("Invalid cursor; use next_cursor from the previous page.")
@@ -451,6 +494,18 @@ def _keyset_rows(
         empty_first = rows.filter(**{f"{first}__isnull": True})
         found += _fetch(empty_first, ordering[1:], count - len(found), offset=1, values=values)
     return found
+
+
+def _key_value(key: OrderKey) -> Any:
+    """What a key orders by: the field, or for ranked values their place in `ranks`
+    (values not listed come after them)."""
+    if not key.ranks:
+        return F(key.path)
+    return Case(
+        *(When(**{key.path: value}, then=Value(rank)) for rank, value in enumerate(key.ranks)),
+        default=Value(len(key.ranks)),
+        output_field=IntegerField(),
+    )
 
 
 def _fetch(
@@ -538,7 +593,7 @@ def page_of(
     Each step gives the exact page: a match outside a full window comes after it."""
     if not text.strip():
         return keyset_page(rows, ordering, after, limit)
-    reference = Conversation.pk_from_reference(text)
+    reference = Conversation.pk_from_typed_reference(text)
     named = Q(pk=reference) if reference is not None else Q(pk__in=[])
     if not search.has_words(text):
         return keyset_page(rows.filter(named), ordering, after, limit)
@@ -571,6 +626,9 @@ def _after(ordering: Ordering, values: tuple[Any, ...]) -> Q:
             beyond = Q(pk__in=[])  # nothing comes after the empty values
             same = Q(**{f"{name}__isnull": True})
         else:
+            # Ranks and the final id are numbers, every other key a time.
+            if isinstance(value, int) != (bool(key.ranks) or i == len(ordering) - 1):
+                raise FilterError("Invalid cursor; use next_cursor from the previous page.")
             beyond = Q(**{f"{name}__{'lt' if key.descending else 'gt'}": value})
             if key.nullable:
                 beyond |= Q(**{f"{name}__isnull": True})
@@ -586,3 +644,96 @@ def search_scope(user: Any) -> search.Scope:
         return search.Scope(everywhere=True)
     teams = Team.members.through.objects.filter(user_id=user.pk).values_list("team_id", flat=True)
     return search.Scope(teams=tuple(sorted(teams)), assignee_id=user.pk)
+
+
+# --- what the inbox shows beside each page and row ----------------------------------------
+
+
+def count_each(listings: Mapping[str, QuerySet[Conversation]], *, at_most: int) -> dict[str, int]:
+    """How many rows each queryset has, counted up to `at_most + 1` (a count above
+    `at_most` means "more than at_most"), all in one query.
+
+    Each count reads at most `at_most + 1` rows of its own plan (a LIMIT under the
+    COUNT), so a view of a million conversations costs what a view of a thousand does."""
+    counts: dict[str, int] = {}
+    parts: list[str] = []
+    params: list[Any] = []
+    names: list[str] = []
+    for name, rows in listings.items():
+        limited = rows.order_by().values("pk")[: at_most + 1]
+        try:
+            sql, more = limited.query.sql_with_params()
+        except EmptyResultSet:  # a listing that can match nothing (an empty scope)
+            counts[name] = 0
+            continue
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS counted_{len(names)})")  # noqa: S608
+        params.extend(more)
+        names.append(name)
+    if parts:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(parts), params)
+            counts.update(zip(names, cursor.fetchone(), strict=True))
+    return {name: counts[name] for name in listings}
+
+
+PREVIEW_CHARS = 140
+
+
+@dataclass(frozen=True)
+class RowExtras:
+    """What an inbox row shows beyond the conversation's own fields."""
+
+    preview: str = ""  # the start of the last message's new text, whitespace folded
+    preview_is_note: bool = False
+    has_attachments: bool = False
+    unread: bool = False
+
+
+def row_extras(user: Any, conversation_ids: Iterable[int]) -> dict[int, RowExtras]:
+    """For each conversation of a page (ids `user` may see): its preview line, whether
+    any message has attachments, and whether it is unread for `user` (a customer message
+    newer than what `user` was shown when they last opened it; see
+    klient.conversations.reading). One query whatever the number of rows: each value is
+    an index lookup in the conversation's messages (msg_conv), attachments or markers."""
+    ids = sorted(set(conversation_ids))
+    if not ids:
+        return {}
+    own = Message.objects.filter(conversation_id=OuterRef("pk"))
+    said = own.filter(is_auto_reply=False, is_bounce=False, is_bulk=False)
+    last = said.order_by("-created_at", "-id")
+    rows = (
+        Conversation.objects.filter(pk__in=ids)
+        .annotate(
+            preview_new=Subquery(last.values(head=Substr("new_text", 1, PREVIEW_CHARS * 2))[:1]),
+            preview_body=Subquery(last.values(head=Substr("body_text", 1, PREVIEW_CHARS * 2))[:1]),
+            preview_kind=Subquery(last.values("kind")[:1]),
+            with_files=Exists(Attachment.objects.filter(message__conversation_id=OuterRef("pk"))),
+            customer_wrote=Subquery(
+                said.filter(sender=Message.Sender.CUSTOMER).order_by("-id").values("id")[:1]
+            ),
+            seen_up_to=Subquery(
+                ReadMarker.objects.filter(
+                    conversation_id=OuterRef("pk"), agent_id=getattr(user, "pk", None)
+                ).values("seen_message_id")[:1]
+            ),
+        )
+        .values_list(
+            "pk",
+            "preview_new",
+            "preview_body",
+            "preview_kind",
+            "with_files",
+            "customer_wrote",
+            "seen_up_to",
+        )
+    )
+    extras = {}
+    for pk, new, body, kind, with_files, customer_wrote, seen_up_to in rows:
+        text = " ".join((new or "").split()) or " ".join((body or "").split())
+        extras[pk] = RowExtras(
+            preview=Truncator(text).chars(PREVIEW_CHARS),
+            preview_is_note=kind == Message.Kind.NOTE,
+            has_attachments=bool(with_files),
+            unread=customer_wrote is not None and customer_wrote > (seen_up_to or 0),
+        )
+    return extras

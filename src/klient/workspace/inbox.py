@@ -1,9 +1,11 @@
-"""The inbox page's listing: a view (mine, unassigned, my teams, waiting on us, ...),
-filters from an explicit whitelist, full-text search, and exact keyset pages.
+"""The inbox page's listing: a view (mine, unassigned, my teams, waiting on us, ...) with
+its count, filters from an explicit whitelist, a sort, full-text search over everything
+the agent may see, and exact keyset pages that "Load more" appends.
 
-Filters are parsed by klient.conversations.queries (the same rules as the API); the SLA
-views come from klient.sla.inbox. The page is lenient where the API is strict: a filter
-that does not parse is ignored and named, never a server error."""
+Filters and sorts are parsed by klient.conversations.queries (the same rules as the API);
+the SLA views come from klient.sla.inbox. The page is lenient where the API is strict: a
+filter that does not parse is ignored and named, never a server error; an unknown sort is
+the view's default."""
 
 from __future__ import annotations
 
@@ -15,23 +17,28 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
+from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import pgettext_lazy
 
-from klient.conversations.access import is_admin
+from klient.conversations.access import access_conversation, is_admin
 from klient.conversations.models import Conversation, Tag
 from klient.conversations.queries import (
-    NEWEST_FIRST,
+    SORTS,
     FilterError,
+    InboxQuery,
     Ordering,
     Page,
+    count_each,
     decode_cursor,
     filtered,
     inbox_filter_names,
     page_of,
     parse_inbox_params,
+    row_extras,
 )
 from klient.people.models import Team
 from klient.people.queries import agent_names
@@ -40,6 +47,9 @@ from klient.sla import inbox as sla_inbox
 from .rows import inbox_rows
 
 PAGE_SIZE = 25
+# A view's count reads at most this many conversations and then says "99+" (the
+# usual badge: past a hundred, the exact number no longer changes what an agent does).
+COUNT_AT_MOST = 99
 NOT_DONE = ("new", "open", "on_hold")
 Narrow = Callable[[QuerySet[Conversation], Any, datetime], QuerySet[Conversation]]
 
@@ -73,29 +83,43 @@ def _breached(rows: QuerySet[Conversation], user: Any, now: datetime) -> QuerySe
     return sla_inbox.breached(rows)
 
 
+# The sorts the page offers: the API's (klient.conversations.queries.SORTS) and the SLA
+# views' due time. A whitelist, like the views.
+ORDERINGS: dict[str, Ordering] = {**SORTS, "due": sla_inbox.BY_DUE_TIME}
+SORT_LABELS: dict[str, Any] = {
+    "waiting": pgettext_lazy("inbox sort", "Waiting longest"),
+    "newest": pgettext_lazy("inbox sort", "Newest activity"),
+    "oldest": pgettext_lazy("inbox sort", "Oldest activity"),
+    "priority": pgettext_lazy("inbox sort", "Priority"),
+    "due": pgettext_lazy("inbox sort", "SLA due time"),
+}
+BY_ACTIVITY = ("newest", "waiting", "oldest", "priority")
+BY_WAIT = ("waiting", "newest", "oldest", "priority")
+BY_DUE = ("due", "waiting", "newest", "oldest", "priority")
+
+
 @dataclass(frozen=True)
 class InboxView:
     label: Any
     statuses: tuple[str, ...]  # shown when no status filter is given; () for every status
     narrow: Narrow = _everything
-    ordering: Ordering = NEWEST_FIRST
+    sorts: tuple[str, ...] = BY_ACTIVITY  # the sorts offered, the default first
+
+    @property
+    def default_sort(self) -> str:
+        return self.sorts[0]
 
 
-# A whitelist: the query string chooses among these keys and nothing else.
+# A whitelist: the query string chooses among these keys and nothing else. Open puts the
+# customer who has waited longest first, so an urgent four-day-old question is on page one.
 VIEWS: dict[str, InboxView] = {
-    "open": InboxView(pgettext_lazy("inbox view", "Open"), ("new", "open")),
+    "open": InboxView(pgettext_lazy("inbox view", "Open"), ("new", "open"), sorts=BY_WAIT),
     "mine": InboxView(pgettext_lazy("inbox view", "Mine"), NOT_DONE, _mine),
     "unassigned": InboxView(pgettext_lazy("inbox view", "Unassigned"), NOT_DONE, _unassigned),
     "teams": InboxView(pgettext_lazy("inbox view", "My teams"), NOT_DONE, _my_teams),
-    "waiting": InboxView(
-        pgettext_lazy("inbox view", "Waiting on us"), (), _waiting, sla_inbox.BY_DUE_TIME
-    ),
-    "breaching": InboxView(
-        pgettext_lazy("inbox view", "Breaching soon"), (), _breaching, sla_inbox.BY_DUE_TIME
-    ),
-    "breached": InboxView(
-        pgettext_lazy("inbox view", "Breached"), (), _breached, sla_inbox.BY_DUE_TIME
-    ),
+    "waiting": InboxView(pgettext_lazy("inbox view", "Waiting on us"), (), _waiting, BY_DUE),
+    "breaching": InboxView(pgettext_lazy("inbox view", "Breaching soon"), (), _breaching, BY_DUE),
+    "breached": InboxView(pgettext_lazy("inbox view", "Breached"), (), _breached, BY_DUE),
     "pending": InboxView(pgettext_lazy("inbox view", "Waiting on customer"), ("pending",)),
     "solved": InboxView(pgettext_lazy("inbox view", "Solved"), ("solved", "closed")),
     "all": InboxView(pgettext_lazy("inbox view", "All"), ()),
@@ -114,7 +138,7 @@ STATUS_GROUPS: dict[str, tuple[str, ...]] = {
 }
 # The status filter is the groups above; every other registered inbox filter is a
 # parameter of the page (conversations.queries.register_inbox_filter adds more).
-OWN_PARAMS = ("view", "status", "before", "partial")
+OWN_PARAMS = ("view", "status", "sort", "before", "partial")
 
 
 def filter_params() -> tuple[str, ...]:
@@ -128,33 +152,66 @@ class InboxListing:
     filters: dict[str, str]
     page: Page
     before: str
+    sort: str = ""  # "" for the view's default
     ignored: list[str] = field(default_factory=list)
     user: Any = None
     now: datetime | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def searching(self) -> bool:
+        return bool(self.filters.get("q"))
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort or VIEWS[self.view].default_sort
 
     def url(self, **changes: str) -> str:
-        params = {"view": self.view, "status": self.status, **self.filters, **changes}
+        params = {
+            "view": self.view,
+            "status": self.status,
+            **self.filters,
+            "sort": self.sort,
+            **changes,
+        }
         return "?" + urlencode({k: v for k, v in params.items() if v})
 
     def context(self) -> dict[str, Any]:
-        show_due = VIEWS[self.view].ordering is sla_inbox.BY_DUE_TIME
+        show_due = ORDERINGS[self.sort_key] is sla_inbox.BY_DUE_TIME
         agents = [(str(pk), name) for pk, name in agent_names()]
         if is_admin(self.user):
             teams = Team.objects.order_by("name")
         else:
             teams = Team.objects.filter(members=self.user).order_by("name")
+        more_url = self.url(before=self.page.next_cursor) if self.page.next_cursor else ""
         return {
-            "rows": inbox_rows(self.page.items, now=self.now or timezone.now(), show_due=show_due),
+            "rows": inbox_rows(
+                self.page.items,
+                now=self.now or timezone.now(),
+                show_due=show_due,
+                extras=row_extras(self.user, [c.pk for c in self.page.items]),
+            ),
             "view": self.view,
             "show_due": show_due,
-            "views": [(key, v.label, self.url(view=key, status="")) for key, v in VIEWS.items()],
+            # A tab keeps the filters but not the search, the status or the sort (its own).
+            "views": [
+                (key, v.label, self.url(view=key, status="", q="", sort=""), _count(self, key))
+                for key, v in VIEWS.items()
+            ],
+            "searching": self.searching,
             "status": self.status,
             "filters": self.filters,
             "search": self.filters.get("q", ""),
+            "sort": self.sort_key,
+            "sort_given": self.sort,
+            "sort_choices": [(key, SORT_LABELS[key]) for key in _sorts_of(self)],
             "ignored": self.ignored,
             "paged": bool(self.before),
             "first_page_url": self.url(),
-            "older_url": self.url(before=self.page.next_cursor) if self.page.next_cursor else "",
+            "older_url": more_url,
+            "more_url": self.url(before=self.page.next_cursor, partial="rows")
+            if self.page.next_cursor
+            else "",
             "refresh_url": self.url(before=self.before, partial="rows"),
             "status_choices": list(STATUS_GROUPS),
             "channel_choices": Conversation.Channel.choices,
@@ -166,6 +223,30 @@ class InboxListing:
         }
 
 
+def _sorts_of(listing: InboxListing) -> tuple[str, ...]:
+    """The sorts offered: the view's, or for a search (every view at once) those that do
+    not need the SLA."""
+    return BY_ACTIVITY if listing.searching else VIEWS[listing.view].sorts
+
+
+def _count(listing: InboxListing, key: str) -> str:
+    """A tab's count as shown: "", "7" or "99+"."""
+    if key not in listing.counts:
+        return ""
+    count = listing.counts[key]
+    return f"{COUNT_AT_MOST}+" if count > COUNT_AT_MOST else str(count)
+
+
+def view_counts(user: Any, query: InboxQuery, now: datetime) -> dict[str, int]:
+    """How many conversations each view would show with the page's filters (not its
+    search, status or page), each counted up to COUNT_AT_MOST + 1, in one query."""
+    listings = {}
+    for key, view in VIEWS.items():
+        rows = filtered(user, dataclasses.replace(query, status=view.statuses, text=""))
+        listings[key] = view.narrow(rows, user, now)
+    return count_each(listings, at_most=COUNT_AT_MOST)
+
+
 def _options(choices: list[tuple[str, str]], *, selected: str | None = None) -> SafeString:
     return format_html_join(
         "",
@@ -174,8 +255,31 @@ def _options(choices: list[tuple[str, str]], *, selected: str | None = None) -> 
     )
 
 
-def build_inbox(user: Any, params: Mapping[str, str], *, now: datetime) -> InboxListing:
-    """The page of the inbox that `params` ask for (view, status, filters, q, before)."""
+def reference_target(user: Any, params: Mapping[str, str]) -> str:
+    """The URL of the conversation a search for a reference ("K-1002", "k 1002") names,
+    when `user` may see it; "" otherwise, and the search goes on like any other (a
+    conversation outside the scope is a miss like one that does not exist)."""
+    text = str(params.get("q", ""))[:40]
+    pk = Conversation.pk_from_typed_reference(text)
+    if pk is None:
+        return ""
+    reference = Conversation(pk=pk).reference
+    try:
+        access_conversation(user, reference)
+    except Http404:
+        return ""
+    return reverse("workspace:conversation", args=[reference])
+
+
+def build_inbox(
+    user: Any, params: Mapping[str, str], *, now: datetime, with_counts: bool = True
+) -> InboxListing:
+    """The page of the inbox that `params` ask for (view, status, filters, q, sort,
+    before), with each view's count unless `with_counts` is false (a refresh of the rows).
+
+    A search (`q`) looks in everything `user` may see, whatever the view: every status
+    and every one of their teams. Filters chosen explicitly (status, team, tag, ...)
+    still narrow it."""
     view_key = params.get("view", DEFAULT_VIEW)
     if view_key not in VIEWS:
         view_key = DEFAULT_VIEW
@@ -183,7 +287,6 @@ def build_inbox(user: Any, params: Mapping[str, str], *, now: datetime) -> Inbox
     status_key = params.get("status", "")
     if status_key not in STATUS_GROUPS:
         status_key = ""
-    statuses = STATUS_GROUPS[status_key] if status_key else view.statuses
 
     kept: dict[str, str] = {}
     ignored: list[str] = []
@@ -198,7 +301,17 @@ def build_inbox(user: Any, params: Mapping[str, str], *, now: datetime) -> Inbox
             continue
         kept[name] = value
     # Each kept value parsed alone above, so together they parse too.
-    query = dataclasses.replace(parse_inbox_params(kept), status=statuses, limit=PAGE_SIZE)
+    filters = parse_inbox_params(kept)
+    searching = bool(filters.text.strip())
+    narrow = _everything if searching else view.narrow
+    default_statuses = () if searching else view.statuses
+    statuses = STATUS_GROUPS[status_key] if status_key else default_statuses
+    query = dataclasses.replace(filters, status=statuses, limit=PAGE_SIZE)
+    offered = BY_ACTIVITY if searching else view.sorts
+    sort = str(params.get("sort", ""))
+    if sort not in offered or sort == offered[0]:
+        sort = ""
+    ordering = ORDERINGS[sort or offered[0]]
 
     before = str(params.get("before", ""))
     after = None
@@ -207,19 +320,21 @@ def build_inbox(user: Any, params: Mapping[str, str], *, now: datetime) -> Inbox
             after = decode_cursor(before[:400])
         except FilterError:
             before = ""
-    rows = view.narrow(filtered(user, query).prefetch_related("tags"), user, now)
+    rows = narrow(filtered(user, query).prefetch_related("tags"), user, now)
     try:
-        page = page_of(user, rows, view.ordering, after, PAGE_SIZE, text=query.text)
+        page = page_of(user, rows, ordering, after, PAGE_SIZE, text=query.text)
     except FilterError:  # a cursor of another view: start at the first page
         before = ""
-        page = page_of(user, rows, view.ordering, None, PAGE_SIZE, text=query.text)
+        page = page_of(user, rows, ordering, None, PAGE_SIZE, text=query.text)
     return InboxListing(
         view=view_key,
         status=status_key,
         filters=kept,
         page=page,
         before=before,
+        sort=sort,
         ignored=ignored,
         user=user,
         now=now,
+        counts=view_counts(user, filters, now) if with_counts else {},
     )

@@ -7,7 +7,7 @@ under klient.workspace.middleware's override)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,11 +15,15 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timesince import timesince
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from klient.conversations.models import Conversation
+from klient.conversations.queries import RowExtras
 
+from .icons import attachment_icon, channel_icon
 from .templatetags.workspace_i18n import choice_labels, when
+
+NO_EXTRAS = RowExtras()
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,11 @@ class InboxRow:
     due: str
     waiting_title: str
     waiting: str
+    unread: bool
+    preview: str
+    preview_is_note: bool
+    channel_icon: str  # HTML, built once per channel by klient.workspace.icons
+    attachment_icon: str
 
 
 def _iso(moment: datetime | None) -> str:
@@ -56,16 +65,28 @@ def _when(moment: datetime | None, style: str = "short") -> str:
 
 
 def inbox_rows(
-    conversations: Sequence[Conversation], *, now: datetime, show_due: bool
+    conversations: Sequence[Conversation],
+    *,
+    now: datetime,
+    show_due: bool,
+    extras: Mapping[int, RowExtras] | None = None,
 ) -> list[InboxRow]:
+    """The rows of a page; `extras` (klient.conversations.queries.row_extras) adds the
+    preview line, the attachment icon and the unread marker."""
     statuses = choice_labels(Conversation, "status")
     priorities = choice_labels(Conversation, "priority")
     # One reversal: every conversation URL differs only by its reference.
     marker = "K-0"
     url_head, _, url_tail = reverse("workspace:conversation", args=[marker]).partition(marker)
     unassigned = gettext("Unassigned")
+    channels = choice_labels(Conversation, "channel")
+    # Translators: an internal note's preview line in the inbox begins with this.
+    note = pgettext("inbox preview", "Note:")
+    clip = attachment_icon()
+    extras = extras or {}
     rows = []
     for c in conversations:
+        more = extras.get(c.pk, NO_EXTRAS)
         due_at: Any = getattr(c, "keyset_0", None) if show_due else None
         assignee = c.assignee
         rows.append(
@@ -98,6 +119,11 @@ def inbox_rows(
                 % {"since": timesince(c.waiting_since, now)}
                 if c.waiting_since
                 else "",
+                unread=more.unread,
+                preview=f"{note} {more.preview}" if more.preview_is_note else more.preview,
+                preview_is_note=more.preview_is_note,
+                channel_icon=channel_icon(c.channel, channels.get(c.channel, c.channel)),
+                attachment_icon=clip if more.has_attachments else "",
             )
         )
     return rows

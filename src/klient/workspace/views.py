@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from klient.conversations import actions, drafts, uploads
+from klient.conversations import actions, drafts, reading, uploads
 from klient.conversations.access import (
     access_attachment,
     access_conversation,
@@ -48,7 +48,7 @@ from klient.sla.events import Kind as SlaKind
 
 from . import merge_views, reply_checks
 from .forms import BulkForm, NoteForm, ReplyForm, SignInForm, TagForm, UpdateForm
-from .inbox import build_inbox
+from .inbox import build_inbox, reference_target
 
 # The actions' refusals an agent can meet on these pages, marked here so that every language
 # has them; they are translated when shown (see _in_words).
@@ -152,9 +152,14 @@ def upload(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    listing = build_inbox(request.user, request.GET, now=timezone.now())
+    # A search for a reference the agent may see opens it (K-1002, k 1002).
+    if target := reference_target(request.user, request.GET):
+        return redirect(target)
+    rows_only = bool(request.headers.get("HX-Request")) and request.GET.get("partial") == "rows"
+    # The refresh and "Load more" swap only the rows: the tabs' counts are not read.
+    listing = build_inbox(request.user, request.GET, now=timezone.now(), with_counts=not rows_only)
     context = {**listing.context(), "now": timezone.now()}
-    if request.headers.get("HX-Request") and request.GET.get("partial") == "rows":
+    if rows_only:
         return render_agent_page(request, "workspace/_inbox_rows.html", context)
     return render_agent_page(request, "workspace/inbox.html", context)
 
@@ -422,6 +427,7 @@ def _conversation_page(
     note_form: NoteForm | None = None,
     update_form: UpdateForm | None = None,
     status: int = 200,
+    opened: bool = False,
 ) -> HttpResponse:
     thread = list(
         conversation.messages.select_related("author", "delivery")
@@ -429,6 +435,9 @@ def _conversation_page(
         .order_by("created_at", "id")
     )
     now = timezone.now()
+    if opened:  # the agent has now been shown every message of the thread
+        seen = max((message.pk for message in thread), default=0)
+        reading.mark_read(conversation, agent=request.user, seen_message_id=seen)
     for message in thread:
         message.quoted_rest = _quoted_rest(message)  # type: ignore[attr-defined]
         # A just-sent reply of this agent's that can still be taken back: the Undo button.
@@ -474,7 +483,7 @@ def conversation_detail(request: HttpRequest, ref: str) -> HttpResponse:
         return to_survivor
     # Opening it is reading what one was told about it (this reader's notifications only).
     mark_conversation_read(request.user, conversation)  # type: ignore[arg-type]
-    return _conversation_page(request, conversation)
+    return _conversation_page(request, conversation, opened=True)
 
 
 def _back_to(conversation: Conversation, anchor: str = "") -> HttpResponse:

@@ -1,6 +1,9 @@
-// Inbox keyboard shortcuts: j/k move, o/Enter open, x select, a assign to me,
-// / search, ? help. Never while typing in a field; the rows stay ordinary links and
-// checkboxes, so everything also works with Tab, a mouse or a screen reader.
+// Inbox keyboard shortcuts: j/k move, o/Enter open, x select, * select all shown or none,
+// a assign to me, / search, ? help. Never while typing in a field; the rows stay ordinary
+// links and checkboxes, so everything also works with Tab, a mouse or a screen reader.
+// Also: the "Select all shown" checkbox (shown only with this script), and "Load more",
+// which appends rows with htmx, then moves the focus to the first new row and stops the
+// periodic refresh of the first page (it would drop the rows loaded).
 (function () {
   "use strict";
   var current = -1;
@@ -25,6 +28,57 @@
     if (active) { current = list.indexOf(active); return active; }
     return current >= 0 ? list[current] : null;
   }
+
+  function boxes() {
+    return Array.prototype.slice.call(document.querySelectorAll("#inbox-list .conv-select"));
+  }
+
+  function syncSelectAll() {
+    var all = document.getElementById("select-all");
+    if (!all) { return; }
+    var list = boxes();
+    var checked = list.filter(function (box) { return box.checked; }).length;
+    all.checked = list.length > 0 && checked === list.length;
+    all.indeterminate = checked > 0 && checked < list.length;
+  }
+
+  function selectAll(on) {
+    boxes().forEach(function (box) { box.checked = on; });
+    syncSelectAll();
+  }
+
+  var selectAllBox = document.getElementById("select-all");
+  if (selectAllBox) {
+    selectAllBox.closest(".select-all").hidden = false;
+    selectAllBox.addEventListener("change", function () { selectAll(selectAllBox.checked); });
+  }
+  document.addEventListener("change", function (event) {
+    if (event.target && event.target.classList && event.target.classList.contains("conv-select")) {
+      syncSelectAll();
+    }
+  });
+
+  var rowsBeforeMore = -1;
+  var loadedMore = false;
+  document.addEventListener("htmx:confirm", function (event) {
+    var elt = event.detail && event.detail.elt;
+    if (!elt) { return; }
+    if (elt.id === "inbox-list" && loadedMore) { event.preventDefault(); return; }
+    if (elt.classList && elt.classList.contains("load-more")) { rowsBeforeMore = rows().length; }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (rowsBeforeMore < 0) { syncSelectAll(); return; }
+    loadedMore = true;
+    var list = rows();
+    var first = list[rowsBeforeMore];
+    rowsBeforeMore = -1;
+    syncSelectAll();
+    if (first) {
+      current = list.indexOf(first);
+      var link = first.querySelector(".conv-link");
+      if (link) { link.focus(); }
+    }
+  });
 
   function typing(target) {
     var tag = target && target.tagName;
@@ -52,7 +106,11 @@
       case "x":
         if (!row) { return; }
         var box = row.querySelector(".conv-select");
-        if (box) { box.checked = !box.checked; }
+        if (box) { box.checked = !box.checked; syncSelectAll(); }
+        break;
+      case "*":
+        var anyUnchecked = boxes().some(function (box) { return !box.checked; });
+        selectAll(anyUnchecked);
         break;
       case "a":
         var checked = document.querySelectorAll("#inbox-list .conv-select:checked");
