@@ -11,6 +11,8 @@ urlpatterns = [
     path("collab/", include("klient.collab.urls")),
     path("macros/", include("klient.macros.urls")),
     path("knowledge/", include("klient.knowledge.urls")),
+    # Settings (/settings/…: teams, agents), the profile, forgot password, invitations.
+    path("", include("klient.administration.urls")),
     # The customer portal owns /portal/… and the embeddable request forms /forms/….
     path("", include("klient.portal.urls")),
     path("", include("klient.workspace.urls")),

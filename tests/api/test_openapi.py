@@ -27,6 +27,11 @@ PATHS = {
     "/api/v1/agents/{id}/working-hours": {"get", "put"},
     "/api/v1/agents/{id}/absences": {"get", "post"},
     "/api/v1/agents/{id}/absences/{absence_id}": {"delete"},
+    "/api/v1/teams": {"get", "post"},
+    "/api/v1/teams/{id}": {"get", "patch"},
+    "/api/v1/agents": {"get", "post"},
+    "/api/v1/agents/{id}": {"get", "patch"},
+    "/api/v1/agents/{id}/tokens": {"post"},
 }
 
 

@@ -37,6 +37,9 @@ TARGETS = {
     "/api/v1/agents/{id}/working-hours": "agent",
     "/api/v1/agents/{id}/absences": "agent",
     "/api/v1/agents/{id}/absences/{absence_id}": "absence",
+    "/api/v1/teams/{id}": "team",
+    "/api/v1/agents/{id}": "agent",
+    "/api/v1/agents/{id}/tokens": "agent",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -65,6 +68,9 @@ BODIES = {
         "starts_at": "2027-01-04T09:00:00+01:00",
         "ends_at": "2027-01-05T09:00:00+01:00",
     },
+    ("/api/v1/teams/{id}", "patch"): {"acknowledge": True},
+    ("/api/v1/agents/{id}", "patch"): {"time_zone": "Europe/Paris"},  # her own field
+    ("/api/v1/agents/{id}/tokens", "post"): {"label": "leaked"},
 }
 # Who may reach each kind of object (the positive control) and who may not.
 INSIDERS = {"conversation": "agent_anna", "attachment": "agent_anna", "inbound": "admin_zofia"}

@@ -12,13 +12,12 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from klient.people.access import is_admin
 from klient.people.models import Team
 
 from .models import Attachment, Conversation
 
-
-def is_admin(user: Any) -> bool:
-    return bool(user is not None and user.is_active and (user.is_staff or user.is_superuser))
+__all__ = ["access_attachment", "access_conversation", "conversations_in_scope", "is_admin"]
 
 
 def conversations_in_scope(
