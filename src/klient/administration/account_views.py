@@ -30,13 +30,21 @@ Purpose = accounts.Purpose
 # -- the profile -----------------------------------------------------------------------------
 
 
+def _agent(request: HttpRequest) -> Any:
+    """The signed-in agent (login_required made sure there is one)."""
+    return request.user
+
+
 def _profile_page(request: HttpRequest, **forms: Any) -> HttpResponse:
-    user = request.user
+    user = _agent(request)
+    password_form = forms.get("password_form") or PasswordChangeForm(user)
+    # Django focuses the old password; on the profile page the profile comes first.
+    password_form.fields["old_password"].widget.attrs.pop("autofocus", None)
     context = {
         "form": forms.get("form") or ProfileForm(initial=ProfileForm.initial_for(user)),
-        "password_form": forms.get("password_form") or PasswordChangeForm(user),
+        "password_form": password_form,
         "token": forms.get("token", ""),
-        "teams": user.teams.order_by("name"),  # type: ignore[union-attr]
+        "teams": user.teams.order_by("name"),
     }
     return render_agent_page(request, "administration/profile.html", context)
 
@@ -80,13 +88,12 @@ def _remember_language(response: HttpResponse, language: str) -> None:
 @login_required
 @require_POST
 def change_password(request: HttpRequest) -> HttpResponse:
-    form = PasswordChangeForm(request.user, request.POST)
+    user = _agent(request)
+    form = PasswordChangeForm(user, request.POST)
     if form.is_valid():
-        accounts.set_password(
-            request.user, form.cleaned_data["new_password1"], actor=request.user, via="profile"
-        )
+        accounts.set_password(user, form.cleaned_data["new_password1"], actor=user, via="profile")
         # This session stays signed in; the agent's other sessions end.
-        update_session_auth_hash(request, request.user)
+        update_session_auth_hash(request, user)
         messages.success(request, _("Your password is changed."))
         return redirect("administration:profile")
     return _profile_page(request, password_form=form)

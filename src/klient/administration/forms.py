@@ -23,7 +23,7 @@ def _agent_choices() -> list[tuple[int, str]]:
     return [(user.pk, user.get_full_name() or user.username) for user in agents]
 
 
-def _language_choices() -> list[tuple[str, str]]:
+def _language_choices() -> list[tuple[str, Any]]:
     return [("", _("The browser's language")), *ui_languages().items()]
 
 
@@ -147,6 +147,7 @@ class AgentForm(ProfileForm):
     def agent_fields(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data["teams"] = list(Team.objects.filter(pk__in=data["teams"]).order_by("name"))
+        data["languages"] = data["languages"].replace(",", " ").split()
         return data
 
 

@@ -98,9 +98,7 @@ def team_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             else:
                 return redirect("administration:teams")
     else:
-        initial = (
-            TeamForm.initial_for(team, admin_actions.email_addresses(team)) if team else None
-        )
+        initial = TeamForm.initial_for(team, admin_actions.email_addresses(team)) if team else None
         form = TeamForm(initial=initial, team=team)
     return render_agent_page(request, "administration/team_form.html", {"form": form, "team": team})
 

@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
+from pydantic import ValidationError as PydanticValidationError
 
 from klient.people import admin_actions
 from klient.people.access import check_may_change_agent, is_admin
@@ -83,6 +84,8 @@ class AgentPatch(Schema):
 
 
 class TokenIn(Schema):
+    """Optional: a label to recognise the token by."""
+
     label: str = Field("", max_length=100)
 
 
@@ -204,10 +207,26 @@ def update_agent(request: HttpRequest, id: int, payload: AgentPatch) -> Any:
     "/agents/{id}/tokens",
     response={201: TokenOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="A new API token for an agent (yourself, or anyone for administrators)",
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": TokenIn.model_json_schema()}},
+        }
+    },
 )
-def issue_token(request: HttpRequest, id: int, payload: TokenIn | None = None) -> Any:
+def issue_token(request: HttpRequest, id: int) -> Any:
     agent = _agent(request, id)
-    label = payload.label if payload is not None else ""
     return Status(
-        201, {"token": admin_actions.issue_token(agent, actor=caller(request), label=label)}
+        201,
+        {"token": admin_actions.issue_token(agent, actor=caller(request), label=_label(request))},
     )
+
+
+def _label(request: HttpRequest) -> str:
+    """The optional body's label: no body (or a form post without one) is no label."""
+    if not request.body or not (request.content_type or "").endswith("json"):
+        return ""
+    try:
+        return TokenIn.model_validate_json(request.body).label
+    except PydanticValidationError as exc:
+        raise ValidationError({"label": str(exc.errors()[0].get("msg", "invalid"))}) from None

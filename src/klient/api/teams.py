@@ -2,8 +2,9 @@
 
 A team is named in the path by its id or its name (klient.people.queries.team_by_ref).
 Listing and creating answer 403 to an agent who is not an administrator; a team by id or
-name answers them 404, as an unknown team, like every object outside the caller's scope. A refused change (a duplicate address, an unknown member) is a 422 whose detail
-says which."""
+name answers them 404, as an unknown team, like every object outside the caller's scope.
+A refused change (a duplicate address, an unknown member) is a 422 whose detail says
+which."""
 
 from __future__ import annotations
 

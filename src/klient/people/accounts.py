@@ -23,6 +23,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
+from klient.core import wiring
 from klient.core.events import append
 
 from .events import Kind
@@ -98,12 +99,14 @@ def _queue(user: Any, purpose: str, *, actor: Any, kind: Kind) -> AccountEmail:
         row = AccountEmail.objects.create(
             user=user, purpose=purpose, email=user.email, created_at=now, next_attempt_at=now
         )
-        append(
+        queued = append(
             kind,
             actor=actor,
             actor_label="" if actor else "agent",
             data={"agent": user.pk, "account_email": row.pk},
         )
+        # The email goes out once this commits (klient.mail.account_mail).
+        wiring.publish_on_commit(queued)
     return row
 
 

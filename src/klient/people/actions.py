@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -302,7 +303,7 @@ def add_agent(
     admin: bool = False,
     password: str | None = None,
     language: str = "",
-    languages: list[str] | None = None,
+    languages: Sequence[str] | None = None,
     time_zone: str = DEFAULT_TIME_ZONE,
     actor: Any = None,
 ) -> Any:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from klient.core import wiring
 from klient.core.events import append
 
 from . import accounts, validation
@@ -225,7 +226,7 @@ def invite_agent(
             teams=list(teams),
             admin=is_admin,
             language=language,
-            languages=list(languages),
+            languages=languages,
             time_zone=time_zone,
             actor=actor,
         )
@@ -353,7 +354,7 @@ def deactivate_agent(agent: Any, *, actor: Any) -> None:
         tokens, _kinds = ApiToken.objects.filter(user=agent).delete()
         led = list(Team.objects.filter(lead=agent).order_by("pk").values_list("pk", flat=True))
         Team.objects.filter(pk__in=led).update(lead=None)
-        append(
+        deactivated = append(
             Kind.AGENT_DEACTIVATED,
             actor=actor,
             actor_label=_label(actor),
@@ -364,6 +365,8 @@ def deactivate_agent(agent: Any, *, actor: Any) -> None:
                 "no_longer_leads": led,
             },
         )
+        # Their open conversations go back to their teams (klient.conversations.departures).
+        wiring.publish_on_commit(deactivated)
 
 
 def _end_sessions(agent: Any) -> int:

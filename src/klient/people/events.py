@@ -23,7 +23,7 @@ class Kind(EventKind):
     ABSENCE_CREATED = "absence.created", _("Absence recorded")
     ABSENCE_DELETED = "absence.deleted", _("Absence removed")
     # Administration (klient.people.admin_actions, klient.people.accounts).
-    TEAM_UPDATED = "team.updated", _("Team changed")
+    TEAM_UPDATED = "team.updated", _("Team settings changed")
     ENDPOINT_REMOVED = "team.endpoint_removed", _("Team endpoint removed")
     TEAM_MEMBERS_CHANGED = "team.members_changed", _("Team members changed")
     AGENT_INVITED = "agent.invited", _("Agent invited")
