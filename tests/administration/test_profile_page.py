@@ -3,20 +3,12 @@ password (this session stays, the old password stops working) and an API token."
 
 from __future__ import annotations
 
-import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
 from klient.core.models import Event
 from klient.people.models import AgentProfile, ApiToken
-
-
-@pytest.fixture
-def anna_client(agent_anna) -> Client:
-    client = Client()
-    client.force_login(agent_anna)
-    return client
 
 
 def test_the_profile_is_reached_from_the_agents_name_in_the_top_bar(anna_client):

@@ -18,20 +18,6 @@ SETTINGS_PAGES = [
 ]
 
 
-@pytest.fixture
-def zofia_client(admin_zofia) -> Client:
-    client = Client()
-    client.force_login(admin_zofia)
-    return client
-
-
-@pytest.fixture
-def anna_client(agent_anna) -> Client:
-    client = Client()
-    client.force_login(agent_anna)
-    return client
-
-
 @pytest.mark.parametrize("name", SETTINGS_PAGES)
 def test_another_agent_gets_403_on_every_settings_page(anna_client, name):
     assert anna_client.get(reverse(name)).status_code == 403

@@ -17,12 +17,11 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from klient.core.pages import render_agent_page
+from klient.core.pages import render_agent_page, show_errors
 from klient.people import accounts, admin_actions
 from klient.people.access import SELF_SERVICE_FIELDS
 
 from .forms import ForgotPasswordForm, ProfileForm
-from .settings_views import show_errors
 
 Purpose = accounts.Purpose
 

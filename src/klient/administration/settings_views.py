@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from klient.core.pages import render_agent_page
+from klient.core.pages import render_agent_page, show_errors
 from klient.people import accounts, admin_actions
 from klient.people.access import is_admin
 from klient.people.models import Team
@@ -28,15 +28,6 @@ def _require_admin(request: HttpRequest) -> Any:
     if not is_admin(request.user):
         raise PermissionDenied(_("Only administrators can change the settings."))
     return request.user
-
-
-def show_errors(form: Any, exc: ValidationError) -> None:
-    """Put an action's refusals on the form's fields (or above it)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, problems in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
 
 
 @login_required

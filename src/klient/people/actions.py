@@ -266,31 +266,10 @@ def issue_api_token(user: Any, label: str = "") -> str:
     return token
 
 
-def create_agent(
-    email: str,
-    *,
-    name: str = "",
-    teams: list[Team] | None = None,
-    admin: bool = False,
-    password: str | None = None,
-    language: str = "",
-    languages: list[str] | None = None,
-    time_zone: str = DEFAULT_TIME_ZONE,
-    actor: Any = None,
-) -> tuple[Any, str]:
-    """Create an agent (a Django user with a profile) and return it with a new API token."""
+def create_agent(email: str, **fields: Any) -> tuple[Any, str]:
+    """An agent (add_agent's fields) and a new API token for them (the CLI prints it)."""
     with transaction.atomic():
-        user = add_agent(
-            email,
-            name=name,
-            teams=teams,
-            admin=admin,
-            password=password,
-            language=language,
-            languages=languages,
-            time_zone=time_zone,
-            actor=actor,
-        )
+        user = add_agent(email, **fields)
         token = issue_api_token(user, label="created with the agent")
     return user, token
 
