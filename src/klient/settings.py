@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "klient.macros",
     "klient.knowledge",
     "klient.workspace",
+    "klient.administration",
     "klient.portal",
     "klient.live",
     "klient.api",

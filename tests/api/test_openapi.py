@@ -32,6 +32,11 @@ PATHS = {
     "/api/v1/agents/{id}/absences/{absence_id}": {"delete"},
     "/api/v1/conversations/{ref}/draft": {"get", "put", "delete"},
     "/api/v1/messages/{id}/undo": {"post"},
+    "/api/v1/teams": {"get", "post"},
+    "/api/v1/teams/{id}": {"get", "patch"},
+    "/api/v1/agents": {"get", "post"},
+    "/api/v1/agents/{id}": {"get", "patch"},
+    "/api/v1/agents/{id}/tokens": {"post"},
 }
 
 

@@ -41,6 +41,9 @@ TARGETS = {
     "/api/v1/agents/{id}/absences/{absence_id}": "absence",
     "/api/v1/conversations/{ref}/draft": "conversation",
     "/api/v1/messages/{id}/undo": "held_reply",
+    "/api/v1/teams/{id}": "team",
+    "/api/v1/agents/{id}": "agent",
+    "/api/v1/agents/{id}/tokens": "agent",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -71,6 +74,9 @@ BODIES = {
         "ends_at": "2027-01-05T09:00:00+01:00",
     },
     ("/api/v1/conversations/{ref}/draft", "put"): {"body": "Leaked draft"},
+    ("/api/v1/teams/{id}", "patch"): {"acknowledge": True},
+    ("/api/v1/agents/{id}", "patch"): {"time_zone": "Europe/Paris"},  # her own field
+    ("/api/v1/agents/{id}/tokens", "post"): {"label": "leaked"},
 }
 # Who may reach each kind of object (the positive control) and who may not.
 INSIDERS = {"conversation": "agent_anna", "attachment": "agent_anna", "inbound": "admin_zofia"}

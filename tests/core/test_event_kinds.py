@@ -104,6 +104,17 @@ STORED_KINDS = {
     "team.changed",
     "team.created",
     "thread.refused",
+    # The desk's administration (issue 12).
+    "team.updated",
+    "team.endpoint_removed",
+    "team.members_changed",
+    "agent.invited",
+    "agent.updated",
+    "agent.deactivated",
+    "agent.reactivated",
+    "agent.token_issued",
+    "agent.password_reset_requested",
+    "agent.password_set",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

@@ -98,4 +98,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "calendars.working_hours_saved": ["klient.sla.admin_tasks.recompute_after_hours_change"],
         "notification.created": ["klient.mail.notifications.send_for_events"],
         "form.submitted": ["klient.portal.confirmation.confirm_submissions"],
+        "agent.invited": ["klient.mail.account_mail.send_for_events"],
+        "agent.password_reset_requested": ["klient.mail.account_mail.send_for_events"],
+        "agent.deactivated": ["klient.conversations.departures.release_for_events"],
     }

@@ -219,7 +219,10 @@ def test_other_agents_get_a_404(anna_client, support_team, path):
 
 
 def test_the_nav_links_settings_only_for_admins(zofia_client, anna_client):
-    assert 'href="/reports/settings/sla/"' in zofia_client.get("/reports/").content.decode()
+    """The SLA pages are a section of the settings (klient.administration)."""
+    assert 'href="/settings/"' in zofia_client.get("/reports/").content.decode()
+    assert 'href="/reports/settings/sla/"' in zofia_client.get("/settings/teams/").text
     page = anna_client.get("/reports/").content.decode()
     assert 'href="/reports/"' in page
+    assert 'href="/settings/"' not in page
     assert 'href="/reports/settings/sla/"' not in page

@@ -24,7 +24,10 @@ from .auth import BearerToken
 api = NinjaAPI(
     title="Klient API",
     version="1",
-    description="Conversations, replies, notes, uploads, attachments and the mail quarantine.",
+    description=(
+        "Conversations, replies, notes, uploads, attachments, drafts, the mail quarantine, "
+        "and the desk's teams and agents."
+    ),
     urls_namespace="api",
     auth=BearerToken(),
 )
@@ -40,6 +43,8 @@ api.add_router("/macros", __import__("klient.api.macros", fromlist=["router"]).r
 api.add_router("", __import__("klient.api.merge", fromlist=["router"]).router)  # merge (h9)
 api.add_router("", __import__("klient.api.agents", fromlist=["router"]).router)  # calendars
 api.add_router("", __import__("klient.api.drafts", fromlist=["router"]).router)  # drafts, undo
+api.add_router("", __import__("klient.api.teams", fromlist=["router"]).router)  # administration
+api.add_router("", __import__("klient.api.agent_admin", fromlist=["router"]).router)
 
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()

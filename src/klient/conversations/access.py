@@ -17,13 +17,12 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
+from klient.people.access import is_admin
 from klient.people.models import Team
 
 from .models import Attachment, Conversation, Message, Upload
 
-
-def is_admin(user: Any) -> bool:
-    return bool(user is not None and user.is_active and (user.is_staff or user.is_superuser))
+__all__ = ["access_attachment", "access_conversation", "conversations_in_scope", "is_admin"]
 
 
 def admin_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

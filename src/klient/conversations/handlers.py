@@ -4,6 +4,7 @@ takes a list of event ids and is idempotent)."""
 from __future__ import annotations
 
 from klient.core.events import EventKind
+from klient.people.events import Kind as PeopleKind
 
 from .events import Kind
 
@@ -12,4 +13,6 @@ HANDLERS: dict[EventKind, list[str]] = {
     Kind.MESSAGE_OUTBOUND_QUEUED: ["klient.conversations.channel_registry.deliver_for_events"],
     # A resent delivery goes to its channel the same way.
     Kind.DELIVERY_RESEND_REQUESTED: ["klient.conversations.channel_registry.deliver_for_events"],
+    # A deactivated agent's open conversations go back to their team's queue.
+    PeopleKind.AGENT_DEACTIVATED: ["klient.conversations.departures.release_for_events"],
 }

@@ -1,10 +1,12 @@
 """What every agent page shares: a content security policy under which customer content
-shown in it can never run script (scripts from our origin only, no framing)."""
+shown in it can never run script (scripts from our origin only, no framing), and the
+way a form shows an action's refusal."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -21,3 +23,13 @@ def render_agent_page(
     response = render(request, template, context, status=status)
     response["Content-Security-Policy"] = AGENT_PAGE_POLICY
     return response
+
+
+def show_errors(form: Any, exc: ValidationError) -> None:
+    """Put an action's refusals on the form's fields (or above it when a refusal is about
+    no field of the form)."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, problems in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, problems)

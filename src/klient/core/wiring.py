@@ -106,6 +106,7 @@ SWEEPS: list[str] = [
     "klient.sla.scheduler.sweep_due_timers",
     "klient.collab.followups.sweep_due_follow_ups",
     "klient.portal.sign_in.redrive_sign_in_links",
+    "klient.mail.account_mail.redrive_account_emails",
     "klient.core.wiring.redrive_pending_events",
 ]
 

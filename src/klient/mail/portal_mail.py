@@ -6,7 +6,6 @@ builds the message and reports how the relay answered."""
 
 from __future__ import annotations
 
-import smtplib
 import uuid
 from email import utils
 from email.message import EmailMessage
@@ -15,7 +14,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from .senders import organisation_name
-from .sending import OUTBOUND_POLICY, _address, _one_line, _text, _transmit
+from .sending import OUTBOUND_POLICY, _address, _one_line
+from .system_mail import hand_over
 
 SUBJECTS = {
     "en": "Your sign-in link",
@@ -90,14 +90,4 @@ def send_sign_in_email(
         )
     except ValueError as exc:
         return "failed", f"cannot build the email: {exc}"
-    try:
-        _transmit(email, sender_address(), [to_address])
-    except smtplib.SMTPRecipientsRefused as exc:
-        codes = [code for code, _ in exc.recipients.values()]
-        return ("failed" if all(c >= 500 for c in codes) else "retry"), "recipient refused"
-    except smtplib.SMTPResponseException as exc:
-        error = f"{exc.smtp_code} {_text(exc.smtp_error)}"
-        return ("failed" if 500 <= exc.smtp_code < 600 else "retry"), error
-    except OSError as exc:
-        return "retry", f"relay unreachable: {exc or type(exc).__name__}"
-    return "sent", ""
+    return hand_over(email, sender_address(), [to_address])

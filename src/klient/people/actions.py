@@ -6,6 +6,7 @@ import functools
 import hashlib
 import secrets
 import zoneinfo
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,12 +23,13 @@ from klient.core import bulk
 from klient.core.events import append, collecting
 
 from . import events as people_events
-from . import identities
+from . import identities, validation
 from .events import Kind
 from .identities import normalise_email
 from .models import Absence, AgentProfile, ApiToken, Customer, Endpoint, Identity, Team
 
 IdentityKey = tuple[str, str]  # (kind, normalised value)
+DEFAULT_TIME_ZONE = "Europe/Warsaw"  # an agent's, until they choose theirs
 
 
 def phone_region() -> str:
@@ -275,18 +277,15 @@ def add_endpoint(team: Team, *, kind: str, value: str, actor: Any = None) -> End
 
 
 def create_team(name: str, *, address: str, acknowledge: bool = False, actor: Any = None) -> Team:
-    name = name.strip()
-    if not name:
-        raise ValidationError("A team needs a name.")
-    address = normalise_email(address)
-    validate_email(address)
-    if Team.objects.filter(name__iexact=name).exists():
-        raise ValidationError(f"A team named {name!r} already exists.")
-    if (
-        Team.objects.filter(inbound_address__iexact=address).exists()
-        or Endpoint.objects.filter(kind=Endpoint.Kind.EMAIL, value=address).exists()
-    ):
-        raise ValidationError(f"The address {address} already belongs to a team.")
+    """A new team receiving mail at `address`, its primary email endpoint. More addresses,
+    members and a lead: klient.people.admin_actions.update_team."""
+    values = validation.collect(
+        {
+            "name": lambda: validation.check_team_name(name),
+            "addresses": lambda: validation.check_addresses([address]),
+        }
+    )
+    name, address = values["name"], values["addresses"][0]
     with transaction.atomic():
         team = Team.objects.create(name=name, inbound_address=address, acknowledge=acknowledge)
         # Its primary email endpoint: mail to this address finds the team.
@@ -307,30 +306,46 @@ def hash_token(token: str) -> str:
 def issue_api_token(user: Any, label: str = "") -> str:
     """Create a bearer token and return it; only its hash is kept."""
     token = "kl_" + secrets.token_urlsafe(32)
-    ApiToken.objects.create(user=user, key_hash=hash_token(token), label=label)
+    ApiToken.objects.create(user=user, key_hash=hash_token(token), label=label[:100])
     return token
 
 
-def create_agent(
+def create_agent(email: str, **fields: Any) -> tuple[Any, str]:
+    """An agent (add_agent's fields) and a new API token for them (the CLI prints it)."""
+    with transaction.atomic():
+        user = add_agent(email, **fields)
+        token = issue_api_token(user, label="created with the agent")
+    return user, token
+
+
+def add_agent(
     email: str,
     *,
     name: str = "",
     teams: list[Team] | None = None,
     admin: bool = False,
     password: str | None = None,
-    languages: list[str] | None = None,
-    time_zone: str = "Europe/Warsaw",
+    language: str = "",
+    languages: Sequence[str] | None = None,
+    time_zone: str = DEFAULT_TIME_ZONE,
     actor: Any = None,
-) -> tuple[Any, str]:
-    """Create an agent (a Django user with a profile) and return it with a new API token."""
-    email = normalise_email(email)
-    validate_email(email)
-    user_model = get_user_model()
-    if user_model.objects.filter(username=email).exists():
-        raise ValidationError(f"An agent with the address {email} already exists.")
-    first, _, last = name.strip().partition(" ")
+) -> Any:
+    """Create an agent: a Django user (signing in with their email address) and their
+    profile. Without a password they cannot sign in until they choose one (an
+    invitation: klient.people.admin_actions.invite_agent)."""
+    values = validation.collect(
+        {
+            "email": lambda: validation.check_agent_email(email),
+            "name": lambda: validation.check_agent_name(name),
+            "language": lambda: validation.check_language(language),
+            "languages": lambda: validation.check_spoken_languages(languages or []),
+            "time_zone": lambda: validation.check_time_zone(time_zone),
+        }
+    )
+    email = values["email"]
+    first, _space, last = values["name"].partition(" ")
     with transaction.atomic():
-        user = user_model.objects.create_user(
+        user = get_user_model().objects.create_user(
             username=email,
             email=email,
             password=password,
@@ -339,10 +354,14 @@ def create_agent(
             is_staff=admin,
             is_superuser=admin,
         )
-        AgentProfile.objects.create(user=user, languages=languages or [], time_zone=time_zone)
+        AgentProfile.objects.create(
+            user=user,
+            language=values["language"],
+            languages=values["languages"],
+            time_zone=values["time_zone"],
+        )
         for team in teams or []:
             team.members.add(user)
-        token = issue_api_token(user, label="created with the agent")
         append(
             Kind.AGENT_CREATED,
             actor=actor,
@@ -354,7 +373,7 @@ def create_agent(
                 "teams": [t.pk for t in teams or []],
             },
         )
-    return user, token
+    return user
 
 
 def set_agent_language(user: Any, language: str, *, actor: Any) -> AgentProfile:

@@ -1,5 +1,5 @@
-"""The people Event kinds, and one constructor per absence kind (absence events have no
-conversation: they are about an agent)."""
+"""The people Event kinds, and one constructor per kind that is about an agent or a team
+rather than a conversation (absences, the desk's administration)."""
 
 from __future__ import annotations
 
@@ -24,6 +24,17 @@ class Kind(EventKind):
     ENDPOINT_ADDED = "team.endpoint_added", _("Team endpoint added")
     ABSENCE_CREATED = "absence.created", _("Absence recorded")
     ABSENCE_DELETED = "absence.deleted", _("Absence removed")
+    # Administration (klient.people.admin_actions, klient.people.accounts).
+    TEAM_UPDATED = "team.updated", _("Team settings changed")
+    ENDPOINT_REMOVED = "team.endpoint_removed", _("Team endpoint removed")
+    TEAM_MEMBERS_CHANGED = "team.members_changed", _("Team members changed")
+    AGENT_INVITED = "agent.invited", _("Agent invited")
+    AGENT_UPDATED = "agent.updated", _("Agent changed")
+    AGENT_DEACTIVATED = "agent.deactivated", _("Agent deactivated")
+    AGENT_REACTIVATED = "agent.reactivated", _("Agent reactivated")
+    TOKEN_ISSUED = "agent.token_issued", _("API token issued")
+    PASSWORD_RESET_REQUESTED = "agent.password_reset_requested", _("Password reset requested")
+    PASSWORD_SET = "agent.password_set", _("Password set")
 
 
 def absence_data(absence: Any) -> dict[str, Any]:

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from klient.core.work import WorkItem
 
 
 class Organisation(models.Model):
@@ -232,3 +235,52 @@ class Absence(models.Model):
 
     def __str__(self) -> str:
         return f"agent #{self.agent_id} away {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+# -- account emails ---------------------------------------------------------------------------
+
+
+class AccountEmail(WorkItem):
+    """An email that lets an agent choose a password: an invitation, or a reset they asked
+    for on the sign-in page.
+
+    The link's token is not stored: it is made when the email is sent, from the agent's
+    current password and last sign-in (Django's PasswordResetTokenGenerator, in
+    klient.people.accounts), so it expires, and works once: setting a password or signing
+    in changes what it was made from.
+
+    Sending is durable work (klient.mail.account_mail): pending(next_attempt_at) ->
+    sending(lease_until) -> sent | failed, re-driven by the sweeper."""
+
+    class Purpose(models.TextChoices):
+        INVITATION = "invitation", _("Invitation")
+        PASSWORD_RESET = "reset", _("Password reset")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="account_emails"
+    )
+    purpose = models.CharField(max_length=10, choices=Purpose.choices)
+    email = models.CharField(max_length=320)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="account_email_due",
+                condition=models.Q(state__in=["pending", "sending"]),
+            ),
+            # How many resets an agent asked for lately (the rate limit).
+            models.Index(fields=["user", "purpose", "created_at"], name="account_email_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} email #{self.pk} to {self.email} ({self.state})"

@@ -63,3 +63,42 @@ def team_for_email(address: str) -> int | None:
             .first()
         )
     return team_id
+
+
+def team_by_ref(ref: int | str) -> Team | None:
+    """The team a caller names by id or by name (case-insensitive), or None. A text of
+    digits is an id first, then a name: a team named "42" stays reachable by its name only
+    when no team has the id 42."""
+    text = str(ref).strip()
+    if not text:
+        return None
+    if text.isdigit():
+        team = Team.objects.filter(pk=int(text)).first()
+        if team is not None:
+            return team
+    return Team.objects.filter(name__iexact=text).first()
+
+
+def teams_by_ref(refs: list[int | str]) -> tuple[list[Team], list[str]]:
+    """The teams named (by id or name), in the order given and each once, and the
+    references that name no team."""
+    found: list[Team] = []
+    unknown: list[str] = []
+    for ref in refs:
+        team = team_by_ref(ref)
+        if team is None:
+            unknown.append(str(ref))
+        elif team not in found:
+            found.append(team)
+    return found, unknown
+
+
+def agents_by_id(ids: list[int]) -> tuple[list[Any], list[int]]:
+    """The agents (users with a profile) of these ids, in the order given and each once,
+    and the ids that are no agent's."""
+    rows = get_user_model().objects.filter(pk__in=ids, agent__isnull=False).in_bulk()
+    found: list[Any] = []
+    for pk in dict.fromkeys(ids):
+        if pk in rows:
+            found.append(rows[pk])
+    return found, [pk for pk in dict.fromkeys(ids) if pk not in rows]

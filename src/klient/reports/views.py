@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from klient.calendars import actions as calendar_actions
 from klient.calendars.models import WorkingHoursConfig
 from klient.conversations.access import is_admin
+from klient.core.pages import show_errors
 from klient.people.models import Team
 from klient.reports.chart import percent_bars
 from klient.reports.forms import BusinessHoursForm, PolicyForm, StepForm, StepFormSet, kept_steps
@@ -155,12 +156,6 @@ def _require_admin(request: HttpRequest) -> None:
         raise Http404("No such page.")
 
 
-def _show_errors(form: Any, exc: ValidationError) -> None:
-    """Put the action's errors on the form's fields (or above it)."""
-    for field, problems in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, problems)
-
-
 @login_required
 @require_GET
 def policy_list(request: HttpRequest) -> HttpResponse:
@@ -197,7 +192,7 @@ def policy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
                     **form.policy_fields(),
                 )
             except ValidationError as exc:
-                _show_errors(form, exc)
+                show_errors(form, exc)
             else:
                 messages.success(request, _("Policy saved; open conversations follow it."))
                 return redirect("reports:sla_policies")
@@ -258,7 +253,7 @@ def business_hours(request: HttpRequest, team_id: int) -> HttpResponse:
             try:
                 calendar_actions.save_team_hours(team, actor=request.user, **form.hours_fields())
             except ValidationError as exc:
-                _show_errors(form, exc)
+                show_errors(form, exc)
             else:
                 messages.success(
                     request, _("Business hours of %(team)s saved.") % {"team": team.name}

@@ -1,0 +1,25 @@
+"""The sections of the settings pages, in the order their navigation lists them.
+
+A page of another app joins the frame by extending "administration/base.html" (filling
+`settings_content`) and adding its Section here; the navigation marks the section whose
+URL the current page is under."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class Section:
+    url_name: str
+    label: str | Promise
+
+
+SECTIONS: list[Section] = [
+    Section("administration:teams", _("Teams and addresses")),
+    Section("administration:agents", _("Agents")),
+    Section("reports:sla_policies", _("SLA policies")),
+]
