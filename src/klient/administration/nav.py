@@ -22,4 +22,7 @@ SECTIONS: list[Section] = [
     Section("administration:teams", _("Teams and addresses")),
     Section("administration:agents", _("Agents")),
     Section("reports:sla_policies", _("SLA policies")),
+    Section("ops_settings:mailboxes", _("IMAP mailboxes")),
+    Section("form_settings:forms", _("Request forms")),
+    Section("ops_settings:quarantine", _("Quarantine")),
 ]
