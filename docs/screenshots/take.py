@@ -92,7 +92,7 @@ def main() -> None:
             shot(anna, "/knowledge/", "knowledge.png", "pl")
             shot(anna, "/collab/", "collab.png")
             shot(anna, "/", "inbox-phone.png", "pl", width=390, height=844)
-            shot(anna, "/c/K-1001/", "conversation-phone.png", "pl", width=390, height=844)
+            shot(anna, "/c/K-1003/", "conversation-phone.png", "pl", width=390, height=844)
             shot(admin, "/new/", "new-conversation.png")
             shot(admin, "/settings/teams/", "settings-teams.png")
             shot(admin, "/settings/agents/", "settings-agents.png")
