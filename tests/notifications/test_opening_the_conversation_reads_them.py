@@ -48,3 +48,18 @@ def test_a_conversation_outside_ones_scope_reads_nothing(agent_bruno, tell, luc)
 
     assert signed_in(agent_bruno).get(f"/c/{luc.reference}/").status_code == 404
     assert unread(agent_bruno) == {"About Luc"}
+
+
+def test_the_live_refresh_of_an_open_conversation_reads_nothing(agent_anna, tell, luc):
+    """Anna has Luc's conversation open in a tab she is not looking at; a failed delivery
+    arrives and the live script refetches the page (with its header). The notification
+    stays unread until she opens the conversation herself."""
+    anna = signed_in(agent_anna)
+    tell(agent_anna, "Your reply was not delivered", luc)
+
+    refreshed = anna.get(f"/c/{luc.reference}/", headers={"X-Klient-Live": "1"})
+
+    assert refreshed.status_code == 200
+    assert unread(agent_anna) == {"Your reply was not delivered"}
+    anna.get(f"/c/{luc.reference}/")
+    assert unread(agent_anna) == set()

@@ -141,6 +141,20 @@ def test_a_new_customer_message_is_unread_until_the_agent_opens_it(
     assert '<span class="visually-hidden">Unread</span>' in again
 
 
+def test_the_live_refresh_of_an_open_conversation_is_not_reading_it(
+    anna_client, support_team, receive
+):
+    """The page is open in a tab; the customer writes and the live script refetches it,
+    perhaps while Anna types (then the new message waits behind a button). It stays unread
+    in the inbox until she opens the conversation."""
+    message = receive(support_team, "tom@example.com", "Lost phone", "Help")
+    url = reverse("workspace:conversation", args=[message.conversation.reference])
+
+    anna_client.get(url, headers={"X-Klient-Live": "1"})
+
+    assert "is-unread" in row(page(anna_client), message.conversation.reference)
+
+
 def test_read_markers_are_per_agent_and_no_event(
     anna_client, client, admin_zofia, agent_anna, support_team, receive
 ):

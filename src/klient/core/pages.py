@@ -1,6 +1,7 @@
 """What every agent page shares: a content security policy under which customer content
 shown in it can never run script (scripts from our origin only, no framing), and the
-way a form shows an action's refusal."""
+way a form shows an action's refusal, and how a page tells a navigation from the live
+script's refetch of it."""
 
 from __future__ import annotations
 
@@ -23,6 +24,17 @@ def render_agent_page(
     response = render(request, template, context, status=status)
     response["Content-Security-Policy"] = AGENT_PAGE_POLICY
     return response
+
+
+# The header the live script (klient/live/static/live/live.js) sends when it refetches the
+# page it is on to refresh its regions.
+LIVE_REFRESH_HEADER = "X-Klient-Live"
+
+
+def live_refresh(request: HttpRequest) -> bool:
+    """True for the live script's refetch, which shows nothing until it is swapped in (and
+    is held back while the agent types), so it reads nothing on her behalf."""
+    return request.headers.get(LIVE_REFRESH_HEADER) == "1"
 
 
 def show_errors(form: Any, exc: ValidationError) -> None:

@@ -39,7 +39,7 @@ from klient.conversations.models import (
 )
 from klient.core import wiring
 from klient.core.downloads import safe_download
-from klient.core.pages import render_agent_page
+from klient.core.pages import live_refresh, render_agent_page
 from klient.mail.uploads import upload_file
 from klient.notifications.actions import mark_conversation_read
 from klient.notifications.undelivered import timeline_anchor
@@ -482,8 +482,12 @@ def conversation_detail(request: HttpRequest, ref: str) -> HttpResponse:
     if (to_survivor := merge_views.redirect_if_merged(request, conversation)) is not None:
         return to_survivor
     # Opening it is reading what one was told about it (this reader's notifications only).
-    mark_conversation_read(request.user, conversation)  # type: ignore[arg-type]
-    return _conversation_page(request, conversation, opened=True)
+    # The live script's refetch of an open page is not an opening: it may arrive while the
+    # agent looks elsewhere, or be held back while she types, so what it brings stays unread.
+    opened = not live_refresh(request)
+    if opened:
+        mark_conversation_read(request.user, conversation)  # type: ignore[arg-type]
+    return _conversation_page(request, conversation, opened=opened)
 
 
 def _back_to(conversation: Conversation, anchor: str = "") -> HttpResponse:
