@@ -1,4 +1,5 @@
-"""Every API endpoint with an object in its path answers 404 outside the caller's scope.
+"""Every API endpoint with an object in its path answers 404 outside the caller's scope,
+and those only administrators may use answer 403 to an agent who sees the object.
 
 The matrix is generated from the OpenAPI document: a new object path that this file does
 not know how to fill makes test_every_object_path_is_covered fail until it is added."""
@@ -7,6 +8,7 @@ import pytest
 
 from klient.api.urls import api
 from klient.conversations.models import Conversation, Message
+from klient.core.models import Event
 from klient.mail import actions
 from klient.mail.models import InboundMail
 
@@ -90,15 +92,19 @@ OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
     "failed_reply": ["agent_bruno"],
-    "inbound": ["agent_bruno", "agent_anna"],
+    "inbound": ["agent_bruno"],
     "sla_policy": ["agent_bruno", "agent_anna"],
-    "team": ["agent_bruno", "agent_anna"],
+    "team": ["agent_bruno"],
     "macro": ["agent_bruno"],
     "colleague_request": ["agent_bruno"],
     "agent": ["agent_bruno"],
     "absence": ["agent_bruno"],
     "held_reply": ["agent_bruno", "support_colleague"],
 }
+
+# Who sees that the object exists but may not act on it, as non-administrators: 403.
+# Anna belongs to Support: its team page and business hours, and mail sent to it.
+FORBIDDEN = {"team": ["agent_anna"], "inbound": ["agent_anna"]}
 
 
 def test_every_object_path_is_covered():
@@ -133,7 +139,10 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     settings.KLIENT_UNDO_SEND_SECONDS = 600
     waiting = receive(support_team, "luc@client.fr", "Toujours", "Encore une coupure.")
     held = reply(waiting.conversation, actor=agent_anna, body="On regarde.")
-    inbound, _ = actions.accept_raw(b"not an email at all", source="smtp")
+    # Sent to Support (so Support sees it exists), unreadable.
+    inbound, _ = actions.accept_raw(
+        b"not an email at all", source="smtp", team_id=support_team.pk
+    )
     actions.quarantine(inbound, "unreadable")
     found = {
         "conversation": luc_power_cut.reference,
@@ -234,6 +243,25 @@ def test_an_object_outside_the_scope_is_a_404(request, call, objects, path, meth
     # The same request reaches the object for someone in scope: the 404 was the scope.
     insider = request.getfixturevalue(INSIDERS[target])
     assert call(insider, method, url, body).status_code in (200, 201, 202, 204)
+
+
+ADMIN_OPERATIONS = [(p, m) for p, m in OBJECT_OPERATIONS if TARGETS[p] in FORBIDDEN]
+
+
+@pytest.mark.parametrize(("path", "method"), ADMIN_OPERATIONS, ids=lambda v: v)
+def test_a_non_administrator_who_sees_the_object_gets_a_403(request, call, objects, path, method):
+    target = TARGETS[path]
+    url = url_for(path, objects[target])
+    inbound = InboundMail.objects.get(pk=objects["inbound"])
+    events_before = Event.objects.count()
+
+    for name in FORBIDDEN[target]:
+        response = call(request.getfixturevalue(name), method, url, body_for(path, method, objects))
+        assert response.status_code == 403, f"{name}: {method.upper()} {url}"
+        assert response.json()["detail"]
+
+    assert Event.objects.count() == events_before
+    assert InboundMail.objects.get(pk=inbound.pk).state == inbound.state == "quarantined"
 
 
 @pytest.mark.parametrize(("path", "method"), OBJECT_OPERATIONS, ids=lambda v: v)

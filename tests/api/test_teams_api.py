@@ -176,16 +176,19 @@ def test_an_unknown_team_is_a_404_by_id_and_by_name(call, admin_zofia, support_t
     assert call(admin_zofia, "get", f"{TEAMS}/SUPPORT").json()["id"] == support_team.pk
 
 
-def test_other_agents_get_403_for_the_list_and_creating_and_404_for_a_team(
-    call, agent_anna, support_team
+def test_other_agents_get_403_for_the_list_creating_and_their_team_and_404_for_another(
+    call, agent_anna, agent_bruno, support_team
 ):
     listing = call(agent_anna, "get", TEAMS)
     creating = call(agent_anna, "post", TEAMS, {"name": "Mine", "addresses": ["m@shop.example"]})
     patching = call(agent_anna, "patch", f"{TEAMS}/support", {"name": "Mine"})
+    reading = call(agent_anna, "get", f"{TEAMS}/{support_team.pk}")
+    from_billing = call(agent_bruno, "patch", f"{TEAMS}/support", {"name": "Mine"})
 
     assert listing.status_code == 403
     assert creating.status_code == 403
-    assert patching.status_code == 404
+    assert patching.status_code == reading.status_code == 403  # Anna is in Support
+    assert from_billing.status_code == 404  # Bruno is not: to him it may as well not exist
     assert not Team.objects.filter(name="Mine").exists()
     assert Team.objects.get(pk=support_team.pk).name == "Support"
 

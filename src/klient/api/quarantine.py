@@ -1,7 +1,8 @@
 """/quarantine: inbound mail that could not become a message, for administrators.
 
 The list answers 403 to other agents (there is no object to hide). Retry and discard
-answer 404 to them, like every endpoint with an object id outside the caller's scope."""
+answer 403 to an agent of the team the mail was sent to, and 404 to anyone else, like every
+endpoint with an object id outside the caller's scope."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from klient.conversations.queries import FilterError, decode_cursor, encode_curs
 from klient.core import work
 from klient.mail.actions import INBOUND_WORK, discard_quarantined, retry_quarantined
 from klient.mail.models import InboundMail
+from klient.people.access import check_administrator, is_member
 
 from .auth import caller
 from .schemas import DiscardIn, DiscardOut, ErrorOut, QuarantinePage, RetryOut
@@ -66,14 +68,26 @@ def list_quarantine(request: HttpRequest, params: Query[QuarantineParams]) -> An
     }
 
 
+def _check_administrator(request: HttpRequest, id: int) -> None:
+    """Only administrators retry or discard. Mail to one of the caller's teams is theirs to
+    know about (403); any other id answers 404, as a mail that does not exist."""
+    user = caller(request)
+    team_id = InboundMail.objects.filter(pk=id).values_list("team_id", flat=True).first()
+    check_administrator(
+        user,
+        sees=is_member(user, team_id),
+        refusal="Only administrators can retry or discard quarantined mail.",
+        missing="No such quarantined mail.",
+    )
+
+
 @router.post(
     "/{id}/retry",
-    response={200: RetryOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: RetryOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="Put a quarantined mail through the pipeline again (administrators)",
 )
 def retry(request: HttpRequest, id: int) -> Any:
-    if not is_admin(caller(request)):
-        raise Http404("No such quarantined mail.")
+    _check_administrator(request, id)
     try:
         outcome = retry_quarantined(id, actor=caller(request))
     except InboundMail.DoesNotExist:
@@ -84,7 +98,7 @@ def retry(request: HttpRequest, id: int) -> Any:
 
 @router.post(
     "/{id}/discard",
-    response={200: DiscardOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: DiscardOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Give up on a quarantined mail, saying why (administrators)",
     description=(
         "The mail leaves the quarantine; its raw source is kept. The reason and who "
@@ -94,8 +108,7 @@ def retry(request: HttpRequest, id: int) -> Any:
 )
 def discard(request: HttpRequest, id: int, payload: DiscardIn) -> Any:
     agent = caller(request)
-    if not is_admin(agent):
-        raise Http404("No such quarantined mail.")
+    _check_administrator(request, id)
     try:
         inbound = discard_quarantined(id, actor=agent, reason=payload.reason)
     except InboundMail.DoesNotExist:

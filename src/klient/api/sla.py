@@ -19,6 +19,7 @@ from klient.calendars import actions as calendar_actions
 from klient.calendars.models import WorkingHoursConfig
 from klient.calendars.spec import HoursSpec
 from klient.conversations.access import is_admin
+from klient.people.access import check_administrator, is_member
 from klient.people.models import Team
 from klient.reports.queries import ReportError, Window, sla_compliance, sla_totals
 from klient.sla import admin_actions
@@ -249,7 +250,18 @@ def delete_policy(request: HttpRequest, id: int) -> Any:
 
 
 def _team(request: HttpRequest, team_id: int) -> Team:
-    return _admin_row(request, Team, team_id, "No such team.")
+    """For administrators; a member of the team gets 403, anyone else 404 (as teams/{id})."""
+    user = caller(request)
+    team = Team.objects.filter(pk=team_id).first()
+    check_administrator(
+        user,
+        sees=team is not None and is_member(user, team.pk),
+        refusal="Only administrators can change a team's business hours.",
+        missing="No such team.",
+    )
+    if team is None:
+        raise Http404("No such team.")
+    return team
 
 
 def hours_fields(config: WorkingHoursConfig | None) -> dict[str, Any]:
@@ -264,7 +276,7 @@ def _hours_out(team: Team, config: WorkingHoursConfig | None) -> dict[str, Any]:
 
 @router.get(
     "/teams/{id}/business-hours",
-    response={200: BusinessHoursOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: BusinessHoursOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="A team's business hours (administrators); configured=false means calendar time",
 )
 def get_business_hours(request: HttpRequest, id: int) -> Any:
@@ -274,7 +286,7 @@ def get_business_hours(request: HttpRequest, id: int) -> Any:
 
 @router.put(
     "/teams/{id}/business-hours",
-    response={200: BusinessHoursOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: BusinessHoursOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Set a team's business hours (administrators); its open conversations are recomputed",
 )
 def put_business_hours(request: HttpRequest, id: int, payload: BusinessHoursIn) -> Any:

@@ -2,7 +2,8 @@
 
 A team is named in the path by its id or its name (klient.people.queries.team_by_ref).
 Listing and creating answer 403 to an agent who is not an administrator; a team by id or
-name answers them 404, as an unknown team, like every object outside the caller's scope.
+name answers 403 to its own members (they know it exists) and 404 to everyone else, as an
+unknown team, like every object outside the caller's scope.
 A refused change (a duplicate address, an unknown member) is a 422 whose detail says
 which."""
 
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from klient.people import admin_actions
-from klient.people.access import is_admin
+from klient.people.access import check_administrator, is_admin, is_member
 from klient.people.models import Endpoint, Team
 from klient.people.queries import agents_by_id, team_by_ref
 
@@ -152,7 +153,14 @@ def create_team(request: HttpRequest, payload: TeamIn) -> Any:
 
 
 def _team(request: HttpRequest, ref: str) -> Team:
-    team = team_by_ref(ref) if is_admin(caller(request)) else None
+    user = caller(request)
+    team = team_by_ref(ref)
+    check_administrator(
+        user,
+        sees=team is not None and is_member(user, team.pk),
+        refusal=_("Only administrators can manage teams."),
+        missing=_("No such team."),
+    )
     if team is None:
         raise Http404(_("No such team."))
     return team
@@ -160,7 +168,7 @@ def _team(request: HttpRequest, ref: str) -> Team:
 
 @router.get(
     "/teams/{id}",
-    response={200: TeamOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: TeamOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     summary="One team, by id or name (administrators)",
 )
 def get_team(request: HttpRequest, id: str) -> Any:
@@ -169,7 +177,7 @@ def get_team(request: HttpRequest, id: str) -> Any:
 
 @router.patch(
     "/teams/{id}",
-    response={200: TeamOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: TeamOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Change a team, by id or name: name, addresses, members, lead, acknowledge",
 )
 def update_team(request: HttpRequest, id: str, payload: TeamPatch) -> Any:
