@@ -12,7 +12,7 @@ from asgi_server import asgi_server, chromium  # noqa: F401
 
 # A real Dovecot IMAP server on a free port, started only by the tests that use one.
 from dovecot import dovecot, imap_account, private_dovecot, tls_dovecot  # noqa: F401
-from support import SmtpSink, free_port
+from support import SmtpSink, free_port, signed_in
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +44,24 @@ def no_undo_window(settings):
     """Replies are handed to their channel at once, as they were before undo send: a test
     that is about the undo window opts in by setting KLIENT_UNDO_SEND_SECONDS itself."""
     settings.KLIENT_UNDO_SEND_SECONDS = 0
+
+
+@pytest.fixture
+def anna_client(agent_anna):
+    """Anna (Support) signed in to the workspace."""
+    return signed_in(agent_anna)
+
+
+@pytest.fixture
+def bruno_client(agent_bruno):
+    """Bruno (Billing) signed in to the workspace."""
+    return signed_in(agent_bruno)
+
+
+@pytest.fixture
+def zofia_client(admin_zofia):
+    """Zofia, the administrator, signed in."""
+    return signed_in(admin_zofia)
 
 
 @pytest.fixture

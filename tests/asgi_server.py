@@ -106,6 +106,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+def signed_in_page(browser: Any, url: str, email: str, password: str, **options: Any) -> Any:
+    """A new page of `browser` signed in through the sign-in form, as a person does
+    (`options` for the page: a phone's viewport, say; 1280×900 by default)."""
+    page = browser.new_page(**{"viewport": {"width": 1280, "height": 900}, **options})
+    page.set_default_timeout(15_000)
+    page.goto(url + "/sign-in/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("domcontentloaded")
+    return page
+
+
 @pytest.fixture
 def chromium() -> Iterator[Any]:
     """Debian's Chromium through Playwright (never a downloaded browser); skips without it."""

@@ -83,15 +83,13 @@ class Dovecot:
 
 def _config(root: Path, port: int, user: str, group: str, uid: int, gid: int, version: str) -> str:
     chroot_off = "" if os.geteuid() == 0 else "  chroot =\n"
-    if version.startswith("2.3"):
-        return f"""
-protocols = imap
+    # What both versions call the same: paths, no TLS (see _with_tls), logins from loopback.
+    shared = f"""protocols = imap
 listen = 127.0.0.1
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 ssl = no
-disable_plaintext_auth = no
 auth_mechanisms = plain login
 auth_failure_delay = 0
 login_trusted_networks = 127.0.0.0/8
@@ -99,6 +97,10 @@ default_internal_user = {user}
 default_internal_group = {group}
 default_login_user = {user}
 first_valid_uid = 1
+"""
+    if version.startswith("2.3"):
+        return f"""
+{shared}disable_plaintext_auth = no
 mail_location = maildir:~/Maildir
 passdb {{
   driver = static
@@ -122,20 +124,7 @@ service imap-login {{
     return f"""
 dovecot_config_version = 2.4.0
 dovecot_storage_version = 2.4.0
-protocols = imap
-listen = 127.0.0.1
-base_dir = {root}/run
-state_dir = {root}/state
-log_path = {root}/dovecot.log
-ssl = no
-auth_allow_cleartext = yes
-auth_mechanisms = plain login
-auth_failure_delay = 0
-login_trusted_networks = 127.0.0.0/8
-default_internal_user = {user}
-default_internal_group = {group}
-default_login_user = {user}
-first_valid_uid = 1
+{shared}auth_allow_cleartext = yes
 mail_driver = maildir
 mail_path = ~/Maildir
 passdb static {{

@@ -10,6 +10,15 @@ from email import message_from_bytes, policy
 from email.message import EmailMessage
 
 
+def signed_in(user, **kwargs):
+    """A Django test client signed in as `user` (kwargs go to the Client, e.g. headers)."""
+    from django.test import Client
+
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
 def customer_email(
     sender: str, subject: str, body: str, message_id: str, to: str = "support@shop.example"
 ) -> EmailMessage:

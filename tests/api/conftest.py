@@ -8,12 +8,6 @@ import json
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas have passwords; real hashing would cost most of each test's time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def call(client):
     """call(user, method, url, body=None, token=None) -> response, with the user's token."""

@@ -140,9 +140,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     waiting = receive(support_team, "luc@client.fr", "Toujours", "Encore une coupure.")
     held = reply(waiting.conversation, actor=agent_anna, body="On regarde.")
     # Sent to Support (so Support sees it exists), unreadable.
-    inbound, _ = actions.accept_raw(
-        b"not an email at all", source="smtp", team_id=support_team.pk
-    )
+    inbound, _ = actions.accept_raw(b"not an email at all", source="smtp", team_id=support_team.pk)
     actions.quarantine(inbound, "unreadable")
     found = {
         "conversation": luc_power_cut.reference,

@@ -6,21 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from django.test import Client
-
-
-@pytest.fixture
-def anna_client(agent_anna) -> Client:
-    client = Client()
-    client.force_login(agent_anna)
-    return client
-
-
-@pytest.fixture
-def bruno_client(agent_bruno) -> Client:
-    client = Client()
-    client.force_login(agent_bruno)
-    return client
 
 
 @pytest.fixture

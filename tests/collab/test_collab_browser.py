@@ -4,57 +4,25 @@ sees the answer on the conversation."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
 
-from asgi_server import CHROMIUM, CHROMIUM_ARGS
+from asgi_server import signed_in_page
 from klient.collab.models import ColleagueRequest
 
-# Playwright's sync API runs an event loop in this thread; the test's ORM calls are safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
-]
+pytestmark = pytest.mark.browser
 
 QUESTION = "Camille a deux factures pour la commande 5512 : laquelle est valable ?"
 ANSWER = "FA-2291 est la bonne, j'annule FA-2290."
 
 
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def signed_in(browser, url, email, password):
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    page.set_default_timeout(15_000)
-    page.goto(url + "/sign-in/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    return page
-
-
 @pytest.mark.django_db(transaction=True)
 def test_anna_asks_bruno_who_answers_and_anna_sees_the_answer(
-    live_server, browser, invoice_question, agent_anna, agent_bruno
+    live_server, chromium, invoice_question, agent_anna, agent_bruno
 ):
     from playwright.sync_api import expect
 
     ref = invoice_question.reference
-    anna = signed_in(browser, live_server.url, "anna@shop.example", "correct horse battery")
+    anna = signed_in_page(chromium, live_server.url, "anna@shop.example", "correct horse battery")
     expect(anna.get_by_role("heading", name="Inbox")).to_be_visible()
     anna.goto(f"{live_server.url}/c/{ref}/")
     panel = anna.locator("#collab")
@@ -65,7 +33,7 @@ def test_anna_asks_bruno_who_answers_and_anna_sees_the_answer(
     expect(anna.locator("#collab")).to_contain_text(QUESTION)
     request = ColleagueRequest.objects.get()
 
-    bruno = signed_in(browser, live_server.url, "bruno@shop.example", "pw-bruno-123")
+    bruno = signed_in_page(chromium, live_server.url, "bruno@shop.example", "pw-bruno-123")
     bruno.get_by_role("link", name="Colleagues").click()
     expect(bruno.get_by_role("heading", name="Questions from colleagues")).to_be_visible()
     bruno.get_by_role("link", name=ref).click()

@@ -19,6 +19,7 @@ from klient.conversations.search import search_conversations
 from klient.core import blobs
 from klient.core.models import Event
 from klient.mail import actions as mail_actions
+from support import signed_in
 
 
 @pytest.fixture
@@ -209,12 +210,6 @@ def test_the_merged_conversations_reference_in_the_subject_leads_to_the_survivor
 
 
 # --- the workspace and the API --------------------------------------------------------------
-
-
-def signed_in(agent, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.force_login(agent)
-    return client
 
 
 def test_an_agent_merges_from_the_conversation_page(first_inquiry, second_inquiry, agent_anna):

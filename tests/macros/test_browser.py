@@ -7,32 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from asgi_server import signed_in_page
 from klient.knowledge.demo import seed_demo as seed_articles
 from klient.macros.actions import save_macro
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_saved_reply_is_inserted_in_polish_from_the_keyboard(
-    live_server, agent_anna, support_team, receive
+    live_server, chromium, agent_anna, support_team, receive
 ):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     seed_articles()
     save_macro(
@@ -53,34 +39,24 @@ def test_a_saved_reply_is_inserted_in_polish_from_the_keyboard(
         language="pl",
     ).conversation
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(15_000)
-            page.goto(live_server.url + "/")
-            page.get_by_label("Email address").fill("anna@shop.example")
-            page.get_by_label("Password").fill("correct horse battery")
-            page.get_by_role("button", name="Sign in").click()
-            page.goto(f"{live_server.url}/c/{conversation.reference}/")
+    page = signed_in_page(chromium, live_server.url, "anna@shop.example", "correct horse battery")
+    page.goto(f"{live_server.url}/c/{conversation.reference}/")
 
-            page.keyboard.press("Alt+m")
-            expect(page.locator("#macro-picker")).to_be_focused()
-            page.keyboard.press("ArrowDown")
-            page.locator("#macro-picker").select_option(label="Powitanie")
-            page.keyboard.press("Enter")
+    page.keyboard.press("Alt+m")
+    expect(page.locator("#macro-picker")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    page.locator("#macro-picker").select_option(label="Powitanie")
+    page.keyboard.press("Enter")
 
-            expect(page.locator("#id_body")).to_have_value("Dzień dobry Katarzyna,")
-            reply_status = page.locator("form:has(#id_body) select[name=status]")
-            expect(reply_status).to_have_value("pending")
+    expect(page.locator("#id_body")).to_have_value("Dzień dobry Katarzyna,")
+    reply_status = page.locator("form:has(#id_body) select[name=status]")
+    expect(reply_status).to_have_value("pending")
 
-            page.get_by_role("button", name="Insert into reply").first.click()
-            expect(page.locator("#id_body")).to_have_value(
-                re.compile(r"^Dzień dobry Katarzyna,\nFaktura VAT z numerem NIP\nAby otrzymać")
-            )
-            if os.environ.get("KLIENT_SCREENSHOTS"):
-                folder = Path(os.environ["KLIENT_SCREENSHOTS"])
-                folder.mkdir(parents=True, exist_ok=True)
-                page.screenshot(path=str(folder / "reply-tools.png"), full_page=True)
-        finally:
-            browser.close()
+    page.get_by_role("button", name="Insert into reply").first.click()
+    expect(page.locator("#id_body")).to_have_value(
+        re.compile(r"^Dzień dobry Katarzyna,\nFaktura VAT z numerem NIP\nAby otrzymać")
+    )
+    if os.environ.get("KLIENT_SCREENSHOTS"):
+        folder = Path(os.environ["KLIENT_SCREENSHOTS"])
+        folder.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(folder / "reply-tools.png"), full_page=True)

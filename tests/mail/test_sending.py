@@ -26,12 +26,6 @@ from klient.mail.sending import (
 )
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """The personas have passwords; real hashing would cost most of each test's time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def closed_port() -> int:
     """A port nothing listens on (bound for a moment, then released)."""
     with socket.socket() as s:

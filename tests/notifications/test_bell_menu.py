@@ -6,16 +6,10 @@ from __future__ import annotations
 
 import re
 
-from django.test import Client
 from django.utils import timezone
 
 from klient.notifications.models import Notification
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from support import signed_in
 
 
 def test_the_bell_is_a_disclosure_that_loads_the_list_and_links_to_the_page(agent_anna, tell):

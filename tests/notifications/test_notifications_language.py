@@ -5,7 +5,6 @@ one language) — whoever caused it and in whatever language they were working."
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from django.utils import translation
 
 from klient.collab.actions import ask
@@ -13,6 +12,7 @@ from klient.mail.notifications import send_notification_email
 from klient.notifications.actions import notify
 from klient.notifications.models import Notification
 from klient.people.actions import create_agent, set_agent_language
+from support import signed_in
 
 QUESTION = "Czy ta faktura była już korygowana?"
 
@@ -43,12 +43,6 @@ def asked(polish_anna, english_lena, german_zofia, support_team, luc):
     with translation.override("de"):
         ask(luc, actor=german_zofia, question=QUESTION, team=support_team)
     return {n.recipient_id: n for n in Notification.objects.all()}
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_each_reader_sees_the_notification_in_their_own_language(

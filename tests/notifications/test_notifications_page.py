@@ -1,15 +1,8 @@
 """Anna sees her notifications in the top bar and on their page, opens the conversation
 from one, and marks them read; she never sees Bruno's."""
 
-from django.test import Client
-
 from klient.notifications.models import Notification
-
-
-def signed_in(user):
-    client = Client()
-    client.force_login(user)
-    return client
+from support import signed_in
 
 
 def test_the_bell_shows_the_unread_count(agent_anna, tell, luc):

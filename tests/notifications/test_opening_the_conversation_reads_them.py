@@ -3,15 +3,8 @@ other conversations, and not anybody else's."""
 
 from __future__ import annotations
 
-from django.test import Client
-
 from klient.notifications.models import Notification
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from support import signed_in
 
 
 def unread(user) -> set[str]:

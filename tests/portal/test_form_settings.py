@@ -22,20 +22,6 @@ NEW = reverse("form_settings:form_new")
 
 
 @pytest.fixture
-def zofia_client(admin_zofia) -> Client:
-    client = Client()
-    client.force_login(admin_zofia)
-    return client
-
-
-@pytest.fixture
-def anna_client(agent_anna) -> Client:
-    client = Client()
-    client.force_login(agent_anna)
-    return client
-
-
-@pytest.fixture
 def contact_form(billing_team) -> RequestForm:
     return seed_demo()
 

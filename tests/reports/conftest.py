@@ -76,21 +76,3 @@ def sla_history(db, support_team, billing_team, agent_anna, agent_bruno, receive
         update_conversation(c4, actor=agent_bruno, assignee=agent_bruno)
         answer(c4, agent_bruno, 2026, 6, 8, 8, 10)
     return {"c1": c1, "c2": c2, "c3": c3, "c4": c4}
-
-
-@pytest.fixture
-def zofia_client(admin_zofia):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(admin_zofia)
-    return client
-
-
-@pytest.fixture
-def anna_client(agent_anna):
-    from django.test import Client
-
-    client = Client()
-    client.force_login(agent_anna)
-    return client

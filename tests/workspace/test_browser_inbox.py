@@ -2,47 +2,25 @@
 shown with the keyboard and change them in bulk, load more rows in place, and jump to a
 conversation by typing its reference in the search box."""
 
-import os
 import re
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from asgi_server import CHROMIUM, CHROMIUM_ARGS
+from asgi_server import signed_in_page
 from klient.conversations.models import Conversation
 
-# Playwright's sync API runs an event loop in this thread; the test's ORM calls are safe.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium"),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def signed_in(live_server, support_team):
+def signed_in(live_server, chromium, support_team):
     """A page of Chromium signed in as Kasia, an agent of Support."""
-    from playwright.sync_api import sync_playwright
-
     from klient.people.actions import create_agent
 
     create_agent("kasia@shop.example", teams=[support_team], password="pw-kasia-1")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.set_default_timeout(15_000)
-            page.goto(live_server.url + "/sign-in/")
-            page.get_by_label("Email address").fill("kasia@shop.example")
-            page.get_by_label("Password").fill("pw-kasia-1")
-            page.get_by_role("button", name="Sign in").click()
-            page.wait_for_load_state("domcontentloaded")
-            yield page
-        finally:
-            browser.close()
+    return signed_in_page(chromium, live_server.url, "kasia@shop.example", "pw-kasia-1")
 
 
 @pytest.mark.django_db(transaction=True)

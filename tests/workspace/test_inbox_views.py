@@ -379,69 +379,61 @@ def test_a_user_without_an_agent_profile_sees_utc(client, support_team, receive)
 
 # In a real browser (Debian's Chromium through Playwright)
 
-CHROMIUM = "/usr/bin/chromium"
-
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(not __import__("os").path.exists(CHROMIUM), reason="needs Debian's chromium")
 def test_keyboard_moves_selects_assigns_and_tags_with_htmx(
-    live_server, support_team, receive, monkeypatch
+    live_server, chromium, support_team, receive
 ):
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
+    from asgi_server import signed_in_page
     from klient.people.actions import create_agent
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     agent, _ = create_agent("kasia@shop.example", teams=[support_team], password="pw-kasia-1")
     oldest, middle, newest = (
         receive(support_team, f"c{i}@example.com", f"Question {i}", "Hello").conversation
         for i in range(3)
     )
-    args = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run"]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
-        try:
-            page = browser.new_page(viewport={"width": 390, "height": 844})  # a phone
-            page.set_default_timeout(15_000)
-            page.goto(live_server.url + "/sign-in/")
-            page.get_by_label("Email address").fill("kasia@shop.example")
-            page.get_by_label("Password").fill("pw-kasia-1")
-            page.get_by_role("button", name="Sign in").click()
-            expect(page.locator("#inbox-list .conv")).to_have_count(3)
-            # The rows can be on the page before its deferred script binds the keys (seen
-            # under load in CI: the first "j" was lost).
-            page.wait_for_load_state("domcontentloaded")
+    page = signed_in_page(  # on a phone
+        chromium,
+        live_server.url,
+        "kasia@shop.example",
+        "pw-kasia-1",
+        viewport={"width": 390, "height": 844},
+    )
+    expect(page.locator("#inbox-list .conv")).to_have_count(3)
+    # The rows can be on the page before its deferred script binds the keys (seen
+    # under load in CI: the first "j" was lost).
+    page.wait_for_load_state("domcontentloaded")
 
-            page.keyboard.press("j")
-            page.keyboard.press("j")
-            expect(page.locator("#inbox-list .conv.is-current")).to_have_attribute(
-                "data-ref", middle.reference
-            )
-            page.keyboard.press("x")
-            expect(page.get_by_label(f"Select {middle.reference}")).to_be_checked()
-            page.keyboard.press("a")
-            expect(page.get_by_text("1 conversation updated.")).to_be_visible()
-            assert Conversation.objects.get(pk=middle.pk).assignee == agent
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    expect(page.locator("#inbox-list .conv.is-current")).to_have_attribute(
+        "data-ref", middle.reference
+    )
+    page.keyboard.press("x")
+    expect(page.get_by_label(f"Select {middle.reference}")).to_be_checked()
+    page.keyboard.press("a")
+    expect(page.get_by_text("1 conversation updated.")).to_be_visible()
+    assert Conversation.objects.get(pk=middle.pk).assignee == agent
 
-            page.keyboard.press("/")
-            expect(page.locator("#inbox-q")).to_be_focused()
-            page.keyboard.press("Escape")
-            page.keyboard.press("?")
-            expect(page.get_by_role("dialog")).to_be_visible()
-            page.keyboard.press("Escape")
+    page.keyboard.press("/")
+    expect(page.locator("#inbox-q")).to_be_focused()
+    page.keyboard.press("Escape")
+    page.keyboard.press("?")
+    expect(page.get_by_role("dialog")).to_be_visible()
+    page.keyboard.press("Escape")
 
-            # Open lists the customer waiting longest first: assigning changed no wait.
-            page.keyboard.press("j")
-            page.keyboard.press("j")
-            page.keyboard.press("o")
-            expect(page.locator("#tags-card")).to_be_visible()
-            page.get_by_label("Add a tag").fill("Callback")
-            page.get_by_role("button", name="Add", exact=True).click()
-            expect(page.locator("#tags-card .badge.tag")).to_have_text("callback")
-            assert page.url.endswith(f"/c/{middle.reference}/")  # htmx: no reload
-        finally:
-            browser.close()
+    # Open lists the customer waiting longest first: assigning changed no wait.
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("o")
+    expect(page.locator("#tags-card")).to_be_visible()
+    page.get_by_label("Add a tag").fill("Callback")
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.locator("#tags-card .badge.tag")).to_have_text("callback")
+    assert page.url.endswith(f"/c/{middle.reference}/")  # htmx: no reload
     assert list(middle.tags.values_list("name", flat=True)) == ["callback"]
     assert newest.tags.count() == 0
     assert oldest.tags.count() == 0

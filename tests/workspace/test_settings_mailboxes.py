@@ -16,13 +16,6 @@ LIST = reverse("ops_settings:mailboxes")
 NEW = reverse("ops_settings:mailbox_new")
 
 
-@pytest.fixture
-def zofia_client(admin_zofia) -> Client:
-    client = Client()
-    client.force_login(admin_zofia)
-    return client
-
-
 def form_data(team, account, **changes):
     data = {
         "team": team.pk,

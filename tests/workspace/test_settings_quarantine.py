@@ -8,7 +8,6 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from klient.core.models import Event
@@ -17,13 +16,6 @@ from klient.mail.models import InboundMail
 from klient.people.actions import create_team
 
 LIST = reverse("ops_settings:quarantine")
-
-
-@pytest.fixture
-def zofia_client(admin_zofia) -> Client:
-    client = Client()
-    client.force_login(admin_zofia)
-    return client
 
 
 def email_to(address: str, subject: str = "Oferta <b>pilna</b>") -> bytes:

@@ -24,6 +24,15 @@ LANGUAGE_NAMES = {
 }
 
 
+def add_per_language(form: forms.Form, prefix: str, label: Any, **options: Any) -> None:
+    """One optional text field per language, `{prefix}_{code}`, labelled with `label`
+    (which names the language as %(language)s)."""
+    for code in LANGUAGE_CODES:
+        form.fields[f"{prefix}_{code}"] = forms.CharField(
+            label=label % {"language": LANGUAGE_NAMES[code]}, required=False, **options
+        )
+
+
 class RequestFormSettingsForm(forms.Form):
     team = forms.ModelChoiceField(
         label=_("Team"), queryset=Team.objects.order_by("name"), empty_label=None
@@ -43,18 +52,13 @@ class RequestFormSettingsForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for code in LANGUAGE_CODES:
-            self.fields[f"title_{code}"] = forms.CharField(
-                label=_("Title (%(language)s)") % {"language": LANGUAGE_NAMES[code]},
-                max_length=200,
-                required=False,
-            )
-        for code in LANGUAGE_CODES:
-            self.fields[f"intro_{code}"] = forms.CharField(
-                label=_("Introduction (%(language)s)") % {"language": LANGUAGE_NAMES[code]},
-                required=False,
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
+        add_per_language(self, "title", _("Title (%(language)s)"), max_length=200)
+        add_per_language(
+            self,
+            "intro",
+            _("Introduction (%(language)s)"),
+            widget=forms.Textarea(attrs={"rows": 2}),
+        )
 
     def titles(self) -> list[forms.BoundField]:
         return [self[f"title_{code}"] for code in LANGUAGE_CODES]
@@ -106,18 +110,8 @@ class FieldRowForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for code in LANGUAGE_CODES:
-            self.fields[f"label_{code}"] = forms.CharField(
-                label=_("Label (%(language)s)") % {"language": LANGUAGE_NAMES[code]},
-                max_length=200,
-                required=False,
-            )
-        for code in LANGUAGE_CODES:
-            self.fields[f"help_{code}"] = forms.CharField(
-                label=_("Help (%(language)s)") % {"language": LANGUAGE_NAMES[code]},
-                max_length=300,
-                required=False,
-            )
+        add_per_language(self, "label", _("Label (%(language)s)"), max_length=200)
+        add_per_language(self, "help", _("Help (%(language)s)"), max_length=300)
 
     def other_labels(self) -> list[forms.BoundField]:
         return [self[f"label_{code}"] for code in LANGUAGE_CODES if code != "en"]
