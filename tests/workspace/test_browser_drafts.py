@@ -1,6 +1,6 @@
 """Drafts and undo send in a real browser (Debian's Chromium through Playwright, the real
 ASGI server): a half-written reply survives a reload; leaving the page with unsent text
-asks first, sending does not; and a sent reply can be undone from its Undo button, after
+asks first (not when it is the saved draft), sending does not; and a sent reply can be undone from its Undo button, after
 which nothing reaches the SMTP relay and the text is back in the compose box."""
 
 from __future__ import annotations
@@ -53,34 +53,70 @@ def test_a_half_written_reply_survives_a_reload(asgi_server, chromium, agent_ann
     assert Draft.objects.get(agent=agent_anna).body == "We blocked your SIM; a new one is"
 
 
-def test_leaving_with_unsent_text_warns_but_sending_does_not(
-    asgi_server, chromium, agent_anna, tom
-):
-    from playwright.sync_api import expect
-
-    page = open_conversation(asgi_server, chromium, agent_anna, tom)
-    dialogs = []
+def dialogs_on(page) -> list[str]:
+    """The dialogs the page opens from now on, each answered "stay on the page"."""
+    dialogs: list[str] = []
 
     def stay(dialog):
         dialogs.append(dialog.type)
         dialog.dismiss()
 
     page.on("dialog", stay)
-    page.get_by_label(BOX).fill("Half an answer")
-    page.get_by_role("link", name="← Inbox").click()
+    return dialogs
 
-    expect(page.get_by_role("heading", name="Reply to the customer")).to_be_visible()
+
+def wait_for_a_dialog(page, dialogs) -> None:
     deadline = timezone.now() + timedelta(seconds=10)
     while not dialogs and timezone.now() < deadline:
         page.wait_for_timeout(50)  # polling for the dialog event, with a deadline
-    assert dialogs == ["beforeunload"]
-    expect(page.get_by_label(BOX)).to_have_value("Half an answer")
 
-    page.get_by_role("button", name="Send reply").click()
 
-    expect(page.get_by_text("Your reply is on its way.")).to_be_visible()
+def test_leaving_with_unsent_text_warns_but_sending_does_not(
+    asgi_server, chromium, agent_anna, tom
+):
+    """A note is never saved as a draft: leaving with one half written asks first."""
+    from playwright.sync_api import expect
+
+    page = open_conversation(asgi_server, chromium, agent_anna, tom)
+    dialogs = dialogs_on(page)
+    page.get_by_label("Note", exact=True).fill("Half a note")
+    page.get_by_role("link", name="← Inbox").click()
+
+    expect(page.get_by_role("heading", name="Reply to the customer")).to_be_visible()
+    wait_for_a_dialog(page, dialogs)
     assert dialogs == ["beforeunload"]
-    assert not Draft.objects.filter(agent=agent_anna).exists()
+    expect(page.get_by_label("Note", exact=True)).to_have_value("Half a note")
+
+    page.get_by_role("button", name="Add note").click()
+
+    expect(page.locator(".thread")).to_contain_text("Half a note")
+    assert dialogs == ["beforeunload"]
+
+
+def test_a_reply_saved_as_the_draft_leaves_without_asking(asgi_server, chromium, agent_anna, tom):
+    """The reply is the server's draft once "Draft saved" shows: nothing to lose by
+    leaving, so no question; a change the server could not save is asked about again."""
+    from playwright.sync_api import expect
+
+    page = open_conversation(asgi_server, chromium, agent_anna, tom)
+    dialogs = dialogs_on(page)
+    page.get_by_label(BOX).press_sequentially("Your SIM is blocked")
+    expect(page.locator(".draft-status")).to_have_text("Draft saved")
+
+    page.get_by_role("link", name="← Inbox").click()
+
+    expect(page).to_have_url(f"{asgi_server.url}/")
+    assert dialogs == []
+    page.go_back()
+    page.wait_for_load_state("load")
+    expect(page.get_by_label(BOX)).to_have_value("Your SIM is blocked")
+    page.route("**/draft/", lambda route: route.abort())  # the server is unreachable now
+    page.get_by_label(BOX).press("End")
+    page.keyboard.type(".")
+    expect(page.locator(".draft-status")).to_have_text("Draft not saved")
+    page.get_by_role("link", name="← Inbox").click()  # so leaving asks
+    wait_for_a_dialog(page, dialogs)
+    assert dialogs == ["beforeunload"]
 
 
 def test_undo_send_keeps_the_reply_from_the_relay_and_puts_it_back(

@@ -4,7 +4,8 @@
  *   (POST to the form's data-draft-url; an empty box discards it), and when they leave the
  *   page; the page puts it back in the box when it opens again;
  * - leaving the page with unsent text in a compose box asks first (beforeunload), except
- *   for the text of the form being submitted;
+ *   for the text of the form being submitted and a reply the server holds as the draft
+ *   (restored with the page, or saved since and not changed after);
  * - a just-sent reply's Undo button counts down its window and goes when it is over.
  */
 (function () {
@@ -23,6 +24,7 @@
     for (var i = 0; i < boxes.length; i++) {
       var box = boxes[i];
       if (leavingWith && leavingWith.contains(box)) continue;
+      if (box.dataset.saved !== undefined && box.value === box.dataset.saved) continue;
       if (box.value.trim()) return true;
     }
     return false;
@@ -44,6 +46,9 @@
     var timer = null;
     var inflight = null;
     var dirty = false; // typed since the last save started
+    // What the server holds as the draft: the text the page came with, unless the box
+    // holds what a refused reply sent back (the page says which).
+    if (form.hasAttribute("data-draft-loaded")) box.dataset.saved = box.value;
 
     var show = function (state) {
       if (status) status.textContent = form.getAttribute("data-text-" + state) || "";
@@ -65,10 +70,12 @@
       if (inflight) return inflight; // saved again when it ends, while dirty
       dirty = false;
       show("saving");
+      var sending = box.value;
       inflight = fetch(url, { method: "POST", body: payload(), credentials: "same-origin" })
         .then(
           function (response) {
             show(response.ok ? "saved" : "unsaved");
+            if (response.ok) box.dataset.saved = sending;
           },
           function () {
             show("unsaved");
