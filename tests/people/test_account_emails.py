@@ -145,6 +145,28 @@ def test_resets_are_limited_per_agent_and_never_sent_to_a_deactivated_one(
     assert not AccountEmail.objects.filter(user=agent_bruno).exists()
 
 
+def test_a_network_asking_for_too_many_links_is_told_to_wait_and_nothing_is_sent(agent_anna):
+    """Someone tries address after address from one IP: past the hourly limit the page
+    answers 429 and says to wait, even for a real agent's address; another network is
+    served as before."""
+    from django.core.cache import cache
+
+    cache.clear()  # the counters live in the cache; start from none
+    url = reverse("administration:forgot_password")
+    for attempt in range(accounts.RESET_REQUESTS_PER_IP_HOUR):
+        assert Client().post(url, {"email": f"guess{attempt}@shop.example"}).status_code == 302
+
+    refused = Client().post(url, {"email": "anna@shop.example"})
+
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.content.decode()
+    assert not AccountEmail.objects.exists()
+    elsewhere = Client(REMOTE_ADDR="203.0.113.9").post(url, {"email": "anna@shop.example"})
+    assert elsewhere.status_code == 302
+    assert AccountEmail.objects.get().user == agent_anna
+    cache.clear()
+
+
 def test_an_email_the_relay_could_not_take_is_sent_by_the_sweep_later(smtp_sink, kasia):
     smtp_sink.refuse = True
     wiring.dispatch_pending()

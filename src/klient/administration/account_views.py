@@ -17,6 +17,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from klient.core import ratelimit
 from klient.core.pages import render_agent_page, show_errors
 from klient.people import accounts, admin_actions
 from klient.people.access import SELF_SERVICE_FIELDS
@@ -114,7 +115,12 @@ def new_token(request: HttpRequest) -> HttpResponse:
 def forgot_password(request: HttpRequest) -> HttpResponse:
     form = ForgotPasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        accounts.request_password_reset(form.cleaned_data["email"])
+        try:
+            accounts.request_password_reset(
+                form.cleaned_data["email"], ip=ratelimit.client_ip(request)
+            )
+        except accounts.TooManyRequests:
+            return render_agent_page(request, "administration/too_many_requests.html", {}, 429)
         # The same answer whether or not the address is an agent's.
         return redirect("administration:forgot_password_sent")
     return render_agent_page(request, "administration/forgot_password.html", {"form": form})

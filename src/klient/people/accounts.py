@@ -23,7 +23,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 
-from klient.core import wiring
+from klient.core import ratelimit, wiring
 from klient.core.events import append
 
 from .events import Kind
@@ -33,6 +33,13 @@ from .models import AccountEmail
 INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=2)
 RESETS_PER_HOUR = 3
+# Requests for reset links from one IP address an hour, whatever the addresses: above it
+# the page says to wait (a script trying addresses one after another, or mailing bombs).
+RESET_REQUESTS_PER_IP_HOUR = 20
+
+
+class TooManyRequests(Exception):
+    """This IP address asked for too many reset links this hour."""
 MAX_TOKEN_LENGTH = 64
 Purpose = AccountEmail.Purpose
 
@@ -115,9 +122,15 @@ def queue_invitation(user: Any, *, actor: Any) -> AccountEmail:
     return _queue(user, Purpose.INVITATION, actor=actor, kind=Kind.AGENT_INVITED)
 
 
-def request_password_reset(address: str) -> None:
+def request_password_reset(address: str, *, ip: str | None = None) -> None:
     """Email a reset link if `address` is an active agent's and they have not asked too
-    often; otherwise do nothing, silently: the caller shows the same page either way."""
+    often; otherwise do nothing, silently: the caller shows the same page either way.
+    Raises TooManyRequests when the request's IP address (`ip`, from a web request) asked
+    more than RESET_REQUESTS_PER_IP_HOUR times this hour, known addresses or not."""
+    if ip is not None and not ratelimit.allow(
+        "password-reset-ip", ip, limit=RESET_REQUESTS_PER_IP_HOUR, window_seconds=3600
+    ):
+        raise TooManyRequests
     value = normalise_email(address or "")
     if not value or len(value) > 320:
         return

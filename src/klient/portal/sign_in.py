@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from klient.core import work
+from klient.core import ratelimit, work
 from klient.mail.portal_mail import send_sign_in_email
 from klient.mail.senders import customer_sender_name
 from klient.people.actions import normalise_email
 from klient.people.models import Identity
 
-from . import events, ratelimit
+from . import events
 from .models import SignInLink
 
 logger = logging.getLogger(__name__)

@@ -19,12 +19,13 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from klient.core import ratelimit
 from klient.core.downloads import safe_download
 from klient.knowledge.queries import public_article, suggest_articles
 from klient.people.actions import set_customer_time_zone
 from klient.sla.promise import zone_named
 
-from . import access, actions, antispam, ratelimit, session, sign_in
+from . import access, actions, antispam, session, sign_in
 from .models import LANGUAGE_CODES, FormField, RequestForm
 from .queries import answer_by_text, answer_due, customer_conversations
 from .request_forms import MAX_FILE_BYTES, UploadedData, clean_submission, input_name

@@ -9,7 +9,7 @@ import hashlib
 
 from django.core.cache import cache
 
-PREFIX = "klient:portal:rl"
+PREFIX = "klient:rl"
 
 
 def _key(scope: str, value: str) -> str:
