@@ -1,7 +1,8 @@
 """Drafts and undo send in a real browser (Debian's Chromium through Playwright, the real
 ASGI server): a half-written reply survives a reload; leaving the page with unsent text
-asks first (not when it is the saved draft), sending does not; and a sent reply can be undone from its Undo button, after
-which nothing reaches the SMTP relay and the text is back in the compose box."""
+asks first (not when it is the saved draft), sending does not; and a sent reply can be
+undone from its Undo button, after which nothing reaches the SMTP relay and the text is
+back in the compose box."""
 
 from __future__ import annotations
 
