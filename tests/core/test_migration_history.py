@@ -48,6 +48,7 @@ ADDED_SINCE = {
     ("people", "0004_email_endpoints_for_teams"),
     ("people", "0005_agent_language_and_signatures"),
     ("people", "0006_account_emails"),
+    ("people", "0007_agent_browser_language"),
     ("sla", "0006_business_hours_moved_and_policy_kinds_split"),
     ("sla", "0007_answer_and_solve_outcomes"),
 }

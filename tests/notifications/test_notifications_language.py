@@ -142,3 +142,32 @@ def test_the_stored_text_is_the_english_wording_whatever_language_was_active(pol
     assert notification.text == ("K-1042 reopened: no word from the customer 3 days after solving.")
     with translation.override("pl"):
         assert notification.worded().startswith("Ponownie otwarto K-1042")
+
+
+def test_without_a_choice_emails_follow_the_browser_she_signed_in_with(
+    agent_bruno, luc, client, smtp_sink
+):
+    """Bruno chose no language and signs in from a French browser: the notification email,
+    written with no browser to ask, is in French; English before he ever signed in."""
+    notify(
+        [agent_bruno], kind="collab.asked", params={"asker": "Zofia", "ref": "K-1", "question": "?"}
+    )
+    [before] = Notification.objects.all()
+    assert send_notification_email(before.pk) == "sent"
+
+    signing_in = client.post(
+        "/sign-in/",
+        {"username": "bruno@shop.example", "password": "pw-bruno-123"},
+        headers={"accept-language": "fr-FR,fr;q=0.9"},
+    )
+    assert signing_in.status_code == 302
+    notify(
+        [agent_bruno], kind="collab.asked", params={"asker": "Zofia", "ref": "K-2", "question": "?"}
+    )
+    after = Notification.objects.latest("pk")
+    assert send_notification_email(after.pk) == "sent"
+
+    english, french = smtp_sink.wait_for(2)
+    assert english["Content-Language"] == "en"
+    assert french["Content-Language"] == "fr"
+    assert "Zofia pose une question sur K-2" in french["Subject"]

@@ -140,9 +140,9 @@ def undo_reply(message: Message, *, actor: Any) -> Draft:
         queued = _event(conversation, events.Kind.MESSAGE_OUTBOUND_QUEUED, "message", message)
         # The reply's files go back to being the author's uploads, free to attach again.
         uploads = list(
-            Upload.objects.filter(attachment__message=message).order_by("pk").values_list(
-                "pk", flat=True
-            )
+            Upload.objects.filter(attachment__message=message)
+            .order_by("pk")
+            .values_list("pk", flat=True)
         )
         Upload.objects.filter(pk__in=uploads).update(attachment=None)
         published = [

@@ -23,8 +23,7 @@ def _values(params: Mapping[str, Any]) -> dict[str, str]:
 
 def reply_not_delivered(params: Mapping[str, Any]) -> str:
     return _(
-        "Your reply on %(ref)s “%(subject)s” was not delivered: %(reason)s. "
-        "Open it to resend it."
+        "Your reply on %(ref)s “%(subject)s” was not delivered: %(reason)s. Open it to resend it."
     ) % _values(params)
 
 

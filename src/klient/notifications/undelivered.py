@@ -63,4 +63,3 @@ def notify_undelivered(event_ids: list[int]) -> int:
             notify([author], kind=kind, params=params, conversation=conversation, url=url)
         notified += 1
     return notified
-

@@ -40,6 +40,8 @@ RESET_REQUESTS_PER_IP_HOUR = 20
 
 class TooManyRequests(Exception):
     """This IP address asked for too many reset links this hour."""
+
+
 MAX_TOKEN_LENGTH = 64
 Purpose = AccountEmail.Purpose
 

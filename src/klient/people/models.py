@@ -153,6 +153,14 @@ class AgentProfile(models.Model):
         blank=True,
         help_text="UI and notification language; empty: the browser's, then English.",
     )
+    # Emails have no browser to ask: while `language` is empty they follow the browser
+    # the agent last signed in with (klient.people.languages).
+    browser_language = models.CharField(
+        max_length=8,
+        blank=True,
+        help_text="The browser's language when they last signed in; for emails while "
+        "language is empty.",
+    )
     languages = models.JSONField(default=list, blank=True)
     time_zone = models.CharField(max_length=64, default="Europe/Warsaw")
     signature = models.TextField(blank=True)

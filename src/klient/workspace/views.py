@@ -43,6 +43,7 @@ from klient.core.pages import live_refresh, render_agent_page
 from klient.mail.uploads import upload_file
 from klient.notifications.actions import mark_conversation_read
 from klient.notifications.undelivered import timeline_anchor
+from klient.people.languages import remember_browser_language
 from klient.people.models import Team
 from klient.sla.events import Kind as SlaKind
 
@@ -68,6 +69,11 @@ class SignInView(LoginView):
     template_name = "workspace/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        remember_browser_language(form.get_user(), self.request)
+        return response
 
 
 # --- scope: only through conversations.access ------------------------------------------
