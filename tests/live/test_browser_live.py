@@ -1,6 +1,6 @@
 """In a real browser (Debian's Chromium) against a real ASGI server: two agents on one
 conversation see each other, then see each other type; a customer email that arrives
-shows up in an open inbox without a reload."""
+shows up in an open inbox, and a notification in the bell, without a reload."""
 
 import pytest
 
@@ -63,3 +63,25 @@ def test_a_customer_email_appears_in_an_open_inbox_without_a_reload(
     expect(page.locator("#inbox-list")).to_contain_text("Zgubiłem hasło")
     assert page.evaluate("window.notReloaded") is True
     assert page.evaluate("window.changed")["kinds"] == ["conversation.created", "message.received"]
+
+
+def test_the_bell_counts_a_new_notification_without_a_reload(
+    asgi_server, chromium, agent_anna, admin_zofia
+):
+    from playwright.sync_api import expect
+
+    from klient.notifications.actions import notify
+
+    page = asgi_server.page_for(chromium, agent_anna)
+    page.goto(asgi_server.url + "/")
+    wait_until_live(page)
+    page.evaluate("window.notReloaded = true")
+    expect(page.locator(".notif-bell .notif-count")).to_have_count(0)
+
+    params = {"asker": "Zofia Admin", "ref": "K-1", "question": "?"}
+    notify([agent_anna], kind="collab.asked", params=params, actor=admin_zofia)
+    wiring.dispatch_pending()
+
+    expect(page.locator(".notif-bell .notif-count")).to_have_text("1")
+    expect(page.locator(".notif-bell")).to_contain_text("Notifications: 1 unread")
+    assert page.evaluate("window.notReloaded") is True

@@ -176,3 +176,18 @@ def test_a_burst_of_mail_reaches_a_socket_as_one_notice_per_conversation_in_orde
     assert [n["reference"] for n in received] == support
     assert all(n["type"] == "conversation.changed" for n in received)
     assert nothing_more  # Marie wrote to billing, which Anna is not in
+
+
+def test_a_notification_rings_only_the_notified_agents_bell(agent_anna, agent_bruno, admin_zofia):
+    """Zofia asks Anna something: Anna's pages hear that her bell changed, and only that
+    (no text); Bruno's and Zofia's hear nothing."""
+    from klient.notifications.actions import notify
+
+    def zofia_asks_anna():
+        params = {"asker": "Zofia", "ref": "K-1", "question": "Czy to już poprawione?"}
+        notify([agent_anna], kind="collab.asked", params=params, actor=admin_zofia)
+
+    anna, bruno, zofia = notices_after(zofia_asks_anna, agent_anna, agent_bruno, admin_zofia)
+
+    assert anna == {"type": "notifications.changed"}
+    assert bruno is None and zofia is None

@@ -125,6 +125,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             # A newcomer: tell it who is already here.
             await self._broadcast(self.state, force=True)
 
+    async def notifications_changed(self, message: dict[str, Any]) -> None:
+        """The agent was notified: the page refreshes its bell."""
+        await self.send_json({"type": "notifications.changed"})
+
     async def conversations_changed(self, message: dict[str, Any]) -> None:
         """A batch of change notices for one group: the page gets one JSON message each."""
         for notice in message["changes"]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from klient.core.events import EventKind
 
-from .publish import LIVE_KINDS
+from .publish import LIVE_KINDS, NotificationKind
 
 HANDLERS: dict[EventKind, list[str]] = {
     kind: ["klient.live.publish.push_conversation_changes"] for kind in LIVE_KINDS
 }
+HANDLERS[NotificationKind.CREATED] = ["klient.live.publish.push_notifications"]

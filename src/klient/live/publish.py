@@ -14,6 +14,7 @@ from typing import Any
 
 from klient.conversations.events import Kind as ConversationKind
 from klient.core.models import Event
+from klient.notifications.events import Kind as NotificationKind
 
 from . import bridge, groups
 
@@ -98,6 +99,23 @@ def notices_by_group(event_ids: list[int]) -> dict[str, list[dict[str, Any]]]:
         for group in change.audience:
             by_group.setdefault(group, []).append(notice)
     return by_group
+
+
+# The channel-layer message type (LiveConsumer.notifications_changed): the agent's bell.
+NOTIFIED = "notifications.changed"
+
+
+def push_notifications(event_ids: list[int]) -> None:
+    """Tell each notified agent's open pages that their bell changed (nothing else: the
+    page fetches its bell over HTTP, as it fetches a conversation)."""
+    recipients = {
+        data["recipient"]
+        for data in Event.objects.filter(
+            pk__in=event_ids, kind=NotificationKind.CREATED
+        ).values_list("data", flat=True)
+        if isinstance(data, dict) and isinstance(data.get("recipient"), int)
+    }
+    bridge.group_send_all([(groups.user(pk), {"type": NOTIFIED}) for pk in sorted(recipients)])
 
 
 def push_conversation_changes(event_ids: list[int]) -> None:

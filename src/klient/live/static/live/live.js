@@ -6,6 +6,8 @@
  *   refreshes the page's live regions (elements with an id and data-live-refresh) from
  *   their URL (the attribute's value, else this page), by the same id. A region the agent
  *   is working in (focus or a ticked box inside) is not replaced: a "show" bar appears.
+ * - "notifications.changed": the agent was notified; the bell (.notif-bell) is refreshed
+ *   from this page's URL.
  * - "presence": who else is viewing or typing, shown in the data-live-conversation box.
  *   Peers that stop sending heartbeats (closed tab, lost network) expire.
  */
@@ -63,6 +65,7 @@
         return;
       }
       if (message.type === "conversation.changed") onChanged(message);
+      else if (message.type === "notifications.changed") refreshBell();
       else if (message.type === "presence") onPresence(message);
     };
     socket.onclose = function (event) {
@@ -161,6 +164,23 @@
         })
         .catch(function () {});
     });
+  }
+
+  function refreshBell() {
+    fetch(location.href, { credentials: "same-origin", headers: { "X-Klient-Live": "1" } })
+      .then(function (response) {
+        return response.ok && !response.redirected ? response.text() : null;
+      })
+      .then(function (html) {
+        if (html === null) return;
+        var fresh = new DOMParser().parseFromString(html, "text/html").querySelector(".notif-bell");
+        var bell = document.querySelector(".notif-bell");
+        if (!fresh || !bell) return;
+        // The summary only: the menu around it keeps its open state and its handlers.
+        bell.className = fresh.className;
+        bell.innerHTML = fresh.innerHTML;
+      })
+      .catch(function () {});
   }
 
   /* Presence ------------------------------------------------------------------------ */
