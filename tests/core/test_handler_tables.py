@@ -69,8 +69,8 @@ _DELIVER = "klient.conversations.channel_registry.deliver_for_events"
 def test_the_collected_table_is_the_one_the_desk_relies_on():
     """The single literal table as it was before each domain got its own, except that a
     queued reply now goes to its channel's deliverer (conversations.channel_registry), a
-    resent one too, a reply that was not delivered is told to its author, and an undone
-    reply leaves the agents' open pages."""
+    resent one too, a reply that was not delivered is told to its author, an undone
+    reply leaves the agents' open pages, and a notification refreshes its reader's bell."""
     assert wiring.EVENT_HANDLERS == {
         "conversation.created": [_LIVE],
         "message.received": ["klient.mail.tasks.acknowledge_events", _SLA, _LIVE, _FOLLOW_UPS],
@@ -96,7 +96,10 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "sla.policy_deleted": [_POLICY_CHANGE],
         "sla.policies_reordered": [_POLICY_CHANGE],
         "calendars.working_hours_saved": ["klient.sla.admin_tasks.recompute_after_hours_change"],
-        "notification.created": ["klient.mail.notifications.send_for_events"],
+        "notification.created": [
+            "klient.mail.notifications.send_for_events",
+            "klient.live.publish.push_notifications",
+        ],
         "form.submitted": ["klient.portal.confirmation.confirm_submissions"],
         "agent.invited": ["klient.mail.account_mail.send_for_events"],
         "agent.password_reset_requested": ["klient.mail.account_mail.send_for_events"],
