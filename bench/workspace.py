@@ -390,6 +390,10 @@ def main() -> None:
             ["/" + older.group(1).replace("&amp;", "&")] * n,
             timings,
         )
+    # The tabs' counts, which the page fetches after it is shown (issue 12): ten views
+    # counted up to 100 each, with the page's filters.
+    for query in ("?view=open", "?view=all&tag=vip", "?view=all&language=de"):
+        measure(f"tab counts {query}", client, [f"/{query}&partial=counts"] * n, timings)
     from klient.conversations.access import conversations_in_scope
 
     pks = list(conversations_in_scope(agent).values_list("pk", flat=True)[::997][: n * 2])
@@ -411,18 +415,25 @@ def main() -> None:
         )
     inbox_all = [s for label, v in timings.items() if label.startswith("inbox") for s in v]
     search_all = [s for label, v in timings.items() if label.startswith("search") for s in v]
+    counts_all = [s for label, v in timings.items() if label.startswith("tab counts") for s in v]
     summary = {
         "inbox": inbox_all,
+        "tab counts": counts_all,
         "conversation": timings["conversation page"],
         "search": search_all,
     }
     print()
     for name, samples in summary.items():
         p95 = percentile(samples, 95)
-        verdict = "ok" if p95 < TARGETS_MS[name] else "OVER TARGET"
+        target = TARGETS_MS.get(name)
+        verdict = (
+            "no target: fetched after the page is shown"
+            if target is None
+            else f"target p95 < {target} ms: {'ok' if p95 < target else 'OVER TARGET'}"
+        )
         print(
             f"{name:<13} median {statistics.median(samples):6.1f} ms  p95 {p95:6.1f} ms"
-            f"  (target p95 < {TARGETS_MS[name]} ms: {verdict})"
+            f"  ({verdict})"
         )
 
 

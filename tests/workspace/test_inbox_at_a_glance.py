@@ -34,6 +34,11 @@ def counts(html: str) -> dict[str, str]:
     )
 
 
+def tab_counts(client, **params) -> dict[str, str]:
+    """The counts the tabs fetch once the page is shown (partial=counts)."""
+    return counts(page(client, partial="counts", **params))
+
+
 def row(html: str, reference: str) -> str:
     """The HTML of one conversation's row."""
     found = re.search(rf'<li class="conv[^"]*" data-ref="{reference}">.*?</li>', html, re.S)
@@ -61,7 +66,7 @@ def desk(support_team, billing_team, agent_anna, admin_zofia, receive):
 
 
 def test_each_view_tab_shows_how_many_conversations_it_holds(anna_client, desk):
-    assert counts(page(anna_client)) == {
+    assert tab_counts(anna_client) == {
         "open": "2",
         "mine": "1",
         "unassigned": "1",
@@ -83,7 +88,7 @@ def test_the_counts_follow_the_filters_but_not_the_search(anna_client, agent_ann
     set_tags(desk["mine"], actor=agent_anna, add=["vip"])
     set_tags(desk["solved"], actor=agent_anna, add=["vip"])
 
-    tagged = counts(page(anna_client, tag="vip", q="nothing like this"))
+    tagged = tab_counts(anna_client, tag="vip", q="nothing like this")
 
     assert (tagged["open"], tagged["mine"], tagged["solved"], tagged["all"]) == ("1", "1", "1", "2")
 
@@ -91,7 +96,7 @@ def test_the_counts_follow_the_filters_but_not_the_search(anna_client, agent_ann
 def test_a_count_above_the_limit_says_so(anna_client, desk, monkeypatch):
     monkeypatch.setattr(inbox, "COUNT_AT_MOST", 3)
 
-    shown = counts(page(anna_client))
+    shown = tab_counts(anna_client)
 
     assert shown["all"] == "3+"
     assert shown["open"] == "2"
@@ -108,6 +113,23 @@ def test_the_counts_cost_one_query_whatever_the_number_of_views(
         counted = count_each(listings, at_most=999)
 
     assert counted["v0"] == Conversation.objects.count()
+
+
+def test_the_page_shows_its_rows_at_once_and_its_tabs_fetch_their_counts(anna_client, desk):
+    """Ten counts over a million conversations must not hold the rows back: the page has
+    none, and its tabs ask for them with the page's filters; the answer is the tabs alone,
+    which do not ask again."""
+    shown = page(anna_client)
+    filtered = page(anna_client, tag="vip")
+
+    assert 'class="conv-ref"' in shown
+    assert "tab-count" not in shown
+    [asks] = re.findall(r'<nav[^>]*id="inbox-views"[^>]*>', filtered)
+    assert 'hx-trigger="load"' in asks and "partial=counts" in asks and "tag=vip" in asks
+
+    answer = page(anna_client, tag="vip", partial="counts")
+    assert answer.lstrip().startswith("<nav") and "tab-count" in answer
+    assert "hx-get" not in answer and 'class="conv-ref"' not in answer
 
 
 def test_the_rows_refresh_does_not_count_again(anna_client, desk):

@@ -55,6 +55,18 @@ class Conversation(models.Model):
     subject = models.CharField(max_length=500, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    # The most pressing first (0 urgent … 3 low), kept by the database so the "priority"
+    # sort walks an index (conv_open_priority) instead of ranking every open row.
+    priority_rank = models.GeneratedField(
+        expression=models.Case(
+            models.When(priority="urgent", then=models.Value(0)),
+            models.When(priority="high", then=models.Value(1)),
+            models.When(priority="normal", then=models.Value(2)),
+            default=models.Value(3),
+        ),
+        output_field=models.SmallIntegerField(),
+        db_persist=True,
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
     language = models.CharField(max_length=8, blank=True)
     team = models.ForeignKey("people.Team", on_delete=models.PROTECT, related_name="conversations")
@@ -94,6 +106,18 @@ class Conversation(models.Model):
             models.Index(fields=["assignee", "status", "-updated_at"], name="conv_assignee_status"),
             models.Index(fields=["customer", "-updated_at"], name="conv_customer"),
             models.Index(fields=["-updated_at", "-id"], name="conv_updated"),
+            # Open's default order, waiting longest first (queries.WAITING_LONGEST): the
+            # inbox walks it and stops at a page, instead of sorting every open row.
+            models.Index(
+                fields=["waiting_since", "-updated_at", "-id"],
+                name="conv_open_waiting",
+                condition=models.Q(status__in=["new", "open"]),
+            ),
+            models.Index(
+                fields=["priority_rank", "waiting_since", "-updated_at", "-id"],
+                name="conv_open_priority",
+                condition=models.Q(status__in=["new", "open"]),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -22,16 +22,12 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import (
-    Case,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Substr
 from django.utils.text import Truncator
@@ -79,30 +75,31 @@ class InboxQuery:
 
 @dataclass(frozen=True)
 class OrderKey:
-    """One key of a keyset ordering: a field path, its direction, and whether it may be
-    empty (empty values always come last). With `ranks`, the field's values come in that
-    order (the first one first), whatever their alphabetical order: a priority."""
+    """One key of a keyset ordering: a field path, its direction, whether it may be empty
+    (empty values always come last), and whether it is a number (a rank, such as
+    Conversation.priority_rank) rather than a time."""
 
     path: str
     descending: bool = False
     nullable: bool = False
-    ranks: tuple[str, ...] = ()
+    numeric: bool = False
 
 
 # The last key must be unique and never empty: it makes the order total, so pages are exact.
 Ordering = tuple[OrderKey, ...]
 NEWEST_FIRST: Ordering = (OrderKey("updated_at", descending=True), OrderKey("id", descending=True))
 OLDEST_FIRST: Ordering = (OrderKey("updated_at"), OrderKey("id"))
-# The customer who has waited longest first (the conv_waiting index), then the
+# The customer who has waited longest first (the conv_waiting index; for open statuses
+# conv_open_waiting, which holds the whole order), then the
 # conversations nobody waits on, newest activity first.
 WAITING_LONGEST: Ordering = (
     OrderKey("waiting_since", nullable=True),
     OrderKey("updated_at", descending=True),
     OrderKey("id", descending=True),
 )
-PRIORITY_RANKS = tuple(reversed(Conversation.Priority.values))  # urgent, high, normal, low
 # The most pressing first, and within a priority the customer who has waited longest.
-BY_PRIORITY: Ordering = (OrderKey("priority", ranks=PRIORITY_RANKS), *WAITING_LONGEST)
+# (Conversation.priority_rank is that rank, stored: conv_open_priority holds this order.)
+BY_PRIORITY: Ordering = (OrderKey("priority_rank", numeric=True), *WAITING_LONGEST)
 # The orders a listing may ask for by name (`sort`): the workspace inbox and
 # GET /api/v1/conversations. The API's default is newest; each inbox view has its own.
 SORTS: dict[str, Ordering] = {
@@ -497,15 +494,8 @@ def _keyset_rows(
 
 
 def _key_value(key: OrderKey) -> Any:
-    """What a key orders by: the field, or for ranked values their place in `ranks`
-    (values not listed come after them)."""
-    if not key.ranks:
-        return F(key.path)
-    return Case(
-        *(When(**{key.path: value}, then=Value(rank)) for rank, value in enumerate(key.ranks)),
-        default=Value(len(key.ranks)),
-        output_field=IntegerField(),
-    )
+    """What a key orders by: its field."""
+    return F(key.path)
 
 
 def _fetch(
@@ -626,8 +616,8 @@ def _after(ordering: Ordering, values: tuple[Any, ...]) -> Q:
             beyond = Q(pk__in=[])  # nothing comes after the empty values
             same = Q(**{f"{name}__isnull": True})
         else:
-            # Ranks and the final id are numbers, every other key a time.
-            if isinstance(value, int) != (bool(key.ranks) or i == len(ordering) - 1):
+            # Numeric keys and the final id are numbers, every other key a time.
+            if isinstance(value, int) != (key.numeric or i == len(ordering) - 1):
                 raise FilterError("Invalid cursor; use next_cursor from the previous page.")
             beyond = Q(**{f"{name}__{'lt' if key.descending else 'gt'}": value})
             if key.nullable:

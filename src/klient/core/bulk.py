@@ -109,7 +109,12 @@ def insert(
     pk = meta.pk
     assert pk is not None
     auto_pk = isinstance(pk, models.AutoField | models.BigAutoField | models.SmallAutoField)
-    fields = [f for f in meta.concrete_fields if not (auto_pk and f is pk)]
+    # The database writes generated columns itself (Conversation.priority_rank).
+    fields = [
+        f
+        for f in meta.concrete_fields
+        if not (auto_pk and f is pk) and not getattr(f, "generated", False)
+    ]
     converters = [_converter(f) for f in fields]
     qn = connection.ops.quote_name
     columns = ", ".join(qn(str(f.column)) for f in fields)

@@ -176,6 +176,20 @@ class InboxListing:
         }
         return "?" + urlencode({k: v for k, v in params.items() if v})
 
+    def tabs_context(self) -> dict[str, Any]:
+        """What the view tabs show: each view's link and, once counted, its count."""
+        return {
+            "view": self.view,
+            "searching": self.searching,
+            # A tab keeps the filters but not the search, the status or the sort (its own).
+            "views": [
+                (key, v.label, self.url(view=key, status="", q="", sort=""), _count(self, key))
+                for key, v in VIEWS.items()
+            ],
+            "counted": bool(self.counts),
+            "counts_url": self.url(before="", partial="counts"),
+        }
+
     def context(self) -> dict[str, Any]:
         show_due = ORDERINGS[self.sort_key] is sla_inbox.BY_DUE_TIME
         agents = [(str(pk), name) for pk, name in agent_names()]
@@ -191,14 +205,8 @@ class InboxListing:
                 show_due=show_due,
                 extras=row_extras(self.user, [c.pk for c in self.page.items]),
             ),
-            "view": self.view,
+            **self.tabs_context(),
             "show_due": show_due,
-            # A tab keeps the filters but not the search, the status or the sort (its own).
-            "views": [
-                (key, v.label, self.url(view=key, status="", q="", sort=""), _count(self, key))
-                for key, v in VIEWS.items()
-            ],
-            "searching": self.searching,
             "status": self.status,
             "filters": self.filters,
             "search": self.filters.get("q", ""),
@@ -272,10 +280,19 @@ def reference_target(user: Any, params: Mapping[str, str]) -> str:
 
 
 def build_inbox(
-    user: Any, params: Mapping[str, str], *, now: datetime, with_counts: bool = True
+    user: Any,
+    params: Mapping[str, str],
+    *,
+    now: datetime,
+    with_counts: bool = False,
+    with_rows: bool = True,
 ) -> InboxListing:
     """The page of the inbox that `params` ask for (view, status, filters, q, sort,
-    before), with each view's count unless `with_counts` is false (a refresh of the rows).
+    before): its rows unless `with_rows` is false, each view's count if `with_counts`.
+
+    The page itself comes without counts: its tabs ask for them in a request of their own
+    (`partial=counts`), so the rows are never kept waiting by ten counts at a million
+    conversations (docs/performance.md).
 
     A search (`q`) looks in everything `user` may see, whatever the view: every status
     and every one of their teams. Filters chosen explicitly (status, team, tag, ...)
@@ -321,11 +338,14 @@ def build_inbox(
         except FilterError:
             before = ""
     rows = narrow(filtered(user, query).prefetch_related("tags"), user, now)
-    try:
-        page = page_of(user, rows, ordering, after, PAGE_SIZE, text=query.text)
-    except FilterError:  # a cursor of another view: start at the first page
-        before = ""
-        page = page_of(user, rows, ordering, None, PAGE_SIZE, text=query.text)
+    if not with_rows:
+        page = Page(items=[], next_cursor=None)
+    else:
+        try:
+            page = page_of(user, rows, ordering, after, PAGE_SIZE, text=query.text)
+        except FilterError:  # a cursor of another view: start at the first page
+            before = ""
+            page = page_of(user, rows, ordering, None, PAGE_SIZE, text=query.text)
     return InboxListing(
         view=view_key,
         status=status_key,

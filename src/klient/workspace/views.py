@@ -161,9 +161,15 @@ def inbox(request: HttpRequest) -> HttpResponse:
     # A search for a reference the agent may see opens it (K-1002, k 1002).
     if target := reference_target(request.user, request.GET):
         return redirect(target)
-    rows_only = bool(request.headers.get("HX-Request")) and request.GET.get("partial") == "rows"
-    # The refresh and "Load more" swap only the rows: the tabs' counts are not read.
-    listing = build_inbox(request.user, request.GET, now=timezone.now(), with_counts=not rows_only)
+    partial = request.GET.get("partial", "")
+    if partial == "counts":  # the tabs ask for their counts once the page is shown
+        listing = build_inbox(
+            request.user, request.GET, now=timezone.now(), with_counts=True, with_rows=False
+        )
+        return render_agent_page(request, "workspace/_inbox_views.html", listing.tabs_context())
+    rows_only = bool(request.headers.get("HX-Request")) and partial == "rows"
+    # The page and its refreshes come without counts (the tabs fetch them: see above).
+    listing = build_inbox(request.user, request.GET, now=timezone.now())
     context = {**listing.context(), "now": timezone.now()}
     if rows_only:
         return render_agent_page(request, "workspace/_inbox_rows.html", context)
