@@ -236,6 +236,10 @@ class Message(models.Model):
     is_auto_reply = models.BooleanField(default=False)
     is_bounce = models.BooleanField(default=False)
     is_bulk = models.BooleanField(default=False)
+    # Why a message was or was not taken for an automatic one (header hints, wording, the
+    # score against its threshold): agents see the reasons, so a wrong call can be explained.
+    auto_score = models.FloatField(null=True, blank=True)
+    auto_reasons = models.JSONField(default=list, blank=True)
     has_remote_images = models.BooleanField(default=False)
     wording = models.JSONField(
         null=True,
