@@ -62,7 +62,8 @@ def test_de_facto_auto_reply_headers_mark_an_auto_reply(header):
 def test_out_of_office_subject_wording_alone_marks_an_auto_reply(name):
     result = classify_file(name)
     assert result.auto_reply
-    assert result.reasons == ("subject reads as an automatic reply",)
+    assert result.auto_reasons[0] == "subject"
+    assert result.reasons[0].startswith("wording scores")
 
 
 @pytest.mark.parametrize(
@@ -87,7 +88,8 @@ def test_out_of_office_subjects_in_five_languages(subject):
 def test_body_wording_with_an_extra_hint_marks_an_auto_reply():
     result = classify_file("ooo_de_body_hint.eml")
     assert result.auto_reply
-    assert "X-Auto-Response-Suppress" in result.reasons[0]
+    assert any("X-Auto-Response-Suppress" in reason for reason in result.reasons)
+    assert "header_hint" in result.auto_reasons
 
 
 def test_body_wording_alone_is_not_enough():
@@ -96,8 +98,8 @@ def test_body_wording_alone_is_not_enough():
     assert not classify(parse(mail("Subject: Rückruf", body))).auto_reply
 
 
-def test_body_wording_after_the_first_300_characters_is_ignored():
-    body = "x " * 200 + "I am out of the office until Monday."
+def test_body_wording_after_the_first_800_characters_is_ignored():
+    body = "x " * 400 + "I am out of the office until Monday."
     raw = mail("Subject: Re: order\r\nIn-Reply-To: <a@b>\r\nX-Auto-Response-Suppress: OOF", body)
     assert not classify(parse(raw)).auto_reply
 

@@ -126,6 +126,18 @@ class MessageOut(Schema):
     language: str
     message_id: str | None
     flags: FlagsOut
+    auto_score: float | None = Field(
+        None,
+        description="How automatic the mail reads, 0 to 1 (1 when a header or delivery report"
+        " decided); the message is an auto-reply at 0.6 or more. Null for agents' messages.",
+    )
+    auto_reasons: list[str] = Field(
+        default_factory=list,
+        description="Signals behind auto_score: header, delivery_report, subject, absence,"
+        " return_date, stand_in, not_forwarded, left, automatic, received, no_reply,"
+        " not_monitored, office_closed, delivery_failure, header_hint, no_question; against"
+        " it: question, forward, quoted.",
+    )
     created_at: datetime
     attachments: list[AttachmentOut]
     delivery: DeliveryOut | None

@@ -80,6 +80,8 @@ def message_out(message: Message) -> dict[str, Any]:
             "bulk": message.is_bulk,
             "remote_images": message.has_remote_images,
         },
+        "auto_score": message.auto_score,
+        "auto_reasons": list(message.auto_reasons or ()),
         "created_at": message.created_at,
         "attachments": [attachment_out(a) for a in message.attachments.all()],
         "delivery": None if delivery is None else delivery_out(delivery),

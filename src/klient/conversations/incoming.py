@@ -35,6 +35,9 @@ class IncomingMessage:
     is_auto_reply: bool = False
     is_bounce: bool = False
     is_bulk: bool = False
+    # How automatic the wording reads (mail.classify) and the signals why; None when not read.
+    auto_score: float | None = None
+    auto_reasons: tuple[str, ...] = ()
     has_remote_images: bool = False
     channel: str = "email"
     # The kind of identity from_address is (people.identities): the customer is found, or

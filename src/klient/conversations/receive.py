@@ -205,6 +205,8 @@ def _message(incoming: IncomingMessage, sender: str, conversation: Conversation)
         is_auto_reply=incoming.is_auto_reply,
         is_bounce=incoming.is_bounce,
         is_bulk=incoming.is_bulk,
+        auto_score=incoming.auto_score,
+        auto_reasons=list(incoming.auto_reasons),
         has_remote_images=incoming.has_remote_images,
         created_at=incoming.received_at,
     )

@@ -2,10 +2,12 @@
 
 Headers decide first (RFC 3834 ``Auto-Submitted``, the de-facto ``X-Autoreply``,
 ``X-Autorespond``, ``Precedence``, ``List-Id``, ``List-Unsubscribe``, RFC 3464 reports,
-``X-Failed-Recipients``). Many auto-replies set none of them, so out-of-office wording in the
-subject (English, French, Polish, German, Ukrainian) is enough on its own; wording in the start
-of the body counts only together with another hint, because a customer may well write
-"I am out of the office, please call me back".
+``X-Failed-Recipients``). More than half of real auto-replies set none of them, so without a
+deciding header the wording is scored (`score_wording`, rules in auto_rules.py): subject and
+body wording, a return date, a stand-in, "will not be forwarded", no question asked, header
+hints add up; a question to the company, a forward prefix and quoted history count against.
+Only a score at or above the threshold makes an auto-reply: when unsure, a person wrote it,
+because a person's message taken for a robot is never counted as waiting.
 """
 
 from __future__ import annotations
@@ -13,11 +15,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from klient.mail import auto_rules as rules
 from klient.mail.parsing import ParsedMail
 
-__all__ = ["Classification", "classify"]
+__all__ = ["Classification", "WordingScore", "classify", "score_wording"]
 
-BODY_WINDOW = 300
+# The customer's own words are at the top; a notice that says what it is says it early.
+BODY_WINDOW = 800
 
 
 @dataclass(frozen=True)
@@ -26,31 +30,22 @@ class Classification:
     bounce: bool
     bulk: bool
     reasons: tuple[str, ...]
+    # How automatic it reads, 0..1 (1.0 when a header or delivery report decided), and the
+    # codes of the signals that made the score (auto_rules; the timeline translates them).
+    auto_score: float = 0.0
+    auto_reasons: tuple[str, ...] = ()
 
 
-# Matched as substrings of the lower-cased, whitespace-collapsed text (C-speed `in` tests: a
-# big regex alternation costs ~35 µs on 300 characters, these ~2 µs).
-OOO_SUBJECT_WORDING = (
-    "out of office", "out of the office", "automatic reply", "auto reply", "auto-reply",
-    "autoreply", "autoresponse",
-    "réponse automatique", "absence du bureau", "absent du bureau", "absente du bureau",
-    "je suis absent", "message d'absence", "message d’absence",
-    "automatyczna odpowiedź", "automatyczna odpowiedz", "odpowiedź automatyczna",
-    "odpowiedz automatyczna", "jestem poza biurem", "nieobecność w biurze", "autoodpowiedź",
-    "abwesenheitsnotiz", "automatische antwort", "abwesenheitsmeldung", "ich bin nicht im büro",
-    "автоматична відповідь", "автовідповідь", "мене немає в офісі", "не в офісі",
-    "автоматический ответ",
-)  # fmt: skip
-# Trusted only in the first BODY_WINDOW characters of the body, and with another hint.
-OOO_BODY_WORDING = (
-    *OOO_SUBJECT_WORDING,
-    "i am away", "i am currently away", "i will be back", "limited access to email",
-    "limited access to my email", "this is an automatic",
-    "je serai de retour", "de retour le", "je suis actuellement absent",
-    "jestem nieobecny", "jestem nieobecna", "wrócę", "wroce",
-    "ich bin derzeit nicht", "ich bin abwesend", "wieder erreichbar", "wieder im büro",
-    "повернуся", "я у відпустці", "я відсутній", "я відсутня",
-)  # fmt: skip
+@dataclass(frozen=True)
+class WordingScore:
+    score: float  # clamped to 0..1
+    codes: tuple[str, ...]  # signals that matched, in rule order (negative ones too)
+
+    @property
+    def automatic(self) -> bool:
+        return self.score >= rules.THRESHOLD
+
+
 _BOUNCE_SENDER = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon)(?:@|$)", re.I)
 _BOUNCE_WORDING = re.compile(
     r"undeliver|undelivered|delivery\s+(?:status\s+notification|failed|failure|has\s+failed)"
@@ -67,7 +62,7 @@ def classify(parsed: ParsedMail) -> Classification:
     """Classify by headers, delivery reports and (for auto-replies) wording."""
     headers = parsed.headers
     reasons: list[str] = []
-    hints: list[str] = []  # weak auto-reply signals: only count together with body wording
+    hints: list[str] = []  # weak auto-reply signals: they add to the wording score
 
     auto_submitted = headers.get("auto-submitted", "").strip().lower()
     auto_reply = False
@@ -88,13 +83,6 @@ def classify(parsed: ParsedMail) -> Classification:
         hints.append(f"X-Auto-Response-Suppress: {suppress[:40]}")
     if headers.get("return-path", "").strip() == "<>":
         hints.append("Return-Path: <>")
-    if _contains_any(parsed.subject, OOO_SUBJECT_WORDING):
-        auto_reply = True
-        reasons.append("subject reads as an automatic reply")
-    elif not auto_reply and hints and _contains_any(parsed.text[:BODY_WINDOW], OOO_BODY_WORDING):
-        auto_reply = True
-        reasons.append("body reads as an automatic reply (with " + "; ".join(hints) + ")")
-
     bounce = False
     if parsed.report is not None:
         bounce = True
@@ -112,8 +100,21 @@ def classify(parsed: ParsedMail) -> Classification:
     ):
         bounce = True
         reasons.append(f"from {parsed.from_address} with delivery-failure wording")
+
+    wording = score_wording(parsed.subject, parsed.text, header_hint=bool(hints))
+    auto_score, auto_reasons = wording.score, wording.codes
     if bounce:  # a bounce is not also an auto-reply to answer or count
         auto_reply = False
+        auto_score, auto_reasons = 1.0, ("delivery_report", *wording.codes)
+    elif auto_reply:
+        auto_score, auto_reasons = 1.0, ("header", *wording.codes)
+    elif wording.automatic:
+        # A delivery failure written as text, without a report or a mailer-daemon sender,
+        # is still a bounce; any other automatic wording is an auto-reply.
+        bounce = "delivery_failure" in wording.codes
+        auto_reply = not bounce
+        reasons.append(f"wording scores {wording.score:.2f}: " + ", ".join(wording.codes))
+        reasons.extend(hints)
 
     bulk = False
     if precedence in ("bulk", "list", "junk"):
@@ -125,12 +126,126 @@ def classify(parsed: ParsedMail) -> Classification:
             bulk = True
             reasons.append(f"{_title(name)}: {value[:60]}")
 
-    return Classification(auto_reply=auto_reply, bounce=bounce, bulk=bulk, reasons=tuple(reasons))
+    return Classification(
+        auto_reply=auto_reply,
+        bounce=bounce,
+        bulk=bulk,
+        reasons=tuple(reasons),
+        auto_score=auto_score,
+        auto_reasons=auto_reasons,
+    )
 
 
-def _contains_any(text: str, wording: tuple[str, ...]) -> bool:
-    text = " ".join(text.lower().split())
-    return any(phrase in text for phrase in wording)
+_REPLY_PREFIXES = ("re", "aw", "odp", "odp.", "réf", "ref", "отв", "відп", "sv", "antw")
+_PREFIX_ENDS = ("", ":", " :", "/", " /", " -", " –", "[")
+
+
+def score_wording(subject: str, text: str, *, header_hint: bool = False) -> WordingScore:
+    """How automatic a subject and body read, without headers; pure and fast (substring
+    tests, no regular expressions: ~150 phrases on 800 characters)."""
+    codes: list[str] = []
+    score = 0.0
+    replying, forwarding, rest = _strip_prefixes(_plain(subject))
+    if forwarding:
+        codes.append(rules.FORWARD_CODE)
+        score += rules.FORWARD_WEIGHT
+    elif _starts_with_notice(rest) or (
+        not replying and any(phrase in rest for phrase in rules.SUBJECT_RECEIPT)
+    ):
+        codes.append(rules.SUBJECT_CODE)
+        score += rules.SUBJECT_WEIGHT
+    lowered = text[: BODY_WINDOW + 400].lower()
+    cut = _quote_start(lowered)
+    own = _plain(lowered if cut < 0 else lowered[:cut])[:BODY_WINDOW]
+    matched: set[int] = set()
+    for word in {word.strip(_PUNCTUATION) for word in own.split()}:
+        for index, phrase in _ANCHORS.get(word, ()):
+            if index not in matched and _found(phrase, own):
+                matched.add(index)
+    for index in sorted(matched):
+        codes.append(rules.SIGNALS[index].code)
+        score += rules.SIGNALS[index].weight
+    if header_hint:
+        codes.append(rules.HEADER_HINT_CODE)
+        score += rules.HEADER_HINT_WEIGHT
+    if "?" in own:
+        codes.append(rules.QUESTION_CODE)
+        score += rules.QUESTION_WEIGHT
+    elif score > 0:  # silence adds only to something that already reads automatic
+        codes.append(rules.NO_QUESTION_CODE)
+        score += rules.NO_QUESTION_WEIGHT
+    if cut >= 0:
+        codes.append(rules.QUOTED_CODE)
+        score += rules.QUOTED_WEIGHT
+    return WordingScore(round(min(1.0, max(0.0, score)), 3), tuple(codes))
+
+
+# Stripped from the ends of words (apostrophes and hyphens inside stay: "n'a", "e-mails").
+_PUNCTUATION = ".,;:!?()[]\"'«»„“”<>*#/"
+
+
+def _anchor(phrase: str) -> str:
+    """The word a text must contain for the phrase to be worth a substring test: the longest
+    word but the last (the last may be cut short, as in "nieobecn"), before any " … "."""
+    words = [word.strip(_PUNCTUATION) for word in phrase.partition(" … ")[0].split()]
+    return max(words[:-1] or words, key=len)
+
+
+# Word -> (signal index, phrase): the text's words are looked up once each instead of ~250
+# substring tests per message (115 µs -> a few µs on the labelled set).
+_ANCHORS: dict[str, list[tuple[int, str]]] = {}
+for _index, _signal in enumerate(rules.SIGNALS):
+    for _phrase in _signal.phrases:
+        _ANCHORS.setdefault(_anchor(_phrase), []).append((_index, _phrase))
+
+
+def _found(phrase: str, text: str) -> bool:
+    first, gap, second = phrase.partition(" … ")
+    if not gap:
+        return phrase in text
+    start = text.find(first)
+    return start >= 0 and second in text[start + len(first) : start + len(first) + rules.GAP]
+
+
+def _quote_start(lowered: str) -> int:
+    """Where quoted or forwarded history starts in the lower-cased text, or -1."""
+    starts = [lowered.find("\n>")] if lowered.startswith(">") is False else [0]
+    for trigger, markers in rules.QUOTE_MARKERS:
+        if trigger in lowered:
+            starts.extend(lowered.find(marker) for marker in markers)
+    return min((start for start in starts if start >= 0), default=-1)
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").split())
+
+
+def _strip_prefixes(subject: str) -> tuple[bool, bool, str]:
+    """(a reply prefix seen, a forward prefix seen, the subject after the prefixes)."""
+    replying = forwarding = False
+    while True:
+        head, colon, tail = subject.partition(":")
+        word = head.strip()
+        if not colon or len(word) > 7:
+            return replying, forwarding, subject
+        if word in _REPLY_PREFIXES:
+            replying = True
+        elif word in rules.FORWARD_PREFIXES:
+            forwarding = True
+        else:
+            return replying, forwarding, subject
+        subject = tail.strip()
+
+
+def _starts_with_notice(subject: str) -> bool:
+    if not subject.startswith(rules.SUBJECT_PREFIXES):  # one C-speed test for most subjects
+        return False
+    for prefix in rules.SUBJECT_PREFIXES:
+        if subject.startswith(prefix):
+            after = subject[len(prefix) :]
+            if any(after.startswith(end) for end in _PREFIX_ENDS if end) or not after:
+                return True
+    return False
 
 
 def _title(name: str) -> str:

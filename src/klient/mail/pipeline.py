@@ -180,6 +180,8 @@ def prepare(
         is_auto_reply=classification.auto_reply,
         is_bounce=classification.bounce,
         is_bulk=classification.bulk,
+        auto_score=classification.auto_score,
+        auto_reasons=classification.auto_reasons,
         has_remote_images=bool(safe and safe.had_remote_images),
         attachments=analysis.attachments,
     )

@@ -1,0 +1,241 @@
+"""The wording that tells an automatic reply from a person, as data (no Django).
+
+Each signal is a family of phrases in the five languages (English, French, Polish, German,
+Ukrainian) with one weight: a family counts once however many of its phrases match, so a
+long notice does not outscore a short one by repeating itself. Phrases are matched as
+substrings of the lower-cased, whitespace-collapsed text with typographic apostrophes made
+plain; keep them lower-case, and prefer the first-person present ("i am on leave", not
+"on leave") because people write about their holidays in the past and the future. A phrase
+with " … " in it matches when its second part follows the first within GAP characters (German
+puts the date between "ich bin" and "im Urlaub").
+
+To add wording: put the phrase in the family it belongs to, add a labelled item to
+tests/mail/labelled/automatic/<lang>.txt, and run bench/mail_accuracy_automatic.py
+(docs/mail-reading.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "FORWARD_PREFIXES", "QUOTE_MARKERS", "SIGNALS", "SUBJECT_PREFIXES", "THRESHOLD", "Signal",
+]  # fmt: skip
+
+# Chosen on the rule-writing part of the labelled set: every automatic item there scores at
+# least 0.7 and every human near miss at most 0.5; the gap is left on the person's side.
+THRESHOLD = 0.6
+GAP = 60
+
+
+@dataclass(frozen=True)
+class Signal:
+    code: str  # stored in Message.auto_reasons; the timeline translates it
+    weight: float
+    phrases: tuple[str, ...]
+
+
+# Subjects that automatic replies start with (Outlook, Gmail, Exchange, national webmails),
+# followed by ":", "/", "-" or nothing: "Out of office message" written by a person is not.
+SUBJECT_PREFIXES = (
+    "automatic reply", "auto reply", "auto-reply", "autoreply", "out of office", "away",
+    "autoresponse", "undeliverable", "undelivered mail", "delivery status notification",
+    "réponse automatique", "absence du bureau", "absent du bureau", "absente du bureau",
+    "absence", "non remis",
+    "message non remis", "accusé de réception",
+    "automatyczna odpowiedź", "odpowiedź automatyczna", "poza biurem", "nieobecność",
+    "autoodpowiedź", "niedostarczona", "potwierdzenie otrzymania",
+    "automatische antwort", "abwesenheitsnotiz", "abwesend", "abwesenheit", "unzustellbar",
+    "nicht zustellbar", "eingangsbestätigung",
+    "автоматична відповідь", "автовідповідь", "не в офісі", "відсутність", "не доставлено",
+    "автоматический ответ", "підтвердження отримання",
+)  # fmt: skip
+# Subject wording of acknowledgements and ticket receipts, anywhere in the subject.
+SUBJECT_RECEIPT = (
+    "thank you for contacting", "we have received your", "request received",
+    "has been received", "enquiry has been received", "ticket #", "[ticket",
+    "bien reçu", "a bien été enregistrée", "a été reçue", "demande reçue",
+    "otrzymaliśmy", "przyjęliśmy zgłoszenie", "zgłoszenie przyjęte", "zostało przyjęte",
+    "[zgłoszenie",
+    "ist eingegangen", "wir haben ihre", "anfrage erhalten", "wurde empfangen",
+    "ми отримали", "зареєстровано", "запит отримано", "отримано [",
+)  # fmt: skip
+SUBJECT_WEIGHT = 0.6
+SUBJECT_CODE = "subject"
+
+SIGNALS = (
+    Signal("absence", 0.4, (
+        "i am out of the office", "i'm out of the office", "i am currently out of the office",
+        "i am away", "i'm away", "i am on annual leave", "i'm on annual leave",
+        "i'm currently on annual leave", "i am currently on", "i am on holiday",
+        "i'm on holiday", "i am on leave", "i'm on leave", "i am currently off",
+        "i am off sick", "i'm off sick", "am not in the office", "i'm travelling",
+        "i am travelling", "i'm out of the office", "no access to email",
+        "limited access to email", "checking email only occasionally", "away from my desk",
+        "i'm working part-time", "out of the office on leave", "i am currently unavailable",
+        "will not be checking",
+        "je suis absent", "je suis absente", "je suis actuellement absent", "je suis en congé",
+        "je suis actuellement en congé", "je suis en vacances", "je suis en déplacement",
+        "je suis en arrêt", "je suis actuellement en arrêt", "je suis en formation",
+        "je suis en réunion", "sans accès à ma messagerie", "sans accès à mes e-mails",
+        "accès limité à ma messagerie", "accès limité à mes e-mails", "ne suis pas présente",
+        "ne suis pas présent", "je travaille à temps partiel",
+        "jestem poza biurem", "jestem na urlopie", "przebywam na urlopie", "przebywam obecnie",
+        "obecnie przebywam", "jestem nieobecny", "jestem nieobecna", "jestem w podróży",
+        "jestem na szkoleniu", "jestem na zwolnieniu", "bez dostępu do poczty",
+        "ograniczonym dostępem do poczty", "nie ma mnie w biurze", "obecnie jestem poza",
+        "dziś jestem nieobecn", "nie mam dostępu do poczty",
+        "ich bin bis einschließlich", "auf geschäftsreise", "lese e-mails nur",
+        "in elternzeit", "ich bin … im urlaub", "ich bin … auf einer schulung",
+        "ich bin … krankgeschrieben", "ich bin … nicht im büro", "bin ich … im urlaub",
+        "bin ich … nicht im büro", "ich bin derzeit nicht", "ich bin zurzeit", "ich bin im urlaub",
+        "ich bin heute nicht", "ich bin abwesend", "ich befinde mich", "bin ich außer haus",
+        "bin ich auf einer schulung", "ich bin derzeit krank", "bin freitags nicht im büro",
+        "keinen zugriff auf meine e-mails", "keinen zugriff auf e-mails",
+        "ohne zugriff auf e-mails", "eingeschränkten zugriff", "eingeschränkt per e-mail",
+        "ich bin nicht im büro", "ich bin im urlaub und", "ich bin vom",
+        "я не в офісі", "я у відпустці", "я поза офісом", "я у відрядженні", "я на навчанні",
+        "я зараз на лікарняному", "зараз я на лікарняному", "зараз я у", "зараз я не в офісі",
+        "я відсутній", "я відсутня", "без доступу до пошти", "обмежений доступ до пошти",
+        "доступу до пошти не маю", "сьогодні мене немає", "мене немає в офісі",
+    )),
+    Signal("return_date", 0.2, (
+        "will be back", "be back on", "returning on", "returning monday", "on my return",
+        "upon my return", "when i return", "i will reply", "i will respond", "i'll reply",
+        "i'll get back to you", "will reply when", "will respond to your", "will be answered",
+        "de retour le", "je serai de retour", "à mon retour", "dès mon retour",
+        "je vous répondrai", "je traiterai votre", "je répondrai", "je reviendrai vers vous",
+        "dès notre retour", "à notre retour",
+        "wrócę", "wracam", "po powrocie", "po moim powrocie", "odpowiem", "po naszym powrocie",
+        "wieder erreichbar", "wieder da", "wieder besetzt", "nach meiner rückkehr",
+        "nach unserer rückkehr", "ich antworte", "ich melde mich", "ich beantworte",
+        "beantworte ihre", "antworte danach",
+        "повернуся", "після повернення", "після мого повернення", "відповім",
+    )),
+    Signal("stand_in", 0.2, (
+        "in my absence", "during my absence", "for urgent", "if urgent", "if it is urgent",
+        "if your query is urgent", "for anything urgent", "please contact my colleague",
+        "please direct any queries", "please direct your",
+        "please contact my manager", "please email my manager",
+        "en cas d'urgence", "pendant mon absence", "pour toute urgence",
+        "pour toute demande urgente", "pour les questions urgentes", "merci de contacter ma",
+        "merci de contacter mon",
+        "w pilnych sprawach", "w czasie mojej nieobecności", "podczas mojej nieobecności",
+        "in dringenden fällen", "während meiner abwesenheit", "bei dringenden anliegen",
+        "dringende anfragen", "dringendes bitte",
+        "з термінових питань", "у термінових справах", "у термінових випадках",
+        "на час моєї відсутності",
+    )),
+    Signal("not_forwarded", 0.3, (
+        "will not be forwarded", "has not been forwarded", "not been forwarded",
+        "will not be read", "messages will not be forwarded", "will not be checking emails",
+        "ne consulte pas mes", "nie sprawdzam poczty", "lese meine e-mails nicht",
+        "не перевіряю пошту",
+        "ne sera pas transféré", "n'a pas été transféré", "ne sera pas transmis",
+        "ne seront pas transférés", "ne lirai pas",
+        "nie zostanie przekazana", "nie została przekazana", "nie będą przekazywane",
+        "nicht weitergeleitet", "lese keine e-mails", "lese meine e-mails nicht",
+        "не буде переслано", "не було переслано", "не переслано", "не пересилатимуться",
+        "не читаю пошту",
+    )),
+    Signal("left", 0.5, (
+        "no longer works", "has left the company", "i have left", "no longer with",
+        "no longer in use", "is no longer monitored",
+        "ne fait plus partie", "a quitté l'entreprise", "je ne fais plus partie",
+        "n'est plus utilisée", "n'est plus consultée",
+        "nie pracuje już w", "nie pracuję już", "nie jest już pracownikiem",
+        "nie jest już używany", "nie jest już obsługiwana",
+        "ist nicht mehr bei", "nicht mehr bei der", "hat das unternehmen verlassen",
+        "wird nicht mehr verwendet", "wird nicht mehr betreut",
+        "більше не працює в", "більше не працюю", "звільнилася з компанії",
+        "звільнився з компанії", "більше не використовується", "більше не обслуговується",
+    )),
+    Signal("automatic", 0.5, (
+        "this is an automated", "this is an automatic", "auto-generated", "automatic confirmation",
+        "automatic acknowledgement", "generated automatically",
+        "ceci est un message automatique", "ceci est une réponse générée automatiquement",
+        "ce message automatique", "accusé de réception automatique",
+        "wygenerowana automatycznie", "to automatyczne potwierdzenie",
+        "wiadomość wygenerowana automatycznie",
+        "automatisch generierte", "automatisch erzeugte", "automatische bestätigung",
+        "automatische eingangsbestätigung",
+        "це автоматичне", "автоматично згенерована",
+    )),
+    Signal("received", 0.3, (
+        "we have received your", "we've received your", "confirm that we have received",
+        "has been received", "your request has been received", "ticket has been created",
+        "assigned ticket number", "have logged your", "your message reached us",
+        "nous avons bien reçu", "a bien été enregistrée", "est enregistrée sous",
+        "enregistrée sous le numéro", "confirme la bonne réception",
+        "potwierdzamy otrzymanie", "zostało przyjęte", "otrzymaliśmy twoje", "zarejestrowano pod",
+        "wir haben ihre e-mail erhalten", "wir haben ihre anfrage erhalten",
+        "ist bei uns eingegangen",
+        "wurde unter der nummer", "bei uns angekommen",
+        "ми отримали ваш", "зареєстровано під номером", "ваш лист надійшов",
+        "ваше звернення отримано",
+    )),
+    Signal("no_reply", 0.3, (
+        "do not reply", "please do not reply", "replies to this address are not read",
+        "ne pas répondre", "ne pas y répondre",
+        "nie odpowiadać", "nie są czytane",
+        "antworten sie nicht", "werden nicht gelesen",
+        "не відповідайте", "не читаються",
+    )),
+    Signal("not_monitored", 0.6, (
+        "not monitored", "unmonitored mailbox", "this is an unmonitored", "no longer monitored",
+        "n'est pas consultée", "n'est pas surveillée", "n'est plus consultée",
+        "nie jest monitorowana", "nie jest już obsługiwana",
+        "wird nicht überwacht", "ist unbeaufsichtigt", "nicht mehr betreut",
+        "не перевіряється", "не відстежується", "більше не обслуговується",
+    )),
+    Signal("office_closed", 0.5, (
+        "our office is closed", "our offices are closed", "office is closed for",
+        "nos bureaux sont fermés", "notre bureau est fermé",
+        "biuro jest nieczynne", "biuro jest zamknięte",
+        "unser büro ist", "büro ist wegen",
+        "наш офіс не працює", "наш офіс зачинено",
+    )),
+    Signal("delivery_failure", 0.6, (
+        "could not be delivered", "couldn't be found", "delivery has failed",
+        "message delivery failed", "wasn't delivered", "could not be delivered to",
+        "the following address(es) failed", "user unknown",
+        "n'a pas pu être remis", "n'a pas pu être distribué", "la remise à ces destinataires",
+        "échec de la remise", "adresse inconnue", "utilisateur inconnu",
+        "nie można dostarczyć", "nie została dostarczona", "nie udało się dostarczyć",
+        "nie mogła zostać dostarczona", "dostarczenie do tych adresatów", "nieznany użytkownik",
+        "nicht zugestellt", "fehler bei der zustellung",
+        "zustellung der nachricht ist fehlgeschlagen",
+        "benutzer unbekannt", "konnte aber nicht zugestellt",
+        "не вдалося доставити", "не доставлено на", "невідомий користувач",
+    )),
+)  # fmt: skip
+
+HEADER_HINT_WEIGHT = 0.3
+HEADER_HINT_CODE = "header_hint"
+NO_QUESTION_WEIGHT = 0.1
+NO_QUESTION_CODE = "no_question"
+# Signals that a person wrote: a question to the company, a forward, quoted history.
+QUESTION_WEIGHT = -0.4
+QUESTION_CODE = "question"
+FORWARD_WEIGHT = -0.6
+FORWARD_CODE = "forward"
+QUOTED_WEIGHT = -0.3
+QUOTED_CODE = "quoted"
+
+FORWARD_PREFIXES = ("fwd", "fw", "tr", "wg", "pd", "rv", "пересл", "fwd.")
+# Where quoted or forwarded history starts: the customer's own words are above it. A line
+# starting with ">" always counts; the others are looked for only when their trigger (a
+# cheap first test) is in the text.
+QUOTE_MARKERS = (
+    ("-----", (
+        "-----original message", "---------- forwarded message", "-------- message transféré",
+        "-----message d'origine", "-----wiadomość oryginalna", "-----ursprüngliche nachricht",
+        "-----оригінальне повідомлення", "przekazana wiadomość", "weitergeleitete nachricht",
+        "переслане повідомлення",
+    )),
+    ("forwarded message", ("begin forwarded message",)),
+    ("réexpédié", ("début du message réexpédié",)),
+    ("przekazanej", ("początek przekazanej wiadomości",)),
+    ("weitergeleiteten", ("anfang der weitergeleiteten nachricht",)),
+    ("пересланого", ("початок пересланого повідомлення",)),
+)  # fmt: skip
