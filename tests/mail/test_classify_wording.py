@@ -1,0 +1,176 @@
+"""Automatic replies told from people by what they say (issue 13 item 2): the wording score
+in five languages, its properties, and the hand-written labelled set's targets."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from klient.mail import auto_rules as rules
+from klient.mail.classify import classify, score_wording
+from klient.mail.parsing import parse
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "mail_accuracy_automatic.py"
+
+
+@functools.cache
+def labelled():
+    """bench/mail_accuracy_automatic.py: the set's reader and scorer, shared with the bench."""
+    spec = importlib.util.spec_from_file_location("mail_accuracy_automatic", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def read(subject: str, body: str, headers: str = ""):
+    raw = (
+        f"From: Someone <someone@mail.example>\r\nSubject: {subject}\r\n{headers}"
+        "Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+        f"{body}\r\n"
+    )
+    return classify(parse(raw.encode("utf-8")))
+
+
+AUTOMATIC = [
+    ("en", "Re: Refund", "I am on annual leave and will be back on 3 June. For urgent matters "
+     "please contact my colleague Sarah."),
+    ("en", "Re: Order", "This mailbox is not monitored. Please do not reply to this email."),
+    ("fr", "Re: Commande", "Je suis en congés jusqu'au 3 juin. Votre message ne sera pas "
+     "transféré. En cas d'urgence, contactez Sophie."),
+    ("fr", "Accusé de réception", "Ceci est un message automatique : nous avons bien reçu votre "
+     "demande."),
+    ("pl", "Odp: Zamówienie", "Jestem na urlopie, wracam 3 czerwca. W pilnych sprawach proszę "
+     "pisać do p. Anny."),
+    ("pl", "Odp: Faktura", "Pani Katarzyna nie pracuje już w firmie. Prosimy o kontakt z biurem."),
+    ("de", "AW: Bestellung", "Ich bin bis zum 3. Juni im Urlaub. Ihre Nachricht wird nicht "
+     "weitergeleitet."),
+    ("de", "AW: Rechnung", "Dieses Postfach wird nicht überwacht. Bitte antworten Sie nicht."),
+    ("uk", "Відп: Замовлення", "Я у відпустці й повернуся 3 червня. З термінових питань "
+     "звертайтеся до Олени."),
+    ("uk", "Відп: Рахунок", "Це автоматичне повідомлення. Ми отримали ваш лист."),
+]  # fmt: skip
+HUMAN = [
+    ("en", "Re: Order", "I am away next week, could you deliver on Monday instead?"),
+    ("en", "Fwd: Automatic reply: Invoice", "Who else can I ask? Your colleague is away.\n\n"
+     "---------- Forwarded message ---------\nI am out of the office until Monday."),
+    ("fr", "Re: Commande", "Je suis absent la semaine prochaine, pouvez-vous livrer lundi ?"),
+    ("fr", "TR: Réponse automatique : Facture", "Qui d'autre puis-je contacter ?\n\n"
+     "-------- Message transféré --------\nJe suis absent du bureau jusqu'à lundi."),
+    ("pl", "Odp: Zamówienie", "Byłem na urlopie i dopiero teraz widzę wiadomość. Proszę zamknąć "
+     "konto."),
+    ("pl", "PD: Automatyczna odpowiedź: Faktura", "Z kim mogę się skontaktować?\n\n"
+     "---------- Przekazana wiadomość ---------\nJestem poza biurem."),
+    ("de", "AW: Bestellung", "Ich war krankgeschrieben. Wann kommt die Erstattung?"),
+    ("de", "WG: Abwesenheitsnotiz: Lieferung", "Wer kann mir sonst helfen?\n\n"
+     "Anfang der weitergeleiteten Nachricht:\nIch bin derzeit nicht im Büro."),
+    ("uk", "Відп: Замовлення", "Я був у відпустці й лише зараз побачив лист. Закрийте рахунок."),
+    ("uk", "Пересл: Автоматична відповідь: Рахунок", "До кого ще звернутися?\n\n"
+     "---------- Переслане повідомлення ---------\nЯ не в офісі до понеділка."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("language", "subject", "body"), AUTOMATIC)
+def test_a_headerless_automatic_reply_is_read_from_its_wording(language, subject, body):
+    result = read(subject, body)
+    assert result.auto_reply, (language, result.auto_score, result.auto_reasons)
+    assert result.auto_score >= rules.THRESHOLD
+
+
+@pytest.mark.parametrize(("language", "subject", "body"), HUMAN)
+def test_a_person_writing_about_absence_or_forwarding_a_notice_is_a_person(language, subject, body):
+    result = read(subject, body)
+    assert not result.auto_reply and not result.bounce, (language, result.auto_reasons)
+
+
+def test_a_forwarded_auto_reply_with_a_question_names_why_it_is_a_persons():
+    result = read(*HUMAN[1][1:])
+    assert {"forward", "question", "quoted"} <= set(result.auto_reasons)
+
+
+def test_a_delivery_failure_written_as_text_is_a_bounce_without_report_or_daemon():
+    result = read(
+        "Re: Parcel",
+        "Delivery has failed to these recipients or groups: orders@old.example\n"
+        "The email address you entered couldn't be found.",
+        "Return-Path: <>\r\n",
+    )
+    assert result.bounce and not result.auto_reply
+    assert "delivery_failure" in result.auto_reasons
+
+
+def test_a_header_decides_with_score_one_and_keeps_the_wording_signals():
+    result = read("Re: Order", "I am out of the office.", "Auto-Submitted: auto-replied\r\n")
+    assert result.auto_reply
+    assert result.auto_score == 1.0
+    assert result.auto_reasons[0] == "header"
+    assert "absence" in result.auto_reasons
+
+
+def test_a_plain_customer_message_scores_zero():
+    result = read("Order 4471", "Hello, my order has not arrived. Where is it?")
+    assert result.auto_score == 0.0
+    assert result.auto_reasons == ("question",)
+
+
+@pytest.mark.parametrize(
+    ("code", "phrase"),
+    [(signal.code, phrase) for signal in rules.SIGNALS for phrase in signal.phrases],
+)
+def test_every_phrase_is_found_in_a_sentence(code, phrase):
+    """Each phrase reaches its signal through the word index (no phrase is unreachable)."""
+    text = "Hello. " + phrase.replace(" … ", " bis zum 3. Juni ") + " today."
+    assert code in score_wording("Hello", text).codes
+
+
+@pytest.mark.parametrize("part", ["rules", "held-out"])
+def test_the_labelled_set_meets_the_targets_in_every_language(part):
+    bench = labelled()
+    for language, figures in bench.evaluate(bench.load_items(part)).items():
+        assert figures.items >= 20, language
+        assert figures.recall >= 0.95, (language, part, figures.missed)
+        assert figures.precision >= 0.99, (language, part, figures.false_alarms)
+
+
+def test_the_labelled_set_is_large_enough_with_a_third_near_misses():
+    items = labelled().load_items("all")
+    for language in ("en", "fr", "pl", "de", "uk"):
+        mine = [item for item in items if item.language == language]
+        assert len(mine) >= 60
+        assert sum(not item.automatic for item in mine) * 3 >= len(mine)
+        assert any(item.held_out for item in mine)
+
+
+PHRASES = [phrase for signal in rules.SIGNALS for phrase in signal.phrases]
+FILLER = ["hello", "order", "4471", "thank you", "monday", "paczka", "commande", "bitte", "лист"]
+bodies = st.lists(st.sampled_from(PHRASES + FILLER), max_size=12).map(" ".join)
+subjects = st.sampled_from(
+    ["Order 4471", "Re: Order", "Automatic reply: Order", "Odp: Zamówienie",
+     "Réponse automatique : Facture", "Thank you for contacting us", "AW: Rechnung", ""]
+)  # fmt: skip
+
+
+@given(subject=subjects, body=bodies)
+def test_a_question_and_a_forward_prefix_never_make_a_persons_message_automatic(subject, body):
+    before = score_wording(subject, body)
+    after = score_wording(f"Fwd: {subject}", "Could you tell me where my order is?\n" + body)
+    assert after.score <= before.score
+    if not before.automatic:
+        assert not after.automatic
+
+
+@given(subject=subjects, body=bodies, added=st.sampled_from(PHRASES))
+def test_the_score_never_drops_when_an_automatic_signal_is_added(subject, body, added):
+    assert score_wording(subject, f"{body} {added}").score >= score_wording(subject, body).score
+
+
+@given(subject=subjects, body=bodies)
+def test_the_score_is_between_zero_and_one(subject, body):
+    assert 0.0 <= score_wording(subject, body).score <= 1.0
