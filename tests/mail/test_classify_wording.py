@@ -174,3 +174,28 @@ def test_the_score_never_drops_when_an_automatic_signal_is_added(subject, body, 
 @given(subject=subjects, body=bodies)
 def test_the_score_is_between_zero_and_one(subject, body):
     assert 0.0 <= score_wording(subject, body).score <= 1.0
+
+
+def test_the_timeline_shows_agents_why_a_message_reads_as_automatic(
+    anna_client, support_team, receive
+):
+    from django.urls import reverse
+
+    first = receive(support_team, "ola@klientka.pl", "Faktura", "Proszę o fakturę.")
+    receive(
+        support_team,
+        "ola@klientka.pl",
+        "Odp: Faktura",
+        "Jestem na urlopie, wracam 3 czerwca. W pilnych sprawach proszę pisać do p. Anny.",
+        conversation=first.conversation,
+        is_auto_reply=True,
+        auto_score=0.9,
+        auto_reasons=("absence", "return_date", "stand_in", "no_question"),
+    )
+    url = reverse("workspace:conversation", args=[first.conversation.reference])
+
+    page = anna_client.get(url).content.decode()
+    assert "Read as automatic because of:" in page
+    assert "out-of-office wording, a stated return, a named stand-in, no question asked" in page
+    polish = anna_client.get(url, HTTP_ACCEPT_LANGUAGE="pl").content.decode()
+    assert "Uznano za automatyczną z powodu: treść o nieobecności, podaną datę powrotu" in polish
