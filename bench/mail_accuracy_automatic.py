@@ -13,16 +13,17 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 LABELLED = HERE.parent / "tests" / "mail" / "labelled" / "automatic"
 LANGUAGES = ("en", "fr", "pl", "de", "uk")
 
 
-@dataclass(frozen=True)
-class Item:
+# NamedTuples, not dataclasses: bench/mail_accuracy.py loads this file without registering it
+# in sys.modules, which dataclasses need.
+class Item(NamedTuple):
     language: str
     number: int  # 1-based position in the language's file
     held_out: bool
@@ -60,8 +61,7 @@ def load_items(part: str = "all") -> list[Item]:
     return items
 
 
-@dataclass(frozen=True)
-class Figures:
+class Figures(NamedTuple):
     items: int
     automatic: int
     caught: int  # automatic items flagged
