@@ -9,6 +9,9 @@ plain; keep them lower-case, and prefer the first-person present ("i am on leave
 with " … " in it matches when its second part follows the first within GAP characters (German
 puts the date between "ich bin" and "im Urlaub").
 
+No phrase holds a "?": a question mark is the question signal's, and adding a phrase must
+never lower a score.
+
 To add wording: put the phrase in the family it belongs to, add a labelled item to
 tests/mail/labelled/automatic/<lang>.txt, and run bench/mail_accuracy_automatic.py
 (docs/mail-reading.md).
@@ -75,6 +78,13 @@ SIGNALS = (
         "limited access to email", "checking email only occasionally", "away from my desk",
         "i'm working part-time", "out of the office on leave", "i am currently unavailable",
         "will not be checking",
+        "i'm currently on", "unable to respond", "unable to reply", "i am attending",
+        "je suis actuellement en", "ne pourrai pas vous répondre",
+        "nie mogę odpowiedzieć",
+        "kann nicht antworten", "habe ich sonderurlaub", "in einem sabbatical",
+        "я зараз у", "не можу відповісти",
+        "patchy signal", "peu de réseau", "kiepskim zasięgiem", "schlecht erreichbar",
+        "зв'язок поганий",
         "je suis absent", "je suis absente", "je suis actuellement absent", "je suis en congé",
         "je suis actuellement en congé", "je suis en vacances", "je suis en déplacement",
         "je suis en arrêt", "je suis actuellement en arrêt", "je suis en formation",
@@ -111,12 +121,17 @@ SIGNALS = (
         "wieder erreichbar", "wieder da", "wieder besetzt", "nach meiner rückkehr",
         "nach unserer rückkehr", "ich antworte", "ich melde mich", "ich beantworte",
         "beantworte ihre", "antworte danach",
+        "bin ich wieder im büro", "wieder im büro", "знову буду в офісі",
+        "i'll pick up your message", "will reply from", "je reprendrai votre message",
+        "vous répondra dès", "odczytam wiadomość", "odpowie od", "ihre nachricht lese ich",
+        "antwortet ab", "прочитаю ваше повідомлення", "відповість з",
         "повернуся", "після повернення", "після мого повернення", "відповім",
     )),
     Signal("stand_in", 0.2, (
         "in my absence", "during my absence", "for urgent", "if urgent", "if it is urgent",
         "if your query is urgent", "for anything urgent", "please contact my colleague",
         "please direct any queries", "please direct your",
+        "anything time-sensitive", "sprawy pilne", "eilige anliegen", "термінові питання",
         "please contact my manager", "please email my manager",
         "en cas d'urgence", "pendant mon absence", "pour toute urgence",
         "pour toute demande urgente", "pour les questions urgentes", "merci de contacter ma",
@@ -132,6 +147,10 @@ SIGNALS = (
         "will not be read", "messages will not be forwarded", "will not be checking emails",
         "ne consulte pas mes", "nie sprawdzam poczty", "lese meine e-mails nicht",
         "не перевіряю пошту",
+        "won't be picking up", "will not be picking up", "won't be checking", "will be deleted",
+        "ne relèverai pas", "sera supprimé", "nie będę odczytywać", "zostanie usunięta",
+        "rufe meine nachrichten erst", "rufe meine e-mails erst", "wird gelöscht",
+        "не перевірятиму", "буде видалено",
         "ne sera pas transféré", "n'a pas été transféré", "ne sera pas transmis",
         "ne seront pas transférés", "ne lirai pas",
         "nie zostanie przekazana", "nie została przekazana", "nie będą przekazywane",
@@ -139,17 +158,29 @@ SIGNALS = (
         "не буде переслано", "не було переслано", "не переслано", "не пересилатимуться",
         "не читаю пошту",
     )),
-    Signal("left", 0.5, (
+    # "X no longer works there" is also what a customer writes to explain why they write:
+    # alone (with no question) it stays below the threshold; with a redirect it reaches it.
+    Signal("left", 0.4, (
         "no longer works", "has left the company", "i have left", "no longer with",
+        "no longer employed",
+        "i have now retired", "i have retired", "this mailbox will be closed",
         "no longer in use", "is no longer monitored",
         "ne fait plus partie", "a quitté l'entreprise", "je ne fais plus partie",
         "n'est plus utilisée", "n'est plus consultée",
+        "ne travaille plus chez",
+        "pris ma retraite", "cette adresse sera fermée",
         "nie pracuje już w", "nie pracuję już", "nie jest już pracownikiem",
         "nie jest już używany", "nie jest już obsługiwana",
+        "nie jest już zatrudniony", "nie jest już zatrudniona",
+        "przeszedłem na emeryturę", "przeszłam na emeryturę", "skrzynka zostanie zamknięta",
         "ist nicht mehr bei", "nicht mehr bei der", "hat das unternehmen verlassen",
         "wird nicht mehr verwendet", "wird nicht mehr betreut",
+        "nicht mehr bei … beschäftigt",
+        "in den ruhestand gegangen", "postfach wird … geschlossen",
         "більше не працює в", "більше не працюю", "звільнилася з компанії",
         "звільнився з компанії", "більше не використовується", "більше не обслуговується",
+        "більше не є співробітником",
+        "вийшов на пенсію", "вийшла на пенсію", "скринька буде закрита",
     )),
     Signal("automatic", 0.5, (
         "this is an automated", "this is an automatic", "auto-generated", "automatic confirmation",
@@ -174,6 +205,8 @@ SIGNALS = (
         "wurde unter der nummer", "bei uns angekommen",
         "ми отримали ваш", "зареєстровано під номером", "ваш лист надійшов",
         "ваше звернення отримано",
+        "we acknowledge receipt", "nous accusons réception", "potwierdzamy przyjęcie",
+        "bestätigen den eingang", "підтверджуємо отримання",
     )),
     Signal("no_reply", 0.3, (
         "do not reply", "please do not reply", "replies to this address are not read",
@@ -184,10 +217,51 @@ SIGNALS = (
     )),
     Signal("not_monitored", 0.6, (
         "not monitored", "unmonitored mailbox", "this is an unmonitored", "no longer monitored",
+        "isn't being checked", "is not being checked", "n'est pas relevée", "nie jest sprawdzana",
+        "wird nicht abgerufen", "не переглядається",
         "n'est pas consultée", "n'est pas surveillée", "n'est plus consultée",
         "nie jest monitorowana", "nie jest już obsługiwana",
         "wird nicht überwacht", "ist unbeaufsichtigt", "nicht mehr betreut",
         "не перевіряється", "не відстежується", "більше не обслуговується",
+    )),
+    # A case or ticket number handed out: receipts give one, customers quote theirs.
+    Signal("case_number", 0.2, (
+        "case number", "ticket number", "reference number", "numéro de dossier",
+        "numéro de ticket", "numer sprawy", "numer zgłoszenia", "vorgangsnummer",
+        "ticketnummer", "номер справи", "номер вашої справи", "номер звернення",
+    )),
+    # A team speaking for itself ("our team will reply from Monday"): a customer writes
+    # about their own team rarely, and this alone stays below the threshold.
+    Signal("team_reply", 0.3, (
+        "our team is", "our team will", "notre équipe", "nasz zespół", "unser team",
+        "наша команда",
+    )),
+    # Where to write instead: what notices say after "has left" or "no longer in use".
+    Signal("redirect", 0.2, (
+        "please send your message to", "please update your records", "please contact",
+        "contact hello@", "please write to", "please use our",
+        "merci d'adresser", "merci d'écrire", "écrivez à", "veuillez écrire",
+        "merci de mettre à jour vos coordonnées", "d'écrire désormais",
+        "prosimy o kontakt", "proszę pisać", "prosimy skorzystać", "prosimy o aktualizację",
+        "kontakt pod adresem",
+        "proszę odtąd pisać",
+        "bitte senden sie ihre", "bitte wenden sie sich", "bitte schreiben sie",
+        "anfragen bitte an", "bitte aktualisieren sie", "schreiben sie künftig",
+        "звертайтеся на", "пишіть на", "надішліть ваш лист",
+        "відтепер пишіть",
+    )),
+    # Queues and waiting times announced to everyone who writes.
+    Signal("service_notice", 0.5, (
+        "due to high demand", "due to high volumes", "you do not need to contact us again",
+        "in our queue", "responses may take",
+        "en raison d'un nombre important", "inutile de nous relancer", "dans notre file d'attente",
+        "le délai de réponse peut",
+        "z powodu dużej liczby", "nie trzeba pisać ponownie", "czeka w kolejce",
+        "czas odpowiedzi może",
+        "wegen des hohen aufkommens", "sie müssen sich nicht erneut melden",
+        "in unserer warteschlange", "kann die beantwortung",
+        "через велику кількість звернень", "повторно писати не потрібно", "ваш лист у черзі",
+        "відповідь може тривати",
     )),
     Signal("office_closed", 0.5, (
         "our office is closed", "our offices are closed", "office is closed for",

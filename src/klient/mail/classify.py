@@ -168,7 +168,7 @@ def score_wording(subject: str, text: str, *, header_hint: bool = False) -> Word
     if header_hint:
         codes.append(rules.HEADER_HINT_CODE)
         score += rules.HEADER_HINT_WEIGHT
-    if "?" in own:
+    if _asks(own):
         codes.append(rules.QUESTION_CODE)
         score += rules.QUESTION_WEIGHT
     elif score > 0:  # silence adds only to something that already reads automatic
@@ -205,6 +205,19 @@ def _found(phrase: str, text: str) -> bool:
         return phrase in text
     start = text.find(first)
     return start >= 0 and second in text[start + len(first) : start + len(first) + rules.GAP]
+
+
+def _asks(text: str) -> bool:
+    """A question to the company: a "?" closing a sentence of three words or more ("Urgent?
+    Call the office" in a notice is not one)."""
+    end = text.find("?")
+    while end >= 0:
+        sentence = text[:end]
+        start = max(sentence.rfind(mark) for mark in ".!?:;")
+        if len(sentence[start + 1 :].split()) >= 3:
+            return True
+        end = text.find("?", end + 1)
+    return False
 
 
 def _quote_start(lowered: str) -> int:
