@@ -135,8 +135,9 @@ class MessageOut(Schema):
         default_factory=list,
         description="Signals behind auto_score: header, delivery_report, subject, absence,"
         " return_date, stand_in, not_forwarded, left, automatic, received, no_reply,"
-        " not_monitored, case_number, team_reply, redirect, service_notice, office_closed,"
-        " delivery_failure, header_hint, no_question; against it: question, forward, quoted.",
+        " not_monitored, thanks_for_contacting, case_number, team_reply, redirect,"
+        " service_notice, office_closed, delivery_failure, header_hint, no_question; against"
+        " it: question, forward, quoted.",
     )
     created_at: datetime
     attachments: list[AttachmentOut]

@@ -22,6 +22,7 @@ LABELS: dict[str, Promise] = {
     "received": _("a receipt acknowledgement"),
     "no_reply": _("asks not to reply"),
     "not_monitored": _("an unmonitored address"),
+    "thanks_for_contacting": _("thanks for contacting us"),
     "case_number": _("a case number handed out"),
     "team_reply": _("a team speaking for itself"),
     "redirect": _("where to write instead"),

@@ -9,8 +9,9 @@ plain; keep them lower-case, and prefer the first-person present ("i am on leave
 with " … " in it matches when its second part follows the first within GAP characters (German
 puts the date between "ich bin" and "im Urlaub").
 
-No phrase holds a "?": a question mark is the question signal's, and adding a phrase must
-never lower a score.
+English phrases are indexed with and without their contractions ("i am" / "i'm", "will not" /
+"won't"): write either form. No phrase holds a "?": a question mark is the question
+signal's, and adding a phrase must never lower a score.
 
 To add wording: put the phrase in the family it belongs to, add a labelled item to
 tests/mail/labelled/automatic/<lang>.txt, and run bench/mail_accuracy_automatic.py
@@ -85,6 +86,9 @@ SIGNALS = (
         "я зараз у", "не можу відповісти",
         "patchy signal", "peu de réseau", "kiepskim zasięgiem", "schlecht erreichbar",
         "зв'язок поганий",
+        "i am on … leave", "i am now only working", "je ne travaille désormais que",
+        "obecnie pracuję tylko", "bin ich in … urlaub", "ich arbeite jetzt nur noch",
+        "тепер я працюю лише",
         "je suis absent", "je suis absente", "je suis actuellement absent", "je suis en congé",
         "je suis actuellement en congé", "je suis en vacances", "je suis en déplacement",
         "je suis en arrêt", "je suis actuellement en arrêt", "je suis en formation",
@@ -125,6 +129,8 @@ SIGNALS = (
         "i'll pick up your message", "will reply from", "je reprendrai votre message",
         "vous répondra dès", "odczytam wiadomość", "odpowie od", "ihre nachricht lese ich",
         "antwortet ab", "прочитаю ваше повідомлення", "відповість з",
+        "i will deal with it", "my next working day", "mon prochain jour de travail",
+        "najbliższy dzień pracy", "meinem nächsten arbeitstag", "найближчий робочий день",
         "повернуся", "після повернення", "після мого повернення", "відповім",
     )),
     Signal("stand_in", 0.2, (
@@ -151,6 +157,7 @@ SIGNALS = (
         "ne relèverai pas", "sera supprimé", "nie będę odczytywać", "zostanie usunięta",
         "rufe meine nachrichten erst", "rufe meine e-mails erst", "wird gelöscht",
         "не перевірятиму", "буде видалено",
+        "nie zostanie przeczytany", "wird … nicht gelesen", "ne sera pas lu",
         "ne sera pas transféré", "n'a pas été transféré", "ne sera pas transmis",
         "ne seront pas transférés", "ne lirai pas",
         "nie zostanie przekazana", "nie została przekazana", "nie będą przekazywane",
@@ -224,6 +231,14 @@ SIGNALS = (
         "wird nicht überwacht", "ist unbeaufsichtigt", "nicht mehr betreut",
         "не перевіряється", "не відстежується", "більше не обслуговується",
     )),
+    # Thanks for contacting us: the company's voice, not a customer's.
+    Signal("thanks_for_contacting", 0.3, (
+        "thanks for contacting", "thank you for contacting", "thanks for reaching out",
+        "thank you for getting in touch", "thanks for getting in touch",
+        "merci d'avoir contacté", "merci de nous avoir contactés", "merci de nous avoir écrit",
+        "dziękujemy za kontakt", "danke, dass sie", "vielen dank für ihre e-mail an",
+        "дякуємо, що звернулися", "дякуємо, що написали",
+    )),
     # A case or ticket number handed out: receipts give one, customers quote theirs.
     Signal("case_number", 0.2, (
         "case number", "ticket number", "reference number", "numéro de dossier",
@@ -235,6 +250,9 @@ SIGNALS = (
     Signal("team_reply", 0.3, (
         "our team is", "our team will", "notre équipe", "nasz zespół", "unser team",
         "наша команда",
+        "we will get back to you", "nous reviendrons vers vous", "un conseiller vous répondra",
+        "konsultant odpowie", "skontaktujemy się", "ein berater meldet sich", "wir melden uns",
+        "консультант відповість", "ми зв'яжемося",
     )),
     # Where to write instead: what notices say after "has left" or "no longer in use".
     Signal("redirect", 0.2, (
@@ -262,6 +280,9 @@ SIGNALS = (
         "in unserer warteschlange", "kann die beantwortung",
         "через велику кількість звернень", "повторно писати не потрібно", "ваш лист у черзі",
         "відповідь може тривати",
+        "longer than usual", "plus longs que d'habitude", "dłuższy niż zwykle",
+        "länger als üblich", "довший, ніж зазвичай", "no need to resend", "inutile de renvoyer",
+        "nie trzeba wysyłać", "nichts erneut senden", "повторно надсилати лист не потрібно",
     )),
     Signal("office_closed", 0.5, (
         "our office is closed", "our offices are closed", "office is closed for",

@@ -194,9 +194,25 @@ def _anchor(phrase: str) -> str:
 # Word -> (signal index, phrase): the text's words are looked up once each instead of ~250
 # substring tests per message (115 µs -> a few µs on the labelled set).
 _ANCHORS: dict[str, list[tuple[int, str]]] = {}
+_CONTRACTIONS = (
+    ("i am", "i'm"), ("will not", "won't"), ("is not", "isn't"), ("we are", "we're"),
+    ("i will", "i'll"), ("do not", "don't"), ("cannot", "can't"), ("have not", "haven't"),
+)  # fmt: skip
+
+
+def _variants(phrase: str) -> set[str]:
+    """The phrase with English contractions made and unmade, so a list needs only one form."""
+    forms = {phrase}
+    for full, short in _CONTRACTIONS:
+        forms |= {form.replace(full, short) for form in forms}
+        forms |= {form.replace(short, full) for form in forms}
+    return forms
+
+
 for _index, _signal in enumerate(rules.SIGNALS):
     for _phrase in _signal.phrases:
-        _ANCHORS.setdefault(_anchor(_phrase), []).append((_index, _phrase))
+        for _form in _variants(_phrase):
+            _ANCHORS.setdefault(_anchor(_form), []).append((_index, _form))
 
 
 def _found(phrase: str, text: str) -> bool:
