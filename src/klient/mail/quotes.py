@@ -58,6 +58,13 @@ _FOOTER = re.compile(rf"^(?:{_union(rules.FOOTERS)})(?:\s*<[^>\s]*>)?$", _I)
 _DISCLAIMER = re.compile(rf"^(?:{_union(rules.DISCLAIMER_OPENINGS)})\b", _I)
 _DISCLAIMER_WORDS = re.compile("|".join(rules.DISCLAIMER_WORDS), _I)
 _SIGNATURE = re.compile(r"^--\s?$")
+# Cheap tests before the patterns: most lines of a message are prose and fail them at once.
+_FOOTER_INITIALS = frozenset(f[0].lower() for fs in rules.FOOTERS.values() for f in fs)
+_DISCLAIMER_INITIALS = frozenset(
+    f[0].lower() for fs in rules.DISCLAIMER_OPENINGS.values() for f in fs
+)
+_SEPARATOR_INITIALS = frozenset("-_=*m")
+_FOOTER_MAX = 100
 _RULE = re.compile(r"^[-_=*]{3,}$")
 
 
@@ -85,7 +92,9 @@ def _own_lines(lines: list[str]) -> list[str]:
         if stripped[0] == ">":
             i += 1
             continue
-        if _SIGNATURE.match(lines[i].rstrip("\n")) or _ends_new_text(lines, i, stripped):
+        if (stripped[0] == "-" and _SIGNATURE.match(lines[i])) or _ends_new_text(
+            lines, i, stripped
+        ):
             break
         attribution = _attribution_end(lines, i, stripped)
         if attribution is not None:
@@ -95,10 +104,15 @@ def _own_lines(lines: list[str]) -> list[str]:
                 continue
             if _ADDRESS.search(block) and any(ch.isdigit() for ch in block):
                 break
-        if _FOOTER.match(stripped):
+        initial = stripped[0].lower()
+        if initial in _FOOTER_INITIALS and len(stripped) < _FOOTER_MAX and _FOOTER.match(stripped):
             i += 1
             continue
-        if (not kept or not kept[-1]) and _DISCLAIMER.match(stripped):
+        if (
+            initial in _DISCLAIMER_INITIALS
+            and (not kept or not kept[-1])
+            and _DISCLAIMER.match(stripped)
+        ):
             end = _paragraph_end(lines, i)
             if _DISCLAIMER_WORDS.search(" ".join(lines[i:end])):
                 i = end
@@ -110,10 +124,12 @@ def _own_lines(lines: list[str]) -> list[str]:
 
 def _ends_new_text(lines: list[str], i: int, stripped: str) -> bool:
     """A separator line, or the first line of an unquoted header block."""
-    if _SEPARATOR.match(stripped):
+    if stripped[0].lower() in _SEPARATOR_INITIALS and _SEPARATOR.match(stripped):
         return True
-    field = _HEADER_FIELD.match(stripped)
-    return field is not None and _is_header_block(lines, i)
+    # A field name is short: "Від кого:", "**Envoyé :**".
+    if ":" not in stripped[:16]:
+        return False
+    return _HEADER_FIELD.match(stripped) is not None and _is_header_block(lines, i)
 
 
 def _is_header_block(lines: list[str], i: int) -> bool:
@@ -136,7 +152,7 @@ def _is_header_block(lines: list[str], i: int) -> bool:
 def _attribution_end(lines: list[str], i: int, stripped: str) -> tuple[int, str] | None:
     """The last line and the joined text of an attribution starting at line ``i`` (wrapped
     over up to three lines), or None."""
-    if not _OPENING.match(stripped):
+    if not _colon_ends_within(lines, i) or not _OPENING.match(stripped):
         return None
     for end in range(i, min(i + 3, len(lines))):
         line = lines[end].strip()
@@ -147,6 +163,17 @@ def _attribution_end(lines: list[str], i: int, stripped: str) -> tuple[int, str]
             if _ATTRIBUTION.search(block) and ("@" in block or any(c.isdigit() for c in block)):
                 return end, block
     return None
+
+
+def _colon_ends_within(lines: list[str], i: int) -> bool:
+    """Whether one of lines i..i+2, before a blank line, ends with a colon."""
+    for line in lines[i : i + 3]:
+        line = line.rstrip()
+        if not line:
+            return False
+        if line[-1] == ":":
+            return True
+    return False
 
 
 def _quote_follows(lines: list[str], start: int) -> bool:
