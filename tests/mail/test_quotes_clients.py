@@ -181,3 +181,37 @@ def test_inline_answers_in_a_thunderbird_reply_keep_their_order_and_the_sign_off
         "Thanks,\nStephen\n-- \nStephen Hall, +44 20 0000 0000\n"
     )
     assert extract_new_text(text) == "3.2.1.\nDebian 12.\n\nThanks,\nStephen"
+
+
+@pytest.mark.parametrize(
+    "attribution",
+    [
+        "On 12/03/2024 11:50, Klient Support wrote:",
+        "Le 12/03/2024 à 11:50, Support Klient a écrit :",
+        "Am 12.03.24 um 11:50 schrieb Klient Support:",
+        "W dniu 12.03.2024 o 11:50, Wsparcie Klient pisze:",
+        "12.03.2024 11:50, Klient Support пише:",
+    ],
+)
+def test_a_thunderbird_html_reply_made_plain_text_ends_at_its_attribution(attribution):
+    # HTML-only mail: the blockquote lost its ">" marks when it was made plain text.
+    text = f"Yes, that address is right.\n\n{attribution}\nPlease confirm your address.\n"
+    assert extract_new_text(text) == "Yes, that address is right."
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        "Sent from Mail for Windows",
+        "Envoyé à partir de Courrier pour Windows",
+        "Gesendet von Mail für Windows",
+        "Wysłane z aplikacji Poczta dla Windows",
+        "Надіслано з пошти для Windows",
+    ],
+)
+def test_windows_mail_footers_above_an_outlook_header_are_dropped(footer):
+    text = (
+        f"Invoice attached.\n\n{footer}\n\nFrom: Billing <billing@klient.example>\n"
+        "Sent: Tuesday, March 12, 2024 11:50 AM\nTo: Henry\nSubject: Invoice\n"
+    )
+    assert extract_new_text(text) == "Invoice attached."

@@ -41,12 +41,25 @@ ATTRIBUTION_SHAPES: tuple[str, ...] = (
     r"\d{1,2}\s+\w+\s+\d{4},\s*\d{1,2}:\d{2}(?::\d{2})?,\s+від\s.*:$",
 )
 
+# Thunderbird's attribution names no address; when the quote below it is not marked with ">"
+# (an HTML-only message made plain text) this numeric date, time and name still end the new
+# text. Prose ("On March 3 at 10:30 your agent wrote:") has no numeric date before the time.
+ATTRIBUTIONS_WITHOUT_ADDRESS: tuple[str, ...] = (
+    r"(?:On|Le|W\s+dniu)?\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}(?:\s+(?:à|o|at))?\s+\d{1,2}:\d{2},"
+    r"\s+[^,:]{1,80}\s(?:wrote|a\s+écrit|pisze|пише|написав\(ла\))\s*:",
+    r"Am\s+\d{1,2}\.\d{1,2}\.\d{2,4}\s+um\s+\d{1,2}:\d{2}\s+schrieb\s+[^:]{1,80}:",
+)
+
 # A line that opens the quoted or forwarded message: "-----Original Message-----",
 # "---------- Forwarded message ---------", Orange's "Message du 12/03/24 11:50", …
 SEPARATOR_TITLES: dict[str, tuple[str, ...]] = {
     "en": (r"Original\s+Message", r"Forwarded\s+Message"),
     "fr": (r"Message\s+d['’]origine", r"Message\s+transféré", r"Courriel\s+original"),
-    "de": (r"Ursprüngliche\s+Nachricht", r"Weitergeleitete\s+Nachricht", r"Originalnachricht"),
+    "de": (
+        r"Ursprüngliche\s+Nachricht",
+        r"Weitergeleitete\s+Nachricht",
+        r"Original-?nachricht",
+    ),
     "pl": (
         r"Oryginalna\s+wiadomość",
         r"Wiadomość\s+oryginalna",
@@ -76,11 +89,22 @@ HEADER_FROM: dict[str, tuple[str, ...]] = {
     "uk": (r"Від\s+кого", "Від", "От"),
 }
 HEADER_OTHER: dict[str, tuple[str, ...]] = {
-    "en": ("Sent", "Date", "To", "Cc", "Subject"),
-    "fr": ("Envoyé", "Date", "À", "A", r"Copie\s+à", "Cc", "Objet", "Sujet", "Pour"),
-    "de": ("Gesendet", "Datum", "An", "Cc", "Betreff"),
-    "pl": ("Wysłano", "Wysłane", "Data", "Do", "DW", "Temat"),
-    "uk": ("Надіслано", "Дата", "Кому", "Копія", "Тема", "Отправлено"),
+    "en": ("Sent", "Date", "To", "Cc", "Subject", "Reply-To"),
+    "fr": (
+        "Envoyé",
+        "Date",
+        "À",
+        "A",
+        r"Copie\s+à",
+        "Cc",
+        "Objet",
+        "Sujet",
+        "Pour",
+        r"Répondre\s+à",
+    ),
+    "de": ("Gesendet", "Datum", "An", "Cc", "Betreff", r"Antwort\s+an"),
+    "pl": ("Wysłano", "Wysłane", "Wysłany", "Data", "Do", "DW", "Temat", r"Odpowiedź\s+do"),
+    "uk": ("Надіслано", "Відправлено", "Дата", "Кому", "Копія", "Тема", "Отправлено", "Відповісти"),
 }
 
 # Device and app footers, matched against a whole line (an optional "<link>" may follow).
@@ -94,13 +118,14 @@ FOOTERS: dict[str, tuple[str, ...]] = {
     "fr": (
         rf"Envoyé\s+(?:de|depuis)\s+(?:mon|ma)\s+{_PHRASE}[.!]?",
         rf"Envoyé\s+(?:de|depuis)\s+l['’]application\s+{_PHRASE}[.!]?",
+        rf"Envoyé\s+à\s+partir\s+de\s+{_PHRASE}[.!]?",
         r"Envoyé\s+(?:de|depuis)\s+Yahoo\s+Mail[^.!?]{0,30}[.!]?",
         r"Envoyé\s+avec\s+(?:la\s+messagerie\s+sécurisée\s+)?Proton\s+Mail[^.!?]{0,30}[.!]?",
         r"Obten(?:ir|ez)\s+Outlook\s+pour\s+(?:iOS|Android)",
     ),
     "de": (
         rf"Von\s+meine[mr](?:/meine[mr])?\s+{_PHRASE}\s+gesendet[.!]?",
-        rf"Gesendet\s+(?:von|mit)\s+(?:meinem|meiner|der|dem)\s+{_PHRASE}[.!]?",
+        rf"Gesendet\s+(?:von\s+|mit\s+(?:meinem|meiner|der|dem)\s+){_PHRASE}[.!]?",
         r"Von\s+Yahoo\s+Mail\s+auf\s+\w+\s+gesendet[.!]?",
         r"Outlook\s+für\s+(?:iOS|Android)\s+(?:beziehen|herunterladen)",
     ),

@@ -10,7 +10,8 @@ The text is read line by line, top to bottom:
     … w dniu …:", ukr.net's "12 березня 2024, 11:50:00, від X <x>:"), wrapped over up to three
     lines, is dropped when ">" lines follow it; when none follow (Yahoo, Proton and HTML-only
     clients do not mark the quote), it ends the new text only if it names an address and a
-    date, so that prose like "Le 3 mars, votre conseillère m'a écrit :" stays;
+    date, or has Thunderbird's numeric date, time and name, so that prose like "Le 3 mars,
+    votre conseillère m'a écrit :" stays;
   - a separator ("-----Original Message-----", "---------- Forwarded message ---------", …),
     an unquoted header block ("From: … Sent: …", "Gesendet: … Von: …", "Від кого: … Дата: …")
     and a "-- " signature delimiter end the new text: a forward keeps only the note above;
@@ -47,6 +48,7 @@ _ATTRIBUTION = re.compile(
     rf"(?:^|\s)(?:{_VERBS})(?=[\s:]|$).{{0,160}}:$|^(?:{'|'.join(rules.ATTRIBUTION_SHAPES)})", _I
 )
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WITHOUT_ADDRESS = re.compile(rf"^(?:{'|'.join(rules.ATTRIBUTIONS_WITHOUT_ADDRESS)})$", _I)
 _SEPARATOR = re.compile(
     rf"^(?:[-_=*]{{2,}}\s*(?:{_union(rules.SEPARATOR_TITLES)})\s*[-_=*]{{2,}}"
     rf"|{'|'.join(rules.SEPARATOR_LINES)})$",
@@ -102,7 +104,9 @@ def _own_lines(lines: list[str]) -> list[str]:
             if _quote_follows(lines, end + 1):
                 i = end + 1
                 continue
-            if _ADDRESS.search(block) and any(ch.isdigit() for ch in block):
+            if (
+                _ADDRESS.search(block) and any(ch.isdigit() for ch in block)
+            ) or _WITHOUT_ADDRESS.match(block):
                 break
         initial = stripped[0].lower()
         if initial in _FOOTER_INITIALS and len(stripped) < _FOOTER_MAX and _FOOTER.match(stripped):
