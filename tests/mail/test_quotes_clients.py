@@ -215,3 +215,20 @@ def test_windows_mail_footers_above_an_outlook_header_are_dropped(footer):
         "Sent: Tuesday, March 12, 2024 11:50 AM\nTo: Henry\nSubject: Invoice\n"
     )
     assert extract_new_text(text) == "Invoice attached."
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My trip, for the refund:\nFrom: London\nTo: Paris\nDate: 12 March 2024\nThanks.",
+        "Urlop:\nOd: 12.03.2024\nDo: 20.03.2024\nProszę wstrzymać dostawy.",
+        "Billet :\nDe : Lyon\nÀ : Marseille\nDate : 12/03/2024",
+    ],
+)
+def test_a_customers_own_from_to_lines_are_not_a_header_block(text):
+    assert extract_new_text(text) == text
+
+
+def test_a_paragraph_that_says_intended_is_not_a_disclaimer_unless_for_sole_recipients():
+    text = "Hello,\n\nThis email is intended as a formal complaint about order 4471.\n"
+    assert extract_new_text(text) == text.strip()

@@ -80,7 +80,9 @@ SEPARATOR_LINES: tuple[str, ...] = (
 )
 
 # The fields of a quoted header block (Outlook, Samsung, GMX/web.de, Thunderbird forwards,
-# ukr.net): "From:" in some language and at least one other field.
+# ukr.net): "From:" in some language and at least one other field, and either an address or a
+# "Sent:"/"Subject:" field, so that a customer's own "From: London / To: Paris / Date: 12 March"
+# or "Od: 12.03 / Do: 20.03" is not taken for one.
 HEADER_FROM: dict[str, tuple[str, ...]] = {
     "en": ("From",),
     "fr": ("De",),
@@ -88,23 +90,19 @@ HEADER_FROM: dict[str, tuple[str, ...]] = {
     "pl": ("Od",),
     "uk": (r"Від\s+кого", "Від", "От"),
 }
+HEADER_SENT_OR_SUBJECT: dict[str, tuple[str, ...]] = {
+    "en": ("Sent", "Subject"),
+    "fr": ("Envoyé", "Objet", "Sujet"),
+    "de": ("Gesendet", "Betreff"),
+    "pl": ("Wysłano", "Wysłane", "Wysłany", "Temat"),
+    "uk": ("Надіслано", "Відправлено", "Тема", "Отправлено"),
+}
 HEADER_OTHER: dict[str, tuple[str, ...]] = {
-    "en": ("Sent", "Date", "To", "Cc", "Subject", "Reply-To"),
-    "fr": (
-        "Envoyé",
-        "Date",
-        "À",
-        "A",
-        r"Copie\s+à",
-        "Cc",
-        "Objet",
-        "Sujet",
-        "Pour",
-        r"Répondre\s+à",
-    ),
-    "de": ("Gesendet", "Datum", "An", "Cc", "Betreff", r"Antwort\s+an"),
-    "pl": ("Wysłano", "Wysłane", "Wysłany", "Data", "Do", "DW", "Temat", r"Odpowiedź\s+do"),
-    "uk": ("Надіслано", "Відправлено", "Дата", "Кому", "Копія", "Тема", "Отправлено", "Відповісти"),
+    "en": ("Date", "To", "Cc", "Reply-To"),
+    "fr": ("Date", "À", "A", r"Copie\s+à", "Cc", "Pour", r"Répondre\s+à"),
+    "de": ("Datum", "An", "Cc", r"Antwort\s+an"),
+    "pl": ("Data", "Do", "DW", r"Odpowiedź\s+do"),
+    "uk": ("Дата", "Кому", "Копія", "Відповісти"),
 }
 
 # Device and app footers, matched against a whole line (an optional "<link>" may follow).
@@ -142,7 +140,7 @@ FOOTERS: dict[str, tuple[str, ...]] = {
 }
 
 # A corporate disclaimer: a paragraph that opens like this and speaks of confidentiality or of
-# its intended recipient.
+# its sole intended recipients ("This email is intended as a formal complaint" is not one).
 DISCLAIMER_OPENINGS: dict[str, tuple[str, ...]] = {
     "en": (r"This\s+(?:e-?mail|message|communication)", r"CONFIDENTIALITY\s+NOTICE", "Disclaimer"),
     "fr": (r"Ce\s+(?:message|courriel|mail|e-mail)", "Avertissement"),
@@ -152,12 +150,12 @@ DISCLAIMER_OPENINGS: dict[str, tuple[str, ...]] = {
 }
 DISCLAIMER_WORDS: tuple[str, ...] = (
     "confiden",
-    "intended",
-    "destinataire",
+    r"intended\s+(?:solely|only|exclusively)",
+    "destinataires",
     "vertraulich",
-    "adressat",
+    "adressaten",
     "poufn",
-    "adresat",
+    "adresata",
     "конфіденц",
-    "адресат",
+    "адресата",
 )

@@ -55,7 +55,11 @@ _SEPARATOR = re.compile(
     _I,
 )
 _FROM = _union(rules.HEADER_FROM)
-_HEADER_FIELD = re.compile(rf"^\**(?:({_FROM})|{_union(rules.HEADER_OTHER)})\s*:\**(?:\s|$)", _I)
+_HEADER_FIELD = re.compile(
+    rf"^\**(?:({_FROM})|({_union(rules.HEADER_SENT_OR_SUBJECT)})|{_union(rules.HEADER_OTHER)})"
+    rf"\s*:\**(?:\s|$)",
+    _I,
+)
 _FOOTER = re.compile(rf"^(?:{_union(rules.FOOTERS)})(?:\s*<[^>\s]*>)?$", _I)
 _DISCLAIMER = re.compile(rf"^(?:{_union(rules.DISCLAIMER_OPENINGS)})\b", _I)
 _DISCLAIMER_WORDS = re.compile("|".join(rules.DISCLAIMER_WORDS), _I)
@@ -137,10 +141,10 @@ def _ends_new_text(lines: list[str], i: int, stripped: str) -> bool:
 
 
 def _is_header_block(lines: list[str], i: int) -> bool:
-    """Consecutive header fields, one of them "From" in some language, with an address or a
-    date among them: "From: … / Sent: … / To: … / Subject: …" in any order."""
+    """Consecutive header fields in any order, one of them "From" in some language, and an
+    address or a "Sent"/"Subject" field among them: "From: … / Sent: … / To: … / Subject: …"."""
     fields = 0
-    has_from = False
+    has_from = has_sent_or_subject = False
     values = []
     for line in lines[i : i + 8]:
         match = _HEADER_FIELD.match(line.strip())
@@ -148,9 +152,9 @@ def _is_header_block(lines: list[str], i: int) -> bool:
             break
         fields += 1
         has_from = has_from or match.group(1) is not None
+        has_sent_or_subject = has_sent_or_subject or match.group(2) is not None
         values.append(line)
-    block = " ".join(values)
-    return fields >= 2 and has_from and ("@" in block or any(ch.isdigit() for ch in block))
+    return fields >= 2 and has_from and (has_sent_or_subject or "@" in " ".join(values))
 
 
 def _attribution_end(lines: list[str], i: int, stripped: str) -> tuple[int, str] | None:
