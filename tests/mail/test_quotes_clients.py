@@ -232,3 +232,20 @@ def test_a_customers_own_from_to_lines_are_not_a_header_block(text):
 def test_a_paragraph_that_says_intended_is_not_a_disclaimer_unless_for_sole_recipients():
     text = "Hello,\n\nThis email is intended as a formal complaint about order 4471.\n"
     assert extract_new_text(text) == text.strip()
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Begin forwarded message:",
+        "Début du message réexpédié :",
+        "Anfang der weitergeleiteten Nachricht:",
+        "Początek przekazywanej wiadomości:",
+        "Початок пересланого листа:",
+    ],
+)
+def test_an_apple_mail_forward_keeps_only_the_note(opening):
+    ios = f"Not mine!\n\nSent from my iPhone\n\n{opening}\n\n> From: Shop <x@shop.example>\n"
+    assert extract_new_text(ios) == "Not mine!"
+    mac = f"Not mine!\n\n{opening}\n\nFrom: Shop <x@shop.example>\nSubject: Order\n\nPaid.\n"
+    assert extract_new_text(mac) == "Not mine!"

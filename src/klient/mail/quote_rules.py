@@ -77,6 +77,12 @@ SEPARATOR_TITLES: dict[str, tuple[str, ...]] = {
 }
 SEPARATOR_LINES: tuple[str, ...] = (
     r"Message\s+du\s+\d{1,2}/\d{1,2}/\d{2,4}\s+\d{1,2}:\d{2}",  # Orange webmail
+    # Apple Mail's forward (macOS, iOS), above a header block that iOS marks with ">".
+    r"Begin\s+forwarded\s+message\s*:",
+    r"Début\s+du\s+message\s+réexpédié\s*:",
+    r"Anfang\s+der\s+weitergeleiteten\s+(?:Nachricht|E-Mail)\s*:",
+    r"Początek\s+przekazywanej\s+wiadomości\s*:",
+    r"Початок\s+пересланого\s+(?:листа|повідомлення)\s*:",
 )
 
 # The fields of a quoted header block (Outlook, Samsung, GMX/web.de, Thunderbird forwards,

@@ -69,7 +69,7 @@ _FOOTER_INITIALS = frozenset(f[0].lower() for fs in rules.FOOTERS.values() for f
 _DISCLAIMER_INITIALS = frozenset(
     f[0].lower() for fs in rules.DISCLAIMER_OPENINGS.values() for f in fs
 )
-_SEPARATOR_INITIALS = frozenset("-_=*m")
+_SEPARATOR_INITIALS = frozenset("-_=*") | frozenset(f[0].lower() for f in rules.SEPARATOR_LINES)
 _FOOTER_MAX = 100
 _RULE = re.compile(r"^[-_=*]{3,}$")
 
