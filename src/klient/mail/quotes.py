@@ -108,9 +108,7 @@ def _own_lines(lines: list[str]) -> list[str]:
             if _quote_follows(lines, end + 1):
                 i = end + 1
                 continue
-            if (
-                _ADDRESS.search(block) and any(ch.isdigit() for ch in block)
-            ) or _WITHOUT_ADDRESS.match(block):
+            if _ends_unmarked_quote(block):
                 break
         initial = stripped[0].lower()
         if initial in _FOOTER_INITIALS and len(stripped) < _FOOTER_MAX and _FOOTER.match(stripped):
@@ -138,6 +136,15 @@ def _ends_new_text(lines: list[str], i: int, stripped: str) -> bool:
     if ":" not in stripped[:16]:
         return False
     return _HEADER_FIELD.match(stripped) is not None and _is_header_block(lines, i)
+
+
+def _ends_unmarked_quote(attribution: str) -> bool:
+    """Whether an attribution with no ">" lines after it still starts the quoted message (Yahoo,
+    Proton, HTML-only mail): it names an address and a date, or is Thunderbird's numeric one.
+    Prose such as "Le 3 mars, votre conseillère m'a écrit :" is neither."""
+    if _ADDRESS.search(attribution) and any(ch.isdigit() for ch in attribution):
+        return True
+    return _WITHOUT_ADDRESS.match(attribution) is not None
 
 
 def _is_header_block(lines: list[str], i: int) -> bool:
