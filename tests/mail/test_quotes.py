@@ -139,9 +139,9 @@ def test_wrote_verb_inside_a_sentence_is_not_a_quote_header():
     assert extract_new_text(text) == text
 
 
-def test_inline_answers_between_quotes_are_kept():
+def test_inline_answers_keep_the_customers_blocks_without_the_quoted_lines_between():
     text = "> Which order?\nOrder 8812.\n> Which address?\nMain Street 1.\n"
-    assert extract_new_text(text) == text.strip()
+    assert extract_new_text(text) == "Order 8812.\nMain Street 1."
 
 
 def test_mobile_footer_at_the_end_is_removed():
@@ -157,8 +157,9 @@ def test_mobile_footer_at_the_end_is_removed():
         "-- \nJust a signature\n",
     ],
 )
-def test_everything_quoted_returns_the_original_stripped(text):
-    assert extract_new_text(text) == text.strip()
+def test_nothing_of_the_customers_own_gives_an_empty_new_text(text):
+    # The thread then shows the whole original (Message.shown_text falls back to body_text).
+    assert extract_new_text(text) == ""
 
 
 def test_plain_text_without_quotes_is_returned_stripped_and_empty_stays_empty():

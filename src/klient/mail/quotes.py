@@ -1,112 +1,219 @@
-"""Separate the new text of a reply from quoted history and signature (no Django).
+"""Separate what a customer wrote from quoted history, footers and signature (no Django).
 
-A compact rule set of our own rather than mail-parser-reply: that library has no Ukrainian and
-costs more per message (docs/decisions/0002-mail-parsing.md). All rules apply whatever the
-language of the text, because the quote header is written in the *replier's client* locale,
-which need not be the language of the message.
+The rules (klient.mail.quote_rules, per interface language) all apply to every message: the
+attribution is written in the replier's client language, which need not be the message's.
+The text is read line by line, top to bottom:
 
-Cut points, the earliest wins:
-  - a reply header line "On … wrote:", "Le … a écrit :", "Am … schrieb …:", "W dniu … pisze:",
-    "… пише:" / "… написав(ла):" (possibly wrapped over up to three lines);
-  - an Outlook separator "-----Original Message-----" and its translations;
-  - an Outlook header block "From: … Sent: …" / "De : … Envoyé : …" / "Von: … Gesendet: …" /
-    "Od: … Wysłano: …" / "Від: … Надіслано: …" (optionally after a line of underscores);
-  - a signature delimiter "-- ";
-  - a trailing block of ">" quoted lines; "Sent from my iPhone"-style lines at the end.
-"""
+  - a ">" line is quoted history: dropped, wherever it is, so top-posted, bottom-posted and
+    inline answers all keep the customer's own blocks, in order;
+  - an attribution ("On … X <x> wrote:", "Am … schrieb X <\n x@y>:", "Wiadomość napisana przez
+    … w dniu …:", ukr.net's "12 березня 2024, 11:50:00, від X <x>:"), wrapped over up to three
+    lines, is dropped when ">" lines follow it; when none follow (Yahoo, Proton and HTML-only
+    clients do not mark the quote), it ends the new text only if it names an address and a
+    date, or has Thunderbird's numeric date, time and name, so that prose like "Le 3 mars,
+    votre conseillère m'a écrit :" stays;
+  - a separator ("-----Original Message-----", "---------- Forwarded message ---------", …),
+    an unquoted header block ("From: … Sent: …", "Gesendet: … Von: …", "Від кого: … Дата: …")
+    and a "-- " signature delimiter end the new text: a forward keeps only the note above;
+  - device footers ("Sent from my iPhone", "Wysłane z iPhone'a", "Get Outlook for iOS") and
+    corporate disclaimers are dropped.
+
+The result's lines are a subsequence of the original's lines (line endings normalised), with
+runs of blank lines collapsed. It is empty when the customer added nothing of their own (a
+bare forward, only a quote): callers show the whole original then (Message.shown_text)."""
 
 from __future__ import annotations
 
 import re
 
+from . import quote_rules as rules
+
 __all__ = ["extract_new_text"]
 
-_WROTE = (
-    r"wrote|writes|a\s+écrit|écrit|schrieb|pisze|napisał\(a\)|napisała|napisał|"
-    r"пише|написав\(ла\)|написала|написав|написал\(а\)|написал"
+
+def _union(table: dict[str, tuple[str, ...]]) -> str:
+    return "|".join(fragment for fragments in table.values() for fragment in fragments)
+
+
+_I = re.IGNORECASE
+_VERBS = _union(rules.ATTRIBUTION_VERBS)
+_WORD_OPENINGS = "|".join(
+    f for key, fs in rules.ATTRIBUTION_OPENINGS.items() if key != "any" for f in fs
 )
-# A line (or wrapped lines) ending with the "wrote" verb and a colon, e.g.
-# "Am 05.03.2024 um 14:20 schrieb Service <a@b.de>:" or "Le 5 mars 2024, X a écrit :".
-_REPLY_HEADER_END = re.compile(rf"(?:^|\s)(?:{_WROTE})\b[^\n]{{0,160}}?\s?:\s*$", re.IGNORECASE)
-_REPLY_HEADER_START = re.compile(
-    r"^\s*(?:On|Le|Am|W\s+dniu|Dnia|El|Il|Op|\d|\w{2,10},?\s+\d)", re.IGNORECASE
+_OPENING = re.compile(
+    rf"(?:(?:{_WORD_OPENINGS})\s|{'|'.join(rules.ATTRIBUTION_OPENINGS['any'])})", _I
 )
-_ORIGINAL_MESSAGE = re.compile(
-    r"^\s*[-_=]{2,}\s*(?:Original\s+Message|Ursprüngliche\s+Nachricht|Message\s+d['’]origine|"
-    r"Oryginalna\s+wiadomość|Wiadomość\s+oryginalna|Оригінальне\s+повідомлення|"
-    r"Вихідне\s+повідомлення|Исходное\s+сообщение)\s*[-_=]{2,}\s*$",
-    re.IGNORECASE,
+# The verb, then at most a name, an address and a time ("… o godz. 09:31:") before the colon.
+_ATTRIBUTION = re.compile(
+    rf"(?:^|\s)(?:{_VERBS})(?=[\s:]|$).{{0,160}}:$|^(?:{'|'.join(rules.ATTRIBUTION_SHAPES)})", _I
 )
-_HEADER_FROM = re.compile(r"^\s*\**\s*(?:From|De|Von|Od|Від|От)\s*:\**\s*\S", re.IGNORECASE)
-_HEADER_SENT = re.compile(
-    r"^\s*\**\s*(?:Sent|Date|Envoyé|Gesendet|Datum|Wysłano|Data|Надіслано|Дата|Отправлено)"
-    r"\s*:\**\s*\S",
-    re.IGNORECASE,
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_WITHOUT_ADDRESS = re.compile(rf"^(?:{'|'.join(rules.ATTRIBUTIONS_WITHOUT_ADDRESS)})$", _I)
+_SEPARATOR = re.compile(
+    rf"^(?:[-_=*]{{2,}}\s*(?:{_union(rules.SEPARATOR_TITLES)})\s*[-_=*]{{2,}}"
+    rf"|{'|'.join(rules.SEPARATOR_LINES)})$",
+    _I,
 )
-_RULE_LINE = re.compile(r"^\s*[_\-=]{20,}\s*$")
+_FROM = _union(rules.HEADER_FROM)
+_HEADER_FIELD = re.compile(
+    rf"^\**(?:({_FROM})|({_union(rules.HEADER_SENT_OR_SUBJECT)})|{_union(rules.HEADER_OTHER)})"
+    rf"\s*:\**(?:\s|$)",
+    _I,
+)
+_FOOTER = re.compile(rf"^(?:{_union(rules.FOOTERS)})(?:\s*<[^>\s]*>)?$", _I)
+_DISCLAIMER = re.compile(rf"^(?:{_union(rules.DISCLAIMER_OPENINGS)})\b", _I)
+_DISCLAIMER_WORDS = re.compile("|".join(rules.DISCLAIMER_WORDS), _I)
 _SIGNATURE = re.compile(r"^--\s?$")
-_MOBILE_FOOTER = re.compile(
-    r"^\s*(?:Sent\s+from\s+my\s|Get\s+Outlook\s+for\s|Envoyé\s+de\s+mon\s|"
-    r"Von\s+meinem\s.*gesendet|Gesendet\s+von\s+meinem\s|Wysłane\s+z\s|Wysłano\s+z\s+(?:mojego|iPhone)|"
-    r"Надіслано\s+з\s|Відправлено\s+з\s)",
-    re.IGNORECASE,
+# Cheap tests before the patterns: most lines of a message are prose and fail them at once.
+_FOOTER_INITIALS = frozenset(f[0].lower() for fs in rules.FOOTERS.values() for f in fs)
+_DISCLAIMER_INITIALS = frozenset(
+    f[0].lower() for fs in rules.DISCLAIMER_OPENINGS.values() for f in fs
 )
+_SEPARATOR_INITIALS = frozenset("-_=*") | frozenset(f[0].lower() for f in rules.SEPARATOR_LINES)
+_FOOTER_MAX = 100
+_RULE = re.compile(r"^[-_=*]{3,}$")
 
 
 def extract_new_text(text: str, language: str = "") -> str:
-    """Return the new text of a reply, without quoted history or signature.
+    """Return what the customer wrote: without quoted history, attribution and header lines,
+    forwarded messages, device footers, disclaimers and the "-- " signature.
 
-    Never returns an empty string for input that has non-quote text: if everything looks
-    quoted, the original text is returned stripped. ``language`` is accepted for callers that
-    know it; the rules apply to every supported language regardless."""
+    ``language`` is accepted for callers that know it; every language's rules apply."""
     if not text:
         return ""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    cut = _find_cut(lines)
-    kept = lines[:cut]
-    while kept and (not kept[-1].strip() or kept[-1].lstrip().startswith(">")):
-        kept.pop()
-    while kept and _MOBILE_FOOTER.match(kept[-1]):
-        kept.pop()
-        while kept and not kept[-1].strip():
-            kept.pop()
-    result = "\n".join(kept).strip()
-    return result or text.strip()
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return _tidy(_own_lines(lines))
 
 
-def _find_cut(lines: list[str]) -> int:
-    for i, line in enumerate(lines):
-        stripped = line.strip()
+def _own_lines(lines: list[str]) -> list[str]:
+    kept: list[str] = []
+    count = len(lines)
+    i = 0
+    while i < count:
+        stripped = lines[i].strip()
         if not stripped:
+            kept.append("")
+            i += 1
             continue
-        if _SIGNATURE.match(line) or _ORIGINAL_MESSAGE.match(line):
-            return i
-        if _HEADER_FROM.match(line) and _is_header_block(lines, i):
-            if i > 0 and _RULE_LINE.match(lines[i - 1]):
-                return i - 1
-            return i
-        if stripped[-1] == ":" and _REPLY_HEADER_END.search(stripped):
-            start = _reply_header_start(lines, i)
-            if start is not None:
-                return start
-    return len(lines)
+        if stripped[0] == ">":
+            i += 1
+            continue
+        if (stripped[0] == "-" and _SIGNATURE.match(lines[i])) or _ends_new_text(
+            lines, i, stripped
+        ):
+            break
+        attribution = _attribution_end(lines, i, stripped)
+        if attribution is not None:
+            end, block = attribution
+            if _quote_follows(lines, end + 1):
+                i = end + 1
+                continue
+            if _ends_unmarked_quote(block):
+                break
+        initial = stripped[0].lower()
+        if initial in _FOOTER_INITIALS and len(stripped) < _FOOTER_MAX and _FOOTER.match(stripped):
+            i += 1
+            continue
+        if (
+            initial in _DISCLAIMER_INITIALS
+            and (not kept or not kept[-1])
+            and _DISCLAIMER.match(stripped)
+        ):
+            end = _paragraph_end(lines, i)
+            if _DISCLAIMER_WORDS.search(" ".join(lines[i:end])):
+                i = end
+                continue
+        kept.append(lines[i])
+        i += 1
+    return kept
+
+
+def _ends_new_text(lines: list[str], i: int, stripped: str) -> bool:
+    """A separator line, or the first line of an unquoted header block."""
+    if stripped[0].lower() in _SEPARATOR_INITIALS and _SEPARATOR.match(stripped):
+        return True
+    # A field name is short: "Від кого:", "**Envoyé :**".
+    if ":" not in stripped[:16]:
+        return False
+    return _HEADER_FIELD.match(stripped) is not None and _is_header_block(lines, i)
+
+
+def _ends_unmarked_quote(attribution: str) -> bool:
+    """Whether an attribution with no ">" lines after it still starts the quoted message (Yahoo,
+    Proton, HTML-only mail): it names an address and a date, or is Thunderbird's numeric one.
+    Prose such as "Le 3 mars, votre conseillère m'a écrit :" is neither."""
+    if _ADDRESS.search(attribution) and any(ch.isdigit() for ch in attribution):
+        return True
+    return _WITHOUT_ADDRESS.match(attribution) is not None
 
 
 def _is_header_block(lines: list[str], i: int) -> bool:
-    """A "From:" line followed within four lines by a "Sent:"/"Date:" line (any language)."""
-    return any(_HEADER_SENT.match(line) for line in lines[i + 1 : i + 5])
+    """Consecutive header fields in any order, one of them "From" in some language, and an
+    address or a "Sent"/"Subject" field among them: "From: … / Sent: … / To: … / Subject: …"."""
+    fields = 0
+    has_from = has_sent_or_subject = False
+    values = []
+    for line in lines[i : i + 8]:
+        match = _HEADER_FIELD.match(line.strip())
+        if match is None:
+            break
+        fields += 1
+        has_from = has_from or match.group(1) is not None
+        has_sent_or_subject = has_sent_or_subject or match.group(2) is not None
+        values.append(line)
+    return fields >= 2 and has_from and (has_sent_or_subject or "@" in " ".join(values))
 
 
-def _reply_header_start(lines: list[str], end: int) -> int | None:
-    """The first line of a reply header ending at ``end`` (wrapped over up to 3 lines), or None
-    if it does not look like one (it must mention an address or a date/time)."""
-    for start in range(max(0, end - 2), end + 1):
-        block = " ".join(line.strip() for line in lines[start : end + 1])
-        if not all(line.strip() for line in lines[start : end + 1]):
-            continue
-        if start < end and not _REPLY_HEADER_START.match(lines[start]):
-            continue
-        if "@" in block or any(ch.isdigit() for ch in block):
-            return start
+def _attribution_end(lines: list[str], i: int, stripped: str) -> tuple[int, str] | None:
+    """The last line and the joined text of an attribution starting at line ``i`` (wrapped
+    over up to three lines), or None."""
+    if not _colon_ends_within(lines, i) or not _OPENING.match(stripped):
+        return None
+    for end in range(i, min(i + 3, len(lines))):
+        line = lines[end].strip()
+        if not line:
+            return None
+        if line[-1] == ":":
+            block = " ".join(part.strip() for part in lines[i : end + 1])
+            if _ATTRIBUTION.search(block) and ("@" in block or any(c.isdigit() for c in block)):
+                return end, block
     return None
+
+
+def _colon_ends_within(lines: list[str], i: int) -> bool:
+    """Whether one of lines i..i+2, before a blank line, ends with a colon."""
+    for line in lines[i : i + 3]:
+        line = line.rstrip()
+        if not line:
+            return False
+        if line[-1] == ":":
+            return True
+    return False
+
+
+def _quote_follows(lines: list[str], start: int) -> bool:
+    for line in lines[start:]:
+        stripped = line.strip()
+        if stripped:
+            return stripped[0] == ">"
+    return False
+
+
+def _paragraph_end(lines: list[str], i: int) -> int:
+    while i < len(lines) and lines[i].strip():
+        i += 1
+    return i
+
+
+def _tidy(kept: list[str]) -> str:
+    """Without trailing rule lines ("______") and blank-line runs; empty if nothing is left."""
+    while kept and (not kept[-1].strip() or _RULE.match(kept[-1].strip())):
+        kept.pop()
+    out: list[str] = []
+    for line in kept:
+        if not line.strip():
+            if out and out[-1].strip():
+                out.append("")
+            continue
+        out.append(line)
+    return "\n".join(out).strip()

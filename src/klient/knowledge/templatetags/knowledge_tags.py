@@ -26,6 +26,6 @@ def suggestions_for(context: Any, conversation: Any) -> list[ArticleText]:
     else:
         inbound = conversation.messages.filter(kind="inbound")
         latest = inbound.order_by("-created_at", "-pk").first()
-    text = " ".join([conversation.subject, latest.new_text if latest else ""])
+    text = " ".join([conversation.subject, (latest.new_text or latest.body_text) if latest else ""])
     language = conversation.language or DEFAULT_LANGUAGE
     return suggest_articles(text, language, public_only=False, limit=SUGGESTIONS)
