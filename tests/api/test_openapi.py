@@ -37,6 +37,8 @@ PATHS = {
     "/api/v1/agents": {"get", "post"},
     "/api/v1/agents/{id}": {"get", "patch"},
     "/api/v1/agents/{id}/tokens": {"post"},
+    "/api/v1/customers/{id}": {"patch"},
+    "/api/v1/organisations/{id}": {"patch"},
 }
 
 

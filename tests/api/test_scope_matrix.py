@@ -46,6 +46,8 @@ TARGETS = {
     "/api/v1/teams/{id}": "team",
     "/api/v1/agents/{id}": "agent",
     "/api/v1/agents/{id}/tokens": "agent",
+    "/api/v1/customers/{id}": "customer",  # Luc, a Support customer (issue 14's owners)
+    "/api/v1/organisations/{id}": "organisation",  # Luc's organisation
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -79,6 +81,8 @@ BODIES = {
     ("/api/v1/teams/{id}", "patch"): {"acknowledge": True},
     ("/api/v1/agents/{id}", "patch"): {"time_zone": "Europe/Paris"},  # her own field
     ("/api/v1/agents/{id}/tokens", "post"): {"label": "leaked"},
+    ("/api/v1/customers/{id}", "patch"): {"owner": None},
+    ("/api/v1/organisations/{id}", "patch"): {"owner": None},
 }
 # Who may reach each kind of object (the positive control) and who may not.
 INSIDERS = {"conversation": "agent_anna", "attachment": "agent_anna", "inbound": "admin_zofia"}
@@ -88,6 +92,7 @@ INSIDERS["macro"] = "agent_anna"  # a Support-only shared macro
 INSIDERS["colleague_request"] = "agent_anna"  # asked of Support
 INSIDERS.update(agent="agent_anna", absence="agent_anna")  # Anna's own calendar
 INSIDERS["held_reply"] = "agent_anna"  # only its author may undo a reply
+INSIDERS.update(customer="agent_anna", organisation="admin_zofia")  # owners (issue 14)
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -100,11 +105,14 @@ OUTSIDERS = {
     "agent": ["agent_bruno"],
     "absence": ["agent_bruno"],
     "held_reply": ["agent_bruno", "support_colleague"],
+    "customer": ["agent_bruno"],
+    "organisation": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
 # Anna belongs to Support: its team page and business hours, and mail sent to it.
 FORBIDDEN = {"team": ["agent_anna"], "inbound": ["agent_anna"]}
+FORBIDDEN["organisation"] = ["agent_anna"]  # one of its customers writes to Support
 
 
 def test_every_object_path_is_covered():
@@ -158,6 +166,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
             support_team, "luc@client.fr", "Encore", "Re-coupure."
         ).conversation.reference,
     }
+    found.update(customer_and_organisation(luc_power_cut.customer))
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
@@ -204,6 +213,14 @@ def anna_absence(agent):
         starts_at=datetime(2027, 2, 1, 8, tzinfo=UTC),
         ends_at=datetime(2027, 2, 2, 8, tzinfo=UTC),
     )
+
+
+def customer_and_organisation(customer):
+    from klient.people.models import Organisation
+
+    customer.organisation = Organisation.objects.create(name="Martin SARL")
+    customer.save(update_fields=["organisation"])
+    return {"customer": customer.pk, "organisation": customer.organisation.pk}
 
 
 def body_for(path, method, objects):

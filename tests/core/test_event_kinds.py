@@ -115,6 +115,10 @@ STORED_KINDS = {
     "agent.token_issued",
     "agent.password_reset_requested",
     "agent.password_set",
+    # Owners, agent status and routing (issue 14, helper routing).
+    "customer.owner_changed",
+    "organisation.owner_changed",
+    "agent.status_changed",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

@@ -1,0 +1,63 @@
+"""Personal owners: the advisor of a customer, the account manager of an organisation.
+
+Routing sends their new conversations to the owner first (klient.routing); these actions
+are the only writers of the owner fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from klient.core.events import append
+
+from .events import Kind
+from .models import Customer, Organisation
+
+
+def _check_owner(owner: Any) -> None:
+    if owner is not None and not owner.is_active:
+        raise ValidationError(_("The owner must be an active agent."))
+
+
+def _label(actor: Any) -> str:
+    return "" if actor is not None else "system"
+
+
+def set_customer_owner(customer: Customer, owner: Any, *, actor: Any) -> Customer:
+    """Make `owner` (an active agent, or None) the customer's personal owner. One event
+    when it changes; nothing when it is already so."""
+    _check_owner(owner)
+    with transaction.atomic():
+        current = Customer.objects.select_for_update().get(pk=customer.pk)
+        new = getattr(owner, "pk", None)
+        if current.owner_id != new:
+            append(
+                Kind.CUSTOMER_OWNER_CHANGED,
+                actor=actor,
+                actor_label=_label(actor),
+                data={"customer": current.pk, "from": current.owner_id, "to": new},
+            )
+            current.owner = owner
+            current.save(update_fields=["owner"])
+    return current
+
+
+def set_organisation_owner(organisation: Organisation, owner: Any, *, actor: Any) -> Organisation:
+    """Make `owner` (an active agent, or None) the organisation's account manager."""
+    _check_owner(owner)
+    with transaction.atomic():
+        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        new = getattr(owner, "pk", None)
+        if current.owner_id != new:
+            append(
+                Kind.ORGANISATION_OWNER_CHANGED,
+                actor=actor,
+                actor_label=_label(actor),
+                data={"organisation": current.pk, "from": current.owner_id, "to": new},
+            )
+            current.owner = owner
+            current.save(update_fields=["owner"])
+    return current
