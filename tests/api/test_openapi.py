@@ -39,6 +39,7 @@ PATHS = {
     "/api/v1/agents/{id}/tokens": {"post"},
     "/api/v1/customers/{id}": {"patch"},
     "/api/v1/organisations/{id}": {"patch"},
+    "/api/v1/agents/me/status": {"put"},
 }
 
 

@@ -119,6 +119,11 @@ STORED_KINDS = {
     "customer.owner_changed",
     "organisation.owner_changed",
     "agent.status_changed",
+    "routing.assigned",
+    "routing.queued",
+    "routing.coverage_ended",
+    "routing.customer_told",
+    "routing.hand_back",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

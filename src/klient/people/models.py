@@ -198,7 +198,7 @@ class AgentProfile(models.Model):
     status = models.CharField(
         max_length=10,
         choices=[("online", _("Online")), ("away", _("Away")), ("offline", _("Offline"))],
-        default="offline",
+        default="online",
     )
     last_seen_at = models.DateTimeField(null=True, blank=True)
 

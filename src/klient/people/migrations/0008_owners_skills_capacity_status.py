@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
             name="status",
             field=models.CharField(
                 choices=[("online", "Online"), ("away", "Away"), ("offline", "Offline")],
-                default="offline",
+                default="online",
                 max_length=10,
             ),
         ),
