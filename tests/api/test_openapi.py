@@ -40,6 +40,9 @@ PATHS = {
     "/api/v1/customers/{id}": {"patch"},
     "/api/v1/organisations/{id}": {"patch"},
     "/api/v1/agents/me/status": {"put"},
+    "/api/v1/routing/rules": {"get", "post"},
+    "/api/v1/routing/rules/{id}": {"patch", "delete"},
+    "/api/v1/routing/preview": {"post"},
 }
 
 

@@ -48,6 +48,7 @@ TARGETS = {
     "/api/v1/agents/{id}/tokens": "agent",
     "/api/v1/customers/{id}": "customer",  # Luc, a Support customer (issue 14's owners)
     "/api/v1/organisations/{id}": "organisation",  # Luc's organisation
+    "/api/v1/routing/rules/{id}": "routing_rule",  # the desk's settings: administrators
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -83,6 +84,7 @@ BODIES = {
     ("/api/v1/agents/{id}/tokens", "post"): {"label": "leaked"},
     ("/api/v1/customers/{id}", "patch"): {"owner": None},
     ("/api/v1/organisations/{id}", "patch"): {"owner": None},
+    ("/api/v1/routing/rules/{id}", "patch"): {"active": False},
 }
 # Who may reach each kind of object (the positive control) and who may not.
 INSIDERS = {"conversation": "agent_anna", "attachment": "agent_anna", "inbound": "admin_zofia"}
@@ -93,6 +95,7 @@ INSIDERS["colleague_request"] = "agent_anna"  # asked of Support
 INSIDERS.update(agent="agent_anna", absence="agent_anna")  # Anna's own calendar
 INSIDERS["held_reply"] = "agent_anna"  # only its author may undo a reply
 INSIDERS.update(customer="agent_anna", organisation="admin_zofia")  # owners (issue 14)
+INSIDERS["routing_rule"] = "admin_zofia"
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -107,6 +110,7 @@ OUTSIDERS = {
     "held_reply": ["agent_bruno", "support_colleague"],
     "customer": ["agent_bruno"],
     "organisation": ["agent_bruno"],
+    "routing_rule": ["agent_bruno", "agent_anna"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -167,6 +171,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
         ).conversation.reference,
     }
     found.update(customer_and_organisation(luc_power_cut.customer))
+    found["routing_rule"] = routing_rule(support_team).pk
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
@@ -221,6 +226,12 @@ def customer_and_organisation(customer):
     customer.organisation = Organisation.objects.create(name="Martin SARL")
     customer.save(update_fields=["organisation"])
     return {"customer": customer.pk, "organisation": customer.organisation.pk}
+
+
+def routing_rule(team):
+    from klient.routing.rules import create_rule
+
+    return create_rule(actor=None, name="Support chats", teams=[team.pk], channels=["chat"])
 
 
 def body_for(path, method, objects):

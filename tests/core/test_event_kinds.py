@@ -124,6 +124,9 @@ STORED_KINDS = {
     "routing.coverage_ended",
     "routing.customer_told",
     "routing.hand_back",
+    "routing.rule_saved",
+    "routing.rule_deleted",
+    "routing.weight_set",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

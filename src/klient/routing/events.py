@@ -20,6 +20,9 @@ class Kind(EventKind):
     COVERAGE_ENDED = "routing.coverage_ended", _("Cover for an absence ended")
     CUSTOMER_TOLD = "routing.customer_told", _("Customer told who covers")
     HAND_BACK = "routing.hand_back", _("Hand-back summary sent")
+    RULE_SAVED = "routing.rule_saved", _("Routing rule saved")
+    RULE_DELETED = "routing.rule_deleted", _("Routing rule deleted")
+    WEIGHT_SET = "routing.weight_set", _("Channel weight set")
 
 
 def _decision_data(decision: Decision, why: str) -> dict[str, Any]:
