@@ -145,3 +145,19 @@ def test_route_is_there_for_other_domains(anna, mrs_zielinska, write):
     conversation = write("Oddzwonienie", "Proszę o telefon.")
 
     assert route(conversation, why="callback", channel="email") == anna
+
+
+def test_an_owner_outside_her_working_hours_gets_no_new_work_and_a_colleague_does(
+    anna, piotr, mrs_zielinska, write
+):
+    from django.utils import timezone
+
+    from klient.calendars.actions import save_agent_hours
+
+    tomorrow = (timezone.now().weekday() + 1) % 7  # in UTC, the zone of her hours
+    save_agent_hours(anna, actor=None, time_zone="UTC", hours={tomorrow: [("00:00", "23:59")]})
+
+    conversation = write("Przelew", "Dzień dobry, przelew nie doszedł.")
+
+    assert conversation.assignee == piotr
+    assert Event.objects.get(kind="routing.assigned").data["reason"] == "owner_unavailable"

@@ -1,23 +1,25 @@
 """The routing decision's inputs read from the database at one moment: the work a
 conversation is, the desk's agents as decide.AgentState, the rules and channel weights.
 
-A snapshot of the whole desk: a handful of queries whatever its size, plus each agent's
-working hours (klient.people.working_time), read only for the agents the decision can
-reach (the owner's chain, the pools)."""
+A snapshot of the whole desk: a handful of queries whatever its size. Working hours follow
+klient.people.working_time's rule (the agent's own, else the first team they joined that
+has hours, else always), read in one query for every agent and each configuration turned
+into a calendar once."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 
+from klient.calendars.absences import AgentCalendar
+from klient.calendars.models import WorkingHoursConfig
 from klient.conversations.models import Conversation
 from klient.people.models import Absence, AgentProfile, Team
-from klient.people.working_time import agent_calendar
 
 from . import decide
 from .models import ChannelWeight, RoundRobinCursor, RoutingRule
@@ -75,8 +77,13 @@ def take(now: datetime, *, exclude_load_of: int | None = None) -> decide.Snapsho
         user_model.objects.filter(is_active=True, agent__isnull=False).select_related("agent")
     )
     teams: dict[int, set[int]] = defaultdict(set)
-    for user_id, team_id in Team.members.through.objects.values_list("user_id", "team_id"):
+    joined: dict[int, list[int]] = defaultdict(list)  # in the order they joined
+    for user_id, team_id in Team.members.through.objects.order_by("id").values_list(
+        "user_id", "team_id"
+    ):
         teams[user_id].add(team_id)
+        joined[user_id].append(team_id)
+    works_now = _working_now(now, joined)
     away = {
         a.agent_id: a
         for a in Absence.objects.filter(starts_at__lte=now, ends_at__gt=now).order_by("-starts_at")
@@ -100,7 +107,7 @@ def take(now: datetime, *, exclude_load_of: int | None = None) -> decide.Snapsho
             teams=frozenset(teams.get(user.pk, ())),
             status=profile.status,
             connected=profile.last_seen_at is not None and profile.last_seen_at >= fresh_after,
-            in_hours=_works_at(user, now),
+            in_hours=works_now(user.pk),
             active=True,
             absent=absence is not None,
             substitute_agent=absence.substitute_agent_id if absence else None,
@@ -114,6 +121,31 @@ def take(now: datetime, *, exclude_load_of: int | None = None) -> decide.Snapsho
     return decide.Snapshot(states, weights=w, cursors=cursors)
 
 
-def _works_at(user: Any, now: datetime) -> bool:
-    # Absences are the snapshot's own (with their substitutes): hours only here.
-    return agent_calendar(user, since=now + timedelta(days=3650)).works_at(now)
+def _working_now(now: datetime, joined: dict[int, list[int]]) -> Callable[[int], bool]:
+    """agent id -> inside their working hours at `now` (absences aside: the snapshot
+    has its own, with their substitutes)."""
+    own: dict[int, WorkingHoursConfig] = {}
+    of_team: dict[int, WorkingHoursConfig] = {}
+    for config in WorkingHoursConfig.objects.all():
+        if config.agent_id is not None:
+            own[config.agent_id] = config
+        elif config.team_id is not None:
+            of_team[config.team_id] = config
+    open_now: dict[int, bool] = {}
+
+    def is_open(config: WorkingHoursConfig) -> bool:
+        if config.pk not in open_now:
+            try:
+                hours = config.calendar()
+            except (ValueError, TypeError):  # as the SLA does: a broken one is no hours
+                hours = None
+            open_now[config.pk] = AgentCalendar(hours).works_at(now)
+        return open_now[config.pk]
+
+    def works(agent_id: int) -> bool:
+        config = own.get(agent_id) or next(
+            (of_team[t] for t in joined.get(agent_id, ()) if t in of_team), None
+        )
+        return True if config is None else is_open(config)
+
+    return works
