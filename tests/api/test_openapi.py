@@ -43,6 +43,8 @@ PATHS = {
     "/api/v1/routing/rules": {"get", "post"},
     "/api/v1/routing/rules/{id}": {"patch", "delete"},
     "/api/v1/routing/preview": {"post"},
+    "/api/v1/agents/{id}/routing": {"patch"},
+    "/api/v1/routing/weights": {"get", "put"},
 }
 
 

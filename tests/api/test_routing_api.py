@@ -87,3 +87,32 @@ def test_the_preview_for_real_time_work_skips_agents_without_a_live_workspace(
 
     assert response.json()["agent"] is None
     assert response.json()["reason_code"] == "nobody"
+
+
+def test_an_administrator_sets_an_agents_skills_and_capacity(call, admin_zofia, agent_anna):
+    response = call(
+        admin_zofia,
+        "patch",
+        f"/api/v1/agents/{agent_anna.pk}/routing",
+        {"skills": ["Mortgage", "cards", "mortgage"], "capacity": 1.5},
+    )
+
+    assert response.status_code == 200
+    assert response.json()["skills"] == ["mortgage", "cards"]
+    assert response.json()["capacity"] == 1.5
+    assert (
+        call(
+            admin_zofia, "patch", f"/api/v1/agents/{agent_anna.pk}/routing", {"capacity": -1}
+        ).status_code
+        == 422
+    )
+
+
+def test_channel_weights_change_and_the_others_keep_their_defaults(call, admin_zofia):
+    response = call(admin_zofia, "put", "/api/v1/routing/weights", {"weights": {"chat": 0.5}})
+
+    assert response.status_code == 200
+    assert response.json()["weights"]["chat"] == 0.5
+    assert response.json()["weights"]["phone"] == 1.0
+    refused = call(admin_zofia, "put", "/api/v1/routing/weights", {"weights": {"fax": 1}})
+    assert refused.status_code == 422

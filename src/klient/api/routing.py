@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from klient.people import presence
-from klient.people.access import is_admin
+from klient.people import ownership, presence
+from klient.people.access import check_administrator, is_admin
 from klient.people.models import Customer
 from klient.people.queries import team_by_ref
-from klient.routing import queries, rules, texts
+from klient.routing import queries, rules, snapshot, texts
 from klient.routing.models import RoutingRule
 
 from .auth import caller
@@ -54,6 +56,81 @@ def _admin(request: HttpRequest) -> Any:
     if not is_admin(user):
         raise PermissionDenied(_("Only administrators can manage routing."))
     return user
+
+
+# -- an agent's skills and capacity; channel weights --------------------------------------
+
+
+class RoutingProfileIn(Schema):
+    skills: list[str] | None = Field(None, description='The whole list, e.g. ["mortgage"].')
+    capacity: float | None = Field(None, description="Weighted open work at once (0-100).")
+
+
+class RoutingProfileOut(Schema):
+    agent: int
+    skills: list[str]
+    capacity: float
+    status: str
+    connected: bool
+
+
+@router.patch(
+    "/agents/{id}/routing",
+    response={200: RoutingProfileOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Set an agent's skills and capacity (administrators)",
+)
+def update_routing_profile(request: HttpRequest, id: int, payload: RoutingProfileIn) -> Any:
+    user = caller(request)
+    agent = get_user_model().objects.filter(pk=id, agent__isnull=False).first()
+    check_administrator(
+        user,
+        sees=agent is not None and agent.pk == user.pk,
+        refusal=_("Only administrators can change an agent's skills and capacity."),
+        missing=_("No such agent."),
+    )
+    if agent is None:
+        raise Http404(_("No such agent."))
+    profile = ownership.set_routing_profile(
+        agent, actor=user, **payload.model_dump(exclude_none=True)
+    )
+    return {
+        "agent": agent.pk,
+        "skills": profile.skills,
+        "capacity": profile.capacity,
+        "status": profile.status,
+        "connected": presence.is_connected(profile),
+    }
+
+
+class WeightsIn(Schema):
+    weights: dict[str, float] = Field(..., description='e.g. {"chat": 0.5}; others stay.')
+
+
+class WeightsOut(Schema):
+    weights: dict[str, float]
+
+
+@router.get(
+    "/routing/weights",
+    response={200: WeightsOut, 401: ErrorOut, 403: ErrorOut},
+    summary="How much of an agent's capacity one open conversation takes, per channel",
+)
+def get_weights(request: HttpRequest) -> Any:
+    _admin(request)
+    return {"weights": snapshot.weights()}
+
+
+@router.put(
+    "/routing/weights",
+    response={200: WeightsOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    summary="Change channel weights (administrators)",
+)
+def set_weights(request: HttpRequest, payload: WeightsIn) -> Any:
+    actor = _admin(request)
+    with transaction.atomic():
+        for channel, weight in payload.weights.items():
+            rules.set_channel_weight(channel, weight, actor=actor)
+    return {"weights": snapshot.weights()}
 
 
 # -- rules ---------------------------------------------------------------------------------

@@ -61,3 +61,43 @@ def set_organisation_owner(organisation: Organisation, owner: Any, *, actor: Any
             current.owner = owner
             current.save(update_fields=["owner"])
     return current
+
+
+MAX_CAPACITY = 100.0
+
+
+def set_routing_profile(
+    agent: Any, *, actor: Any, skills: list[str] | None = None, capacity: float | None = None
+) -> Any:
+    """What routing knows of an agent: their skills (lower-case, each once) and their
+    capacity (weighted open work at once: a chat 0.34, an email 0.1). Only what is given
+    changes; one agent.updated event naming the fields."""
+    from .models import AgentProfile
+
+    changes: dict[str, Any] = {}
+    if skills is not None:
+        cleaned = list(dict.fromkeys(s.strip().lower()[:60] for s in skills if s.strip()))
+        changes["skills"] = cleaned
+    if capacity is not None:
+        if not 0 <= capacity <= MAX_CAPACITY:
+            raise ValidationError(_("Capacity is between 0 and 100."))
+        changes["capacity"] = float(capacity)
+    with transaction.atomic():
+        profile = AgentProfile.objects.select_for_update().get(user=agent)
+        changed = {k: v for k, v in changes.items() if getattr(profile, k) != v}
+        if changed:
+            for field, value in changed.items():
+                setattr(profile, field, value)
+            profile.save(update_fields=sorted(changed))
+            append(
+                Kind.AGENT_UPDATED,
+                actor=actor,
+                actor_label=_label(actor),
+                data={
+                    "agent": agent.pk,
+                    "changed": sorted(changed),
+                    "skills": profile.skills,
+                    "capacity": profile.capacity,
+                },
+            )
+    return profile
