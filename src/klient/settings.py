@@ -222,6 +222,8 @@ KLIENT_PHONE_REGION = os.environ.get("KLIENT_PHONE_REGION", "PL")
 # offline for real-time work; the workspace beats every KLIENT_PRESENCE_HEARTBEAT_SECONDS.
 KLIENT_PRESENCE_TIMEOUT_SECONDS = int(os.environ.get("KLIENT_PRESENCE_TIMEOUT_SECONDS", "90"))
 KLIENT_PRESENCE_HEARTBEAT_SECONDS = int(os.environ.get("KLIENT_PRESENCE_HEARTBEAT_SECONDS", "30"))
+# Real-time work an agent has not taken up (answered) within this long goes to the next one.
+KLIENT_ROUTING_ACCEPT_SECONDS = int(os.environ.get("KLIENT_ROUTING_ACCEPT_SECONDS", "30"))
 
 LOGGING = {
     "version": 1,

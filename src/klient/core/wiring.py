@@ -113,6 +113,7 @@ SWEEPS: list[str] = [
     "klient.core.wiring.redrive_pending_events",
     "klient.routing.actions.sweep_queue",
     "klient.routing.coverage.sweep_ended_coverage",
+    "klient.routing.offers.sweep_unanswered_offers",
 ]
 
 DISPATCH_BATCH = 500

@@ -7,9 +7,11 @@ it returns the chosen agent, or None when the work waits in the queue."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
@@ -22,7 +24,7 @@ from klient.notifications.actions import notify
 from klient.people.models import Absence
 
 from . import decide, events, snapshot, texts
-from .models import Coverage, QueuedConversation, RoundRobinCursor
+from .models import Coverage, Offer, QueuedConversation, RoundRobinCursor
 
 logger = logging.getLogger(__name__)
 
@@ -30,12 +32,21 @@ ROUTABLE = (Conversation.Status.NEW, Conversation.Status.OPEN, Conversation.Stat
 
 
 def route(
-    conversation: Conversation, *, why: str, channel: str | None = None, now: datetime | None = None
+    conversation: Conversation,
+    *,
+    why: str,
+    channel: str | None = None,
+    now: datetime | None = None,
+    passed_over: Iterable[int] = (),
 ) -> Any | None:
     """Give the conversation to whoever decide() picks now, and say why (an event and a
     notification worded for the agent); queue it when nobody can take it. `why` is what
     asked (a new conversation, a new message, a callback); `channel` the kind of work when
-    it is not the conversation's own (a callback on an email conversation)."""
+    it is not the conversation's own (a callback on an email conversation); `passed_over`
+    the agents real-time work was offered to who did not take it up.
+
+    Real-time work comes with an Offer: not taken up within KLIENT_ROUTING_ACCEPT_SECONDS,
+    it goes to the next agent (klient.routing.offers)."""
     now = now or timezone.now()
     with transaction.atomic():
         conversation = (
@@ -46,10 +57,19 @@ def route(
         if conversation.status not in ROUTABLE or conversation.merged_into_id is not None:
             return None
         desk = snapshot.take(now, exclude_load_of=conversation.pk)
-        decision = decide.decide(
-            snapshot.work_of(conversation, channel=channel), desk, snapshot.rules()
-        )
-        return _apply(conversation, decision, why=why, now=now)
+        work = snapshot.work_of(conversation, channel=channel, passed_over=frozenset(passed_over))
+        decision = decide.decide(work, desk, snapshot.rules())
+        agent = _apply(conversation, decision, why=why, now=now)
+        if agent is not None and work.channel in decide.REAL_TIME:
+            Offer.objects.create(
+                conversation=conversation,
+                agent=agent,
+                channel=work.channel,
+                offered_at=now,
+                passed_over=sorted(work.passed_over),
+                next_attempt_at=now + timedelta(seconds=settings.KLIENT_ROUTING_ACCEPT_SECONDS),
+            )
+        return agent
 
 
 def _apply(

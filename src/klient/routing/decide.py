@@ -76,6 +76,8 @@ class Work:
     tier: str = ""
     tags: frozenset[str] = frozenset()
     skills: frozenset[str] = frozenset()  # what it needs
+    # Agents it was offered to who did not take it in time (real-time work moves on).
+    passed_over: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +146,8 @@ class Decision:
 
 def can_take(agent: AgentState, work: Work, snapshot: Snapshot) -> bool:
     if not agent.active or agent.absent or not agent.in_hours or agent.status == "offline":
+        return False
+    if agent.id in work.passed_over:
         return False
     if work.channel in REAL_TIME and (agent.status != "online" or not agent.connected):
         return False

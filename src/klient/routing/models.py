@@ -127,3 +127,36 @@ class Coverage(WorkItem):
 
     def __str__(self) -> str:
         return f"coverage of conversation #{self.conversation_id} ({self.state})"
+
+
+class Offer(WorkItem):
+    """Real-time work (a chat, a call, a callback due now) given to an agent: if they have
+    not taken it up (answered, or handed it on) by next_attempt_at, it goes to the next
+    agent (klient.routing.offers). pending -> checking(lease) -> taken | passed."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Offered")
+        CHECKING = "checking", _("Checking")
+        TAKEN = "taken", _("Taken")
+        PASSED = "passed", _("Passed on")
+
+    conversation = models.ForeignKey(
+        "conversations.Conversation", on_delete=models.CASCADE, related_name="routing_offers"
+    )
+    agent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10)
+    offered_at = models.DateTimeField()
+    passed_over = models.JSONField(default=list, blank=True)  # earlier agents, ids
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="offer_due",
+                condition=models.Q(state__in=["pending", "checking"]),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"offer of conversation #{self.conversation_id} to #{self.agent_id} ({self.state})"

@@ -55,7 +55,12 @@ def rule_of(row: RoutingRule) -> decide.Rule:
     )
 
 
-def work_of(conversation: Conversation, *, channel: str | None = None) -> decide.Work:
+def work_of(
+    conversation: Conversation,
+    *,
+    channel: str | None = None,
+    passed_over: frozenset[int] = frozenset(),
+) -> decide.Work:
     customer = conversation.customer
     organisation = customer.organisation
     return decide.Work(
@@ -66,6 +71,7 @@ def work_of(conversation: Conversation, *, channel: str | None = None) -> decide
         organisation=customer.organisation_id,
         tier=organisation.tier if organisation is not None else "",
         tags=frozenset(conversation.tags.values_list("name", flat=True)),
+        passed_over=passed_over,
     )
 
 
