@@ -35,6 +35,8 @@ def test_a_team_lead_sees_and_plans_her_agents_absences_and_others_cannot(
     url = reverse("administration:agent_absences", args=[anna.pk])
 
     client.force_login(ewa)
+    own_page = client.get(reverse("administration:absences")).content.decode()
+    assert f'href="{url}"' in own_page  # her team's agents, from her own absences page
     assert client.get(url).status_code == 200
     client.force_login(piotr)
     assert client.get(url).status_code == 404

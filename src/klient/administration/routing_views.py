@@ -66,9 +66,20 @@ def absences(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     rows = Absence.objects.filter(agent=agent, ends_at__gt=timezone.now()).select_related(
         "substitute_agent", "substitute_team"
     )
+    own = agent.pk == request.user.pk
+    led = (
+        get_user_model()
+        .objects.filter(teams__lead_id=request.user.pk, agent__isnull=False)
+        .exclude(pk=request.user.pk)
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+        if own
+        else []
+    )
     context = {
         "agent": agent,
-        "own": agent.pk == request.user.pk,
+        "own": own,
+        "led": led,
         "absences": rows,
         "agents": agent_names(excluding=agent.pk),
         "teams": Team.objects.order_by("name"),
