@@ -66,11 +66,12 @@ def absences(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     rows = Absence.objects.filter(agent=agent, ends_at__gt=timezone.now()).select_related(
         "substitute_agent", "substitute_team"
     )
-    own = agent.pk == request.user.pk
+    viewer = request.user.pk or 0  # signed in: login_required
+    own = agent.pk == viewer
     led = (
         get_user_model()
-        .objects.filter(teams__lead_id=request.user.pk, agent__isnull=False)
-        .exclude(pk=request.user.pk)
+        .objects.filter(teams__lead_id=viewer, agent__isnull=False)
+        .exclude(pk=viewer)
         .distinct()
         .order_by("first_name", "last_name", "username")
         if own
