@@ -161,3 +161,42 @@ def test_an_owner_outside_her_working_hours_gets_no_new_work_and_a_colleague_doe
 
     assert conversation.assignee == piotr
     assert Event.objects.get(kind="routing.assigned").data["reason"] == "owner_unavailable"
+
+
+def test_a_conversation_assigned_to_an_agent_now_away_follows_her_substitute(
+    anna, piotr, ewa, bank_team, receive
+):
+    """Not Anna's customer, but Anna's conversation: a new message goes to Piotr, and the
+    conversation comes back to her when she does."""
+    from datetime import timedelta as td
+
+    from django.utils import timezone
+
+    from klient.conversations.actions import update_conversation
+    from klient.people.actions import create_absence
+
+    first = receive(bank_team, "jan@firma.example", "Leasing", "Pytanie o leasing.")
+    conversation = update_conversation(first.conversation, actor=ewa, assignee=anna)
+    now = timezone.now()
+    away = create_absence(
+        anna,
+        actor=None,
+        starts_at=now - td(minutes=5),
+        ends_at=now + td(days=2),
+        substitute_agent=piotr,
+    )
+
+    receive(
+        bank_team,
+        "jan@firma.example",
+        "Re: Leasing",
+        "Czy są już warunki?",
+        conversation=conversation,
+    )
+    dispatch_pending()
+    conversation.refresh_from_db()
+    assert conversation.assignee == piotr
+
+    sweep_ended_coverage(now=away.ends_at + td(minutes=1))
+    conversation.refresh_from_db()
+    assert conversation.assignee == anna

@@ -38,12 +38,15 @@ def route(
     channel: str | None = None,
     now: datetime | None = None,
     passed_over: Iterable[int] = (),
+    owner: int | None = None,
 ) -> Any | None:
     """Give the conversation to whoever decide() picks now, and say why (an event and a
     notification worded for the agent); queue it when nobody can take it. `why` is what
     asked (a new conversation, a new message, a callback); `channel` the kind of work when
     it is not the conversation's own (a callback on an email conversation); `passed_over`
-    the agents real-time work was offered to who did not take it up.
+    the agents real-time work was offered to who did not take it up; `owner` whose work
+    it is when not the customer's personal owner (an away assignee's conversation goes to
+    their substitute).
 
     Real-time work comes with an Offer: not taken up within KLIENT_ROUTING_ACCEPT_SECONDS,
     it goes to the next agent (klient.routing.offers)."""
@@ -57,7 +60,9 @@ def route(
         if conversation.status not in ROUTABLE or conversation.merged_into_id is not None:
             return None
         desk = snapshot.take(now, exclude_load_of=conversation.pk)
-        work = snapshot.work_of(conversation, channel=channel, passed_over=frozenset(passed_over))
+        work = snapshot.work_of(
+            conversation, channel=channel, passed_over=frozenset(passed_over), owner=owner
+        )
         decision = decide.decide(work, desk, snapshot.rules())
         agent = _apply(conversation, decision, why=why, now=now)
         if agent is not None and work.channel in decide.REAL_TIME:

@@ -47,7 +47,10 @@ def route_for_events(event_ids: list[int]) -> None:
             if owned or rules_exist:
                 actions.route(conversation, why=conversation_ids[conversation.pk], now=now)
         elif conversation.assignee_id in away:
-            actions.route(conversation, why="assignee away", now=now)
+            # Whoever has it is away: it is theirs to cover, whoever the customer's owner is.
+            actions.route(
+                conversation, why="assignee away", now=now, owner=conversation.assignee_id
+            )
 
 
 def drain_for_events(event_ids: list[int]) -> None:

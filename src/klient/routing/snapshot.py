@@ -60,6 +60,7 @@ def work_of(
     *,
     channel: str | None = None,
     passed_over: frozenset[int] = frozenset(),
+    owner: int | None = None,
 ) -> decide.Work:
     customer = conversation.customer
     organisation = customer.organisation
@@ -67,7 +68,7 @@ def work_of(
         team=conversation.team_id,
         channel=channel or conversation.channel,
         language=conversation.language,
-        owner=customer.personal_owner_id(),
+        owner=owner if owner is not None else customer.personal_owner_id(),
         organisation=customer.organisation_id,
         tier=organisation.tier if organisation is not None else "",
         tags=frozenset(conversation.tags.values_list("name", flat=True)),
