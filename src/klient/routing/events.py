@@ -41,7 +41,7 @@ def assigned(conversation: Any, decision: Decision, *, why: str) -> Event:
     return append(
         Kind.ASSIGNED,
         conversation=conversation,
-        actor_label="routing",
+        actor_label="system",
         data=_decision_data(decision, why),
     )
 
@@ -50,7 +50,7 @@ def queued(conversation: Any, decision: Decision, *, why: str) -> Event:
     return append(
         Kind.QUEUED,
         conversation=conversation,
-        actor_label="routing",
+        actor_label="system",
         data=_decision_data(decision, why),
     )
 
@@ -59,7 +59,7 @@ def coverage_ended(coverage: Any, outcome: str) -> Event:
     return append(
         Kind.COVERAGE_ENDED,
         conversation=coverage.conversation,
-        actor_label="routing",
+        actor_label="system",
         data={
             "coverage": coverage.pk,
             "owner": coverage.owner_id,
@@ -73,7 +73,7 @@ def customer_told(coverage: Any, message: Any) -> Event:
     return append(
         Kind.CUSTOMER_TOLD,
         conversation=coverage.conversation,
-        actor_label="routing",
+        actor_label="system",
         data={"coverage": coverage.pk, "message": getattr(message, "pk", None)},
     )
 
@@ -81,6 +81,6 @@ def customer_told(coverage: Any, message: Any) -> Event:
 def hand_back(owner: Any, absence_id: int | None, conversations: list[int]) -> Event:
     return append(
         Kind.HAND_BACK,
-        actor_label="routing",
+        actor_label="system",
         data={"owner": owner.pk, "absence": absence_id, "conversations": conversations},
     )
