@@ -55,3 +55,34 @@ def test_the_routing_settings_page_previews_who_would_get_it(
     html = response.content.decode()
     assert response.status_code == 200
     assert "<strong>Anna Kowalska</strong> — you are the customer&#x27;s personal owner" in html
+
+
+def test_an_administrator_adds_and_deletes_a_rule_on_the_routing_page(
+    client, admin_zofia, bank_team
+):
+    from klient.routing.models import RoutingRule
+
+    client.force_login(admin_zofia)
+    response = client.post(
+        reverse("administration:routing"),
+        {
+            "form": "rule",
+            "name": "Chats in Polish",
+            "channels": ["chat"],
+            "languages": "PL",
+            "pick_team": str(bank_team.pk),
+            "strategy": "round_robin",
+        },
+    )
+
+    assert response.status_code == 302
+    rule = RoutingRule.objects.get()
+    assert (rule.channels, rule.languages, rule.pick_team, rule.strategy) == (
+        ["chat"],
+        ["pl"],
+        bank_team,
+        "round_robin",
+    )
+    assert "Chats in Polish" in client.get(reverse("administration:routing")).content.decode()
+    client.post(reverse("administration:rule_delete", args=[rule.pk]))
+    assert not RoutingRule.objects.exists()

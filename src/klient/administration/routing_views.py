@@ -24,7 +24,7 @@ from klient.people import actions as people_actions
 from klient.people.access import is_admin
 from klient.people.models import Absence, Customer, Team
 from klient.people.queries import agent_names
-from klient.routing import queries, texts
+from klient.routing import queries, rules, texts
 from klient.routing.models import RoutingRule
 
 CHANNELS = ("email", "web", "chat", "phone", "callback")
@@ -139,7 +139,16 @@ def routing_settings(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only administrators can change the settings."))
     result: dict[str, Any] | None = None
     errors: list[str] = []
-    if request.method == "POST":
+    rule_errors: list[str] = []
+    if request.method == "POST" and request.POST.get("form") == "rule":
+        try:
+            rules.create_rule(actor=request.user, **_rule_values(request))
+        except ValidationError as exc:
+            rule_errors = exc.messages
+        else:
+            messages.success(request, _("Routing rule saved."))
+            return redirect("administration:routing")
+    elif request.method == "POST":
         try:
             result = _preview(request)
         except ValidationError as exc:
@@ -148,11 +157,46 @@ def routing_settings(request: HttpRequest) -> HttpResponse:
         "rules": RoutingRule.objects.select_related("pick_team"),
         "teams": Team.objects.order_by("name"),
         "channels": CHANNELS,
+        "strategies": RoutingRule.Strategy.choices,
         "result": result,
         "errors": errors,
+        "rule_errors": rule_errors,
         "values": request.POST,
     }
     return render_agent_page(request, "administration/routing.html", context)
+
+
+def _words(value: str) -> list[str]:
+    return [word.strip().lower() for word in value.split(",") if word.strip()]
+
+
+def _rule_values(request: HttpRequest) -> dict[str, Any]:
+    post = request.POST
+    team = post.get("pick_team", "")
+    return {
+        "name": post.get("name", "").strip()[:100],
+        "channels": [c for c in post.getlist("channels") if c],
+        "languages": _words(post.get("languages", "")),
+        "tags": _words(post.get("tags", "")),
+        "teams": [int(t) for t in post.getlist("teams") if t.isdigit()],
+        "pick_team": int(team) if team.isdigit() else None,
+        "pick_skill": post.get("pick_skill", "").strip().lower()[:60],
+        "pick_language": post.get("pick_language", "").strip().lower()[:8],
+        "strategy": post.get("strategy", ""),
+    }
+
+
+@login_required
+@require_POST
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    if not is_admin(request.user):
+        raise PermissionDenied(_("Only administrators can change the settings."))
+    rule = RoutingRule.objects.filter(pk=pk).first()
+    if rule is None:
+        raise Http404(_("No such routing rule."))
+    rules.delete_rule(rule, actor=request.user)
+    messages.success(request, _("Routing rule deleted."))
+    return redirect("administration:routing")
 
 
 def _preview(request: HttpRequest) -> dict[str, Any]:

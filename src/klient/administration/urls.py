@@ -31,6 +31,7 @@ urlpatterns = [
         name="absence_delete",
     ),
     path("settings/routing/", routing_views.routing_settings, name="routing"),
+    path("settings/routing/rules/<int:pk>/delete/", routing_views.rule_delete, name="rule_delete"),
     path("password/forgot/", account_views.forgot_password, name="forgot_password"),
     path(
         "password/forgot/sent/",
