@@ -37,8 +37,8 @@ def test_an_absence_with_a_substitute_set_in_the_ui_and_the_routing_preview(
 
     admin = asgi_server.page_for(chromium, admin_zofia)
     admin.goto(asgi_server.url + "/settings/routing/")
-    admin.get_by_label("Team").select_option(label="Private banking")
-    admin.get_by_label("Channel").select_option("email")
+    admin.get_by_label("Team", exact=True).select_option(label="Private banking")
+    admin.get_by_label("Channel", exact=True).select_option("email")
     admin.get_by_label("Customer id").fill(str(mrs_zielinska.pk))
     admin.get_by_role("button", name="Preview").click()
     expect(admin.locator(".routing-result")).to_contain_text(
