@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "klient.collab",
     "klient.macros",
     "klient.knowledge",
+    "klient.routing",
     "klient.workspace",
     "klient.administration",
     "klient.portal",
@@ -217,6 +218,12 @@ if KLIENT_UNDO_SEND_SECONDS < 0:
     raise ValueError("KLIENT_UNDO_SEND_SECONDS must be 0 (no undo) or more")
 # National phone numbers (without +country code) are read as numbers of this region.
 KLIENT_PHONE_REGION = os.environ.get("KLIENT_PHONE_REGION", "PL")
+# Routing (issue 14): an agent whose workspace sent no heartbeat for this long counts as
+# offline for real-time work; the workspace beats every KLIENT_PRESENCE_HEARTBEAT_SECONDS.
+KLIENT_PRESENCE_TIMEOUT_SECONDS = int(os.environ.get("KLIENT_PRESENCE_TIMEOUT_SECONDS", "90"))
+KLIENT_PRESENCE_HEARTBEAT_SECONDS = int(os.environ.get("KLIENT_PRESENCE_HEARTBEAT_SECONDS", "30"))
+# Real-time work an agent has not taken up (answered) within this long goes to the next one.
+KLIENT_ROUTING_ACCEPT_SECONDS = int(os.environ.get("KLIENT_ROUTING_ACCEPT_SECONDS", "30"))
 
 LOGGING = {
     "version": 1,

@@ -37,6 +37,14 @@ PATHS = {
     "/api/v1/agents": {"get", "post"},
     "/api/v1/agents/{id}": {"get", "patch"},
     "/api/v1/agents/{id}/tokens": {"post"},
+    "/api/v1/customers/{id}": {"patch"},
+    "/api/v1/organisations/{id}": {"patch"},
+    "/api/v1/agents/me/status": {"put"},
+    "/api/v1/routing/rules": {"get", "post"},
+    "/api/v1/routing/rules/{id}": {"patch", "delete"},
+    "/api/v1/routing/preview": {"post"},
+    "/api/v1/agents/{id}/routing": {"patch"},
+    "/api/v1/routing/weights": {"get", "put"},
 }
 
 

@@ -46,6 +46,10 @@ TARGETS = {
     "/api/v1/teams/{id}": "team",
     "/api/v1/agents/{id}": "agent",
     "/api/v1/agents/{id}/tokens": "agent",
+    "/api/v1/customers/{id}": "customer",  # Luc, a Support customer (issue 14's owners)
+    "/api/v1/organisations/{id}": "organisation",  # Luc's organisation
+    "/api/v1/routing/rules/{id}": "routing_rule",  # the desk's settings: administrators
+    "/api/v1/agents/{id}/routing": "agent_routing",  # Anna's skills and capacity
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -79,6 +83,10 @@ BODIES = {
     ("/api/v1/teams/{id}", "patch"): {"acknowledge": True},
     ("/api/v1/agents/{id}", "patch"): {"time_zone": "Europe/Paris"},  # her own field
     ("/api/v1/agents/{id}/tokens", "post"): {"label": "leaked"},
+    ("/api/v1/customers/{id}", "patch"): {"owner": None},
+    ("/api/v1/organisations/{id}", "patch"): {"owner": None},
+    ("/api/v1/routing/rules/{id}", "patch"): {"active": False},
+    ("/api/v1/agents/{id}/routing", "patch"): {"capacity": 2.0},
 }
 # Who may reach each kind of object (the positive control) and who may not.
 INSIDERS = {"conversation": "agent_anna", "attachment": "agent_anna", "inbound": "admin_zofia"}
@@ -88,6 +96,9 @@ INSIDERS["macro"] = "agent_anna"  # a Support-only shared macro
 INSIDERS["colleague_request"] = "agent_anna"  # asked of Support
 INSIDERS.update(agent="agent_anna", absence="agent_anna")  # Anna's own calendar
 INSIDERS["held_reply"] = "agent_anna"  # only its author may undo a reply
+INSIDERS.update(customer="agent_anna", organisation="admin_zofia")  # owners (issue 14)
+INSIDERS["routing_rule"] = "admin_zofia"
+INSIDERS["agent_routing"] = "admin_zofia"
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -100,11 +111,17 @@ OUTSIDERS = {
     "agent": ["agent_bruno"],
     "absence": ["agent_bruno"],
     "held_reply": ["agent_bruno", "support_colleague"],
+    "customer": ["agent_bruno"],
+    "organisation": ["agent_bruno"],
+    "routing_rule": ["agent_bruno", "agent_anna"],
+    "agent_routing": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
 # Anna belongs to Support: its team page and business hours, and mail sent to it.
 FORBIDDEN = {"team": ["agent_anna"], "inbound": ["agent_anna"]}
+FORBIDDEN["organisation"] = ["agent_anna"]  # one of its customers writes to Support
+FORBIDDEN["agent_routing"] = ["agent_anna"]  # her own capacity is an administrator's choice
 
 
 def test_every_object_path_is_covered():
@@ -158,6 +175,9 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
             support_team, "luc@client.fr", "Encore", "Re-coupure."
         ).conversation.reference,
     }
+    found.update(customer_and_organisation(luc_power_cut.customer))
+    found["routing_rule"] = routing_rule(support_team).pk
+    found["agent_routing"] = agent_anna.pk
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
@@ -204,6 +224,20 @@ def anna_absence(agent):
         starts_at=datetime(2027, 2, 1, 8, tzinfo=UTC),
         ends_at=datetime(2027, 2, 2, 8, tzinfo=UTC),
     )
+
+
+def customer_and_organisation(customer):
+    from klient.people.models import Organisation
+
+    customer.organisation = Organisation.objects.create(name="Martin SARL")
+    customer.save(update_fields=["organisation"])
+    return {"customer": customer.pk, "organisation": customer.organisation.pk}
+
+
+def routing_rule(team):
+    from klient.routing.rules import create_rule
+
+    return create_rule(actor=None, name="Support chats", teams=[team.pk], channels=["chat"])
 
 
 def body_for(path, method, objects):

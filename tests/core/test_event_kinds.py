@@ -115,6 +115,18 @@ STORED_KINDS = {
     "agent.token_issued",
     "agent.password_reset_requested",
     "agent.password_set",
+    # Owners, agent status and routing (issue 14, helper routing).
+    "customer.owner_changed",
+    "organisation.owner_changed",
+    "agent.status_changed",
+    "routing.assigned",
+    "routing.queued",
+    "routing.coverage_ended",
+    "routing.customer_told",
+    "routing.hand_back",
+    "routing.rule_saved",
+    "routing.rule_deleted",
+    "routing.weight_set",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

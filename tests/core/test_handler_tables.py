@@ -44,6 +44,7 @@ def test_handlers_of_a_kind_run_in_the_order_of_the_tables():
         "klient.sla.tasks.recompute_for_events",
         "klient.live.publish.push_conversation_changes",
         "klient.collab.followups.handle_events",
+        _ROUTE,
     ]
     assert wiring.EVENT_HANDLERS["status.changed"] == [
         "klient.sla.tasks.recompute_for_events",
@@ -64,6 +65,7 @@ _FOLLOW_UPS = "klient.collab.followups.handle_events"
 _POLICY_CHANGE = "klient.sla.admin_tasks.recompute_after_policy_change"
 _UNDELIVERED = "klient.notifications.undelivered.notify_undelivered"
 _DELIVER = "klient.conversations.channel_registry.deliver_for_events"
+_ROUTE = "klient.routing.intake.route_for_events"  # issue 14: routing after the others
 
 
 def test_the_collected_table_is_the_one_the_desk_relies_on():
@@ -72,8 +74,14 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
     resent one too, a reply that was not delivered is told to its author, an undone
     reply leaves the agents' open pages, and a notification refreshes its reader's bell."""
     assert wiring.EVENT_HANDLERS == {
-        "conversation.created": [_LIVE],
-        "message.received": ["klient.mail.tasks.acknowledge_events", _SLA, _LIVE, _FOLLOW_UPS],
+        "conversation.created": [_LIVE, _ROUTE],
+        "message.received": [
+            "klient.mail.tasks.acknowledge_events",
+            _SLA,
+            _LIVE,
+            _FOLLOW_UPS,
+            _ROUTE,
+        ],
         "message.outbound_queued": [
             "klient.conversations.channel_registry.deliver_for_events",
             _LIVE,
@@ -104,4 +112,5 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "agent.invited": ["klient.mail.account_mail.send_for_events"],
         "agent.password_reset_requested": ["klient.mail.account_mail.send_for_events"],
         "agent.deactivated": ["klient.conversations.departures.release_for_events"],
+        "agent.status_changed": ["klient.routing.intake.drain_for_events"],
     }

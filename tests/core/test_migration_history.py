@@ -51,6 +51,8 @@ ADDED_SINCE = {
     ("people", "0005_agent_language_and_signatures"),
     ("people", "0006_account_emails"),
     ("people", "0007_agent_browser_language"),
+    ("people", "0008_owners_skills_capacity_status"),
+    ("routing", "0001_initial"),
     ("sla", "0006_business_hours_moved_and_policy_kinds_split"),
     ("sla", "0007_answer_and_solve_outcomes"),
 }

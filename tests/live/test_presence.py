@@ -113,3 +113,22 @@ def test_a_page_cannot_claim_another_state_or_name(agent_anna, admin_zofia, supp
     alone, typed = async_to_sync(scenario)()
     assert alone
     assert presence(typed) == ("Zofia Admin", "typing-reply")
+
+
+def test_a_live_workspace_connection_marks_the_agent_connected_for_routing(
+    agent_anna, support_team
+):
+    """Any page's socket counts (routing gives real-time work only to connected agents),
+    and its heartbeats keep the mark fresh."""
+    from klient.people.models import AgentProfile
+
+    anna = socket(agent_anna, "/ws/live/")
+
+    async def scenario():
+        assert (await anna.connect(timeout=WAIT))[0]
+        await anna.send_json_to({"type": "heartbeat"})
+        await anna.disconnect()
+
+    async_to_sync(scenario)()
+
+    assert AgentProfile.objects.get(user=agent_anna).last_seen_at is not None

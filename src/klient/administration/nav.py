@@ -25,4 +25,5 @@ SECTIONS: list[Section] = [
     Section("ops_settings:mailboxes", _("IMAP mailboxes")),
     Section("form_settings:forms", _("Request forms")),
     Section("ops_settings:quarantine", _("Quarantine")),
+    Section("administration:routing", _("Routing")),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import account_views, settings_views
+from . import account_views, routing_views, settings_views
 
 app_name = "administration"
 urlpatterns = [
@@ -22,6 +22,16 @@ urlpatterns = [
     path("profile/", account_views.profile, name="profile"),
     path("profile/password/", account_views.change_password, name="change_password"),
     path("profile/token/", account_views.new_token, name="new_token"),
+    # Absences with a substitute, and routing (issue 14).
+    path("profile/absences/", routing_views.absences, name="absences"),
+    path("settings/agents/<int:pk>/absences/", routing_views.absences, name="agent_absences"),
+    path(
+        "settings/agents/<int:pk>/absences/<int:absence_id>/delete/",
+        routing_views.absence_delete,
+        name="absence_delete",
+    ),
+    path("settings/routing/", routing_views.routing_settings, name="routing"),
+    path("settings/routing/rules/<int:pk>/delete/", routing_views.rule_delete, name="rule_delete"),
     path("password/forgot/", account_views.forgot_password, name="forgot_password"),
     path(
         "password/forgot/sent/",

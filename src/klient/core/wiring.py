@@ -39,6 +39,7 @@ EVENT_KINDS: list[str] = [
     "klient.macros.events.Kind",
     "klient.knowledge.events.Kind",
     "klient.portal.events.Kind",
+    "klient.routing.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -51,6 +52,7 @@ HANDLER_TABLES: list[str] = [
     "klient.collab.handlers.HANDLERS",
     "klient.macros.handlers.HANDLERS",
     "klient.portal.handlers.HANDLERS",
+    "klient.routing.handlers.HANDLERS",
 ]
 
 # Each domain's texts to agents (TEXTS: kind -> wording function, in its texts.py): a
@@ -61,6 +63,7 @@ TEXT_TABLES: list[str] = [
     "klient.collab.texts.TEXTS",
     "klient.macros.texts.TEXTS",
     "klient.notifications.texts.TEXTS",
+    "klient.routing.texts.TEXTS",
 ]
 
 
@@ -108,6 +111,9 @@ SWEEPS: list[str] = [
     "klient.portal.sign_in.redrive_sign_in_links",
     "klient.mail.account_mail.redrive_account_emails",
     "klient.core.wiring.redrive_pending_events",
+    "klient.routing.actions.sweep_queue",
+    "klient.routing.coverage.sweep_ended_coverage",
+    "klient.routing.offers.sweep_unanswered_offers",
 ]
 
 DISPATCH_BATCH = 500

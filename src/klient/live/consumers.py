@@ -10,9 +10,12 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
 
 from klient.conversations.access import conversations_in_scope
 from klient.conversations.models import Conversation
+from klient.people import presence
+from klient.people.queries import agent_profile
 
 from . import bridge, groups
 
@@ -33,6 +36,11 @@ def _conversation_in_scope(user: Any, reference: str) -> int | None:
     if pk is None or not conversations_in_scope(user).filter(pk=pk).exists():
         return None
     return pk
+
+
+def _heartbeat(user: Any) -> None:
+    if agent_profile(user) is not None:  # a signed-in user without a profile is no agent
+        presence.heartbeat(user)
 
 
 def _display_name(user: Any) -> str:
@@ -68,6 +76,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(name, self.channel_name)
         self.joined = names
         await self.accept()
+        self.user = user
+        self.beat_at = 0.0
+        await self._record_heartbeat()
         if self.presence_group:
             await self._broadcast(VIEWING, hello=True)
 
@@ -78,11 +89,25 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(name, self.channel_name)
         self.joined = []
 
+    async def _record_heartbeat(self) -> None:
+        """The agent's workspace is connected (klient.people.presence: routing gives
+        real-time work only to connected agents), written at most every
+        KLIENT_PRESENCE_HEARTBEAT_SECONDS however many pages beat."""
+        now = time.monotonic()
+        if now - self.beat_at < settings.KLIENT_PRESENCE_HEARTBEAT_SECONDS and self.beat_at:
+            return
+        self.beat_at = now
+        await database_sync_to_async(_heartbeat)(self.user)
+
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """Heartbeats and typing state from the page; anything else is ignored."""
-        if not self.presence_group or not isinstance(content, dict):
+        if not isinstance(content, dict):
             return
         kind = content.get("type")
+        if kind == "heartbeat":
+            await self._record_heartbeat()
+        if not self.presence_group:
+            return
         if kind == "heartbeat":
             await self._broadcast(self.state, force=True)
         elif kind == "typing" and content.get("what") in TYPING:

@@ -35,6 +35,10 @@ class Kind(EventKind):
     TOKEN_ISSUED = "agent.token_issued", _("API token issued")
     PASSWORD_RESET_REQUESTED = "agent.password_reset_requested", _("Password reset requested")
     PASSWORD_SET = "agent.password_set", _("Password set")
+    # Owners and agent status (issue 14: klient.people.ownership, klient.people.presence).
+    CUSTOMER_OWNER_CHANGED = "customer.owner_changed", _("Customer's owner changed")
+    ORGANISATION_OWNER_CHANGED = "organisation.owner_changed", _("Organisation's owner changed")
+    AGENT_STATUS_CHANGED = "agent.status_changed", _("Agent's status changed")
 
 
 def absence_data(absence: Any) -> dict[str, Any]:

@@ -12,6 +12,16 @@ from klient.core.work import WorkItem
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200, unique=True)
+    # The account manager: new conversations of its customers without an owner of their
+    # own go to this agent first (klient.routing).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_organisations",
+    )
+    tier = models.CharField(max_length=40, blank=True, help_text="e.g. premium; rules match it.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
@@ -25,10 +35,24 @@ class Customer(models.Model):
     )
     language = models.CharField(max_length=8, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
+    # The personal advisor: the customer's new conversations go to them first (routing).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_customers",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
         return self.name or f"Customer #{self.pk}"
+
+    def personal_owner_id(self) -> int | None:
+        """The customer's own owner, else their organisation's (needs organisation loaded)."""
+        if self.owner_id is not None:
+            return self.owner_id
+        return self.organisation.owner_id if self.organisation is not None else None
 
     def primary_email(self) -> str:
         return self.reachable_at(Identity.Kind.EMAIL)
@@ -164,6 +188,19 @@ class AgentProfile(models.Model):
     languages = models.JSONField(default=list, blank=True)
     time_zone = models.CharField(max_length=64, default="Europe/Warsaw")
     signature = models.TextField(blank=True)
+    # Routing (klient.routing): what they can take and how much of it at once.
+    skills = models.JSONField(default=list, blank=True)
+    capacity = models.FloatField(
+        default=3.0, help_text="Weighted open work at once (a chat 0.34, an email 0.1)."
+    )
+    # The status the agent chose; "online" counts only while the workspace's heartbeat
+    # is fresh (last_seen_at, klient.people.presence).
+    status = models.CharField(
+        max_length=10,
+        choices=[("online", _("Online")), ("away", _("Away")), ("offline", _("Offline"))],
+        default="online",
+    )
+    last_seen_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return str(self.user)

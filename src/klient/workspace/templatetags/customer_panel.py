@@ -1,6 +1,7 @@
 """`{% customer_panel conversation as customer %}`: who the customer is and what else they
 asked — their identities, organisation and other conversations, only those the viewer may
-see (klient.conversations.access). Three queries at most."""
+see (klient.conversations.access), and their personal owner (theirs, else their
+organisation's). Four queries at most, three without an owner."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import template
+from django.contrib.auth import get_user_model
 
 from klient.conversations.access import conversations_in_scope
 from klient.conversations.models import Conversation
@@ -26,6 +28,7 @@ class CustomerPanel:
     organisation: str
     others: list[Conversation]
     more: bool  # more than OTHER_CONVERSATIONS others
+    owner: str = ""  # the personal owner's name; "" for none
 
 
 @register.simple_tag(takes_context=True)
@@ -39,13 +42,16 @@ def customer_panel(context: template.Context, conversation: Any) -> CustomerPane
         .values_list("kind", "value")
     )
     organisation = ""
+    owner_id = customer.owner_id
     if customer.organisation_id:
-        organisation = (
-            Organisation.objects.filter(pk=customer.organisation_id)
-            .values_list("name", flat=True)
-            .first()
-            or ""
-        )
+        organisation, organisation_owner = Organisation.objects.filter(
+            pk=customer.organisation_id
+        ).values_list("name", "owner_id").first() or ("", None)
+        owner_id = owner_id or organisation_owner
+    owner = ""
+    if owner_id is not None:
+        user = get_user_model().objects.filter(pk=owner_id).first()
+        owner = (user.get_full_name() or user.username) if user is not None else ""
     others = list(
         conversations_in_scope(user)
         .filter(customer_id=customer.pk)
@@ -60,4 +66,5 @@ def customer_panel(context: template.Context, conversation: Any) -> CustomerPane
         organisation=organisation,
         others=others[:OTHER_CONVERSATIONS],
         more=len(others) > OTHER_CONVERSATIONS,
+        owner=owner,
     )

@@ -279,11 +279,13 @@
       idleTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
     });
     document.addEventListener("submit", stopTyping);
-    setInterval(function () {
-      send({ type: "heartbeat" });
-    }, HEARTBEAT_MS);
     setInterval(expirePeers, 1000);
   }
+  // On every page: peers see this page is still open, and routing that the agent is
+  // connected (real-time work goes only to connected agents).
+  setInterval(function () {
+    send({ type: "heartbeat" });
+  }, HEARTBEAT_MS);
 
   var leaving = false;
   window.addEventListener("pagehide", function () {
