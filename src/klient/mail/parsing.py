@@ -128,7 +128,7 @@ def parse(raw: bytes) -> ParsedMail:
     if not raw.strip():
         raise MailParseError("empty input")
     try:
-        msg = _PARSER.parsebytes(raw)
+        msg = _single_part(raw) or _PARSER.parsebytes(raw)
         return _Builder(msg).build()
     except MailParseError:
         raise
@@ -166,6 +166,39 @@ def recognised_headers(raw: bytes) -> RecognisedHeaders:
     except Exception:  # anything the header parser cannot read shows as unknown
         return RecognisedHeaders("", "", "")
     return RecognisedHeaders(read["message-id"], read["from"], read["subject"])
+
+
+# The header lines compat32's feed parser reads as headers (email.feedparser.headerRE).
+_HEADER_LINE = re.compile(rb"From |[\041-\071\073-\176]*:|[\t ]")
+
+
+def _single_part(raw: bytes) -> Message | None:
+    """The compat32 tree of a mail with a single, non-message part, built from its header
+    block alone (the body is its payload, as the feed parser would store it), or None to
+    leave the mail to the full parser. The feed parser splits the body into lines only to
+    join them again: for a single part, that was a third of the parse."""
+    end = raw.find(b"\r\n\r\n")
+    if end >= 0:
+        head, body = raw[: end + 2], raw[end + 4 :]
+        if head.count(b"\n") != head.count(b"\r\n") or head.count(b"\r") != head.count(b"\n"):
+            return None  # mixed line endings: where the headers end is the full parser's call
+        lines = head.split(b"\r\n")[:-1]
+    else:
+        end = raw.find(b"\n\n")
+        if end < 0 or b"\r" in raw[:end]:
+            return None
+        head, body = raw[: end + 1], raw[end + 2 :]
+        lines = head.split(b"\n")[:-1]
+    lowered = head.lower()
+    if b"multipart" in lowered or b"message/" in lowered:
+        return None
+    if not all(_HEADER_LINE.match(line) for line in lines):
+        return None  # a line that ends the headers early: the full parser knows what follows
+    msg = _PARSER.parsebytes(head, headersonly=True)
+    if msg.get_content_maintype() in ("multipart", "message") or msg.defects:
+        return None
+    msg.set_payload(body.decode("ascii", "surrogateescape"))
+    return msg
 
 
 # -- charsets -----------------------------------------------------------------------------------
