@@ -10,6 +10,11 @@ reports when that was.
 
     .venv/bin/python bench/ingest.py                  # 10,000 messages, everything
     .venv/bin/python bench/ingest.py --count 2000 --db sqlite --path import
+    .venv/bin/python bench/ingest.py --db sqlite --path import --compare-with /tmp/before \
+        --repeat 3        # this tree and another checkout, alternating, on the same corpus
+
+A tree's code is run by putting its `src` first on PYTHONPATH (the venv's editable install
+points at one checkout); BENCH_VENV names the venv (default: this tree's .venv).
 
 Each Klient run is a child process with its own data directory (and, on PostgreSQL, its
 own database)."""
@@ -36,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import corpus
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / ".venv" / "bin"
+BIN = Path(os.environ.get("BENCH_VENV", ROOT / ".venv")) / "bin"
 PG_URL = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432")
 TEAM = "support@shop.example"
 
@@ -75,10 +80,11 @@ def pinned(cmd: list[str]) -> list[str]:
 class Site:
     """A fresh Klient installation: data dir + database."""
 
-    def __init__(self, db: str) -> None:
+    def __init__(self, db: str, tree: Path = ROOT) -> None:
         self.db = db
         self.dir = Path(tempfile.mkdtemp(prefix=f"klient-bench-{db}-"))
         self.env = {**os.environ, "KLIENT_DATA_DIR": str(self.dir), "KLIENT_LOG_LEVEL": "WARNING"}
+        self.env["PYTHONPATH"] = str(tree / "src")
         self.env.pop("DATABASE_URL", None)
         self.pg_name = f"klient_bench_{os.getpid()}"
         if db == "postgres":
@@ -146,8 +152,8 @@ def verify(site: Site, messages: list[corpus.CorpusMessage]) -> dict:
     return result
 
 
-def run_import(db: str, messages: list[corpus.CorpusMessage]) -> dict:
-    site = Site(db)
+def run_import(db: str, messages: list[corpus.CorpusMessage], tree: Path = ROOT) -> dict:
+    site = Site(db, tree)
     try:
         folder = site.dir / "corpus"
         folder.mkdir()
@@ -168,6 +174,7 @@ def run_import(db: str, messages: list[corpus.CorpusMessage]) -> dict:
             raise SystemExit(f"import-mail failed: {err}")
         return {
             "path": "import-mail",
+            "tree": str(tree),
             "db": db,
             "messages": len(messages),
             "seconds": round(elapsed, 2),
@@ -355,6 +362,22 @@ def stdlib_rates(messages: list[corpus.CorpusMessage]) -> dict:
     return result
 
 
+def print_comparison(results: list[dict]) -> None:
+    """Per tree and database: every import rate and CPU s / 1,000 messages, and the median."""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in results:
+        if r.get("path") == "import-mail":
+            groups.setdefault((r["tree"], r["db"]), []).append(r)
+    for (tree, db), rows in groups.items():
+        rates = sorted(r["rate"] for r in rows)
+        cpu = sorted(r["cpu_s_per_1000"] for r in rows)
+        print(
+            f"import-mail {db} {tree}: rates {[r['rate'] for r in rows]} msg/s "
+            f"(median {rates[len(rates) // 2]}), CPU s/1000 {[r['cpu_s_per_1000'] for r in rows]} "
+            f"(median {cpu[len(cpu) // 2]})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000)
@@ -367,6 +390,13 @@ def main() -> None:
         help="SMTP runs: one `klient serve` process, or `serve --no-worker` + `klient worker`",
     )
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument(
+        "--compare-with",
+        type=Path,
+        metavar="TREE",
+        help="another checkout: its import-mail runs alternate with this tree's, back to back",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="import runs per tree")
     args = parser.parse_args()
     messages = list(corpus.generate(args.count))
     size = sum(len(m.raw) for m in messages) / len(messages)
@@ -387,12 +417,20 @@ def main() -> None:
         for path in paths
         for topology in (topologies if path == "smtp" else ["embedded"])
     ]
+    trees = [ROOT] + ([args.compare_with.resolve()] if args.compare_with else [])
     for db, path, topology in runs:
-        reference = reference_loop_seconds()
-        result = run_import(db, messages) if path == "import" else run_smtp(db, messages, topology)
-        result["reference_loop_s"] = reference
-        results.append(result)
-        print(json.dumps(result, ensure_ascii=False) if args.json else result, flush=True)
+        for _ in range(args.repeat if path == "import" else 1):
+            for tree in trees if path == "import" else [ROOT]:
+                reference = reference_loop_seconds()
+                result = (
+                    run_import(db, messages, tree)
+                    if path == "import"
+                    else run_smtp(db, messages, topology)
+                )
+                result["reference_loop_s"] = reference
+                results.append(result)
+                print(json.dumps(result, ensure_ascii=False) if args.json else result, flush=True)
+    print_comparison(results)
     for folder in LEFT_BEHIND:
         shutil.rmtree(folder, ignore_errors=True)
     if not all(r.get("ok", True) for r in results):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import socket
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -172,3 +173,16 @@ def worker_runs(at=None) -> None:
         for _ in range(10):
             if not wiring.sweep() and not wiring.dispatch_pending():
                 return
+
+
+@contextmanager
+def smtp_listener():
+    """Klient's SMTP listener on a free port, stopped afterwards."""
+    from klient.mail.smtp import SmtpListener
+
+    server = SmtpListener(port=0)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -147,3 +147,27 @@ def test_an_agent_discarding_gets_a_404(call, agent_anna, quarantined):
 
     assert response.status_code == 404
     assert InboundMail.objects.get(pk=quarantined.pk).state == "quarantined"
+
+
+def test_each_item_shows_its_message_id_from_and_subject_as_far_as_they_were_read(
+    call, admin_zofia, support_team
+):
+    unreadable, _ = actions.accept_raw(b"From: Kr\xfcger, Stefan\r\n\r\nno address", source="smtp")
+    assert actions.process_inbound(unreadable.pk) == "quarantined"
+
+    by_id = {i["id"]: i for i in call(admin_zofia, "get", URL).json()["items"]}
+
+    item = by_id[unreadable.pk]
+    assert item["from_header"] == "Krüger, Stefan"  # raw Latin-1, read as such
+    assert (item["message_id"], item["subject"]) == ("", "")
+    assert item["reason"] == "the email has no usable From address"
+
+
+def test_a_quarantined_mail_for_no_team_shows_its_headers(call, admin_zofia, quarantined):
+    [item] = call(admin_zofia, "get", URL).json()["items"]
+
+    assert (item["message_id"], item["from_header"], item["subject"]) == (
+        "<ola-offer@klientka.pl>",
+        "Ola <ola@klientka.pl>",
+        "Oferta",
+    )

@@ -178,3 +178,45 @@ def test_nul_bytes_never_reach_text_fields(name_bytes, id_bytes):
     fields = [parsed.from_address, parsed.from_name, parsed.subject, parsed.text, *parsed.to]
     assert not any("\x00" in field for field in fields)
     assert parsed.message_id is None or "\x00" not in parsed.message_id
+
+
+HEADER_LINES = st.lists(
+    st.sampled_from(
+        [b"From: Ola <ola@klientka.example>", b"Subject: Zam\xf3wienie", b"To: a@b.example",
+         b"Content-Type: text/plain; charset=iso-8859-2", b"Content-Type: text/html",
+         b"Content-Type: multipart/mixed; boundary=x", b"Content-Type: message/rfc822",
+         b"Content-Transfer-Encoding: base64", b"Content-Transfer-Encoding: quoted-printable",
+         b" folded continuation", b"not a header line", b"From nobody Mon Jan 1", b"X-Empty:",
+         b"Message-ID: <m@x.example>"]
+    )
+    | HEADER_BYTES,
+    max_size=8,
+)  # fmt: skip
+LINE_ENDS = st.sampled_from([b"\r\n", b"\n", b"\r"])
+
+
+@SETTINGS
+@given(
+    lines=HEADER_LINES,
+    ends=st.lists(LINE_ENDS, min_size=9, max_size=9),
+    body=st.binary(max_size=120),
+)
+def test_the_single_part_shortcut_reads_every_mail_as_the_full_parser_does(lines, ends, body):
+    import dataclasses
+
+    from klient.mail import parsing
+
+    raw = b"".join(line + end for line, end in zip(lines, ends, strict=False)) + ends[-1] + body
+
+    def read(raw: bytes) -> object:
+        try:
+            return dataclasses.astuple(parse(raw))
+        except MailParseError as error:
+            return str(error)
+
+    shortcut = read(raw)
+    original, parsing._single_part = parsing._single_part, lambda raw: None
+    try:
+        assert read(raw) == shortcut
+    finally:
+        parsing._single_part = original

@@ -16,6 +16,7 @@ from klient.core import blobs
 from klient.mail import actions
 from klient.mail.models import InboundMail
 from klient.mail.smtp import SmtpListener
+from support import smtp_listener
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,12 +26,8 @@ CUSTOMER = "ola@customer.example"
 @pytest.fixture
 def listener(settings, support_team) -> Iterator[SmtpListener]:
     settings.KLIENT_MAX_MESSAGE_BYTES = 20_000
-    server = SmtpListener(port=0)
-    server.start()
-    try:
+    with smtp_listener() as server:
         yield server
-    finally:
-        server.stop()
 
 
 def smtp(listener: SmtpListener) -> smtplib.SMTP:

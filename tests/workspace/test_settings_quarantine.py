@@ -158,3 +158,12 @@ def test_mail_that_is_not_quarantined_is_a_404(zofia_client, db):
     assert zofia_client.get(url("quarantine_detail", received)).status_code == 404
     assert zofia_client.get(url("quarantine_raw", received)).status_code == 404
     assert zofia_client.post(url("quarantine_retry", received)).status_code == 404
+
+
+def test_the_list_shows_each_mails_from_subject_and_message_id(zofia_client, quarantined):
+    page = zofia_client.get(LIST).content.decode()
+
+    assert "Ola &lt;ola@klientka.pl&gt;" in page
+    assert "Oferta &lt;b&gt;pilna&lt;/b&gt;" in page  # escaped, never markup
+    message_id = f"&lt;{abs(hash('Oferta <b>pilna</b>'))}@klientka.pl&gt;"
+    assert message_id in page

@@ -18,6 +18,7 @@ from klient.conversations.queries import FilterError, decode_cursor, encode_curs
 from klient.core import work
 from klient.mail.actions import INBOUND_WORK, discard_quarantined, retry_quarantined
 from klient.mail.models import InboundMail
+from klient.mail.queries import recognised_headers
 from klient.people.access import check_administrator, is_member
 
 from .auth import caller
@@ -32,7 +33,11 @@ class QuarantineParams(Schema):
 
 
 def _quarantined_out(inbound: InboundMail) -> dict[str, Any]:
+    recognised = recognised_headers(inbound)
     return {
+        "message_id": recognised.message_id,
+        "from_header": recognised.from_header,
+        "subject": recognised.subject,
         "id": inbound.pk,
         "reason": inbound.reason,
         "source": inbound.source,

@@ -257,6 +257,10 @@ class ConversationPatchIn(Schema):
 class QuarantinedOut(Schema):
     id: int
     reason: str
+    # As far as they could be read from the raw bytes ("" when not).
+    message_id: str
+    from_header: str
+    subject: str
     source: str
     received_at: datetime
     size: int

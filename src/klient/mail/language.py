@@ -8,7 +8,9 @@ than a guess. lingua costs ~1 µs a character, more than the rest of the pipelin
 - text whose letters settle the question is answered without it: Cyrillic with Ukrainian-only
   letters (і ї є ґ) is "uk", with Russian-only letters "" (not served); Polish (ą ę ł ś ź ż ...),
   German (ä ö ü ß) or French (é è à ç ...) letters at a typical density, with none of the other
-  two sets, give that language. Mostly English and plain-ASCII text goes to lingua.
+  two sets, give that language;
+- letters all ASCII with English function words at a typical density and none of the other
+  languages' own words (je, und, nie, ...) are English. What is left goes to lingua.
 
 Figures: docs/decisions/0002-mail-parsing.md.
 """
@@ -49,6 +51,39 @@ _MARKERS = (
 )
 
 
+# Plain-ASCII text (most English mail) used to go to lingua. English mail is full of function
+# words no other of our languages writes (even typed without diacritics), so enough of them,
+# and none of the other languages' own, settle it without lingua, which costs ~200 µs here.
+_WORDS = re.compile(r"[a-z']+")
+_NON_ASCII_LETTER = re.compile(r"[^\W\d_a-zA-Z]")  # curly quotes and dashes are no letters
+_ENGLISH = (
+    "the and you your are is have has for with this that not please thanks thank would "
+    "could can it of be from hi hello dear regards we our but if any what when there been "
+    "did does still just about got yet after before should which they their them was were"
+)
+# French, German, Polish (as typed without diacritics): words English never uses.
+_OTHERS = (
+    "je vous nous est les des une pour pas merci bonjour avec votre que qui dans sur ai "
+    "suis mais tres der das und ich sie nicht ist mit ein eine bitte danke mein meine ihr "
+    "ihre auf den dem wir hallo guten habe noch aber wie nie jest ze dzien dobry prosze "
+    "mam czy jak dziekuje pozdrawiam juz jestem bardzo moje mnie tak"
+)
+_ENGLISH_WORDS = frozenset(_ENGLISH.split())
+_OTHER_WORDS = frozenset(_OTHERS.split())
+MIN_ENGLISH_WORDS = 4
+_ENGLISH_SHARE = 4  # at least one word in this many is an English function word
+
+
+def _plainly_english(sample: str) -> bool:
+    words = _WORDS.findall(sample.lower())
+    english = 0
+    for word in words:
+        if word in _OTHER_WORDS:
+            return False
+        english += word in _ENGLISH_WORDS
+    return english >= MIN_ENGLISH_WORDS and english * _ENGLISH_SHARE >= len(words)
+
+
 @cache
 def _detector() -> LanguageDetector:
     return (
@@ -81,6 +116,12 @@ def detect_language(text: str) -> str:
             code, n, share = present[0]
             if n >= 3 and n * share >= letters:
                 return code
+        elif (
+            not present
+            and _NON_ASCII_LETTER.search(sample) is None
+            and _plainly_english(sample[:MAX_CHARS])
+        ):
+            return "en"
     if len(sample) > MAX_CHARS:
         cut = sample.rfind(" ", MAX_CHARS - 40, MAX_CHARS)
         sample = sample[: cut if cut > 0 else MAX_CHARS]

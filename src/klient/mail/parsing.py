@@ -23,7 +23,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import Message
-from email.parser import BytesParser
+from email.parser import BytesHeaderParser, BytesParser
 from email.policy import compat32
 from email.utils import getaddresses, parsedate_to_datetime
 from functools import lru_cache
@@ -41,7 +41,9 @@ __all__ = [
     "MailParseError",
     "ParsedAttachment",
     "ParsedMail",
+    "RecognisedHeaders",
     "parse",
+    "recognised_headers",
 ]
 
 MAX_DEPTH = 30  # MIME nesting beyond this is ignored (and recorded)
@@ -126,7 +128,7 @@ def parse(raw: bytes) -> ParsedMail:
     if not raw.strip():
         raise MailParseError("empty input")
     try:
-        msg = _PARSER.parsebytes(raw)
+        msg = _single_part(raw) or _PARSER.parsebytes(raw)
         return _Builder(msg).build()
     except MailParseError:
         raise
@@ -134,6 +136,69 @@ def parse(raw: bytes) -> ParsedMail:
         raise MailParseError("MIME structure nested too deeply") from exc
     except Exception as exc:  # the contract: ParsedMail or MailParseError, never anything else
         raise MailParseError(f"unexpected parser failure: {type(exc).__name__}: {exc}") from exc
+
+
+@dataclass(frozen=True)
+class RecognisedHeaders:
+    """What an administrator recognises a mail by, as far as it could be read ("" if not)."""
+
+    message_id: str
+    from_header: str
+    subject: str
+
+
+_HEADER_PARSER = BytesHeaderParser(policy=compat32)
+_SHOWN_LENGTH = 1000  # a header of any length is shown, cut here
+
+
+def recognised_headers(raw: bytes) -> RecognisedHeaders:
+    """Message-ID, From and Subject of any bytes, decoded as `parse` would (raw 8-bit by
+    the declared charset, RFC 2047 words). Only the header block is parsed; never raises,
+    so a mail `parse` refuses still shows what it could."""
+    try:
+        msg = _HEADER_PARSER.parsebytes(raw)
+        values = {name: _raw_header(msg, name) for name in ("message-id", "from", "subject")}
+        charset = _param(_raw_header(msg, "content-type"), "charset", [])
+        read = {
+            name: _WHITESPACE.sub(" ", _decode_header(value, [], name, charset))[:_SHOWN_LENGTH]
+            for name, value in values.items()
+        }
+    except Exception:  # anything the header parser cannot read shows as unknown
+        return RecognisedHeaders("", "", "")
+    return RecognisedHeaders(read["message-id"], read["from"], read["subject"])
+
+
+# The header lines compat32's feed parser reads as headers (email.feedparser.headerRE).
+_HEADER_LINE = re.compile(rb"From |[\041-\071\073-\176]*:|[\t ]")
+
+
+def _single_part(raw: bytes) -> Message | None:
+    """The compat32 tree of a mail with a single, non-message part, built from its header
+    block alone (the body is its payload, as the feed parser would store it), or None to
+    leave the mail to the full parser. The feed parser splits the body into lines only to
+    join them again: for a single part, that was a third of the parse."""
+    end = raw.find(b"\r\n\r\n")
+    if end >= 0:
+        head, body = raw[: end + 2], raw[end + 4 :]
+        if head.count(b"\n") != head.count(b"\r\n") or head.count(b"\r") != head.count(b"\n"):
+            return None  # mixed line endings: where the headers end is the full parser's call
+        lines = head.split(b"\r\n")[:-1]
+    else:
+        end = raw.find(b"\n\n")
+        if end < 0 or b"\r" in raw[:end]:
+            return None
+        head, body = raw[: end + 1], raw[end + 2 :]
+        lines = head.split(b"\n")[:-1]
+    lowered = head.lower()
+    if b"multipart" in lowered or b"message/" in lowered:
+        return None
+    if not all(_HEADER_LINE.match(line) for line in lines):
+        return None  # a line that ends the headers early: the full parser knows what follows
+    msg = _PARSER.parsebytes(head, headersonly=True)
+    if msg.get_content_maintype() in ("multipart", "message") or msg.defects:
+        return None
+    msg.set_payload(body.decode("ascii", "surrogateescape"))
+    return msg
 
 
 # -- charsets -----------------------------------------------------------------------------------
@@ -321,20 +386,31 @@ def _raw_header(msg: Message, name: str) -> str:
     return ""
 
 
-def _decode_header(value: str, defects: list[str], where: str) -> str:
+def _decode_header(value: str, defects: list[str], where: str, charset: str | None = None) -> str:
     """Unfold, decode 8-bit bytes and RFC 2047 encoded-words (any charset)."""
-    value = _decode_8bit(_FOLD.sub("", value), defects, where)
+    value = _decode_8bit(_FOLD.sub("", value), defects, where, charset)
     if "=?" in value:
         value = _decode_words(value, defects, where)
     return value.replace("\x00", "").strip()
 
 
-def _decode_8bit(value: str, defects: list[str], where: str) -> str:
-    """Raw 8-bit bytes in a header (kept as surrogates by the parser) to text."""
+def _decode_8bit(value: str, defects: list[str], where: str, charset: str | None = None) -> str:
+    """Raw 8-bit bytes in a header (kept as surrogates by the parser) to text: UTF-8 when
+    they are valid UTF-8 (legacy text almost never is), else `charset` (the body's: the
+    client that wrote the body unlabelled wrote the headers in the same charset), else a
+    guess among the legacy charsets of our languages."""
     if value.isascii():
         return value
     raw = value.encode("utf-8", "surrogateescape")
-    return raw.decode("utf-8") if _looks_utf8(raw) else _decode_bytes(raw, "", defects, where)
+    if _looks_utf8(raw):
+        return raw.decode("utf-8")
+    codec = _codec(charset) if charset else None
+    if codec is not None and codec not in ("utf-8", "ascii"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            pass  # not that charset after all: guess
+    return _decode_bytes(raw, "", defects, where)
 
 
 def _decode_words(value: str, defects: list[str], where: str) -> str:
@@ -412,6 +488,33 @@ def _addresses(value: str, defects: list[str], where: str) -> list[tuple[str, st
             name = _decode_words(name, defects, where)
         result.append((_WHITESPACE.sub(" ", name).strip(), addr))
     return result
+
+
+# The angle-addr that ends a From value, with an optional trailing comment: the address of a
+# mailbox whatever its display name holds (unquoted commas, raw 8-bit, even "@" or "<").
+_TRAILING_ANGLE_ADDR = re.compile(
+    r"<\s*([^<>\s@\"]+@[^<>\s@\"]+?)\s*>\s*(?:\([^()]*\)\s*)?[,;]?\s*\Z"
+)
+
+
+def _bracketed_mailbox(
+    value: str, defects: list[str], where: str, charset: str | None
+) -> tuple[str, str] | None:
+    """(display name, lower-cased address) when the value ends with `<addr-spec>`: the
+    address is always the bracketed one. What comes before it is the display name, decoded
+    (8-bit by `charset`, then RFC 2047 words); it is never searched for an address, since
+    an "@" in a display name proves nothing."""
+    value = _FOLD.sub("", value)
+    match = _TRAILING_ANGLE_ADDR.search(value)
+    if match is None:
+        return None
+    address = match.group(1).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    name = _decode_8bit(value[: match.start()], defects, where, charset).strip()
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        name = _QUOTED_PAIR.sub(r"\1", name[1:-1])
+    if "=?" in name:
+        name = _decode_words(name, defects, where)
+    return _WHITESPACE.sub(" ", name.replace("\x00", "")).strip(), address.lower()
 
 
 _ADDR_FALLBACK = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)*")
@@ -525,7 +628,8 @@ class _Builder:
                 continue
             raw = (value if isinstance(value, str) else str(value)).replace("\x00", "")
             raw_headers[key] = raw
-            headers[key] = _decode_header(raw, defects, name)
+            charset = None if raw.isascii() else self._body_charset()
+            headers[key] = _decode_header(raw, defects, name, charset)
 
         from_name, from_address = self._sender(raw_headers)
         self._walk(msg, depth=0, in_report=False)
@@ -537,8 +641,12 @@ class _Builder:
         html = "\n".join(self.htmls).replace("\x00", "")
         if not text.strip() and html:
             text = html_to_text(html)
+        message_id = _message_id(raw_headers.get("message-id", ""))
+        if message_id is None and raw_headers.get("message-id", "").strip():
+            # Known by the hash of its bytes instead (pipeline.hash_message_id).
+            defects.append("Message-ID: unreadable or longer than 900 characters, ignored")
         return ParsedMail(
-            message_id=_message_id(raw_headers.get("message-id", "")),
+            message_id=message_id,
             in_reply_to=(_message_ids(raw_headers.get("in-reply-to", "")) or ("",))[0],
             references=_message_ids(raw_headers.get("references", "")),
             from_address=from_address,
@@ -560,9 +668,31 @@ class _Builder:
     def _addrs(self, raw_headers: Mapping[str, str], name: str) -> tuple[str, ...]:
         return tuple(a for _, a in _addresses(raw_headers.get(name, ""), self.defects, name))
 
+    def _body_charset(self) -> str | None:
+        """The charset the body declares (the top level's, else its first text part's):
+        what raw 8-bit headers are read in. Looked up only for a non-ASCII header."""
+        part: Message | None = self.msg
+        for _ in range(MAX_DEPTH):
+            if part is None:
+                return None
+            charset = _param(_raw_header(part, "content-type"), "charset", [])
+            if charset:
+                return charset
+            part = next(
+                (p for p in _subparts(part) if p.get_content_maintype() in ("text", "multipart")),
+                None,
+            )
+        return None
+
     def _sender(self, raw_headers: Mapping[str, str]) -> tuple[str, str]:
         for name in ("from", "sender"):
             value = raw_headers.get(name, "")
+            charset = None if value.isascii() else self._body_charset()
+            bracketed = _bracketed_mailbox(value, self.defects, name, charset) if value else None
+            if bracketed is not None:
+                if name != "from":
+                    self.defects.append("From: missing, used Sender")
+                return bracketed
             for display, addr in _addresses(value, self.defects, name):
                 if "@" in addr or _LOCAL_ONLY.match(addr):
                     if name != "from":

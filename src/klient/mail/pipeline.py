@@ -16,7 +16,7 @@ from klient.conversations.models import Conversation, Message
 from klient.core import blobs
 from klient.people.queries import team_email_addresses
 
-from . import addresses, thread_matching
+from . import addresses, storable, thread_matching
 from .classify import Classification, classify
 from .language import detect_language
 from .parsing import MailParseError, ParsedMail, parse
@@ -110,6 +110,8 @@ def analyse_mail(raw: bytes, *, durable: bool = True) -> MailAnalysis:
     parsed = parse_raw(raw)
     if not parsed.from_address or "@" not in parsed.from_address:
         raise PipelineError("the email has no usable From address")
+    if (problem := storable.unstorable(parsed)) is not None:
+        raise PipelineError(problem)
     language = detect_language(parsed.text) if parsed.text else ""
     return MailAnalysis(
         parsed=parsed,

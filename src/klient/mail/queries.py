@@ -3,6 +3,7 @@ discarded from it, with who discarded it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from email import policy
 from email.parser import BytesHeaderParser
 
@@ -11,9 +12,11 @@ from django.db.models import QuerySet
 from klient.core import blobs, work
 from klient.core.models import Event
 
+from . import parsing
 from .actions import INBOUND_WORK
 from .events import Kind
 from .models import ImapMailbox, InboundMail
+from .parsing import RecognisedHeaders
 
 SHOWN_HEADERS = ("From", "To", "Cc", "Subject", "Date", "Message-ID")
 
@@ -60,6 +63,24 @@ def headers_of(inbound: InboundMail) -> list[tuple[str, str]]:
         return found
     except Exception:  # a header no parser can read is still shown in the raw source
         return []
+
+
+def recognised_headers(inbound: InboundMail) -> RecognisedHeaders:
+    """Message-ID, From and Subject of a quarantined mail, read from its raw bytes (what
+    could not be read is ""): the list shows which mail each item is."""
+    try:
+        raw = blobs.load(inbound.raw_blob)
+    except (FileNotFoundError, ValueError):
+        return RecognisedHeaders("", "", "")
+    return parsing.recognised_headers(raw)
+
+
+def with_recognised_headers(rows: Iterable[InboundMail]) -> list[InboundMail]:
+    """The rows, each with `recognised` (RecognisedHeaders) for the page to show."""
+    found = list(rows)
+    for inbound in found:
+        inbound.recognised = recognised_headers(inbound)  # type: ignore[attr-defined]
+    return found
 
 
 def history(inbound: InboundMail) -> list[Event]:

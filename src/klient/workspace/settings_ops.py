@@ -171,7 +171,9 @@ def quarantine_list(request: HttpRequest) -> HttpResponse:
     discarded = queries.discarded_mail()
     context = {
         "show_discarded": show_discarded,
-        "items": (discarded if show_discarded else quarantined)[:200],
+        "items": queries.with_recognised_headers(
+            (discarded if show_discarded else quarantined)[:200]
+        ),
         "quarantined_count": quarantined.count(),
         "discarded_count": discarded.count(),
     }
