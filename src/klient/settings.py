@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "klient.notifications",
     "klient.sla",
     "klient.mail",
+    "klient.phone",
     "klient.reports",
     "klient.collab",
     "klient.macros",
@@ -217,6 +218,15 @@ if KLIENT_UNDO_SEND_SECONDS < 0:
     raise ValueError("KLIENT_UNDO_SEND_SECONDS must be 0 (no undo) or more")
 # National phone numbers (without +country code) are read as numbers of this region.
 KLIENT_PHONE_REGION = os.environ.get("KLIENT_PHONE_REGION", "PL")
+
+# -- telephony and callbacks (issue 14; docs/telephony.md, docs/callbacks.md) --
+# The secrets telephony webhooks are signed with; a provider whose secret is empty is refused.
+KLIENT_TELEPHONY_SECRET = os.environ.get("KLIENT_TELEPHONY_SECRET", "")
+KLIENT_TWILIO_AUTH_TOKEN = os.environ.get("KLIENT_TWILIO_AUTH_TOKEN", "")
+KLIENT_VONAGE_SIGNATURE_SECRET = os.environ.get("KLIENT_VONAGE_SIGNATURE_SECRET", "")
+KLIENT_AIRCALL_TOKEN = os.environ.get("KLIENT_AIRCALL_TOKEN", "")
+# A callback is due this long after it is asked for (its SLA target).
+KLIENT_CALLBACK_TARGET_MINUTES = int(os.environ.get("KLIENT_CALLBACK_TARGET_MINUTES", "60"))
 
 LOGGING = {
     "version": 1,

@@ -115,6 +115,10 @@ STORED_KINDS = {
     "agent.token_issued",
     "agent.password_reset_requested",
     "agent.password_set",
+    # Calls, callbacks and transfers (issue 14, klient.phone).
+    "call.logged",
+    "call.updated",
+    "callback.requested",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

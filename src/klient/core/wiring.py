@@ -39,6 +39,7 @@ EVENT_KINDS: list[str] = [
     "klient.macros.events.Kind",
     "klient.knowledge.events.Kind",
     "klient.portal.events.Kind",
+    "klient.phone.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -61,6 +62,7 @@ TEXT_TABLES: list[str] = [
     "klient.collab.texts.TEXTS",
     "klient.macros.texts.TEXTS",
     "klient.notifications.texts.TEXTS",
+    "klient.phone.texts.TEXTS",
 ]
 
 
