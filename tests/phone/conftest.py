@@ -4,14 +4,15 @@ with an agent's token (as tests/api does)."""
 from __future__ import annotations
 
 import pytest
+from webhook_requests import (
+    AIRCALL_TOKEN,
+    GENERIC_SECRET,
+    SUPPORT_NUMBER,
+    TWILIO_TOKEN,
+    VONAGE_SECRET,
+)
 
-from api.conftest import call  # noqa: F401  (requests with an agent's token)
-
-GENERIC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
-TWILIO_TOKEN = "12345678901234567890123456789012"
-VONAGE_SECRET = "vonage-signature-secret-for-tests"
-AIRCALL_TOKEN = "45b5f2a31a9e4d6e8f0c1b2a3d4e5f60"
-SUPPORT_NUMBER = "+48221234567"
+from api.conftest import call, luc_power_cut  # noqa: F401  (an agent's requests; Luc)
 
 
 @pytest.fixture(autouse=True)

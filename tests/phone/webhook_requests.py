@@ -8,11 +8,14 @@ import time
 import uuid
 from urllib.parse import urlencode
 
-from conftest import AIRCALL_TOKEN, GENERIC_SECRET, TWILIO_TOKEN, VONAGE_SECRET
-
 from klient.phone import signatures as sig
 
 BASE = "https://desk.shop.example"
+GENERIC_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+TWILIO_TOKEN = "12345678901234567890123456789012"
+VONAGE_SECRET = "vonage-signature-secret-for-tests"
+AIRCALL_TOKEN = "45b5f2a31a9e4d6e8f0c1b2a3d4e5f60"
+SUPPORT_NUMBER = "+48221234567"
 
 
 def generic(payload: dict, *, webhook_id: str = "", at: int | None = None, secret=GENERIC_SECRET):
