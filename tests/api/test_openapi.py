@@ -40,6 +40,8 @@ PATHS = {
     # Calls and telephony webhooks (issue 14).
     "/api/v1/conversations/{ref}/calls": {"post"},
     "/api/v1/telephony/{provider}": {"post"},
+    "/api/v1/conversations/{ref}/transfer": {"post"},
+    "/api/v1/reports/transfers": {"get"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

@@ -50,6 +50,7 @@ TARGETS = {
     "/api/v1/agents/{id}": "agent",
     "/api/v1/agents/{id}/tokens": "agent",
     "/api/v1/conversations/{ref}/calls": "conversation",  # issue 14
+    "/api/v1/conversations/{ref}/transfer": "conversation",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -87,6 +88,10 @@ BODIES = {
         "direction": "outbound",
         "number": "+48601234567",
         "outcome": "no_answer",
+    },
+    ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
+        "agent": objects["agent"],
+        "note": "Leaked handover",
     },
 }
 # Who may reach each kind of object (the positive control) and who may not.
