@@ -227,6 +227,10 @@ KLIENT_VONAGE_SIGNATURE_SECRET = os.environ.get("KLIENT_VONAGE_SIGNATURE_SECRET"
 KLIENT_AIRCALL_TOKEN = os.environ.get("KLIENT_AIRCALL_TOKEN", "")
 # A callback is due this long after it is asked for (its SLA target).
 KLIENT_CALLBACK_TARGET_MINUTES = int(os.environ.get("KLIENT_CALLBACK_TARGET_MINUTES", "60"))
+# After a missed attempt the next is this long later (inside the window when it can be), at
+# most this many attempts in all.
+KLIENT_CALLBACK_ATTEMPTS = int(os.environ.get("KLIENT_CALLBACK_ATTEMPTS", "3"))
+KLIENT_CALLBACK_RETRY_MINUTES = int(os.environ.get("KLIENT_CALLBACK_RETRY_MINUTES", "60"))
 
 LOGGING = {
     "version": 1,

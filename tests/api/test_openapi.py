@@ -42,6 +42,8 @@ PATHS = {
     "/api/v1/telephony/{provider}": {"post"},
     "/api/v1/conversations/{ref}/transfer": {"post"},
     "/api/v1/reports/transfers": {"get"},
+    "/api/v1/callbacks": {"get", "post"},
+    "/api/v1/callbacks/{id}/attempts": {"post"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

@@ -51,6 +51,7 @@ TARGETS = {
     "/api/v1/agents/{id}/tokens": "agent",
     "/api/v1/conversations/{ref}/calls": "conversation",  # issue 14
     "/api/v1/conversations/{ref}/transfer": "conversation",
+    "/api/v1/callbacks/{id}/attempts": "callback",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -89,6 +90,7 @@ BODIES = {
         "number": "+48601234567",
         "outcome": "no_answer",
     },
+    ("/api/v1/callbacks/{id}/attempts", "post"): {"outcome": "reached"},
     ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
         "agent": objects["agent"],
         "note": "Leaked handover",
@@ -102,6 +104,7 @@ INSIDERS["macro"] = "agent_anna"  # a Support-only shared macro
 INSIDERS["colleague_request"] = "agent_anna"  # asked of Support
 INSIDERS.update(agent="agent_anna", absence="agent_anna")  # Anna's own calendar
 INSIDERS["held_reply"] = "agent_anna"  # only its author may undo a reply
+INSIDERS["callback"] = "agent_anna"  # a callback owed in a Support conversation (issue 14)
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -114,6 +117,7 @@ OUTSIDERS = {
     "agent": ["agent_bruno"],
     "absence": ["agent_bruno"],
     "held_reply": ["agent_bruno", "support_colleague"],
+    "callback": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -168,6 +172,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
         "agent": agent_anna.pk,
         "absence": (agent_anna.pk, anna_absence(agent_anna).pk),
         "held_reply": held.pk,
+        "callback": luc_callback(luc_power_cut).pk,
         "survivor": receive(
             support_team, "luc@client.fr", "Encore", "Re-coupure."
         ).conversation.reference,
@@ -205,6 +210,19 @@ def sla_policy():
     from klient.sla.admin_actions import save_policy
 
     return save_policy(actor=None, name="Standard", first_reply_minutes=60)
+
+
+def luc_callback(conversation):
+    from klient.phone.callbacks import request_callback
+
+    return request_callback(
+        phone="+33612345678",
+        window_start=None,
+        window_end=None,
+        time_zone="",
+        source="api",
+        conversation=conversation,
+    )
 
 
 def anna_absence(agent):

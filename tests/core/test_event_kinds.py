@@ -119,6 +119,8 @@ STORED_KINDS = {
     "call.logged",
     "call.updated",
     "callback.requested",
+    "callback.attempted",
+    "conversation.transferred",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

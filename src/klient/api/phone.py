@@ -13,11 +13,17 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from klient.conversations.access import access_conversation
-from klient.phone import actions, webhooks
-from klient.phone.models import Call
+from klient.conversations.access import (
+    access_conversation,
+    access_team,
+    conversations_in_scope,
+    teams_in_scope,
+)
+from klient.phone import actions, callbacks, webhooks
+from klient.phone.models import Call, Callback, CallbackAttempt
 from klient.phone.providers import UnreadablePayload
 
 from .auth import caller
@@ -130,3 +136,152 @@ def telephony_webhook(request: HttpRequest, provider: str) -> Any:
     except UnreadablePayload as exc:
         return Status(422, {"detail": f"Cannot read this call: {exc}."})
     return {"call": call.pk if call else None, "changed": changed}
+
+
+# -- callbacks --------------------------------------------------------------------------------
+
+
+class CallbackCustomerIn(Schema):
+    name: str = ""
+
+
+class CallbackIn(Schema):
+    conversation: str | None = Field(None, description="A reference (K-1042); else a new one.")
+    customer: CallbackCustomerIn | None = None
+    team: int | str | None = Field(
+        None, description="Without a conversation: the team (default: your first)."
+    )
+    phone: str
+    window_start: datetime | None = Field(None, description="ISO 8601 with offset.")
+    window_end: datetime | None = Field(None, description="ISO 8601 with offset.")
+    time_zone: str = Field("", description="The customer's IANA zone, e.g. Europe/Warsaw.")
+
+
+class AttemptIn(Schema):
+    outcome: str = Field(..., description="reached, no_answer, voicemail or wrong_number.")
+    note: str = ""
+
+
+class AttemptOut(Schema):
+    id: int
+    outcome: str
+    note: str
+    agent: dict[str, Any] | None
+    at: datetime
+    next_attempt_at: datetime | None
+
+
+class CallbackOut(Schema):
+    id: int
+    conversation: str
+    phone: str
+    source: str
+    state: str
+    window_start: datetime | None
+    window_end: datetime | None
+    time_zone: str
+    due_at: datetime
+    target_at: datetime
+    overdue: bool
+    attempts: list[AttemptOut]
+    assignee: dict[str, Any] | None
+
+
+class CallbackList(Schema):
+    items: list[CallbackOut]
+
+
+def callback_out(callback: Callback) -> dict[str, Any]:
+    return {
+        "id": callback.pk,
+        "conversation": callback.conversation.reference,
+        "phone": callback.phone,
+        "source": callback.source,
+        "state": callback.state,
+        "window_start": callback.window_start,
+        "window_end": callback.window_end,
+        "time_zone": callback.time_zone,
+        "due_at": callback.due_at,
+        "target_at": callback.target_at,
+        "overdue": callback.state == Callback.State.DUE and callback.target_at < timezone.now(),
+        "attempts": [
+            {
+                "id": a.pk,
+                "outcome": a.outcome,
+                "note": a.note,
+                "agent": agent_ref(a.agent),
+                "at": a.at,
+                "next_attempt_at": a.next_attempt_at,
+            }
+            for a in CallbackAttempt.objects.filter(callback=callback).select_related("agent")
+        ],
+        "assignee": agent_ref(callback.assignee),
+    }
+
+
+def _callback(request: HttpRequest, id: int) -> Callback:
+    user = caller(request)
+    found = (
+        Callback.objects.filter(pk=id, conversation__in=_scope(user))
+        .select_related("conversation", "assignee")
+        .first()
+    )
+    if found is None:
+        raise Http404("No such callback.")
+    return found
+
+
+def _scope(user: Any) -> Any:
+    return conversations_in_scope(user)
+
+
+@router.post(
+    "/callbacks",
+    response={201: CallbackOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="A customer asks to be called back in a window",
+)
+def post_callback(request: HttpRequest, payload: CallbackIn) -> Any:
+    """In `conversation`, or for the customer with that phone number (found or created) in
+    a new conversation of `team`. Due at once or when the window opens; its own target is
+    KLIENT_CALLBACK_TARGET_MINUTES later, never past the window's end."""
+    user = caller(request)
+    conversation = access_conversation(user, payload.conversation) if payload.conversation else None
+    team = None
+    if conversation is None:
+        team = access_team(user, payload.team) if payload.team is not None else None
+        team = team or teams_in_scope(user).order_by("pk").first()
+    callback = callbacks.request_callback(
+        phone=payload.phone,
+        window_start=payload.window_start,
+        window_end=payload.window_end,
+        time_zone=payload.time_zone,
+        source=Callback.Source.API,
+        conversation=conversation,
+        team=team,
+        customer_name=payload.customer.name if payload.customer else "",
+        actor=user,
+    )
+    return Status(201, callback_out(_callback(request, callback.pk)))
+
+
+@router.get(
+    "/callbacks",
+    response={200: CallbackList, 401: ErrorOut},
+    summary="Callbacks due, soonest first (your teams' conversations)",
+)
+def list_callbacks(request: HttpRequest) -> Any:
+    return {"items": [callback_out(c) for c in callbacks.due_callbacks(caller(request))[:200]]}
+
+
+@router.post(
+    "/callbacks/{id}/attempts",
+    response={201: CallbackOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    summary="Log an attempt to call back: reached, no_answer, voicemail or wrong_number",
+)
+def post_attempt(request: HttpRequest, id: int, payload: AttemptIn) -> Any:
+    """After a missed attempt the customer is told, in their language, when the next will
+    be (at most KLIENT_CALLBACK_ATTEMPTS, KLIENT_CALLBACK_RETRY_MINUTES apart), and after
+    the last what they can do."""
+    callback = _callback(request, id)
+    callbacks.record_attempt(callback, actor=caller(request), **payload.model_dump())
+    return Status(201, callback_out(_callback(request, id)))

@@ -256,20 +256,35 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
         last = conversation.last_acknowledged_at
         if last is not None and now - last < timedelta(days=1):
             return None
-        channel = _answer_channel(conversation, None)
-        if not channel.automatic:
-            channel = channel_registry.get(channel_registry.EMAIL)
-        to = conversation.customer.reachable_at(channel.identity_kind)
-        if not to:
+        message = _system_message(conversation, body=body, at=now)
+        if message is None:
             return None
-        message = _outbound(
-            conversation, channel, to=to, body=body, at=now, sender=Message.Sender.SYSTEM
-        )
         conversation.last_acknowledged_at = now
         conversation.save(update_fields=["last_acknowledged_at"])
-        _publish_on_commit(
-            events.outbound_queued(conversation, message, actor=None, automatic=True)
-        )
+    return message
+
+
+def tell_customer(conversation: Conversation, *, body: str) -> Message | None:
+    """A system message to the customer (a callback's next attempt, say), sent like the
+    acknowledgement: on the conversation's channel, or by email when Klient cannot send on
+    it (a phone conversation); None when the customer cannot be reached that way. It
+    never marks the customer answered. Precondition: `body` is in the customer's language."""
+    with transaction.atomic():
+        conversation = _locked_to_answer(conversation)
+        return _system_message(conversation, body=body, at=timezone.now())
+
+
+def _system_message(conversation: Conversation, *, body: str, at: Any) -> Message | None:
+    channel = _answer_channel(conversation, None)
+    if not channel.automatic:
+        channel = channel_registry.get(channel_registry.EMAIL)
+    to = conversation.customer.reachable_at(channel.identity_kind)
+    if not to:
+        return None
+    message = _outbound(
+        conversation, channel, to=to, body=body, at=at, sender=Message.Sender.SYSTEM
+    )
+    _publish_on_commit(events.outbound_queued(conversation, message, actor=None, automatic=True))
     return message
 
 

@@ -12,7 +12,6 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,8 +27,8 @@ from klient.people.identities import PHONE, InvalidIdentity, normalise_phone
 from klient.people.models import Endpoint, Team
 
 from . import events, texts
-from .assignment import callback_assignee
-from .models import Call, Callback, WebhookReceipt
+from .callbacks import for_missed_call
+from .models import Call, WebhookReceipt
 from .providers import CallReport, UnreadablePayload
 
 OPEN_STATES = (
@@ -227,7 +226,7 @@ def _new_call(report: CallReport, customer_number: str, desk_number: str, now: d
     _word_message(message, _params(call))
     call.save(force_insert=True)
     publish_on_commit(events.call_logged(call, actor=agent, actor_label=report.provider))
-    _callback_if_missed(call)
+    for_missed_call(call)
     return call
 
 
@@ -262,7 +261,7 @@ def _update_call(call: Call, report: CallReport, now: datetime) -> None:
     call.save(update_fields=[*changed, "updated_at"])
     _word_message(call.message, _params(call))
     publish_on_commit(events.call_updated(call, changed, actor_label=report.provider))
-    _callback_if_missed(call)
+    for_missed_call(call)
 
 
 def log_call(
@@ -332,36 +331,5 @@ def log_call(
         call.full_clean(exclude=["conversation", "message", "agent", "from_number", "to_number"])
         call.save(force_insert=True)
         publish_on_commit(events.call_logged(call, actor=actor))
-        _callback_if_missed(call)
+        for_missed_call(call)
     return call
-
-
-# -- callbacks -------------------------------------------------------------------------------
-
-
-def callback_target() -> timedelta:
-    """How soon a callback is due once asked for (KLIENT_CALLBACK_TARGET_MINUTES)."""
-    return timedelta(minutes=int(getattr(settings, "KLIENT_CALLBACK_TARGET_MINUTES", 60)))
-
-
-def _callback_if_missed(call: Call) -> Callback | None:
-    """A missed call to the desk is a call the desk owes back: one callback per call."""
-    if call.direction != "inbound" or call.state != Call.State.MISSED:
-        return None
-    if Callback.objects.filter(call=call).exists():
-        return None
-    conversation = call.conversation
-    now = timezone.now()
-    callback = Callback.objects.create(
-        conversation=conversation,
-        customer_id=conversation.customer_id,
-        phone=call.from_number,
-        source=Callback.Source.MISSED_CALL,
-        call=call,
-        due_at=now + callback_target(),
-        assignee=callback_assignee(conversation),
-        created_at=now,
-        updated_at=now,
-    )
-    publish_on_commit(events.callback_requested(callback, actor_label="system"))
-    return callback

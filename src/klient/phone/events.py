@@ -11,13 +11,14 @@ from klient.core.events import EventKind, append
 if TYPE_CHECKING:
     from klient.core.models import Event
 
-    from .models import Call, Callback
+    from .models import Call, Callback, CallbackAttempt
 
 
 class Kind(EventKind):
     CALL_LOGGED = "call.logged", _("Phone call logged")
     CALL_UPDATED = "call.updated", _("Phone call updated")
     CALLBACK_REQUESTED = "callback.requested", _("Callback requested")
+    CALLBACK_ATTEMPTED = "callback.attempted", _("Callback attempted")
 
 
 def call_logged(call: Call, *, actor: Any = None, actor_label: str = "") -> Event:
@@ -63,5 +64,27 @@ def callback_requested(callback: Callback, *, actor: Any = None, actor_label: st
             "source": callback.source,
             "call": callback.call_id,
             "due_at": callback.due_at.isoformat(),
+        },
+    )
+
+
+def callback_attempted(
+    callback: Callback, attempt: CallbackAttempt, *, actor: Any, told: int | None
+) -> Event:
+    """`told`: the message that told the customer what comes next, if one went out."""
+    return append(
+        Kind.CALLBACK_ATTEMPTED,
+        conversation=callback.conversation,
+        actor=actor,
+        data={
+            "callback": callback.pk,
+            "attempt": attempt.pk,
+            "outcome": attempt.outcome,
+            "attempts": callback.attempts,
+            "state": callback.state,
+            "next_attempt_at": attempt.next_attempt_at.isoformat()
+            if attempt.next_attempt_at
+            else None,
+            "told": told,
         },
     )

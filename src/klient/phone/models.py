@@ -135,7 +135,8 @@ class Callback(models.Model):
     window_end = models.DateTimeField(null=True, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.DUE)
-    due_at = models.DateTimeField(help_text="The next attempt is due then (its SLA target).")
+    due_at = models.DateTimeField(help_text="The next attempt is due then.")
+    target_at = models.DateTimeField(help_text="Its own SLA target: the attempt by then.")
     attempts = models.PositiveSmallIntegerField(default=0)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -154,3 +155,34 @@ class Callback(models.Model):
 
     def __str__(self) -> str:
         return f"callback to {self.phone} ({self.state})"
+
+
+class CallbackAttempt(models.Model):
+    """One try at calling the customer back, and how it went."""
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", _("Reached")
+        NO_ANSWER = "no_answer", _("No answer")
+        VOICEMAIL = "voicemail", _("Voicemail")
+        WRONG_NUMBER = "wrong_number", _("Wrong number")
+
+    callback = models.ForeignKey(Callback, on_delete=models.PROTECT, related_name="attempt_rows")
+    outcome = models.CharField(max_length=12, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="callback_attempts",
+    )
+    at = models.DateTimeField()
+    next_attempt_at = models.DateTimeField(
+        null=True, blank=True, help_text="What the customer was told, if another is due."
+    )
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"attempt on {self.callback_id}: {self.outcome}"
