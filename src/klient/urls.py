@@ -11,6 +11,7 @@ urlpatterns = [
     path("collab/", include("klient.collab.urls")),
     path("macros/", include("klient.macros.urls")),
     path("knowledge/", include("klient.knowledge.urls")),
+    path("callbacks/", include("klient.phone.urls")),  # Callbacks due (issue 14)
     # Administrators' settings: mailboxes and quarantine; request forms.
     path("settings/", include("klient.workspace.settings_ops_urls")),
     path("settings/", include("klient.portal.settings_urls")),

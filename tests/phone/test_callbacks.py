@@ -166,3 +166,54 @@ def test_an_unknown_outcome_is_refused_and_an_outsider_gets_404(
     assert _attempt(call, agent_anna, callback["id"], "maybe").status_code == 422
     assert _attempt(call, agent_bruno, callback["id"], "reached").status_code == 404
     assert call(agent_bruno, "get", "/api/v1/callbacks").json()["items"] == []
+
+
+def test_callbacks_due_lists_them_soonest_first_and_logs_an_attempt(
+    client, agent_anna, luc_power_cut
+):
+    from klient.phone.callbacks import request_callback
+
+    later = request_callback(
+        phone="+33612345678",
+        window_start=datetime.fromisoformat(WARSAW_MORNING),
+        window_end=datetime.fromisoformat(WARSAW_NOON),
+        time_zone="Europe/Warsaw",
+        source="api",
+        conversation=luc_power_cut,
+    )
+    now = request_callback(
+        phone="+33612345679",
+        window_start=None,
+        window_end=None,
+        time_zone="",
+        source="api",
+        conversation=luc_power_cut,
+    )
+    client.force_login(agent_anna)
+
+    page = client.get("/callbacks/").content.decode()
+
+    assert page.index(f'id="callback-{now.pk}"') < page.index(f'id="callback-{later.pk}"')
+    response = client.post(f"/callbacks/{now.pk}/attempt/", {"outcome": "reached"}, follow=True)
+    assert response.status_code == 200
+    assert Callback.objects.get(pk=now.pk).state == "reached"
+    assert f'id="callback-{now.pk}"' not in response.content.decode()
+
+
+def test_an_agent_outside_the_team_sees_no_callback_of_it(client, agent_bruno, luc_power_cut):
+    from klient.phone.callbacks import request_callback
+
+    callback = request_callback(
+        phone="+33612345678",
+        window_start=None,
+        window_end=None,
+        time_zone="",
+        source="api",
+        conversation=luc_power_cut,
+    )
+    client.force_login(agent_bruno)
+
+    assert f"callback-{callback.pk}" not in client.get("/callbacks/").content.decode()
+    assert (
+        client.post(f"/callbacks/{callback.pk}/attempt/", {"outcome": "reached"}).status_code == 404
+    )
