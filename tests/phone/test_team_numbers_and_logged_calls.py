@@ -145,3 +145,63 @@ def test_an_agent_outside_the_team_cannot_log_a_call_there(call, agent_bruno, lu
 
     assert response.status_code == 404
     assert Call.objects.count() == 0
+
+
+def test_a_recording_file_becomes_a_downloadable_attachment_of_the_call(
+    call, client, agent_anna, luc_power_cut
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    audio = b"ID3\x03\x00\x00\x00\x00\x00\x00 not really an mp3 \x00\xff"
+    uploaded = client.post(
+        "/api/v1/uploads",
+        {"file": SimpleUploadedFile("appel-luc.mp3", audio, content_type="audio/mpeg")},
+        headers={"Authorization": f"Bearer {agent_anna.api_token}"},
+    ).json()
+
+    response = call(
+        agent_anna,
+        "post",
+        f"/api/v1/conversations/{luc_power_cut.reference}/calls",
+        {
+            "direction": "inbound",
+            "number": "+33612345678",
+            "outcome": "answered",
+            "duration_seconds": 60,
+            "recording": uploaded["id"],
+        },
+    )
+
+    assert response.status_code == 201, response.content
+    attachment = response.json()["recording_attachment"]
+    download = call(agent_anna, "get", f"/api/v1/attachments/{attachment}")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == audio
+    assert "attachment" in download["Content-Disposition"]
+
+
+def test_someone_elses_upload_cannot_be_a_recording(
+    call, client, agent_anna, admin_zofia, luc_power_cut
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    theirs = client.post(
+        "/api/v1/uploads",
+        {"file": SimpleUploadedFile("x.mp3", b"ID3", content_type="audio/mpeg")},
+        headers={"Authorization": f"Bearer {admin_zofia.api_token}"},
+    ).json()
+
+    response = call(
+        agent_anna,
+        "post",
+        f"/api/v1/conversations/{luc_power_cut.reference}/calls",
+        {
+            "direction": "inbound",
+            "number": "+33612345678",
+            "outcome": "answered",
+            "recording": theirs["id"],
+        },
+    )
+
+    assert response.status_code == 404
+    assert Call.objects.count() == 0

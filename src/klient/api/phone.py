@@ -19,6 +19,7 @@ from ninja import Field, Router, Schema, Status
 from klient.conversations.access import (
     access_conversation,
     access_team,
+    access_uploads,
     conversations_in_scope,
     teams_in_scope,
 )
@@ -42,6 +43,9 @@ class CallIn(Schema):
     notes: str = ""
     recording_url: str = ""
     transcript: str = ""
+    recording: int | None = Field(
+        None, description="An upload id (POST /uploads): the recording file, kept by Klient."
+    )
 
 
 class CallOut(Schema):
@@ -58,6 +62,9 @@ class CallOut(Schema):
     duration_seconds: int | None
     notes: str
     recording_url: str
+    recording_attachment: int | None = Field(
+        ..., description="The recording file: GET /attachments/{id}."
+    )
     transcript: str
     started_at: datetime
     answered_at: datetime | None
@@ -86,6 +93,11 @@ def call_out(call: Call) -> dict[str, Any]:
         "duration_seconds": call.duration_seconds,
         "notes": call.notes,
         "recording_url": call.recording_url,
+        "recording_attachment": next(
+            (a.pk for a in call.message.attachments.all() if a.blob == call.recording_blob), None
+        )
+        if call.recording_blob
+        else None,
         "transcript": call.transcript,
         "started_at": call.started_at,
         "answered_at": call.answered_at,
@@ -105,7 +117,10 @@ def post_call(request: HttpRequest, ref: str, payload: CallIn) -> Any:
     creates a callback (its id in `callback`)."""
     agent = caller(request)
     conversation = access_conversation(agent, ref)
-    call = actions.log_call(conversation, actor=agent, **payload.model_dump())
+    fields = payload.model_dump()
+    upload = fields.pop("recording")
+    recording = access_uploads(agent, [upload])[0] if upload is not None else None
+    call = actions.log_call(conversation, actor=agent, recording=recording, **fields)
     return Status(
         201, call_out(Call.objects.select_related("conversation", "agent").get(pk=call.pk))
     )

@@ -18,8 +18,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from klient.conversations import actions as conversation_actions
+from klient.conversations import uploads
 from klient.conversations.incoming import IncomingMessage
-from klient.conversations.models import Conversation, Message
+from klient.conversations.models import Conversation, Message, Upload
 from klient.conversations.outbound_start import start_conversation
 from klient.core.wiring import publish_on_commit
 from klient.people.actions import find_or_create_customer, phone_region
@@ -276,9 +277,13 @@ def log_call(
     notes: str = "",
     recording_url: str = "",
     transcript: str = "",
+    recording: Upload | None = None,
 ) -> Call:
     """A call an agent logs by hand in a conversation (`number` is the customer's). A
-    missed inbound call creates a callback, as one reported by a provider does."""
+    `recording` (the agent's upload) becomes an attachment of the call's message, so it
+    is downloaded like any. A missed inbound call creates a callback, as one reported by a
+    provider does. Precondition: the entry point got `recording` through
+    conversations.access.access_uploads."""
     if direction not in Call.Direction.values:
         raise ValidationError("direction must be inbound or outbound.", code="direction")
     if outcome not in Call.Outcome.values:
@@ -328,6 +333,11 @@ def log_call(
         call.message = message
         call.conversation_id = message.conversation_id
         _word_message(message, _params(call))
+        if recording is not None:
+            files = uploads.locked([recording])
+            uploads.check_attachable(files, actor=actor, emailed=False)
+            [attachment] = uploads.attach(message, files)
+            call.recording_blob = attachment.blob
         call.full_clean(exclude=["conversation", "message", "agent", "from_number", "to_number"])
         call.save(force_insert=True)
         publish_on_commit(events.call_logged(call, actor=actor))
