@@ -140,3 +140,17 @@ def test_the_report_counts_transfers_per_conversation(
     assert report["per_conversation"] == 2.0
     assert report["distribution"] == {"1": 1, "2": 0, "3+": 1}
     assert report["most"][0] == {"conversation": luc_power_cut.reference, "transfers": 3}
+
+
+def test_the_reports_page_shows_transfers_per_conversation(
+    client, agent_anna, support_colleague, luc_power_cut
+):
+    transfer(luc_power_cut, actor=agent_anna, note=NOTE, agent=support_colleague)
+    transfer(luc_power_cut, actor=support_colleague, note="Back to you, Anna.", agent=agent_anna)
+    client.force_login(agent_anna)
+
+    page = client.get("/reports/").content.decode()
+
+    section = page[page.index('id="transfers-title"') :]
+    assert "Transfers: 2; conversations transferred: 1; per conversation: 2.0." in section
+    assert luc_power_cut.reference in section
