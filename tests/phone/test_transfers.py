@@ -154,3 +154,31 @@ def test_the_reports_page_shows_transfers_per_conversation(
     section = page[page.index('id="transfers-title"') :]
     assert "Transfers: 2; conversations transferred: 1; per conversation: 2.0." in section
     assert luc_power_cut.reference in section
+
+
+def test_the_receiver_is_notified_with_the_start_of_the_note(
+    agent_anna, support_colleague, luc_power_cut
+):
+    from klient.notifications.models import Notification
+    from support import worker_runs
+
+    transfer(luc_power_cut, actor=agent_anna, note=NOTE, agent=support_colleague)
+    worker_runs()
+    worker_runs()
+
+    [notification] = Notification.objects.filter(recipient=support_colleague)
+    assert notification.text.startswith(f"Anna Nowak handed {luc_power_cut.reference}")
+    assert NOTE[:40] in notification.text
+    assert not Notification.objects.filter(recipient=agent_anna).exists()
+
+
+def test_a_transfer_to_a_team_notifies_its_members(
+    agent_anna, agent_bruno, billing_team, luc_power_cut
+):
+    from klient.notifications.models import Notification
+    from support import worker_runs
+
+    transfer(luc_power_cut, actor=agent_anna, note=NOTE, team=billing_team)
+    worker_runs()
+
+    assert list(Notification.objects.values_list("recipient", flat=True)) == [agent_bruno.pk]

@@ -63,6 +63,7 @@ TEXT_TABLES: list[str] = [
     "klient.macros.texts.TEXTS",
     "klient.notifications.texts.TEXTS",
     "klient.phone.texts.TEXTS",
+    "klient.notifications.transfers.TEXTS",
 ]
 
 
