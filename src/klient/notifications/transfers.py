@@ -18,6 +18,7 @@ from klient.people.models import Team
 
 from .actions import notify
 from .models import Notification
+from .undelivered import timeline_anchor
 
 TRANSFERRED = "conversation_transferred"
 EXCERPT = 200
@@ -54,7 +55,10 @@ def notify_transferred(event_ids: list[int]) -> int:
         elif team := Team.objects.filter(pk=event.data.get("to_team")).first():
             receivers = list(team.members.filter(is_active=True))
         note = conversation.messages.filter(pk=event.data.get("note")).first()
-        url = reverse("workspace:conversation", args=[conversation.reference]) + f"#t-{event.pk}"
+        url = (
+            reverse("workspace:conversation", args=[conversation.reference])
+            + f"#{timeline_anchor(event.pk)}"
+        )
         with transaction.atomic():
             if Notification.objects.filter(kind=TRANSFERRED, url=url).exists():
                 continue
