@@ -217,3 +217,22 @@ def test_an_agent_outside_the_team_sees_no_callback_of_it(client, agent_bruno, l
     assert (
         client.post(f"/callbacks/{callback.pk}/attempt/", {"outcome": "reached"}).status_code == 404
     )
+
+
+def test_the_conversation_page_shows_the_callbacks_still_owed(client, agent_anna, luc_power_cut):
+    from klient.phone.callbacks import request_callback
+
+    request_callback(
+        phone="+33612345678",
+        window_start=None,
+        window_end=None,
+        time_zone="",
+        source="api",
+        conversation=luc_power_cut,
+    )
+    client.force_login(agent_anna)
+
+    page = client.get(f"/c/{luc_power_cut.reference}/").content.decode()
+
+    card = page[page.index('id="callbacks-title"') :]
+    assert "+33612345678" in card[: card.index("</section>")]
