@@ -319,3 +319,16 @@ def test_an_aircall_event_with_a_wrong_token_or_an_old_timestamp_gets_401(client
     assert post(client, "aircall", body, headers).status_code == 401
     assert post(client, "aircall", b"not json", {}).status_code == 401
     assert Call.objects.count() == 0
+
+
+def test_the_same_vonage_token_again_is_a_replay_even_for_another_event(client, support_number):
+    body, headers = signed.vonage(_vonage("started"))
+    post(client, "vonage", body, headers)
+    before = counts()
+    # A second body under the first delivery's JWT fails its payload_hash: refused.
+    other = signed.vonage(_vonage("answered"))[0]
+
+    assert post(client, "vonage", other, headers).status_code == 401
+    assert post(client, "vonage", body, headers).json()["changed"] is False
+    assert counts() == before
+    assert WebhookReceipt.objects.filter(provider="vonage", key__startswith="id:").count() == 1

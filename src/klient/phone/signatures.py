@@ -192,6 +192,17 @@ def verify_vonage(authorization: str, body: bytes, *, secret: str, now: datetime
     return GENUINE
 
 
+def vonage_delivery_id(authorization: str) -> str:
+    """The `jti` of a Bearer JWT already verified (verify_vonage): Vonage's id of this
+    delivery, so the same token again is a replay."""
+    token = authorization.partition(" ")[2].strip()
+    try:
+        claims = json.loads(_unb64url(token.split(".")[1]))
+    except (IndexError, ValueError, binascii.Error):
+        return ""
+    return str(claims.get("jti", ""))[:200] if isinstance(claims, dict) else ""
+
+
 # -- Aircall: a token in the body ------------------------------------------------------------
 
 

@@ -102,6 +102,7 @@ def receive(provider: str, delivery: Delivery) -> tuple[Call | None, bool]:
                 now=now,
             ),
         )
+        webhook_id = signatures.vonage_delivery_id(headers.get("authorization", ""))
         report = providers.read_vonage(_json(delivery.body))
     elif provider == "aircall":
         try:
