@@ -205,3 +205,32 @@ def test_someone_elses_upload_cannot_be_a_recording(
 
     assert response.status_code == 404
     assert Call.objects.count() == 0
+
+
+def test_an_agent_logs_a_call_from_the_conversation_page(client, agent_anna, luc_power_cut):
+    client.force_login(agent_anna)
+    page = client.get(f"/c/{luc_power_cut.reference}/").content.decode()
+    assert 'id="log-call-title"' in page
+
+    response = client.post(
+        f"/callbacks/calls/{luc_power_cut.reference}/",
+        {
+            "direction": "outbound",
+            "number": "+33612345678",
+            "outcome": "voicemail",
+            "minutes": "0.5",
+            "notes": "Left a message about Thursday.",
+        },
+        follow=True,
+    )
+
+    assert "The call was logged." in response.content.decode()
+    logged = Call.objects.get()
+    assert (logged.outcome, logged.duration_seconds, logged.agent) == ("voicemail", 30, agent_anna)
+    refused = client.post(
+        f"/callbacks/calls/{luc_power_cut.reference}/",
+        {"direction": "outbound", "number": "not a number", "outcome": "answered"},
+        follow=True,
+    )
+    assert "Give the direction" in refused.content.decode()
+    assert Call.objects.count() == 1

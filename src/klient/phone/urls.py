@@ -6,4 +6,5 @@ app_name = "phone"
 urlpatterns = [
     path("", views.callbacks_due, name="callbacks"),
     path("<int:pk>/attempt/", views.callback_attempt, name="attempt"),
+    path("calls/<str:ref>/", views.log_call, name="log_call"),
 ]

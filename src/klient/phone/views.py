@@ -1,4 +1,5 @@
-"""Callbacks due (/callbacks/): the list agents work from, and logging an attempt.
+"""Callbacks due (/callbacks/): the list agents work from, and logging an attempt; and
+the "Log a call" card of a conversation page.
 
 Thin: the callbacks in the agent's scope (klient.phone.callbacks.due_callbacks), one
 action (record_attempt), a redirect with a notice."""
@@ -15,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import callbacks
+from klient.conversations.access import access_conversation
+
+from . import actions, callbacks
 from .models import CallbackAttempt
 
 
@@ -47,3 +50,26 @@ def callback_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The attempt was logged."))
     return redirect(reverse("phone:callbacks"))
+
+
+@login_required
+@require_POST
+def log_call(request: HttpRequest, ref: str) -> HttpResponse:
+    """The "Log a call" card of a conversation page (phone/_log_call.html)."""
+    conversation = access_conversation(request.user, ref)
+    minutes = request.POST.get("minutes", "").strip()
+    try:
+        actions.log_call(
+            conversation,
+            actor=request.user,
+            direction=request.POST.get("direction", ""),
+            number=request.POST.get("number", "")[:40],
+            outcome=request.POST.get("outcome", ""),
+            duration_seconds=int(float(minutes) * 60) if minutes else None,
+            notes=request.POST.get("notes", "")[:5000],
+        )
+    except (ValidationError, ValueError):
+        messages.error(request, _("Give the direction, the customer's number and how it went."))
+    else:
+        messages.success(request, _("The call was logged."))
+    return redirect(reverse("workspace:conversation", args=[conversation.reference]))

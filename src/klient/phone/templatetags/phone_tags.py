@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from klient.phone.models import Callback
+from klient.phone.models import Call, Callback
 
 register = template.Library()
 
@@ -19,3 +19,13 @@ def open_callbacks(conversation: Any) -> list[Callback]:
             "due_at", "pk"
         )
     )
+
+
+@register.simple_tag
+def call_choices(conversation: Any) -> dict[str, Any]:
+    """What the "Log a call" form offers: directions, outcomes, the customer's number."""
+    return {
+        "directions": Call.Direction.choices,
+        "outcomes": Call.Outcome.choices,
+        "number": conversation.customer.reachable_at("phone"),
+    }
