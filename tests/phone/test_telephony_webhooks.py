@@ -332,3 +332,12 @@ def test_the_same_vonage_token_again_is_a_replay_even_for_another_event(client, 
     assert post(client, "vonage", body, headers).json()["changed"] is False
     assert counts() == before
     assert WebhookReceipt.objects.filter(provider="vonage", key__startswith="id:").count() == 1
+
+
+def test_a_call_id_or_recording_url_too_long_to_keep_is_422_not_cut(client, support_number):
+    body, headers = signed.generic(missed_call(call_id="c" * 201))
+    assert post(client, "generic", body, headers).status_code == 422
+    long_url = "https://rec.example/" + "a" * 2000
+    body, headers = signed.generic(missed_call(recording_url=long_url))
+    assert post(client, "generic", body, headers).status_code == 422
+    assert Call.objects.count() == 0

@@ -14,6 +14,8 @@ from typing import Any
 EVENTS = ("started", "answered", "ended", "missed")
 DIRECTIONS = ("inbound", "outbound")
 PROVIDERS = ("generic", "twilio", "vonage", "aircall")
+MAX_CALL_ID = 200
+MAX_URL = 2000
 
 
 class UnreadablePayload(ValueError):
@@ -37,6 +39,13 @@ class CallReport:
     agent_email: str = ""
     recording_url: str = ""
     transcript: str = ""
+
+    def __post_init__(self) -> None:
+        # What the call record can hold; refused (422) rather than cut.
+        if not 0 < len(self.call_id) <= MAX_CALL_ID:
+            raise UnreadablePayload(f"a call id is 1 to {MAX_CALL_ID} characters")
+        if len(self.recording_url) > MAX_URL:
+            raise UnreadablePayload(f"a recording URL is at most {MAX_URL} characters")
 
     @property
     def customer_number(self) -> str:
