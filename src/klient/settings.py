@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "klient.notifications",
     "klient.sla",
     "klient.mail",
+    "klient.phone",
     "klient.reports",
     "klient.collab",
     "klient.macros",
@@ -224,6 +225,19 @@ KLIENT_PRESENCE_TIMEOUT_SECONDS = int(os.environ.get("KLIENT_PRESENCE_TIMEOUT_SE
 KLIENT_PRESENCE_HEARTBEAT_SECONDS = int(os.environ.get("KLIENT_PRESENCE_HEARTBEAT_SECONDS", "30"))
 # Real-time work an agent has not taken up (answered) within this long goes to the next one.
 KLIENT_ROUTING_ACCEPT_SECONDS = int(os.environ.get("KLIENT_ROUTING_ACCEPT_SECONDS", "30"))
+
+# -- telephony and callbacks (issue 14; docs/telephony.md, docs/callbacks.md) --
+# The secrets telephony webhooks are signed with; a provider whose secret is empty is refused.
+KLIENT_TELEPHONY_SECRET = os.environ.get("KLIENT_TELEPHONY_SECRET", "")
+KLIENT_TWILIO_AUTH_TOKEN = os.environ.get("KLIENT_TWILIO_AUTH_TOKEN", "")
+KLIENT_VONAGE_SIGNATURE_SECRET = os.environ.get("KLIENT_VONAGE_SIGNATURE_SECRET", "")
+KLIENT_AIRCALL_TOKEN = os.environ.get("KLIENT_AIRCALL_TOKEN", "")
+# A callback is due this long after it is asked for (its SLA target).
+KLIENT_CALLBACK_TARGET_MINUTES = int(os.environ.get("KLIENT_CALLBACK_TARGET_MINUTES", "60"))
+# After a missed attempt the next is this long later (inside the window when it can be), at
+# most this many attempts in all.
+KLIENT_CALLBACK_ATTEMPTS = int(os.environ.get("KLIENT_CALLBACK_ATTEMPTS", "3"))
+KLIENT_CALLBACK_RETRY_MINUTES = int(os.environ.get("KLIENT_CALLBACK_RETRY_MINUTES", "60"))
 
 LOGGING = {
     "version": 1,

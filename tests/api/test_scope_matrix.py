@@ -17,6 +17,9 @@ OBJECT_OPERATIONS = sorted(
     (path, method)
     for path, operations in SCHEMA["paths"].items()
     if "{" in path
+    # A telephony webhook names a provider, not an object: the signature is its scope
+    # (tests/phone/test_telephony_webhooks.py).
+    and not path.startswith("/api/v1/telephony/")
     for method in operations
 )
 
@@ -50,6 +53,10 @@ TARGETS = {
     "/api/v1/organisations/{id}": "organisation",  # Luc's organisation
     "/api/v1/routing/rules/{id}": "routing_rule",  # the desk's settings: administrators
     "/api/v1/agents/{id}/routing": "agent_routing",  # Anna's skills and capacity
+
+    "/api/v1/conversations/{ref}/calls": "conversation",  # issue 14
+    "/api/v1/conversations/{ref}/transfer": "conversation",
+    "/api/v1/callbacks/{id}/attempts": "callback",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -87,6 +94,17 @@ BODIES = {
     ("/api/v1/organisations/{id}", "patch"): {"owner": None},
     ("/api/v1/routing/rules/{id}", "patch"): {"active": False},
     ("/api/v1/agents/{id}/routing", "patch"): {"capacity": 2.0},
+
+    ("/api/v1/conversations/{ref}/calls", "post"): {
+        "direction": "outbound",
+        "number": "+48601234567",
+        "outcome": "no_answer",
+    },
+    ("/api/v1/callbacks/{id}/attempts", "post"): {"outcome": "reached"},
+    ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
+        "agent": objects["agent"],
+        "note": "Leaked handover",
+    },
 }
 # Who may reach each kind of object (the positive control) and who may not.
 INSIDERS = {"conversation": "agent_anna", "attachment": "agent_anna", "inbound": "admin_zofia"}
@@ -99,6 +117,8 @@ INSIDERS["held_reply"] = "agent_anna"  # only its author may undo a reply
 INSIDERS.update(customer="agent_anna", organisation="admin_zofia")  # owners (issue 14)
 INSIDERS["routing_rule"] = "admin_zofia"
 INSIDERS["agent_routing"] = "admin_zofia"
+
+INSIDERS["callback"] = "agent_anna"  # a callback owed in a Support conversation (issue 14)
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -115,6 +135,8 @@ OUTSIDERS = {
     "organisation": ["agent_bruno"],
     "routing_rule": ["agent_bruno", "agent_anna"],
     "agent_routing": ["agent_bruno"],
+
+    "callback": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -171,6 +193,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
         "agent": agent_anna.pk,
         "absence": (agent_anna.pk, anna_absence(agent_anna).pk),
         "held_reply": held.pk,
+        "callback": luc_callback(luc_power_cut).pk,
         "survivor": receive(
             support_team, "luc@client.fr", "Encore", "Re-coupure."
         ).conversation.reference,
@@ -211,6 +234,19 @@ def sla_policy():
     from klient.sla.admin_actions import save_policy
 
     return save_policy(actor=None, name="Standard", first_reply_minutes=60)
+
+
+def luc_callback(conversation):
+    from klient.phone.callbacks import request_callback
+
+    return request_callback(
+        phone="+33612345678",
+        window_start=None,
+        window_end=None,
+        time_zone="",
+        source="api",
+        conversation=conversation,
+    )
 
 
 def anna_absence(agent):

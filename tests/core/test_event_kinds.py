@@ -127,6 +127,13 @@ STORED_KINDS = {
     "routing.rule_saved",
     "routing.rule_deleted",
     "routing.weight_set",
+
+    # Calls, callbacks and transfers (issue 14, klient.phone).
+    "call.logged",
+    "call.updated",
+    "callback.requested",
+    "callback.attempted",
+    "conversation.transferred",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

@@ -55,6 +55,7 @@ ADDED_SINCE = {
     ("routing", "0001_initial"),
     ("sla", "0006_business_hours_moved_and_policy_kinds_split"),
     ("sla", "0007_answer_and_solve_outcomes"),
+    ("phone", "0001_initial"),
 }
 
 

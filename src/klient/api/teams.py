@@ -40,6 +40,9 @@ class TeamOut(Schema):
     lead: AgentRef | None
     acknowledge: bool = Field(..., description="Acknowledge a customer's first message.")
     signature: str
+    phone_numbers: list[str] = Field(
+        ..., description="Its phone endpoints (E.164): calls to them come to this team."
+    )
     created_at: datetime
 
 
@@ -65,6 +68,9 @@ class TeamPatch(Schema):
     lead: int | None = Field(None, description="An agent id, or null for none.")
     acknowledge: bool | None = None
     signature: str | None = None
+    phone_numbers: list[str] | None = Field(
+        None, description="The whole list of its phone numbers, E.164 or national."
+    )
 
 
 def _admin(request: HttpRequest) -> Any:
@@ -75,7 +81,7 @@ def _admin(request: HttpRequest) -> Any:
 
 
 def team_rows() -> QuerySet[Team]:
-    """Teams with what TeamOut shows, in four queries for any number of them."""
+    """Teams with what TeamOut shows, in five queries for any number of them."""
     return (
         Team.objects.select_related("lead")
         .prefetch_related(
@@ -84,6 +90,11 @@ def team_rows() -> QuerySet[Team]:
                 "endpoints",
                 queryset=Endpoint.objects.filter(kind=Endpoint.Kind.EMAIL).order_by("value"),
                 to_attr="email_endpoints",
+            ),
+            Prefetch(
+                "endpoints",
+                queryset=Endpoint.objects.filter(kind=Endpoint.Kind.PHONE).order_by("value"),
+                to_attr="phone_endpoints",
             ),
         )
         .order_by("name")
@@ -102,6 +113,7 @@ def team_out(team: Team) -> dict[str, Any]:
         "lead": agent_ref(team.lead),
         "acknowledge": team.acknowledge,
         "signature": team.signature,
+        "phone_numbers": [e.value for e in team.phone_endpoints],  # type: ignore[attr-defined]
         "created_at": team.created_at,
     }
 
@@ -122,7 +134,7 @@ def _changes(given: dict[str, Any]) -> dict[str, Any]:
         changes["members"] = _agents(changes["members"] or [], "members")
     if "lead" in changes:
         changes["lead"] = _agents([changes["lead"]], "lead")[0] if changes["lead"] else None
-    for field in ("name", "addresses", "acknowledge", "signature"):
+    for field in ("name", "addresses", "acknowledge", "signature", "phone_numbers"):
         if field in changes and changes[field] is None:
             raise ValidationError({field: _("%(field)s cannot be null.") % {"field": field}})
     return changes
@@ -178,7 +190,9 @@ def get_team(request: HttpRequest, id: str) -> Any:
 @router.patch(
     "/teams/{id}",
     response={200: TeamOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    summary="Change a team, by id or name: name, addresses, members, lead, acknowledge",
+    summary=(
+        "Change a team, by id or name: name, addresses, members, lead, acknowledge, phone numbers"
+    ),
 )
 def update_team(request: HttpRequest, id: str, payload: TeamPatch) -> Any:
     team = _team(request, id)

@@ -48,6 +48,10 @@ api.add_router("", __import__("klient.api.agent_admin", fromlist=["router"]).rou
 api.add_router("", __import__("klient.api.customers", fromlist=["router"]).router)  # owners (h14)
 api.add_router("", __import__("klient.api.routing", fromlist=["router"]).router)  # routing (h14)
 
+# Calls and telephony webhooks (issue 14).
+api.add_router("", __import__("klient.api.phone", fromlist=["router"]).router)
+api.add_router("", __import__("klient.api.transfers", fromlist=["router"]).router)
+
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()
 

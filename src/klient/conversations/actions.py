@@ -264,11 +264,12 @@ def acknowledge(conversation: Conversation, *, body: str) -> Message | None:
     return message
 
 
-def send_system_message(conversation: Conversation, *, body: str) -> Message | None:
-    """Tell the customer something Klient says, not an agent (who covers for an away
-    advisor): on the conversation's channel, or by email when Klient cannot send on it
-    itself; None when the customer cannot be reached that way. It never marks the
-    customer answered."""
+def tell_customer(conversation: Conversation, *, body: str) -> Message | None:
+    """A system message to the customer, from Klient rather than an agent (who covers for an
+    away advisor, a callback's next attempt), sent like the acknowledgement: on the
+    conversation's channel, or by email when Klient cannot send on it (a phone
+    conversation); None when the customer cannot be reached that way. It never marks the
+    customer answered. Precondition: `body` is in the customer's language."""
     with transaction.atomic():
         conversation = _locked_to_answer(conversation)
         return _system_message(conversation, body=body, at=timezone.now())

@@ -38,6 +38,8 @@ class Kind(EventKind):
     CONVERSATION_MERGED = "conversation.merged", _("Another conversation was merged into this one")
     CONVERSATION_MERGED_INTO = "conversation.merged_into", _("Merged into another conversation")
     UPLOAD_STORED = "upload.stored", _("File uploaded")
+    # Issue 14: moved to another agent or team with a handover note (conversations.transfers).
+    CONVERSATION_TRANSFERRED = "conversation.transferred", _("Transferred with a handover note")
 
 
 # The field an update changes -> the kind of its event (Conversation fields).
@@ -247,5 +249,30 @@ def delivery_resend_requested(
             "previous_state": previous_state,
             "previous_error": previous_error[:500],
             "attempts": attempts,
+        },
+    )
+
+
+def transferred(
+    conversation: Conversation,
+    note: Message,
+    *,
+    actor: Any,
+    from_agent: int | None,
+    from_team: int,
+    to_agent: int | None,
+    to_team: int,
+) -> Event:
+    """`note`: the handover note, pinned above the history for the receiver."""
+    return append(
+        Kind.CONVERSATION_TRANSFERRED,
+        conversation=conversation,
+        actor=actor,
+        data={
+            "note": note.pk,
+            "from_agent": from_agent,
+            "from_team": from_team,
+            "to_agent": to_agent,
+            "to_team": to_team,
         },
     )

@@ -40,6 +40,8 @@ EVENT_KINDS: list[str] = [
     "klient.knowledge.events.Kind",
     "klient.portal.events.Kind",
     "klient.routing.events.Kind",
+
+    "klient.phone.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -64,6 +66,9 @@ TEXT_TABLES: list[str] = [
     "klient.macros.texts.TEXTS",
     "klient.notifications.texts.TEXTS",
     "klient.routing.texts.TEXTS",
+
+    "klient.phone.texts.TEXTS",
+    "klient.notifications.transfers.TEXTS",
 ]
 
 

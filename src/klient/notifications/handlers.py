@@ -12,4 +12,8 @@ HANDLERS: dict[EventKind, list[str]] = {
     # A reply that did not reach the customer: its author is told, with the reason.
     ConversationKind.DELIVERY_FAILED: [_UNDELIVERED],
     ConversationKind.DELIVERY_BOUNCED: [_UNDELIVERED],
+    # The receiver of a transfer reads the handover note (issue 14).
+    ConversationKind.CONVERSATION_TRANSFERRED: [
+        "klient.notifications.transfers.notify_transferred"
+    ],
 }

@@ -27,11 +27,19 @@ from klient.core import wiring
 from klient.core.events import append
 
 from . import accounts, validation
-from .actions import DEFAULT_TIME_ZONE, add_agent, hash_token, issue_api_token
+from .actions import (
+    DEFAULT_TIME_ZONE,
+    add_agent,
+    hash_token,
+    issue_api_token,
+    normalise_endpoint,
+)
 from .events import Kind
 from .models import AgentProfile, ApiToken, Endpoint, Team
 
-TEAM_FIELDS = frozenset({"name", "addresses", "members", "lead", "acknowledge", "signature"})
+TEAM_FIELDS = frozenset(
+    {"name", "addresses", "members", "lead", "acknowledge", "signature", "phone_numbers"}
+)
 AGENT_FIELDS = frozenset(
     {
         "email",
@@ -104,11 +112,16 @@ def update_team(team: Team, *, actor: Any, **changes: Any) -> Team:
             "lead": lambda: changes["lead"] and validation.check_active_agent(changes["lead"]),
             "acknowledge": lambda: bool(changes["acknowledge"]),
             "signature": lambda: validation.check_signature(changes["signature"]),
+            "phone_numbers": lambda: _check_phone_numbers(team, changes["phone_numbers"]),
         }
         values = validation.collect({f: check for f, check in checks.items() if f in changes})
         changed: list[str] = []
         if "addresses" in values and _set_addresses(team, values["addresses"], actor=actor):
             changed.append("addresses")
+        if "phone_numbers" in values and _set_endpoints(
+            team, Endpoint.Kind.PHONE, values["phone_numbers"], actor=actor
+        ):
+            changed.append("phone_numbers")
         if "members" in values:
             wanted = {user.pk for user in values["members"]}
             current = set(team.members.values_list("pk", flat=True))
@@ -121,7 +134,8 @@ def update_team(team: Team, *, actor: Any, **changes: Any) -> Team:
             team.lead = values["lead"] or None
             changed.append("lead")
         if changed:
-            team.save(update_fields=[f for f in changed if f != "addresses"] + ["inbound_address"])
+            kept = {"addresses", "phone_numbers"}  # endpoints, saved already
+            team.save(update_fields=[f for f in changed if f not in kept] + ["inbound_address"])
             append(
                 Kind.TEAM_UPDATED,
                 actor=actor,
@@ -150,32 +164,59 @@ def _check_members(team: Team, members: Sequence[Any]) -> list[Any]:
 def _set_addresses(team: Team, addresses: list[str], *, actor: Any) -> bool:
     """Make the team's email endpoints exactly `addresses` and the first its primary one;
     True if anything changed."""
-    current = {e.value: e for e in team.endpoints.filter(kind=Endpoint.Kind.EMAIL)}
-    changed = False
-    for value, endpoint in current.items():
-        if value not in addresses:
-            append(
-                Kind.ENDPOINT_REMOVED,
-                actor=actor,
-                actor_label=_label(actor),
-                data={"team": team.pk, "endpoint": endpoint.pk, "kind": "email", "value": value},
-            )
-            endpoint.delete()
-            changed = True
-    for value in addresses:
-        if value not in current:
-            endpoint = Endpoint.objects.create(team=team, kind=Endpoint.Kind.EMAIL, value=value)
-            append(
-                Kind.ENDPOINT_ADDED,
-                actor=actor,
-                actor_label=_label(actor),
-                data={"team": team.pk, "endpoint": endpoint.pk, "kind": "email", "value": value},
-            )
-            changed = True
+    changed = _set_endpoints(team, Endpoint.Kind.EMAIL, addresses, actor=actor)
     if team.inbound_address != addresses[0]:
         team.inbound_address = addresses[0]
         changed = True
     return changed
+
+
+def _set_endpoints(team: Team, kind: str, values: list[str], *, actor: Any) -> bool:
+    """Make the team's endpoints of this kind exactly `values` (stored forms); True if
+    anything changed. One event per endpoint added or removed."""
+    current = {e.value: e for e in team.endpoints.filter(kind=kind)}
+    changed = False
+    for value, endpoint in current.items():
+        if value not in values:
+            append(
+                Kind.ENDPOINT_REMOVED,
+                actor=actor,
+                actor_label=_label(actor),
+                data={"team": team.pk, "endpoint": endpoint.pk, "kind": kind, "value": value},
+            )
+            endpoint.delete()
+            changed = True
+    for value in values:
+        if value not in current:
+            endpoint = Endpoint.objects.create(team=team, kind=kind, value=value)
+            append(
+                Kind.ENDPOINT_ADDED,
+                actor=actor,
+                actor_label=_label(actor),
+                data={"team": team.pk, "endpoint": endpoint.pk, "kind": kind, "value": value},
+            )
+            changed = True
+    return changed
+
+
+def _check_phone_numbers(team: Team, numbers: Sequence[str]) -> list[str]:
+    """A team's phone numbers in E.164, each once, none another team's (issue 14)."""
+    stored: list[str] = []
+    for number in numbers:
+        value = normalise_endpoint(Endpoint.Kind.PHONE, str(number))
+        if value not in stored:
+            stored.append(value)
+    taken = (
+        Endpoint.objects.filter(kind=Endpoint.Kind.PHONE, value__in=stored)
+        .exclude(team=team)
+        .values_list("value", flat=True)
+    )
+    if taken:
+        raise ValidationError(
+            _("The phone number %(numbers)s already belongs to another team.")
+            % {"numbers": ", ".join(sorted(taken))}
+        )
+    return stored
 
 
 def _change_members(team: Team, *, add: set[int], remove: set[int], actor: Any) -> None:

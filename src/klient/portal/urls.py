@@ -12,6 +12,11 @@ urlpatterns = [
     path("portal/c/<str:reference>/", views.conversation, name="conversation"),
     path("portal/c/<str:reference>/reply/", views.reply, name="reply"),
     path("portal/c/<str:reference>/status/", views.set_status, name="set_status"),
+    path(
+        "portal/c/<str:reference>/call-me-back/",
+        __import__("klient.portal.callback_views").portal.callback_views.call_me_back,
+        name="call_me_back",
+    ),
     path("portal/c/<str:reference>/attachments/<int:pk>/", views.attachment, name="attachment"),
     path("portal/kb/<slug:slug>/", views.article, name="article"),
     path("forms/<slug:slug>/", views.request_form, name="form"),

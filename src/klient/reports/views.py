@@ -36,6 +36,7 @@ from klient.reports.queries import (
     sla_totals,
     target_label,
 )
+from klient.reports.transfers import transfer_figures
 from klient.sla import admin_actions
 from klient.sla.models import SlaPolicy
 
@@ -93,6 +94,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "total": sla_totals(user, window=window, target=target),
             "chart": percent_bars(_every_week(window, {w.key: w.compliance for w in weeks})),
             "csv_query": csv_query + (f"&target={target}" if target else ""),
+            "transfers": transfer_figures(user, window=window),
         },
     )
 

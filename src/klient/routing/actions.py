@@ -156,7 +156,7 @@ def _tell_customer(
         language=(customer.language or conversation.language or "en")[:2],
         time_zone=customer.time_zone or getattr(getattr(owner, "agent", None), "time_zone", ""),
     )
-    message = conversation_actions.send_system_message(conversation, body=body)
+    message = conversation_actions.tell_customer(conversation, body=body)
     coverage.told_at = now
     coverage.save(update_fields=["told_at"])
     events.customer_told(coverage, message)

@@ -24,6 +24,13 @@ urlpatterns = [
         __import__("klient.workspace.merge_views").workspace.merge_views.merge,
         name="merge",
     ),
+    path(
+        "c/<str:ref>/transfer/",
+        __import__(
+            "klient.workspace.transfer_views"
+        ).workspace.transfer_views.transfer_conversation,
+        name="transfer",
+    ),
     path("c/<str:ref>/draft/", draft_views.save_draft, name="draft"),
     path("c/<str:ref>/m/<int:pk>/", views.message_original, name="original"),
     path("c/<str:ref>/m/<int:pk>/resend/", views.message_resend, name="resend"),

@@ -1,0 +1,69 @@
+"""The portal's "call me back" form (portal/_call_me_back.html on a conversation's page):
+a phone number and a window on one day, in the customer's own time zone.
+
+Thin: the conversation through portal.access, one action
+(klient.phone.callbacks.request_callback), back to the page, which says how it went."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from klient.phone.callbacks import request_callback
+from klient.phone.models import Callback
+
+from . import access
+from .views import customer_required
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+def _window(day: str, start: str, end: str, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
+    """The window the form names, in the customer's zone; ValueError if it names none."""
+    on = date.fromisoformat(day)
+    return (
+        datetime.combine(on, time.fromisoformat(start), tzinfo=zone),
+        datetime.combine(on, time.fromisoformat(end), tzinfo=zone),
+    )
+
+
+@require_POST
+@customer_required
+def call_me_back(
+    request: HttpRequest, reference: str, *, customer: Any, email: str, language: str
+) -> HttpResponse:
+    found = access.access_conversation(customer, reference)
+    zone = _zone(customer.time_zone)
+    try:
+        start, end = _window(
+            request.POST.get("day", ""),
+            request.POST.get("from", ""),
+            request.POST.get("until", ""),
+            zone,
+        )
+        request_callback(
+            phone=request.POST.get("phone", "")[:40],
+            window_start=start,
+            window_end=end,
+            time_zone=zone.key,
+            source=Callback.Source.PORTAL,
+            conversation=found,
+        )
+        outcome = "asked"
+    except (ValueError, ValidationError):
+        outcome = "refused"
+    # The page says which (portal/_call_me_back.html), in the customer's language.
+    page = reverse("portal:conversation", kwargs={"reference": found.reference})
+    return HttpResponseRedirect(f"{page}?callback={outcome}#call-me-back")
