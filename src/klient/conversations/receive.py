@@ -175,7 +175,9 @@ def _store(
     changed: dict[int, set[str]] = {}
     for i, message in zip(fresh, messages, strict=True):
         conversation = conversation_of(i)
-        published.append(events.message_received(conversation, message))
+        published.append(
+            events.message_received(conversation, message, threaded_by=items[i][0].threaded_by)
+        )
         if i not in new_conversations:
             fields = changed.setdefault(conversation.pk, set())
             fields.update(_apply_customer_message(conversation, items[i][0], published))
