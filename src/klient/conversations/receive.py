@@ -144,6 +144,7 @@ def _store(
                 created_at=incoming.received_at,
                 updated_at=incoming.received_at,
                 waiting_since=None if incoming.is_automatic else incoming.received_at,
+                automatic=incoming.is_auto_reply or incoming.is_bounce,
             )
     bulk.insert(Conversation, list(new_conversations.values()))
     for conversation in new_conversations.values():
@@ -221,6 +222,10 @@ def _apply_customer_message(
     conversation.updated_at = max(conversation.updated_at, incoming.received_at)
     if incoming.is_automatic:
         return changed
+    if conversation.automatic:
+        # A person wrote into what only robots had: it is a case for agents now.
+        conversation.automatic = False
+        changed.add("automatic")
     if conversation.status in REOPENED_BY_CUSTOMER:
         published.append(events.reopened(conversation, reason="customer wrote"))
         conversation.status = Conversation.Status.OPEN

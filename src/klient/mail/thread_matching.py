@@ -83,7 +83,14 @@ def find_conversation(
         if by_subject is not None:
             return ThreadMatch(by_subject, "subject")
     if automatic:
-        recent = _senders_conversations(from_address).filter(updated_at__gte=since).first()
+        # The sender's latest case with us; their earlier unthreadable auto-replies only
+        # when there is none (they gather in one "Automatic" conversation).
+        recent = (
+            _senders_conversations(from_address)
+            .filter(updated_at__gte=since)
+            .order_by("automatic", "-updated_at", "-pk")
+            .first()
+        )
         if recent is not None:
             return ThreadMatch(recent, "automatic-recent")
     return found
@@ -164,7 +171,7 @@ def _by_subject(from_address: str, subject: str, since: datetime) -> Conversatio
         return None
     same = [
         c
-        for c in _senders_conversations(from_address)[:SUBJECT_CANDIDATES]
+        for c in _senders_conversations(from_address).filter(automatic=False)[:SUBJECT_CANDIDATES]
         if normalise_subject(c.subject) == wanted
     ]
     if len(same) != 1 or same[0].updated_at < since:
