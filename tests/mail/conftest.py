@@ -27,18 +27,29 @@ def listener(support_team) -> Iterator[SmtpListener]:
 
 
 @pytest.fixture
-def send(listener) -> Callable[[EmailMessage], Message]:
-    """send(msg): over SMTP to the listener, processed as the woken worker processes it;
-    returns the stored message."""
+def accept(listener) -> Callable[[EmailMessage], int]:
+    """accept(msg): over SMTP to the listener, which stores it and answers 250; returns
+    the id of the inbound mail, not processed yet."""
 
-    def deliver(msg: EmailMessage) -> Message:
+    def over_smtp(msg: EmailMessage) -> int:
         with smtplib.SMTP(listener.host, listener.port, timeout=10) as client:
             client.ehlo()
             client.mail("sender@sender.example")
             client.rcpt("support@shop.example")
             code, answer = client.data(msg.as_bytes(policy=policy.SMTP))
         assert code == 250, answer
-        actions.process_inbound(int(answer.decode().rsplit(" ", 1)[1]))
+        return int(answer.decode().rsplit(" ", 1)[1])
+
+    return over_smtp
+
+
+@pytest.fixture
+def send(accept) -> Callable[[EmailMessage], Message]:
+    """send(msg): accepted over SMTP, processed as the woken worker processes it;
+    returns the stored message."""
+
+    def deliver(msg: EmailMessage) -> Message:
+        actions.process_inbound(accept(msg))
         run_worker()
         return Message.objects.get(message_id=msg["Message-ID"])
 

@@ -21,7 +21,7 @@ from klient.people.actions import (
 )
 from klient.people.queries import team_email_addresses
 
-from . import events, search
+from . import awaited, events, search
 from .incoming import IncomingMessage
 from .models import Attachment, Conversation, Message, Participant
 
@@ -114,6 +114,8 @@ def _receive_all(
                 publish_on_commit(*published)
         for index, message in zip(fresh, stored, strict=True):
             results[index] = (message, True)
+        # After the commit: a merge is a transaction of its own, and sees these messages.
+        awaited.settle(stored)
     for index, first in repeats.items():
         results[index] = (results[first][0], False)  # type: ignore[index]
     return results  # type: ignore[return-value]
@@ -157,6 +159,11 @@ def _store(
 
     messages = [_message(items[i][0], senders[i][1], conversation_of(i)) for i in fresh]
     bulk.insert(Message, messages)
+    awaited.remember(
+        (message, (items[i][0].in_reply_to, *reversed(items[i][0].references)))
+        for i, message in zip(fresh, messages, strict=True)
+        if items[i][0].threaded_by != "headers"
+    )
     search.index_messages(messages)
     bulk.insert(
         Attachment,

@@ -108,6 +108,7 @@ SWEEPS: list[str] = [
     "klient.portal.sign_in.redrive_sign_in_links",
     "klient.mail.account_mail.redrive_account_emails",
     "klient.core.wiring.redrive_pending_events",
+    "klient.conversations.awaited.sweep_awaited",
 ]
 
 DISPATCH_BATCH = 500
