@@ -196,6 +196,8 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["conversation", "address"], name="participant_unique"),
         ]
+        # Who may write by subject or auto-reply is looked up by address (thread_matching).
+        indexes = [models.Index(fields=["address"], name="participant_address")]
 
     def __str__(self) -> str:
         return self.address

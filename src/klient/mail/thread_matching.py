@@ -151,15 +151,23 @@ def _by_links(
 
 def _senders_conversations(from_address: str) -> Any:
     """The conversations the sender may write into (as their customer or a participant),
-    not merged away, most recently active first."""
+    not merged away, most recently active first. Three indexed lookups rather than one
+    query with an OR of subqueries, which SQLite answers by scanning every conversation."""
     address = from_address.strip().lower()
-    customers = Identity.objects.filter(kind=Identity.Kind.EMAIL, value=address).values(
-        "customer_id"
+    customers = list(
+        Identity.objects.filter(
+            kind=Identity.Kind.EMAIL, value=address, verified_at__isnull=False
+        ).values_list("customer_id", flat=True)
     )
-    joined = Participant.objects.filter(address=address).values("conversation_id")
+    joined = list(
+        Participant.objects.filter(address=address).values_list("conversation_id", flat=True)
+    )
+    mine = Q(customer_id__in=customers)
+    if joined:
+        mine |= Q(pk__in=joined)
     return (
         Conversation.objects.select_related("customer")
-        .filter(Q(customer_id__in=customers) | Q(pk__in=joined), merged_into__isnull=True)
+        .filter(mine, merged_into__isnull=True)
         .order_by("-updated_at", "-pk")
     )
 
