@@ -152,6 +152,79 @@ def verify(site: Site, messages: list[corpus.CorpusMessage]) -> dict:
     return result
 
 
+def threading_report(site: Site, messages: list[corpus.CorpusMessage]) -> dict:
+    """Where the corpus's follow-ups landed: the share on their case's conversation (the
+    one its first stored message is in, after merges), overall and by link type; new
+    cases wrongly joined to another; and automatic replies left in agents' queues as
+    conversations of their own (conversations of only auto-replies and bounces that are
+    not kept apart as automatic)."""
+    conversation_of = dict(
+        site.query("SELECT message_id, conversation_id FROM conversations_message")
+    )
+    has_automatic = True
+    try:
+        rows = site.query("SELECT id, merged_into_id, automatic FROM conversations_conversation")
+    except Exception:  # a database from before automatic conversations
+        has_automatic = False
+        old = site.query("SELECT id, merged_into_id FROM conversations_conversation")
+        rows = [(pk, into, False) for pk, into in old]
+    merged_into = {pk: into for pk, into, _ in rows}
+    automatic = {pk for pk, _, auto in rows if auto}
+
+    def survivor(pk: int) -> int:
+        for _ in range(50):
+            if merged_into.get(pk) is None:
+                return pk
+            pk = merged_into[pk]
+        return pk
+
+    case_conversation: dict[str, int] = {}
+    latest_of_sender: dict[str, int] = {}
+    owner: dict[int, str] = {}
+    right: dict[str, list[int]] = {}
+
+    def count(link: str, ok: bool) -> None:
+        tally = right.setdefault(link, [0, 0])
+        tally[0] += ok
+        tally[1] += 1
+
+    for m in messages:
+        pk = conversation_of.get(m.message_id) if not m.malformed else None
+        if pk is None:
+            continue
+        pk = survivor(pk)
+        sender = m.thread.rpartition("/")[0]
+        if m.link == "robot":
+            count("robot kept apart", pk in automatic)
+        elif m.link == "auto-reply":
+            # Right on the sender's latest case; with none stored, kept apart.
+            expected = latest_of_sender.get(sender)
+            count(m.link, pk == expected if expected is not None else pk in automatic)
+        elif m.thread not in case_conversation:
+            case_conversation[m.thread] = pk
+            count("new case", pk not in owner)
+            owner.setdefault(pk, m.thread)
+        else:
+            count(m.link, pk == case_conversation[m.thread])
+        if not m.automatic:
+            latest_of_sender[sender] = case_conversation[m.thread]
+    follow_ups = [t for link, t in right.items() if link not in ("new case", "robot kept apart")]
+    ok, total = sum(t[0] for t in follow_ups), sum(t[1] for t in follow_ups)
+    robots_alone = site.query(
+        "SELECT COUNT(*) FROM conversations_conversation c WHERE merged_into_id IS NULL "
+        + ("AND NOT automatic " if has_automatic else "")
+        + "AND NOT EXISTS (SELECT 1 FROM conversations_message m WHERE m.conversation_id = c.id "
+        "AND NOT m.is_auto_reply AND NOT m.is_bounce)"
+    )[0][0]
+    return {
+        "threading_right_pct": round(100 * ok / max(1, total), 2),
+        "threading_by_link": {
+            link: f"{t[0]}/{t[1]} ({100 * t[0] / max(1, t[1]):.1f} %)" for link, t in right.items()
+        },
+        "automatic_conversations_in_agents_queues": robots_alone,
+    }
+
+
 def run_import(db: str, messages: list[corpus.CorpusMessage], tree: Path = ROOT) -> dict:
     site = Site(db, tree)
     try:
@@ -189,6 +262,7 @@ def run_import(db: str, messages: list[corpus.CorpusMessage], tree: Path = ROOT)
             "cpu_sys_s": round(usage.ru_stime, 2),
             "summary": out.strip(),
             **verify(site, messages),
+            **threading_report(site, messages),
         }
     finally:
         site.close()
@@ -277,6 +351,7 @@ def run_smtp(
             "outbox_events_when_stored": outbox_at_stored,
             "outbox_drained_seconds": round(outbox_drained, 2),
             **verify(site, messages),
+            **threading_report(site, messages),
         }
     finally:
         stop_seconds = stop(processes)

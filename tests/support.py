@@ -21,14 +21,25 @@ def signed_in(user, **kwargs):
 
 
 def customer_email(
-    sender: str, subject: str, body: str, message_id: str, to: str = "support@shop.example"
+    sender: str,
+    subject: str,
+    body: str,
+    message_id: str = "",
+    to: str = "support@shop.example",
+    **headers: str,
 ) -> EmailMessage:
-    """A plain customer email to a team (add attachments, then take its bytes)."""
+    """A plain customer email to a team (add attachments, then take its bytes). A fresh
+    Message-ID unless one is given; headers by keyword, underscores for dashes
+    (In_Reply_To=...)."""
+    from email.utils import make_msgid
+
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = to
     msg["Subject"] = subject
-    msg["Message-ID"] = message_id
+    msg["Message-ID"] = message_id or make_msgid(domain="customer.example")
+    for name, value in headers.items():
+        msg[name.replace("_", "-")] = value
     msg.set_content(body)
     return msg
 

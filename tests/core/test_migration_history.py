@@ -43,6 +43,7 @@ ADDED_SINCE = {
     ("conversations", "0012_read_markers"),
     ("conversations", "0013_inbox_sort_indexes"),
     ("conversations", "0014_message_auto_score"),
+    ("conversations", "0015_automatic_conversations_and_awaited_messages"),
     ("mail", "0003_imap_mailbox_lease"),
     ("notifications", "0002_notification_params"),
     ("mail", "0004_mailbox_settings_and_discarded_mail"),

@@ -71,20 +71,26 @@ def conversation_created(conversation: Conversation, *, actor: Any = None) -> Ev
     )
 
 
-def message_received(conversation: Conversation, message: Message) -> Event:
+def message_received(
+    conversation: Conversation, message: Message, *, threaded_by: str = ""
+) -> Event:
     """Dated when the message reached Klient, not when it was processed: the customer has
-    been waiting since then (after a worker outage or a quarantine retry too)."""
+    been waiting since then (after a worker outage or a quarantine retry too).
+    threaded_by: how the message was matched to an existing conversation, when it was."""
+    data: dict[str, Any] = {
+        "message": message.pk,
+        "auto_reply": message.is_auto_reply,
+        "bounce": message.is_bounce,
+        "bulk": message.is_bulk,
+    }
+    if threaded_by:
+        data["threaded_by"] = threaded_by
     return append(
         Kind.MESSAGE_RECEIVED,
         conversation=conversation,
         at=message.created_at,
         actor_label=message.from_address,
-        data={
-            "message": message.pk,
-            "auto_reply": message.is_auto_reply,
-            "bounce": message.is_bounce,
-            "bulk": message.is_bulk,
-        },
+        data=data,
     )
 
 

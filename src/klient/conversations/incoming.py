@@ -44,6 +44,9 @@ class IncomingMessage:
     # created, by (from_kind, from_address) in its normal form.
     from_kind: str = "email"
     attachments: tuple[IncomingAttachment, ...] = field(default_factory=tuple)
+    # How the channel found the conversation it hands the message to ("headers",
+    # "subject", ...), for the event log; "" when it opens a new one.
+    threaded_by: str = ""
 
     @property
     def is_automatic(self) -> bool:

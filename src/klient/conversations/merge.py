@@ -102,6 +102,7 @@ def merge_conversations(
     *,
     actor: Any,
     allow_other_customer: bool = False,
+    reason: str = "",
 ) -> Conversation:
     """Merge `source` into `target` (or into the conversation `target` was itself merged
     into) and return the source, closed, with `merged_into` set.
@@ -111,7 +112,8 @@ def merge_conversations(
     `allow_other_customer`. Repeating a merge that is done changes nothing and appends no
     event. One durable transaction: messages move with one UPDATE, the events
     `conversation.merged_into` (source) and `conversation.merged` (survivor) are appended
-    and published on commit (the SLA handler then recomputes both clocks)."""
+    and published on commit (the SLA handler then recomputes both clocks). `reason`, when
+    the system merges on its own, says why in both events."""
     if source.pk == target.pk:
         raise ValidationError(f"{source.reference} cannot be merged into itself.", code="self")
     with transaction.atomic():
@@ -142,10 +144,12 @@ def merge_conversations(
                 code="already_merged",
             )
         _check_customers(source, survivor, allow_other_customer)
-        return _merge(source, survivor, actor=actor)
+        return _merge(source, survivor, actor=actor, reason=reason)
 
 
-def _merge(source: Conversation, survivor: Conversation, *, actor: Any) -> Conversation:
+def _merge(
+    source: Conversation, survivor: Conversation, *, actor: Any, reason: str = ""
+) -> Conversation:
     now = timezone.now()
     published: list[Event] = []
     moved = Message.objects.filter(conversation=source)
@@ -197,8 +201,10 @@ def _merge(source: Conversation, survivor: Conversation, *, actor: Any) -> Conve
     source.updated_at = now
     source.save(update_fields=["status", "merged_into", "waiting_since", "updated_at"])
 
-    published.append(merged_into_event(source, survivor, counts, actor=actor))
-    published.append(merged_event(survivor, source, counts, carried_wait, actor=actor))
+    published.append(merged_into_event(source, survivor, counts, actor=actor, reason=reason))
+    published.append(
+        merged_event(survivor, source, counts, carried_wait, actor=actor, reason=reason)
+    )
     publish_on_commit(*published)
     return source
 
@@ -248,7 +254,12 @@ def _carry_tags(
 
 
 def merged_into_event(
-    source: Conversation, survivor: Conversation, counts: MergeCounts, *, actor: Any
+    source: Conversation,
+    survivor: Conversation,
+    counts: MergeCounts,
+    *,
+    actor: Any,
+    reason: str = "",
 ) -> Event:
     """On the source: where it went and what moved."""
     return append(
@@ -256,7 +267,12 @@ def merged_into_event(
         conversation=source,
         actor=actor,
         actor_label="" if actor else "system",
-        data={"into": survivor.reference, "into_id": survivor.pk, **counts.as_data()},
+        data={
+            "into": survivor.reference,
+            "into_id": survivor.pk,
+            **counts.as_data(),
+            **({"reason": reason} if reason else {}),
+        },
     )
 
 
@@ -267,6 +283,7 @@ def merged_event(
     carried_wait: Any,
     *,
     actor: Any,
+    reason: str = "",
 ) -> Event:
     """On the survivor: what came in, and since when the source's customer had been
     waiting (the SLA clock reads `waiting_since`; null when nobody was)."""
@@ -280,5 +297,6 @@ def merged_event(
             "from_id": source.pk,
             "waiting_since": carried_wait.isoformat() if carried_wait else None,
             **counts.as_data(),
+            **({"reason": reason} if reason else {}),
         },
     )

@@ -98,6 +98,10 @@ class Conversation(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_from",
     )
+    # Opened by an automatic reply (out of office, bounce) that answers nothing we could
+    # find: kept for admins (the inbox's "Automatic" view), never in agents' queues or
+    # counts, never waiting (docs/threading.md).
+    automatic = models.BooleanField(default=False)
 
     class Meta:
         indexes = [
@@ -192,9 +196,36 @@ class Participant(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["conversation", "address"], name="participant_unique"),
         ]
+        # Who may write by subject or auto-reply is looked up by address (thread_matching).
+        indexes = [models.Index(fields=["address"], name="participant_address")]
 
     def __str__(self) -> str:
         return self.address
+
+
+class AwaitedMessage(models.Model):
+    """A Message-ID that a stored message answers but that was not stored yet: mail
+    arrives out of order (a delayed relay, a worker that died holding the parent). When
+    the awaited message arrives in another conversation, the two are merged, the later
+    into the earlier (klient.conversations.awaited). Rows older than AWAITED_FOR are
+    swept: a parent that late is not coming."""
+
+    message_id = models.CharField(max_length=998)
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message_id", "conversation"], name="awaited_message_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["created_at"], name="awaited_message_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.conversation_id} awaits {self.message_id}"
 
 
 class Message(models.Model):

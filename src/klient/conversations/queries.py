@@ -68,6 +68,9 @@ class InboxQuery:
     limit: int = DEFAULT_LIMIT
     # The values of filters registered by other layers (register_inbox_filter), by name.
     extra: tuple[tuple[str, Any], ...] = ()
+    # Conversations opened by automatic replies alone (the admins' "Automatic" view)
+    # instead of everyone else's: they are never in agents' queues or counts.
+    automatic: bool = False
 
     def extra_value(self, name: str) -> Any:
         return dict(self.extra).get(name)
@@ -428,8 +431,10 @@ def filtered(
     user: Any, query: InboxQuery, rows: QuerySet[Conversation] | None = None
 ) -> QuerySet[Conversation]:
     """The conversations `user` may see that match every filter of `query` but its text
-    (unordered): words are searched while paging (`page_of`)."""
+    (unordered): words are searched while paging (`page_of`). Those opened by automatic
+    replies alone only when `query.automatic` asks for them, and then only those."""
     rows = conversations_in_scope(user, conversation_rows() if rows is None else rows)
+    rows = rows.filter(automatic=query.automatic)
     for entry in _FILTERS.values():
         rows = entry.narrow(rows, query, user)
     return rows

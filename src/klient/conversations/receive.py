@@ -21,7 +21,7 @@ from klient.people.actions import (
 )
 from klient.people.queries import team_email_addresses
 
-from . import events, search
+from . import awaited, events, search
 from .incoming import IncomingMessage
 from .models import Attachment, Conversation, Message, Participant
 
@@ -114,6 +114,8 @@ def _receive_all(
                 publish_on_commit(*published)
         for index, message in zip(fresh, stored, strict=True):
             results[index] = (message, True)
+        # After the commit: a merge is a transaction of its own, and sees these messages.
+        awaited.settle(stored)
     for index, first in repeats.items():
         results[index] = (results[first][0], False)  # type: ignore[index]
     return results  # type: ignore[return-value]
@@ -144,6 +146,7 @@ def _store(
                 created_at=incoming.received_at,
                 updated_at=incoming.received_at,
                 waiting_since=None if incoming.is_automatic else incoming.received_at,
+                automatic=incoming.is_auto_reply or incoming.is_bounce,
             )
     bulk.insert(Conversation, list(new_conversations.values()))
     for conversation in new_conversations.values():
@@ -156,6 +159,11 @@ def _store(
 
     messages = [_message(items[i][0], senders[i][1], conversation_of(i)) for i in fresh]
     bulk.insert(Message, messages)
+    awaited.remember(
+        (message, (items[i][0].in_reply_to, *reversed(items[i][0].references)))
+        for i, message in zip(fresh, messages, strict=True)
+        if items[i][0].threaded_by != "headers"
+    )
     search.index_messages(messages)
     bulk.insert(
         Attachment,
@@ -175,7 +183,9 @@ def _store(
     changed: dict[int, set[str]] = {}
     for i, message in zip(fresh, messages, strict=True):
         conversation = conversation_of(i)
-        published.append(events.message_received(conversation, message))
+        published.append(
+            events.message_received(conversation, message, threaded_by=items[i][0].threaded_by)
+        )
         if i not in new_conversations:
             fields = changed.setdefault(conversation.pk, set())
             fields.update(_apply_customer_message(conversation, items[i][0], published))
@@ -221,6 +231,10 @@ def _apply_customer_message(
     conversation.updated_at = max(conversation.updated_at, incoming.received_at)
     if incoming.is_automatic:
         return changed
+    if conversation.automatic:
+        # A person wrote into what only robots had: it is a case for agents now.
+        conversation.automatic = False
+        changed.add("automatic")
     if conversation.status in REOPENED_BY_CUSTOMER:
         published.append(events.reopened(conversation, reason="customer wrote"))
         conversation.status = Conversation.Status.OPEN

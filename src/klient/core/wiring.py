@@ -119,6 +119,8 @@ SWEEPS: list[str] = [
     "klient.routing.actions.sweep_queue",
     "klient.routing.coverage.sweep_ended_coverage",
     "klient.routing.offers.sweep_unanswered_offers",
+
+    "klient.conversations.awaited.sweep_awaited",
 ]
 
 DISPATCH_BATCH = 500

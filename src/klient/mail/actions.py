@@ -370,8 +370,12 @@ class _Batch:
                         data={"message": message.pk, "reason": prepared.thread.refused},
                     )
             report = prepared.parsed.report
-            if created and prepared.classification.bounce and report is not None:
-                _record_bounce(report.original_message_id, report.status, report.diagnostic)
+            if created and prepared.bounced_id:
+                _record_bounce(
+                    prepared.bounced_id,
+                    report.status if report else "",
+                    report.diagnostic if report else prepared.parsed.subject,
+                )
             if message.message_id:
                 self.known[message.message_id] = message.conversation_id
             same_mail = created or message.raw_blob == inbound.raw_blob

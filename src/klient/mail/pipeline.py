@@ -47,6 +47,8 @@ class Prepared:
     incoming: IncomingMessage
     conversation: Conversation | None
     thread: thread_matching.ThreadMatch
+    # The Message-ID of the message a bounce reports as undelivered, when it says.
+    bounced_id: str | None = None
 
 
 def hash_message_id(raw_digest: str) -> str:
@@ -69,6 +71,15 @@ def stored_conversations(ids: list[str]) -> dict[str, int | None]:
         )
         known.update((message_id, conv_id) for message_id, conv_id in rows if message_id)
     return known
+
+
+def bounced_message_id(parsed: ParsedMail) -> str | None:
+    """The Message-ID of the message a bounce returns: from its delivery report (the
+    returned message/rfc822 or text/rfc822-headers part), else from the returned headers
+    a plain-text bounce quotes in its body."""
+    if parsed.report is not None and parsed.report.original_message_id:
+        return parsed.report.original_message_id
+    return thread_matching.quoted_message_id(parsed.text)
 
 
 def parse_raw(raw: bytes) -> ParsedMail:
@@ -157,11 +168,17 @@ def prepare(
         references=parsed.references,
         team_id=team,
         known_ids=known_ids,
+        received_at=received_at,
+        # A bounce is found by the message it reports (below), not by its sender.
+        automatic=analysis.classification.auto_reply and not analysis.classification.bounce,
     )
     conversation = match.conversation
     classification = analysis.classification
-    if conversation is None and classification.bounce and parsed.report is not None:
-        conversation = _conversation_of(parsed.report.original_message_id)
+    bounced_id = bounced_message_id(parsed) if classification.bounce else None
+    if conversation is None and bounced_id:
+        conversation = _conversation_of(bounced_id)
+        if conversation is not None:
+            match = thread_matching.ThreadMatch(conversation, "bounce-report")
     safe = analysis.safe_html
     incoming = IncomingMessage(
         team_id=conversation.team_id if conversation else team,
@@ -186,8 +203,9 @@ def prepare(
         auto_reasons=classification.auto_reasons,
         has_remote_images=bool(safe and safe.had_remote_images),
         attachments=analysis.attachments,
+        threaded_by=match.how,
     )
-    return Prepared(parsed, classification, incoming, conversation, match)
+    return Prepared(parsed, classification, incoming, conversation, match, bounced_id)
 
 
 def _conversation_of(message_id: str | None) -> Conversation | None:

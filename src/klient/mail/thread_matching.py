@@ -1,31 +1,52 @@
 """Which conversation an inbound email belongs to, and whether its sender may join it.
 
 Order: In-Reply-To and References against stored Message-IDs, then a signed reply
-address among the recipients, then the reference token in the subject — never the
-subject alone. A conversation merged into another stands for the survivor (its
-`merged_into`, followed to the end). A match joins only if the sender is the
-conversation's customer or a participant, or wrote through the signed reply address;
-otherwise a new conversation is opened (a forged From cannot slip into someone else's
-case)."""
+address among the recipients, then the reference token in the subject. A conversation
+merged into another stands for the survivor (its `merged_into`, followed to the end). A
+match joins only if the sender is the conversation's customer or a participant, or wrote
+through the signed reply address; otherwise a new conversation is opened (a forged From
+cannot slip into someone else's case).
+
+Then, for what none of those found:
+- the subject: a reply ("Re: ...", "AW: ...", see `subjects`) from a conversation's
+  customer or participant whose subject without its reply prefixes is that
+  conversation's joins it, when it was active in the last SUBJECT_WINDOW and no other
+  conversation of the sender has that subject (two would be a guess: a new one opens);
+- an automatic reply (out of office, acknowledgement) goes to the sender's most recent
+  conversation of the last SUBJECT_WINDOW: it answers what we sent last, and it never
+  reopens nor makes anyone wait (conversations.receive). A subject alone never lets a
+  stranger in: only the sender's own conversations are candidates."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.utils import timezone
 
 from klient.conversations.merge import MAX_CHAIN
 from klient.conversations.models import Conversation, Message, Participant
 from klient.people.models import Identity
 
 from . import addresses
+from .subjects import is_reply, normalise_subject
 
+# How long a conversation stays a place a subject-only or automatic reply may join.
+SUBJECT_WINDOW = timedelta(days=30)
+# The sender's conversations looked at by subject, most recently active first.
+SUBJECT_CANDIDATES = 200
+# A returned header quoted in a text bounce: "Message-ID: <...>", maybe indented or "> ".
+_QUOTED_MESSAGE_ID = re.compile(r"^[ \t>]*Message-ID:[ \t]*(<[^<>\s]{3,900}>)", re.I | re.M)
 SUBJECT_TOKEN = re.compile(r"\[\s*(K-\d{1,15})\s*\]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class ThreadMatch:
     conversation: Conversation | None
-    how: str  # "headers", "signed-address", "subject-token", "" for none
+    # "headers", "signed-address", "subject-token", "subject", "automatic-recent", "" for none
+    how: str
     refused: str = ""  # why a match was not joined, for the event log
 
 
@@ -38,10 +59,49 @@ def find_conversation(
     references: tuple[str, ...],
     team_id: int | None,
     known_ids: dict[str, int | None] | None = None,
+    received_at: datetime | None = None,
+    automatic: bool = False,
 ) -> ThreadMatch:
     """known_ids, when given, holds the header lookups a caller made in bulk: Message-ID ->
     its conversation id, or None for an id that is not stored. Ids it does not hold are
-    looked up here."""
+    looked up here. received_at (the mail's arrival; now when not given) dates the
+    SUBJECT_WINDOW; automatic says the mail is an auto-reply or a bounce."""
+    found = _by_links(
+        from_address=from_address,
+        recipients=recipients,
+        subject=subject,
+        in_reply_to=in_reply_to,
+        references=references,
+        known_ids=known_ids,
+    )
+    if found.conversation is not None or found.refused:
+        return found
+    since = (received_at or timezone.now()) - SUBJECT_WINDOW
+    if is_reply(subject or ""):
+        by_subject = _by_subject(from_address, subject, since)
+        if by_subject is not None:
+            return ThreadMatch(by_subject, "subject")
+    if automatic:
+        # The sender's latest case with us; their earlier unthreadable auto-replies only
+        # when there is none (they gather in one "Automatic" conversation).
+        recent = _senders_conversations(
+            from_address, order=("automatic", "-updated_at", "-id"), limit=1, updated_at__gte=since
+        )
+        if recent:
+            return ThreadMatch(recent[0], "automatic-recent")
+    return found
+
+
+def _by_links(
+    *,
+    from_address: str,
+    recipients: tuple[str, ...],
+    subject: str,
+    in_reply_to: str,
+    references: tuple[str, ...],
+    known_ids: dict[str, int | None] | None,
+) -> ThreadMatch:
+    """Threading by what the mail names: Message-IDs, a signed address, a subject token."""
     signed_ref = next(
         (ref for a in recipients if (ref := addresses.verified_reference(a)) is not None), None
     )
@@ -83,6 +143,48 @@ def find_conversation(
     return ThreadMatch(
         None, "", refused=f"{from_address} is not a participant of {candidate.reference}"
     )
+
+
+def _senders_conversations(
+    from_address: str, *, order: tuple[str, ...], limit: int, **filters: Any
+) -> list[Conversation]:
+    """Up to `limit` conversations the sender may write into (as their customer, by a
+    verified address, or as a participant), not merged away, matching `filters`, in
+    `order`. One query, a UNION of the two indexed paths: an OR across the two joins
+    makes SQLite scan every conversation."""
+    address = from_address.strip().lower()
+    base = Conversation.objects.filter(merged_into__isnull=True, **filters)
+    as_customer = base.filter(
+        customer__identities__kind=Identity.Kind.EMAIL,
+        customer__identities__value=address,
+        customer__identities__verified_at__isnull=False,
+    )
+    as_participant = base.filter(participants__address=address)
+    return list(as_customer.union(as_participant).order_by(*order)[:limit])
+
+
+def _by_subject(from_address: str, subject: str, since: datetime) -> Conversation | None:
+    """The one conversation of the sender with this subject, if it is recent."""
+    wanted = normalise_subject(subject)
+    if not wanted:
+        return None
+    same = [
+        c
+        for c in _senders_conversations(
+            from_address, order=("-updated_at", "-id"), limit=SUBJECT_CANDIDATES, automatic=False
+        )
+        if normalise_subject(c.subject) == wanted
+    ]
+    if len(same) != 1 or same[0].updated_at < since:
+        return None
+    return same[0]
+
+
+def quoted_message_id(text: str) -> str | None:
+    """The Message-ID a plain-text bounce quotes from the returned message's headers (the
+    last one: a bounce's own headers, when it quotes them, come first)."""
+    found = _QUOTED_MESSAGE_ID.findall(text or "")
+    return found[-1] if found else None
 
 
 def _by_reference(reference: str) -> Conversation | None:

@@ -104,6 +104,8 @@ class InboxView:
     statuses: tuple[str, ...]  # shown when no status filter is given; () for every status
     narrow: Narrow = _everything
     sorts: tuple[str, ...] = BY_ACTIVITY  # the sorts offered, the default first
+    # The conversations opened by automatic replies alone, shown to admins only.
+    automatic: bool = False
 
     @property
     def default_sort(self) -> str:
@@ -123,8 +125,18 @@ VIEWS: dict[str, InboxView] = {
     "pending": InboxView(pgettext_lazy("inbox view", "Waiting on customer"), ("pending",)),
     "solved": InboxView(pgettext_lazy("inbox view", "Solved"), ("solved", "closed")),
     "all": InboxView(pgettext_lazy("inbox view", "All"), ()),
+    "automatic": InboxView(pgettext_lazy("inbox view", "Automatic"), (), automatic=True),
 }
 DEFAULT_VIEW = "open"
+
+
+def views_for(user: Any) -> dict[str, InboxView]:
+    """The views `user` is offered: the "Automatic" one for admins only (agents work
+    on what people wrote)."""
+    if is_admin(user):
+        return VIEWS
+    return {key: view for key, view in VIEWS.items() if not view.automatic}
+
 
 # The status filter: the groups agents think in, and each single status.
 STATUS_GROUPS: dict[str, tuple[str, ...]] = {
@@ -184,7 +196,7 @@ class InboxListing:
             # A tab keeps the filters but not the search, the status or the sort (its own).
             "views": [
                 (key, v.label, self.url(view=key, status="", q="", sort=""), _count(self, key))
-                for key, v in VIEWS.items()
+                for key, v in views_for(self.user).items()
             ],
             "counted": bool(self.counts),
             "counts_url": self.url(before="", partial="counts"),
@@ -249,8 +261,11 @@ def view_counts(user: Any, query: InboxQuery, now: datetime) -> dict[str, int]:
     """How many conversations each view would show with the page's filters (not its
     search, status or page), each counted up to COUNT_AT_MOST + 1, in one query."""
     listings = {}
-    for key, view in VIEWS.items():
-        rows = filtered(user, dataclasses.replace(query, status=view.statuses, text=""))
+    for key, view in views_for(user).items():
+        rows = filtered(
+            user,
+            dataclasses.replace(query, status=view.statuses, text="", automatic=view.automatic),
+        )
         listings[key] = view.narrow(rows, user, now)
     return count_each(listings, at_most=COUNT_AT_MOST)
 
@@ -298,7 +313,7 @@ def build_inbox(
     and every one of their teams. Filters chosen explicitly (status, team, tag, ...)
     still narrow it."""
     view_key = params.get("view", DEFAULT_VIEW)
-    if view_key not in VIEWS:
+    if view_key not in views_for(user):
         view_key = DEFAULT_VIEW
     view = VIEWS[view_key]
     status_key = params.get("status", "")
@@ -323,7 +338,9 @@ def build_inbox(
     narrow = _everything if searching else view.narrow
     default_statuses = () if searching else view.statuses
     statuses = STATUS_GROUPS[status_key] if status_key else default_statuses
-    query = dataclasses.replace(filters, status=statuses, limit=PAGE_SIZE)
+    query = dataclasses.replace(
+        filters, status=statuses, limit=PAGE_SIZE, automatic=view.automatic and not searching
+    )
     offered = BY_ACTIVITY if searching else view.sorts
     sort = str(params.get("sort", ""))
     if sort not in offered or sort == offered[0]:
