@@ -12,7 +12,6 @@ urlpatterns = [
     path("macros/", include("klient.macros.urls")),
     path("knowledge/", include("klient.knowledge.urls")),
     path("routing/", include("klient.routing.urls")),
-
     path("callbacks/", include("klient.phone.urls")),  # Callbacks due (issue 14)
     # Administrators' settings: mailboxes and quarantine; request forms.
     path("settings/", include("klient.workspace.settings_ops_urls")),

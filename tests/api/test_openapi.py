@@ -45,7 +45,6 @@ PATHS = {
     "/api/v1/routing/preview": {"post"},
     "/api/v1/agents/{id}/routing": {"patch"},
     "/api/v1/routing/weights": {"get", "put"},
-
     # Calls and telephony webhooks (issue 14).
     "/api/v1/conversations/{ref}/calls": {"post"},
     "/api/v1/telephony/{provider}": {"post"},

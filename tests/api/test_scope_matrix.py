@@ -53,7 +53,6 @@ TARGETS = {
     "/api/v1/organisations/{id}": "organisation",  # Luc's organisation
     "/api/v1/routing/rules/{id}": "routing_rule",  # the desk's settings: administrators
     "/api/v1/agents/{id}/routing": "agent_routing",  # Anna's skills and capacity
-
     "/api/v1/conversations/{ref}/calls": "conversation",  # issue 14
     "/api/v1/conversations/{ref}/transfer": "conversation",
     "/api/v1/callbacks/{id}/attempts": "callback",
@@ -94,7 +93,6 @@ BODIES = {
     ("/api/v1/organisations/{id}", "patch"): {"owner": None},
     ("/api/v1/routing/rules/{id}", "patch"): {"active": False},
     ("/api/v1/agents/{id}/routing", "patch"): {"capacity": 2.0},
-
     ("/api/v1/conversations/{ref}/calls", "post"): {
         "direction": "outbound",
         "number": "+48601234567",
@@ -135,7 +133,6 @@ OUTSIDERS = {
     "organisation": ["agent_bruno"],
     "routing_rule": ["agent_bruno", "agent_anna"],
     "agent_routing": ["agent_bruno"],
-
     "callback": ["agent_bruno"],
 }
 

@@ -127,7 +127,6 @@ STORED_KINDS = {
     "routing.rule_saved",
     "routing.rule_deleted",
     "routing.weight_set",
-
     # Calls, callbacks and transfers (issue 14, klient.phone).
     "call.logged",
     "call.updated",

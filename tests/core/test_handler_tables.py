@@ -113,7 +113,6 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "agent.password_reset_requested": ["klient.mail.account_mail.send_for_events"],
         "agent.deactivated": ["klient.conversations.departures.release_for_events"],
         "agent.status_changed": ["klient.routing.intake.drain_for_events"],
-
         # Issue 14: the receiver of a transfer is told, with the handover note.
         "conversation.transferred": ["klient.notifications.transfers.notify_transferred"],
     }

@@ -40,7 +40,6 @@ EVENT_KINDS: list[str] = [
     "klient.knowledge.events.Kind",
     "klient.portal.events.Kind",
     "klient.routing.events.Kind",
-
     "klient.phone.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
@@ -66,7 +65,6 @@ TEXT_TABLES: list[str] = [
     "klient.macros.texts.TEXTS",
     "klient.notifications.texts.TEXTS",
     "klient.routing.texts.TEXTS",
-
     "klient.phone.texts.TEXTS",
     "klient.notifications.transfers.TEXTS",
 ]
@@ -119,7 +117,6 @@ SWEEPS: list[str] = [
     "klient.routing.actions.sweep_queue",
     "klient.routing.coverage.sweep_ended_coverage",
     "klient.routing.offers.sweep_unanswered_offers",
-
     "klient.conversations.awaited.sweep_awaited",
 ]
 
