@@ -26,7 +26,7 @@ from klient.core.wiring import publish_on_commit
 from klient.notifications.actions import notify
 from klient.people.models import Absence
 
-from . import events, texts
+from . import events, hand_back, texts
 from .events import Kind
 from .models import Coverage
 
@@ -96,30 +96,40 @@ def _hand_back_once(owner: Any, absence_id: int, *, now: datetime) -> None:
 
 def hand_back_items(owner: Any, since: datetime, until: datetime) -> list[dict[str, Any]]:
     """Every conversation of the owner's customers (theirs or their organisation's) touched
-    between `since` and `until`, or covered for them: reference, state now, who has it.
-    Open promises and callbacks join here when their domains exist (a hook: one key more
-    per item)."""
+    between `since` and `until`, or covered for them: reference, state now, who handled it
+    (the substitute who covered it, else whoever has it), and what other domains add
+    through klient.routing.hand_back (callbacks; open promises once they exist)."""
     mine = Q(customer__owner=owner) | Q(
         customer__owner__isnull=True, customer__organisation__owner=owner
     )
-    covered = Coverage.objects.filter(owner=owner, started_at__lt=until).values("conversation_id")
+    coverages = Coverage.objects.filter(owner=owner, started_at__lt=until)
+    covered_by: dict[int, str] = {}
+    for cover in coverages.select_related("substitute").order_by("started_at"):
+        if cover.substitute is not None:
+            covered_by[cover.conversation_id] = _name(cover.substitute)
     rows = (
         Conversation.objects.filter(
             (mine & Q(updated_at__gte=since, updated_at__lte=until + timedelta(minutes=1)))
-            | Q(pk__in=covered)
+            | Q(pk__in=coverages.values("conversation_id"))
         )
         .select_related("assignee")
         .order_by("id")
     )
-    return [
+    items = [
         {
             "id": c.pk,
             "ref": c.reference,
             "status": c.status,
-            "who": (c.assignee.get_full_name() or c.assignee.username) if c.assignee else "",
+            "who": covered_by.get(c.pk) or (_name(c.assignee) if c.assignee else ""),
         }
         for c in rows[:200]
     ]
+    hand_back.add_extras(items, since, until)
+    return items
+
+
+def _name(agent: Any) -> str:
+    return str(agent.get_full_name() or agent.username)
 
 
 def sweep_ended_coverage(now: datetime | None = None, limit: int = 10_000) -> int:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from klient.conversations.models import Conversation
 
 from . import decide
+from .hand_back import word_extras
 
 # Notification kinds.
 ASSIGNED = "routing.assigned_to_you"
@@ -47,12 +48,15 @@ def assigned(params: Mapping[str, Any]) -> str:
 
 def hand_back(params: Mapping[str, Any]) -> str:
     items = [{**i, "status": _status(i["status"])} for i in params.get("conversations", [])]
-    lines = [
-        _("%(ref)s: %(status)s, handled by %(who)s") % item
-        if item.get("who")
-        else _("%(ref)s: %(status)s") % item
-        for item in items
-    ]
+    lines: list[str] = []
+    for item in items:
+        line = (
+            _("%(ref)s: %(status)s, handled by %(who)s")
+            if item.get("who")
+            else _("%(ref)s: %(status)s")
+        )
+        lines.append(line % item)
+        lines.extend(word_extras(item))
     head = ngettext(
         "Welcome back. While you were away %(count)d conversation of your customers was touched:",
         "Welcome back. While you were away %(count)d conversations of your customers were touched:",
