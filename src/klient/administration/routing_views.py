@@ -189,13 +189,56 @@ def _rule_values(request: HttpRequest) -> dict[str, Any]:
 @login_required
 @require_POST
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = _admin_rule(request, pk)
+    rules.delete_rule(rule, actor=request.user)
+    messages.success(request, _("Routing rule deleted."))
+    return redirect("administration:routing")
+
+
+def _admin_rule(request: HttpRequest, pk: int) -> RoutingRule:
     if not is_admin(request.user):
         raise PermissionDenied(_("Only administrators can change the settings."))
     rule = RoutingRule.objects.filter(pk=pk).first()
     if rule is None:
         raise Http404(_("No such routing rule."))
-    rules.delete_rule(rule, actor=request.user)
-    messages.success(request, _("Routing rule deleted."))
+    return rule
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """One rule's form, filled in; what the page does not show (organisations, tiers,
+    skills set through the API) is left as it is."""
+    rule = _admin_rule(request, pk)
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            rules.update_rule(
+                rule,
+                actor=request.user,
+                **_rule_values(request),
+                active=request.POST.get("active") == "on",
+            )
+        except ValidationError as exc:
+            errors = exc.messages
+        else:
+            messages.success(request, _("Routing rule saved."))
+            return redirect("administration:routing")
+    context = {
+        "rule": rule,
+        "teams": Team.objects.order_by("name"),
+        "channels": CHANNELS,
+        "strategies": RoutingRule.Strategy.choices,
+        "rule_errors": errors,
+    }
+    return render_agent_page(request, "administration/routing_rule.html", context)
+
+
+@login_required
+@require_POST
+def rule_move(request: HttpRequest, pk: int) -> HttpResponse:
+    rule = _admin_rule(request, pk)
+    rules.move_rule(rule, actor=request.user, by=-1 if request.POST.get("to") == "up" else 1)
     return redirect("administration:routing")
 
 

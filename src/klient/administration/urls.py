@@ -32,6 +32,8 @@ urlpatterns = [
     ),
     path("settings/routing/", routing_views.routing_settings, name="routing"),
     path("settings/routing/rules/<int:pk>/delete/", routing_views.rule_delete, name="rule_delete"),
+    path("settings/routing/rules/<int:pk>/", routing_views.rule_edit, name="rule_edit"),
+    path("settings/routing/rules/<int:pk>/move/", routing_views.rule_move, name="rule_move"),
     path("password/forgot/", account_views.forgot_password, name="forgot_password"),
     path(
         "password/forgot/sent/",

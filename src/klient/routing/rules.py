@@ -99,6 +99,31 @@ def update_rule(rule: RoutingRule, *, actor: Any, **values: Any) -> RoutingRule:
     return rule
 
 
+def move_rule(rule: RoutingRule, *, actor: Any, by: int) -> RoutingRule:
+    """Move the rule `by` places in the order (-1: tried one earlier, +1: one later); at
+    either end it stays. Positions are renumbered 0, 1, 2... so equal or sparse positions
+    (the API may set any) still move one visible place."""
+    with transaction.atomic():
+        ordered = list(RoutingRule.objects.select_for_update().order_by("position", "id"))
+        index = next(i for i, r in enumerate(ordered) if r.pk == rule.pk)
+        target = min(max(index + by, 0), len(ordered) - 1)
+        ordered.insert(target, ordered.pop(index))
+        changed = []
+        for position, row in enumerate(ordered):
+            if row.position != position:
+                row.position = position
+                changed.append(row)
+        RoutingRule.objects.bulk_update(changed, ["position"])
+        moved = ordered[target]
+        if target != index:
+            append(
+                Kind.RULE_SAVED,
+                actor=actor,
+                data={"rule": moved.pk, "name": moved.name, "position": target},
+            )
+    return moved
+
+
 def delete_rule(rule: RoutingRule, *, actor: Any) -> None:
     with transaction.atomic():
         _event(Kind.RULE_DELETED, rule, actor)
