@@ -66,3 +66,33 @@ def test_a_callback_nobody_can_take_now_stays_with_the_conversations_agent(
     callback = ask_for_a_call_back(conversation)
 
     assert callback.assignee == anna
+
+
+def test_a_conversation_goes_back_to_the_owner_unless_the_substitute_reached_the_customer(
+    anna, piotr, mrs_zielinska, write
+):
+    """Piotr called back the customer of one conversation and reached her: that one stays
+    his at Anna's return; the one he only owed a call-back goes back to Anna."""
+    from klient.people.actions import create_absence
+    from klient.people.presence import heartbeat
+    from klient.phone.callbacks import record_attempt
+    from klient.routing.coverage import sweep_ended_coverage
+    from support import worker_runs
+
+    now = timezone.now()
+    holiday = create_absence(
+        anna, actor=None, starts_at=now, ends_at=now + timedelta(days=7), substitute_agent=piotr
+    )
+    heartbeat(piotr)
+    reached = write("Zablokowana karta", "Proszę o telefon, karta zablokowana.")
+    owed = write("Przelew", "Proszę o telefon w sprawie przelewu.")
+    assert reached.assignee == owed.assignee == piotr
+    record_attempt(ask_for_a_call_back(reached), actor=piotr, outcome="reached")
+    ask_for_a_call_back(owed)
+
+    sweep_ended_coverage(now=holiday.ends_at + timedelta(minutes=1))
+    worker_runs(at=holiday.ends_at + timedelta(minutes=2))
+
+    reached.refresh_from_db()
+    owed.refresh_from_db()
+    assert (reached.assignee, owed.assignee) == (piotr, anna)

@@ -151,9 +151,12 @@ def test_the_advisor_is_away_and_the_customer_is_served_by_mail_and_phone(client
     drain()
     assert len(smtp_sink.parsed()) == 2
 
-    # Anna is back: the sweep at her absence's end hands back what was covered.
+    # Anna is back. Piotr spoke with her on the phone, so the conversation stays his; Anna
+    # gets the summary of what was covered.
     sweep_ended_coverage(now=holiday.ends_at + timedelta(minutes=1))
     drain()
+    conversation.refresh_from_db()
+    assert conversation.assignee == piotr
     summary = Notification.objects.get(recipient=anna, kind="routing.hand_back_summary")
     worded = summary.worded()
     assert f"{conversation.reference}: New, handled by Piotr Nowak" in worded

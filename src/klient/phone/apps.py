@@ -8,8 +8,9 @@ class PhoneConfig(AppConfig):
 
     def ready(self) -> None:
         # Routing sits below phone: phone adds its callbacks to the hand-back summary.
-        from klient.routing.hand_back import register_extra
+        from klient.routing.hand_back import register_answered, register_extra
 
         from . import hand_back
 
         register_extra(hand_back.KEY, hand_back.collect, hand_back.word)
+        register_answered("calls", hand_back.answered)

@@ -1,7 +1,8 @@
 """The callbacks of each conversation an away owner's substitute covered, for the owner's
 hand-back summary (registered with klient.routing.hand_back from PhoneConfig.ready): every
 callback still due, and those settled during the absence, with state, due time and
-attempts."""
+attempts. And whether the substitute spoke with the customer: a call-back of theirs that
+reached her, or a call they answered, counts as answering her."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from .models import Callback
+from .models import Call, Callback, CallbackAttempt
 
 KEY = "callbacks"
 
@@ -36,6 +37,19 @@ def collect(conversation_ids: list[int], since: datetime, until: datetime) -> di
             }
         )
     return dict(found)
+
+
+def answered(conversation_id: int, agent_id: int, since: datetime) -> bool:
+    reached = CallbackAttempt.objects.filter(
+        callback__conversation_id=conversation_id,
+        agent_id=agent_id,
+        outcome=CallbackAttempt.Outcome.REACHED,
+        at__gt=since,
+    )
+    talked = Call.objects.filter(
+        conversation_id=conversation_id, agent_id=agent_id, answered_at__gt=since
+    )
+    return reached.exists() or talked.exists()
 
 
 def word(callbacks: Any) -> Iterable[str]:

@@ -46,12 +46,18 @@ COVERAGE_WORK = work.WorkKind(
 
 
 def substitute_answered(coverage: Coverage) -> bool:
+    """A reply by the substitute since the conversation came to them, or (through
+    klient.routing.hand_back) a call with the customer they had."""
+    if coverage.substitute_id is None:
+        return False
     return Message.objects.filter(
         conversation_id=coverage.conversation_id,
         kind=Message.Kind.OUTBOUND,
         author_id=coverage.substitute_id,
         created_at__gt=coverage.started_at,
-    ).exists()
+    ).exists() or hand_back.answered_elsewhere(
+        coverage.conversation_id, coverage.substitute_id, coverage.started_at
+    )
 
 
 def _end(held: work.Claim, coverage_id: int, now: datetime) -> str:

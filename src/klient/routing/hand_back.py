@@ -5,7 +5,11 @@ register with klient.conversations.checks.
 
 An extra is a key, a `collect(conversation_ids, since, until) -> {conversation id: value}`
 run when the summary is made (its values are stored in the notification, so they must be
-JSON), and a `word(value) -> lines` run when the owner reads it, in their language."""
+JSON), and a `word(value) -> lines` run when the owner reads it, in their language.
+
+They also say whether the substitute answered the customer in ways routing cannot see (a
+call-back that reached her): `register_answered(fn)`, `fn(conversation_id, agent_id,
+since) -> bool`; then the conversation stays the substitute's at the absence's end."""
 
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 Collect = Callable[[list[int], datetime, datetime], Mapping[int, Any]]
 Word = Callable[[Any], Iterable[str]]
+Answered = Callable[[int, int, datetime], bool]
 
 
 @dataclass(frozen=True)
@@ -75,3 +80,22 @@ def word_extras(item: Mapping[str, Any]) -> list[str]:
         except Exception:
             logger.exception("hand-back extra %s could not word %r", extra.key, item["ref"])
     return lines
+
+
+_ANSWERED: dict[str, Answered] = {}
+
+
+def register_answered(key: str, answered: Answered) -> None:
+    _ANSWERED[key] = answered
+
+
+def answered_elsewhere(conversation_id: int, agent_id: int, since: datetime) -> bool:
+    """Did `agent_id` answer the customer of the conversation after `since` in a way
+    another domain records (a call)? A failing check counts as no."""
+    for key, answered in list(_ANSWERED.items()):
+        try:
+            if answered(conversation_id, agent_id, since):
+                return True
+        except Exception:
+            logger.exception("hand-back answered check %s failed", key)
+    return False
