@@ -161,3 +161,8 @@ def test_the_advisor_is_away_and_the_customer_is_served_by_mail_and_phone(client
     worded = summary.worded()
     assert f"{conversation.reference}: New, handled by Piotr Nowak" in worded
     assert f"call-back to {HER_NUMBER}: Reached, attempts: 2" in worded
+    [email] = [m for m in smtp_sink.wait_for(3) if "anna.kowalska@bank.example" in m["To"]]
+    assert (
+        f"call-back to {HER_NUMBER}: Reached, attempts: 2"
+        in email.get_body(("plain",)).get_content()
+    )
