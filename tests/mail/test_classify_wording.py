@@ -144,8 +144,7 @@ def test_the_rule_writing_part_meets_the_targets_in_every_language():
     bench = labelled()
     for language, figures in bench.evaluate(bench.load_items("rules")).items():
         assert figures.items >= 40, language
-        # 0.94 while the first round's held-out items (now rule material) are being covered
-        assert figures.recall >= 0.94, (language, figures.missed)
+        assert figures.recall >= 0.95, (language, figures.missed)
         assert figures.precision >= 0.99, (language, figures.false_alarms)
 
 
