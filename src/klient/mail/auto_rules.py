@@ -363,19 +363,23 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\burlop\w* (?:macierzyńsk|rodzicielsk|ojcowsk|wychowawcz|zdrowotn)|\bpoza biurem"
         r"|\bich (?:bin|befinde mich)(?: \S+){0,4} (?:im urlaub|in elternzeit|auf (?:einer )?"
         r"(?:schulung|geschäftsreise|dienstreise|lehrgang)|nicht im büro|abwesend|krank)"
+        r"|\bich bin auf (?:einer |einem )?(?:schulung|geschäftsreise|dienstreise|lehrgang)"
+        r"|\bbin ich(?: \S+){0,3} (?:nicht da|nicht im büro|im urlaub|abwesend|unterwegs)"
+        r"|\bkann(?: \S+){0,4} nicht antworten"
         r"|\b(?:in elternzeit|im sabbatical|im mutterschutz|krankheitsbedingt|außer haus)"
         r"|\bя (?:зараз |наразі |тимчасово )?(?:у|в|на|поза|відсутн)\b"
         r"|\bу відпустці|\bна лікарняному"
         r"|\bпо догляду за дитиною|\bпоза офісом"
     )),
     ("return_date", (
-        r"\b(?:back|return(?:ing)?|until|till|through)\b(?: \w+){0,3}? " + _DATE
-        + r"|\b(?:jusqu'(?:au|à|en)|de retour|retour le|à partir du|dès le|à compter du) "
-        + r"(?:\w+ )?" + _DATE
-        + r"|\b(?:do|od|wracam|wrócę|powrót)\b(?: \w+){0,2}? " + _DATE
-        + r"|\bbis(?: (?:zum|einschließlich|dem|den))*(?: \w+)? " + _DATE
-        + r"|\b(?:до|по|повернуся)\b(?: \w+){0,2}? " + _DATE
-        + r"|\bwieder (?:erreichbar|da|im büro)|\bpo powrocie|\bà mon retour"
+        r"\b(?:back|return(?:ing)?|until|till|through|before)\b(?: \S+){0,4}? " + _DATE
+        + r"|\b(?:jusqu'(?:au|à|en)|de retour|retour le|à partir du|dès le|à compter du|avant le)"
+        + r"(?: \S+){0,4}? " + _DATE
+        + r"|\b(?:do|od|wracam|wrócę|powrót|będę|przed)\b(?: \S+){0,3}? " + _DATE
+        + r"|\b(?:bis|vor)(?: (?:zum|einschließlich|dem|den))*(?: \w+)? " + _DATE
+        + r"|\b(?:до|по|повернуся|буду)\b(?: \S+){0,3}? " + _DATE
+        + r"|\bwieder (?:erreichbar|da|im büro|an meinem platz|am platz)"
+        r"|\bpo powrocie|\bà mon retour"
         r"|\bпісля (?:мого )?повернення"
     )),
     ("stand_in", (
@@ -384,15 +388,20 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bmerci de vous adresser|\bvous pouvez (?:joindre|contacter)"
         r"|\bpiln|\bw sprawach bieżących|\bproszę (?:kontaktować|dzwonić|zwracać)"
         r"|\bdringend|\bvertretung\b|\bwenden sie sich (?:bitte )?an"
+        r"|\b(?:my colleague|mon collègue|ma collègue|mój kolega|moja koleżanka|mein kollege"
+        r"|meine kollegin|мій колега|моя колега)"
+        r"|\b(?:can't|cannot|can not) wait|\bne peut pas attendre|\bnie może czekać"
+        r"|\bnicht warten kann|\bне може чекати"
         r"|\bтерміново|\bтермінових|\bнагальн|\bзвертайтеся до|\bпрохання звертатися"
     )),
     ("not_forwarded", (
         r"\bnot (?:be )?(?:forwarded|read|checking|reading|checked)\b|\bemails will be read on"
         r"|\bne (?:sera|seront) pas (?:transférée?s?|transmise?s?|lue?s?)|\bne consulte pas"
+        r"|\bne (?:sera|seront) transmise?s? à personne"
         r"|\bseront traités à mon retour"
         r"|\bnie (?:są|będą|zostanie|zostaną|zostały) (?:przekazywan|przekazan|czytan|odczytan)"
         r"|\bnie (?:odczytuję|sprawdzam|czytam) poczty"
-        r"|\bnicht (?:weitergeleitet|gelesen|bearbeitet)\b"
+        r"|\bnicht (?:weitergeleitet|gelesen|bearbeitet)\b|\ban niemanden weitergeleitet"
         r"|\bне (?:пересилаються|пересилатимуться|перевіряю|читаю|буде переслано)"
     )),
     ("left", (
@@ -415,6 +424,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bceci est (?:un|une) (?:message|réponse) automatique|\bgénérée? automatiquement"
         r"|\bwygenerowan\w* automatycznie|\bautomatycznie wygenerowan|\bwiadomość automatyczn"
         r"|\bautomatisch (?:erstellt|erzeugt|generiert|versandt)|\bautomatische nachricht"
+        r"|\bto jest (?:odpowiedź|wiadomość) automatyczna|\bdies ist eine automatische"
+        r"|\bце автоматичн"
         r"|\bавтоматичне повідомлення|\bзгенеровано автоматично|\bавтоматично згенерован"
     )),
     ("received", (
@@ -434,6 +445,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"\bdo not reply|\bdon't reply|\bnoreply@|\bno-reply@|\bne (?:pas )?répondre à ce"
         r"|\bnie odpowiadać|\bnicht auf diese (?:e-mail|nachricht) antworten"
         r"|\bне відповідайте"
+        r"|\b(?:cannot|can't) receive replies|\bne peut pas recevoir de réponses"
+        r"|\bnie może odbierać|\bkann keine antworten empfangen|\bне може отримувати"
     )),
     ("case_number", (
         r"(?:ticket|request|case|reference|demande|suivi|zgłoszeni\w*|ticketnummer|vorgangsnummer"

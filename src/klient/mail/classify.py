@@ -244,9 +244,9 @@ def _alternatives(pattern: str) -> list[str]:
 
 def _keys(pattern: str) -> frozenset[str] | None:
     """What a text's words must start with (their first three letters, or the whole of a
-    shorter word) for the pattern to be worth a search: each alternative's leading literal,
-    or the leading literals of the group it starts with. None when an alternative starts
-    with neither (the pattern is then always searched)."""
+    shorter word) for the pattern to be worth a search: the longest word of each
+    alternative's leading literal, or of the leading literals of the group it starts with.
+    None when an alternative starts with neither (the pattern is then always searched)."""
     keys: set[str] = set()
     for alternative in _alternatives(pattern):
         alternative = alternative.removeprefix("\\b")
@@ -257,12 +257,11 @@ def _keys(pattern: str) -> frozenset[str] | None:
                 return None
             keys |= inner
             continue
-        literal = re.match(r"[^\\()\[\]{}?*+.|^$]*", alternative)
-        head = literal.group() if literal else ""
+        head = _LITERAL.match(alternative).group()  # type: ignore[union-attr]
         rest = alternative[len(head) :]
         if rest[:1] in ("?", "*", "{"):
             head = head[:-1]  # its last letter is optional
-        word = head.partition(" ")[0]
+        word = max(head.split(" "), key=len)  # the longest is the rarest in a text
         if len(word) >= 3:
             keys.add(word[:3])
         elif word:
@@ -297,18 +296,24 @@ _BY_KEY: dict[str, list[tuple[int, re.Pattern[str]]]] = {}
 
 
 def _expanded(alternative: str) -> list[str]:
-    """The alternative with a leading group spread out ("(?:a|b) c" -> "a c", "b c"), so that
-    each search starts with a literal."""
+    """The alternative with its groups spread out ("(?:a|b) c" -> "a c", "b c") while its
+    leading literal has no word of five letters, so that each search starts with a literal
+    and is keyed by a rare word ("nie (?:można|udało się) dostarczyć" is keyed by "dos")."""
     alternative = alternative.removeprefix("\\b")
-    if not alternative.startswith("(?:"):
+    head = _LITERAL.match(alternative).group()  # type: ignore[union-attr]
+    rest = alternative[len(head) :]
+    if not rest.startswith("(?:") or max(map(len, head.split(" "))) >= 5:
         return [alternative]
-    end = _group_end(alternative)
-    rest = alternative[end + 1 :]
-    if rest[:1] in ("?", "*", "{"):
+    end = _group_end(rest)
+    after = rest[end + 1 :]
+    if after[:1] in ("?", "*", "{"):
         return [alternative]
-    return [form for inner in _alternatives(alternative[3:end]) for form in _expanded(inner + rest)]
+    return [
+        form for inner in _alternatives(rest[3:end]) for form in _expanded(head + inner + after)
+    ]
 
 
+_LITERAL = re.compile(r"[^\\()\[\]{}?*+.|^$]*")
 _REQUEST = -1  # the index requests are registered under: they count as a question
 for _index, _pattern in [
     *((_CODES.index(code), pattern) for code, pattern in rules.PATTERNS),
