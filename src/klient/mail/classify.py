@@ -149,8 +149,10 @@ def score_wording(subject: str, text: str, *, header_hint: bool = False) -> Word
     if forwarding:
         codes.append(rules.FORWARD_CODE)
         score += rules.FORWARD_WEIGHT
-    elif _starts_with_notice(rest) or (
-        not replying and any(phrase in rest for phrase in rules.SUBJECT_RECEIPT)
+    elif not replying and (
+        # "Re: Undeliverable" is a person answering a notice; notices put their own words
+        # first ("Automatic reply: Re: Order").
+        _starts_with_notice(rest) or any(phrase in rest for phrase in rules.SUBJECT_RECEIPT)
     ):
         codes.append(rules.SUBJECT_CODE)
         score += rules.SUBJECT_WEIGHT
