@@ -149,19 +149,20 @@ def test_the_rule_writing_part_meets_the_targets_in_every_language():
 
 
 def test_the_held_out_part_takes_no_person_for_a_robot():
-    """Batch 6 was written before the second round's rules and read once at the end
-    (docs/performance.md). Its first reading took one person per language for a robot in
-    en, fr and uk (all replies to a bounce: "Re: Undeliverable"); a reply prefix before a
-    notice subject now reads as a person's, so precision is 100 % on it. Recall stays at
-    13 of 14 in en and uk (92.9 %): that measured floor is what is guarded there."""
+    """Batches 6 and 7 were written before the rules they test and read once
+    (docs/performance.md). Batch 6's first reading took one person per language for a robot
+    in en, fr and uk (all replies to a bounce: "Re: Undeliverable"); a reply prefix before a
+    notice subject now reads as a person's. Batch 7, written after that fix, took no person
+    for a robot but brought notions no rule knows (a third-person retirement, remote work,
+    a holiday closure, "cannot accept incoming email"): recall on the two batches is 15 or
+    16 of 19, below the 95 % target, and those measured floors are what is guarded."""
     bench = labelled()
-    floors = {"en": 0.92, "uk": 0.92}
+    floors = {"en": 0.78, "fr": 0.84, "pl": 0.84, "de": 0.78, "uk": 0.78}
     for language, figures in bench.evaluate(bench.load_items("held-out")).items():
-        assert figures.items >= 20, language
-        assert figures.automatic >= 13, language
-        continue  # batch 7 not read yet
+        assert figures.items >= 28, language
+        assert figures.automatic >= 18, language
         assert figures.precision >= 0.99, (language, figures.false_alarms)
-        assert figures.recall >= floors.get(language, 0.95), (language, figures.missed)
+        assert figures.recall >= floors[language], (language, figures.missed)
 
 
 @pytest.mark.parametrize(
