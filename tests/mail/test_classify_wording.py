@@ -149,14 +149,57 @@ def test_the_rule_writing_part_meets_the_targets_in_every_language():
 
 
 def test_the_held_out_part_takes_no_person_for_a_robot():
-    """On mail the rules were not written from, precision holds (a person is never taken for a
-    robot); recall does not reach 95 % there yet (docs/performance.md), so only its present
-    floor is guarded here."""
+    """Batches 6 and 7 were written before the rules they test and read once
+    (docs/performance.md). Batch 6's first reading took one person per language for a robot
+    in en, fr and uk (all replies to a bounce: "Re: Undeliverable"); a reply prefix before a
+    notice subject now reads as a person's. Batch 7, written after that fix, took no person
+    for a robot but brought notions no rule knows (a third-person retirement, remote work,
+    a holiday closure, "cannot accept incoming email"): recall on the two batches is 15 or
+    16 of 19, below the 95 % target, and those measured floors are what is guarded."""
     bench = labelled()
+    floors = {"en": 0.78, "fr": 0.84, "pl": 0.84, "de": 0.78, "uk": 0.78}
     for language, figures in bench.evaluate(bench.load_items("held-out")).items():
-        assert figures.items >= 20, language
+        assert figures.items >= 28, language
+        assert figures.automatic >= 18, language
         assert figures.precision >= 0.99, (language, figures.false_alarms)
-        assert figures.recall >= 0.8, (language, figures.missed)
+        assert figures.recall >= floors[language], (language, figures.missed)
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        ("Re: Order", "I'm away at a conference and back on Thursday 12th. If it can't wait, "
+         "my colleague Ana can help."),
+        ("RE: Commande", "Je suis en congé parental jusqu'au 3 mars. Vos messages ne seront pas "
+         "transférés."),
+        ("Odp: Zamówienie", "Przebywam na urlopie macierzyńskim do 30 września. W sprawach "
+         "bieżących proszę kontaktować się z biurem."),
+        ("AW: Bestellung", "Ich bin bis zum 9. Mai in Elternzeit. In dringenden Fällen wenden "
+         "Sie sich bitte an meine Kollegin Frau Roth."),
+        ("Відп: Замовлення", "Я у відпустці по догляду за дитиною до 1 червня. З термінових "
+         "питань звертайтеся до моєї колеги."),
+        ("New request", "Thank you for contacting us. Your request (ref 551203) has been "
+         "received; one of our advisors will reply within 2 working days."),
+    ],
+)  # fmt: skip
+def test_new_phrasings_of_the_notions_read_as_automatic(subject, text):
+    assert score_wording(subject, text).automatic
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        ("Re: Undeliverable: Order 4471", "Your email bounced, but my address works. "
+         "It is anna.kowalska, not anna.kowalsk."),
+        ("Odp: Niedostarczalne", "Wasza wiadomość wróciła jako niedostarczalna, a mój adres "
+         "działa. Proszę poprawić literówkę w adresie."),
+        ("Re: Your order", "I'm on maternity leave until June myself, so please deliver "
+         "any weekday."),
+        ("AW: Lieferung", "Ich bin bis zum 14. im Urlaub. Bitte liefern Sie erst danach."),
+    ],
+)  # fmt: skip
+def test_a_person_replying_to_a_notice_or_telling_of_their_leave_is_not_automatic(subject, text):
+    assert not score_wording(subject, text).automatic
 
 
 def test_the_labelled_set_is_large_enough_with_a_third_near_misses():
