@@ -13,11 +13,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from klient.phone.callback_window import day_window, zone_or_default
 from klient.phone.callbacks import request_callback
 from klient.phone.models import Callback
 
 from . import access
-from .callback_window import day_window, zone_or_default
 from .views import customer_required
 
 

@@ -14,8 +14,8 @@ from django.core.validators import validate_email
 
 from klient.people.actions import phone_region
 from klient.people.identities import InvalidIdentity, normalise_phone
+from klient.phone.callback_window import day_window, zone_or_default
 
-from .callback_window import day_window, zone_or_default
 from .models import FormField
 from .texts import text
 from .vat import VatError, normalise_vat

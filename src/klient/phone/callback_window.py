@@ -1,5 +1,5 @@
-"""A call-back window as customers give it on the portal and on request forms: one day,
-from and until a time, in their own time zone (pure, no database)."""
+"""A call-back window as customers give it (the portal card, a request form, an agent's
+phone note): one day, from and until a time, in their own time zone (no database)."""
 
 from __future__ import annotations
 
