@@ -4,11 +4,12 @@ the "Log a call" card's checkbox) and the call and its callback are stored toget
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.utils import timezone
+
 from klient.people.actions import set_customer_time_zone
-from klient.phone.assignment import callback_assignee
 from klient.phone.models import Call, Callback
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -61,7 +62,39 @@ def test_luc_asks_on_the_phone_to_be_called_back_and_the_agent_notes_it(
     assert (callback.phone, callback.time_zone) == (logged.from_number, "Europe/Paris")
     assert callback.window_start == datetime(2030, 3, 12, 9, 0, tzinfo=PARIS)
     assert callback.due_at == callback.window_start
-    assert callback.assignee == callback_assignee(luc_power_cut)
+
+
+def test_the_noted_callback_goes_to_the_away_owners_connected_substitute(
+    call, agent_anna, luc_power_cut, support_team
+):
+    """Luc's advisor Marta is away; Piotr covers and has the workspace open; Anna only
+    took the call."""
+    from klient.people.actions import create_absence, create_agent
+    from klient.people.ownership import set_customer_owner
+    from klient.people.presence import heartbeat
+
+    marta, _ = create_agent("marta@shop.example", name="Marta Lis", teams=[support_team])
+    piotr, _ = create_agent("piotr@shop.example", name="Piotr Nowak", teams=[support_team])
+    set_customer_owner(luc_power_cut.customer, marta, actor=None)
+    now = timezone.now()
+    create_absence(
+        marta, actor=None, starts_at=now, ends_at=now + timedelta(days=7), substitute_agent=piotr
+    )
+    heartbeat(piotr)
+
+    call(
+        agent_anna,
+        "post",
+        f"/api/v1/conversations/{luc_power_cut.reference}/calls",
+        {
+            "direction": "inbound",
+            "number": "+33612345678",
+            "outcome": "answered",
+            "callback": {"window_start": "2030-03-12T09:00:00+01:00"},
+        },
+    )
+
+    assert Callback.objects.get().assignee == piotr
 
 
 def test_a_missed_call_with_a_noted_window_makes_one_callback_in_that_window(

@@ -2,10 +2,11 @@
 customer leaves a phone number and a window in her browser's time zone; the form's
 conversation gets a callback in the same transaction, or nothing at all is stored."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 from portal_helpers import filled
 
 from klient.conversations.models import Conversation
@@ -117,10 +118,24 @@ def test_a_required_call_back_left_empty_is_refused(client, contact_form):
     assert not Callback.objects.exists()
 
 
-def test_the_callback_goes_to_the_routed_assignee(client, contact_form, agent_anna):
-    from klient.phone.assignment import callback_assignee
+def test_the_callback_goes_where_routing_sends_it_the_away_owners_substitute(
+    client, contact_form, billing_team
+):
+    """Ola's advisor Marta is on holiday; Piotr covers and has the workspace open."""
+    from klient.people.actions import create_absence, create_agent, find_or_create_customer_by_email
+    from klient.people.ownership import set_customer_owner
+    from klient.people.presence import heartbeat
+
+    marta, _ = create_agent("marta@shop.example", name="Marta Lis", teams=[billing_team])
+    piotr, _ = create_agent("piotr@shop.example", name="Piotr Nowak", teams=[billing_team])
+    ola = find_or_create_customer_by_email("ola@example.com", "Ola Kowalska")
+    set_customer_owner(ola, marta, actor=None)
+    now = timezone.now()
+    create_absence(
+        marta, actor=None, starts_at=now, ends_at=now + timedelta(days=7), substitute_agent=piotr
+    )
+    heartbeat(piotr)
 
     client.post("/forms/contact/?lang=pl", asking(contact_form))
 
-    callback = Callback.objects.get()
-    assert callback.assignee == callback_assignee(callback.conversation)
+    assert Callback.objects.get().assignee == piotr
