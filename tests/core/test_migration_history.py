@@ -57,6 +57,8 @@ ADDED_SINCE = {
     ("sla", "0006_business_hours_moved_and_policy_kinds_split"),
     ("sla", "0007_answer_and_solve_outcomes"),
     ("phone", "0001_initial"),
+    ("phone", "0002_callback_source_form"),
+    ("portal", "0002_formfield_kind_callback"),
 }
 
 

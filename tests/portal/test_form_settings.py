@@ -241,3 +241,21 @@ def test_removing_a_field_keeps_what_earlier_submissions_said(zofia_client, clie
 
     assert not contact_form.fields.filter(key="message").exists()
     assert FormSubmission.objects.get().data["message"] == "Kept"
+
+
+def test_an_administrator_adds_a_call_me_back_field_and_the_public_form_offers_it(
+    zofia_client, client, contact_form
+):
+    rows = rows_of(contact_form)
+    rows.append(row("call_me", "Call me back", kind="callback", order=9, label_de="Rückruf"))
+
+    response = zofia_client.post(
+        edit_url(contact_form),
+        payload(rows, initial=5, team=contact_form.team.pk, slug="contact", title_en="Contact us"),
+    )
+
+    assert response.status_code == 302
+    assert contact_form.fields.get(key="call_me").kind == "callback"
+    page = public_page(client, contact_form, "de")
+    assert "Rückruf" in page
+    assert 'name="f_call_me_phone"' in page and 'name="f_call_me_until"' in page

@@ -34,6 +34,12 @@ from .serializers import agent_ref
 router = Router(tags=["phone"])
 
 
+class CallCallbackIn(Schema):
+    window_start: datetime | None = Field(None, description="ISO 8601 with offset.")
+    window_end: datetime | None = Field(None, description="ISO 8601 with offset.")
+    time_zone: str = Field("", description="The customer's IANA zone, e.g. Europe/Warsaw.")
+
+
 class CallIn(Schema):
     direction: str = Field(..., description="inbound (the customer called) or outbound.")
     number: str = Field(..., description="The customer's number, E.164 or national.")
@@ -45,6 +51,9 @@ class CallIn(Schema):
     transcript: str = ""
     recording: int | None = Field(
         None, description="An upload id (POST /uploads): the recording file, kept by Klient."
+    )
+    callback: CallCallbackIn | None = Field(
+        None, description="The customer asked on this call to be called back in this window."
     )
 
 
@@ -114,13 +123,21 @@ def call_out(call: Call) -> dict[str, Any]:
 )
 def post_call(request: HttpRequest, ref: str, payload: CallIn) -> Any:
     """The call becomes a message of the conversation's timeline. A missed inbound call
-    creates a callback (its id in `callback`)."""
+    creates a callback (its id in `callback`); so does a `callback` request (a phone
+    note: the customer asked to be called back in a window), stored with the call."""
     agent = caller(request)
     conversation = access_conversation(agent, ref)
     fields = payload.model_dump()
     upload = fields.pop("recording")
     recording = access_uploads(agent, [upload])[0] if upload is not None else None
-    call = actions.log_call(conversation, actor=agent, recording=recording, **fields)
+    wish = fields.pop("callback")
+    call = actions.log_call(
+        conversation,
+        actor=agent,
+        recording=recording,
+        callback=callbacks.CallbackWish(**wish) if wish is not None else None,
+        **fields,
+    )
     return Status(
         201, call_out(Call.objects.select_related("conversation", "agent").get(pk=call.pk))
     )

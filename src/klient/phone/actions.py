@@ -28,8 +28,8 @@ from klient.people.identities import PHONE, InvalidIdentity, normalise_phone
 from klient.people.models import Endpoint, Team
 
 from . import events, texts
-from .callbacks import for_missed_call
-from .models import Call, WebhookReceipt
+from .callbacks import CallbackWish, for_missed_call, request_callback
+from .models import Call, Callback, WebhookReceipt
 from .providers import CallReport, UnreadablePayload
 
 OPEN_STATES = (
@@ -278,11 +278,14 @@ def log_call(
     recording_url: str = "",
     transcript: str = "",
     recording: Upload | None = None,
+    callback: CallbackWish | None = None,
 ) -> Call:
     """A call an agent logs by hand in a conversation (`number` is the customer's). A
     `recording` (the agent's upload) becomes an attachment of the call's message, so it
     is downloaded like any. A missed inbound call creates a callback, as one reported by a
-    provider does. Precondition: the entry point got `recording` through
+    provider does. `callback`: the customer asked on this call to be called back (a phone
+    note): the call and its callback (source phone_note, on the customer's number) are
+    stored together or not at all. Precondition: the entry point got `recording` through
     conversations.access.access_uploads."""
     if direction not in Call.Direction.values:
         raise ValidationError("direction must be inbound or outbound.", code="direction")
@@ -341,5 +344,17 @@ def log_call(
         call.full_clean(exclude=["conversation", "message", "agent", "from_number", "to_number"])
         call.save(force_insert=True)
         publish_on_commit(events.call_logged(call, actor=actor))
-        for_missed_call(call)
+        if callback is None:
+            for_missed_call(call)
+        else:
+            request_callback(
+                phone=customer_number,
+                window_start=callback.window_start,
+                window_end=callback.window_end,
+                time_zone=callback.time_zone,
+                source=Callback.Source.PHONE_NOTE,
+                conversation=conversation,
+                actor=actor,
+                call=call,
+            )
     return call

@@ -5,6 +5,7 @@ Scheduling is klient.phone.scheduling's (pure); who calls is the assignment hook
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,6 +33,16 @@ MISSED = (
     CallbackAttempt.Outcome.VOICEMAIL,
     CallbackAttempt.Outcome.WRONG_NUMBER,
 )
+
+
+@dataclass(frozen=True)
+class CallbackWish:
+    """What a customer said on the phone about being called back, as the agent notes it:
+    a window (ISO 8601 with offsets) and, if known, their zone."""
+
+    window_start: datetime | None = None
+    window_end: datetime | None = None
+    time_zone: str = ""
 
 
 def max_attempts() -> int:
@@ -126,10 +137,12 @@ def request_callback(
     team: Team | None = None,
     customer_name: str = "",
     actor: Any = None,
+    call: Call | None = None,
 ) -> Callback:
     """A customer asks to be called back at `phone` in their window. Without a
     conversation, the customer is found or created by that number and the request opens
-    a conversation of `team` on the phone channel (their words: "Please call me back")."""
+    a conversation of `team` on the phone channel (their words: "Please call me back").
+    `call`: the call during which they asked (a phone note), answered by this callback."""
     number = _phone(phone)
     window = _window(window_start, window_end)
     zone = valid_time_zone(time_zone) if time_zone else ""
@@ -149,6 +162,7 @@ def request_callback(
             source=source,
             window=window,
             time_zone=zone or conversation.customer.time_zone,
+            call=call,
             actor=actor,
         )
 

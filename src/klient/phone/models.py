@@ -114,6 +114,8 @@ class Callback(models.Model):
         MISSED_CALL = "missed_call", _("Missed call")
         API = "api", _("Requested")
         PORTAL = "portal", _("Portal")
+        FORM = "form", _("Request form")
+        PHONE_NOTE = "phone_note", _("Phone note")
 
     conversation = models.ForeignKey(
         "conversations.Conversation", on_delete=models.PROTECT, related_name="callbacks"

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from klient.conversations.access import access_conversation
 
 from . import actions, callbacks
+from .callback_window import day_window, zone_or_default
 from .models import CallbackAttempt
 
 
@@ -52,6 +53,21 @@ def callback_attempt(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("phone:callbacks"))
 
 
+def _callback_wish(request: HttpRequest, customer_zone: str) -> callbacks.CallbackWish | None:
+    """The card's "asks to be called back" part: a window on one day, in the customer's
+    zone (the desk's when theirs is unknown); ValueError when it names no window."""
+    if not request.POST.get("callback"):
+        return None
+    zone = zone_or_default(customer_zone)
+    start, end = day_window(
+        request.POST.get("callback_day", ""),
+        request.POST.get("callback_from", ""),
+        request.POST.get("callback_until", ""),
+        zone,
+    )
+    return callbacks.CallbackWish(window_start=start, window_end=end, time_zone=zone.key)
+
+
 @login_required
 @require_POST
 def log_call(request: HttpRequest, ref: str) -> HttpResponse:
@@ -67,9 +83,16 @@ def log_call(request: HttpRequest, ref: str) -> HttpResponse:
             outcome=request.POST.get("outcome", ""),
             duration_seconds=int(float(minutes) * 60) if minutes else None,
             notes=request.POST.get("notes", "")[:5000],
+            callback=_callback_wish(request, conversation.customer.time_zone),
         )
     except (ValidationError, ValueError):
-        messages.error(request, _("Give the direction, the customer's number and how it went."))
+        messages.error(
+            request,
+            _(
+                "Give the direction, the customer's number and how it went"
+                " (and, for a call back, a day and a window that ends after it starts)."
+            ),
+        )
     else:
         messages.success(request, _("The call was logged."))
     return redirect(reverse("workspace:conversation", args=[conversation.reference]))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -21,6 +22,8 @@ from klient.mail.language import detect_language
 from klient.mail.uploads import stored_attachment
 from klient.people.actions import set_customer_time_zone, valid_time_zone
 from klient.people.models import Customer
+from klient.phone.callbacks import request_callback
+from klient.phone.models import Callback
 
 from . import events
 from .models import FormField, FormSubmission, RequestForm
@@ -97,6 +100,25 @@ def set_status_by_customer(
     return conversation
 
 
+def _request_callbacks(
+    fields: Sequence[FormField], submission: Submission, conversation: Conversation
+) -> None:
+    """Each filled "call me back" field asks for a callback on the form's conversation
+    (checked by clean_submission; a refusal here undoes the whole submission)."""
+    for form_field in fields:
+        wanted = submission.values.get(form_field.key)
+        if form_field.kind != FormField.Kind.CALLBACK or not wanted:
+            continue
+        request_callback(
+            phone=wanted["phone"],
+            window_start=datetime.fromisoformat(wanted["window_start"]),
+            window_end=datetime.fromisoformat(wanted["window_end"]),
+            time_zone=wanted["time_zone"],
+            source=Callback.Source.FORM,
+            conversation=conversation,
+        )
+
+
 def submit_form(
     form: RequestForm,
     fields: Sequence[FormField],
@@ -151,6 +173,7 @@ def submit_form(
             )
             if valid_time_zone(time_zone):
                 set_customer_time_zone(conversation.customer, time_zone, only_if_unset=True)
+            _request_callbacks(fields, submission, conversation)
             # Published: the customer gets a confirmation (portal.handlers).
             publish_on_commit(
                 events.form_submitted(conversation, form_id=form.pk, submission_id=record.pk)

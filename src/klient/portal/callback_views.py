@@ -6,37 +6,19 @@ Thin: the conversation through portal.access, one action
 
 from __future__ import annotations
 
-import zoneinfo
-from datetime import date, datetime, time
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from klient.phone.callback_window import day_window, zone_or_default
 from klient.phone.callbacks import request_callback
 from klient.phone.models import Callback
 
 from . import access
 from .views import customer_required
-
-
-def _zone(name: str) -> zoneinfo.ZoneInfo:
-    try:
-        return zoneinfo.ZoneInfo(name or settings.TIME_ZONE)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return zoneinfo.ZoneInfo(settings.TIME_ZONE)
-
-
-def _window(day: str, start: str, end: str, zone: zoneinfo.ZoneInfo) -> tuple[datetime, datetime]:
-    """The window the form names, in the customer's zone; ValueError if it names none."""
-    on = date.fromisoformat(day)
-    return (
-        datetime.combine(on, time.fromisoformat(start), tzinfo=zone),
-        datetime.combine(on, time.fromisoformat(end), tzinfo=zone),
-    )
 
 
 @require_POST
@@ -45,9 +27,9 @@ def call_me_back(
     request: HttpRequest, reference: str, *, customer: Any, email: str, language: str
 ) -> HttpResponse:
     found = access.access_conversation(customer, reference)
-    zone = _zone(customer.time_zone)
+    zone = zone_or_default(customer.time_zone)
     try:
-        start, end = _window(
+        start, end = day_window(
             request.POST.get("day", ""),
             request.POST.get("from", ""),
             request.POST.get("until", ""),

@@ -110,6 +110,7 @@ class FormField(models.Model):
         DATE = "date", _("Date")
         VAT = "vat", _("VAT number")
         FILE = "file", _("File")
+        CALLBACK = "callback", _("Call me back")
 
     form = models.ForeignKey(RequestForm, on_delete=models.CASCADE, related_name="fields")
     key = models.SlugField(max_length=60, help_text=_("Name of the field in the submission."))

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+
+from klient.people.actions import phone_region
+from klient.people.identities import InvalidIdentity, normalise_phone
+from klient.phone.callback_window import day_window, zone_or_default
 
 from .models import FormField
 from .texts import text
@@ -21,6 +25,8 @@ MAX_LENGTH: dict[str, int] = {FormField.Kind.TEXTAREA: 10_000}
 DEFAULT_MAX_LENGTH = 500
 SUBJECT_MAX_LENGTH = 200
 FIELD_PREFIX = "f_"
+# The inputs of a "call me back" field, after its own name: f_<key>_phone, f_<key>_day …
+CALLBACK_PARTS = ("phone", "day", "from", "until")
 
 
 @dataclass(frozen=True)
@@ -48,6 +54,39 @@ def input_name(form_field: FormField) -> str:
 def _raw(post: Mapping[str, Any], form_field: FormField) -> str:
     value = post.get(input_name(form_field), "")
     return value.strip() if isinstance(value, str) else ""
+
+
+def callback_input_names(form_field: FormField) -> dict[str, str]:
+    return {part: f"{input_name(form_field)}_{part}" for part in CALLBACK_PARTS}
+
+
+def _callback(
+    form_field: FormField, post: Mapping[str, Any], language: str
+) -> dict[str, str] | None:
+    """A "call me back" field's phone and window (in the browser's time zone, the form's
+    `time_zone` input), as stored in the submission; None when left empty; ValueError
+    with the visitor's message when the phone or the window is wrong."""
+    raw = {}
+    for part, name in callback_input_names(form_field).items():
+        value = post.get(name, "")
+        raw[part] = value.strip()[:40] if isinstance(value, str) else ""
+    if not raw["phone"] and not raw["day"]:
+        return None
+    try:
+        phone = normalise_phone(raw["phone"], phone_region())
+    except InvalidIdentity:
+        raise ValueError(text("phone_invalid", language)) from None
+    zone = zone_or_default(str(post.get("time_zone", "")))
+    try:
+        start, end = day_window(raw["day"], raw["from"], raw["until"], zone)
+    except ValueError:
+        raise ValueError(text("callback_window_invalid", language)) from None
+    return {
+        "phone": phone,
+        "window_start": start.isoformat(),
+        "window_end": end.isoformat(),
+        "time_zone": zone.key,
+    }
 
 
 def _required_now(form_field: FormField, post: Mapping[str, Any], language: str) -> str:
@@ -100,6 +139,17 @@ def clean_submission(
                 content_type=str(upload.content_type or ""),
                 data=upload.read(),
             )
+            continue
+        if form_field.kind == FormField.Kind.CALLBACK:
+            try:
+                wanted = _callback(form_field, post, language)
+            except ValueError as exc:
+                errors[key] = str(exc)
+                continue
+            if wanted is not None:
+                submission.values[form_field.key] = wanted
+            elif message := _required_now(form_field, post, language):
+                errors[key] = message
             continue
         raw = _raw(post, form_field)
         if form_field.kind == FormField.Kind.CHECKBOX:
@@ -170,8 +220,17 @@ def readable_text(
             value = dict(form_field.options(language)).get(value, value)
         elif form_field.kind == FormField.Kind.CHECKBOX:
             value = "✓"
+        elif form_field.kind == FormField.Kind.CALLBACK:
+            value = _readable_callback(value)
         if form_field.kind == FormField.Kind.TEXTAREA:
             lines.extend([f"{label}:", str(value), ""])
         else:
             lines.append(f"{label}: {value}")
     return "\n".join(lines).strip() + "\n"
+
+
+def _readable_callback(wanted: dict[str, str]) -> str:
+    """ "+48601234567, 2030-03-12 09:00–11:30 (Europe/Warsaw)": the customer's own clock."""
+    start = datetime.fromisoformat(wanted["window_start"])
+    end = datetime.fromisoformat(wanted["window_end"])
+    return f"{wanted['phone']}, {start:%Y-%m-%d %H:%M}–{end:%H:%M} ({wanted['time_zone']})"

@@ -77,6 +77,20 @@ TEXTS: dict[str, dict[str, str]] = {
         "de": "Die Datei ist größer als {size} MB.",
         "uk": "Файл більший за {size} МБ.",
     },
+    "phone_invalid": {
+        "en": "Enter a phone number we can call.",
+        "fr": "Saisissez un numéro de téléphone auquel nous pouvons vous appeler.",
+        "pl": "Podaj numer telefonu, pod który możemy zadzwonić.",
+        "de": "Geben Sie eine Telefonnummer an, unter der wir Sie anrufen können.",
+        "uk": "Введіть номер телефону, за яким ми можемо зателефонувати.",
+    },
+    "callback_window_invalid": {
+        "en": "Give a day and a time window that ends after it starts.",
+        "fr": "Indiquez un jour et une plage horaire qui se termine après son début.",
+        "pl": "Podaj dzień i przedział godzin, który kończy się po swoim początku.",
+        "de": "Geben Sie einen Tag und ein Zeitfenster an, das nach seinem Beginn endet.",
+        "uk": "Вкажіть день і проміжок часу, який закінчується після свого початку.",
+    },
     "too_fast": {
         "en": "That was very fast. Please check the form and send it again.",
         "fr": "C’était très rapide. Vérifiez le formulaire et envoyez-le à nouveau.",

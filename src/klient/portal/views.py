@@ -28,7 +28,13 @@ from klient.sla.promise import zone_named
 from . import access, actions, antispam, session, sign_in
 from .models import LANGUAGE_CODES, FormField, RequestForm
 from .queries import answer_by_text, answer_due, customer_conversations
-from .request_forms import MAX_FILE_BYTES, UploadedData, clean_submission, input_name
+from .request_forms import (
+    MAX_FILE_BYTES,
+    UploadedData,
+    callback_input_names,
+    clean_submission,
+    input_name,
+)
 from .texts import text
 
 LANGUAGE_SESSION_KEY = "portal_language"
@@ -290,6 +296,12 @@ def _field_rows(fields: list[FormField], language: str, post: Any, errors: dict)
                 "error": errors.get(name, ""),
                 "required": form_field.required,
                 "conditional": form_field.required_if_id is not None,
+                "parts": {
+                    part: post.get(sub, "") if post is not None else ""
+                    for part, sub in callback_input_names(form_field).items()
+                }
+                if form_field.kind == FormField.Kind.CALLBACK
+                else {},
             }
         )
     return rows

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import template
 
+from klient.phone.callback_window import zone_or_default
 from klient.phone.models import Call, Callback
 
 register = template.Library()
@@ -28,4 +29,6 @@ def call_choices(conversation: Any) -> dict[str, Any]:
         "directions": Call.Direction.choices,
         "outcomes": Call.Outcome.choices,
         "number": conversation.customer.reachable_at("phone"),
+        # The zone a call-back window noted on the card is read in (phone.views).
+        "time_zone": zone_or_default(conversation.customer.time_zone).key,
     }
