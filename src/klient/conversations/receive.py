@@ -189,8 +189,7 @@ def _store(
         if i not in new_conversations:
             fields = changed.setdefault(conversation.pk, set())
             fields.update(_apply_customer_message(conversation, items[i][0], published))
-    for pk, fields in changed.items():
-        locked[pk].save(update_fields=sorted(fields))
+    bulk.update(Conversation, [(locked[pk], fields) for pk, fields in changed.items()])
     return messages
 
 

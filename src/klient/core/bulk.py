@@ -15,7 +15,7 @@ parameter."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -183,3 +183,27 @@ def execute(sql: str, params: Sequence[Any], *, fetch: bool = False) -> list[tup
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params)
         return [tuple(row) for row in cursor.fetchall()] if fetch else []
+
+
+def update(
+    model: type[models.Model], changes: Iterable[tuple[models.Model, Iterable[str]]]
+) -> None:
+    """UPDATE each instance's named fields, by primary key: one statement per set of
+    fields, sent for all its rows at once (executemany), where `save(update_fields=...)`
+    compiles every row anew (2,300 conversations a second on the ingest corpus under
+    the profiler). Values are converted as in `insert`; no signals are sent (none is
+    connected to the models written this way)."""
+    meta = model._meta
+    pk = meta.pk
+    assert pk is not None
+    qn = connection.ops.quote_name
+    groups: dict[tuple[str, ...], list[models.Model]] = {}
+    for obj, names in changes:
+        groups.setdefault(tuple(sorted(names)), []).append(obj)
+    for names, objs in groups.items():
+        fields = [f for n in names if isinstance(f := meta.get_field(n), models.Field)]
+        converters = [_converter(f) for f in fields]
+        assignments = ", ".join(f"{qn(str(f.column))} = %s" for f in fields)
+        sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(str(pk.column))} = %s"
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [[c(obj) for c in converters] + [obj.pk] for obj in objs])

@@ -17,18 +17,21 @@ Then, for what none of those found:
   reopens nor makes anyone wait (conversations.receive). A subject alone never lets a
   stranger in: only the sender's own conversations are candidates."""
 
+# ruff: noqa: S608  (SQL text from model metadata only; every value is a query parameter)
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 
 from klient.conversations.merge import MAX_CHAIN
 from klient.conversations.models import Conversation, Message, Participant
-from klient.people.models import Identity
+from klient.core import rows
+from klient.people.models import Customer, Identity
 
 from . import addresses
 from .subjects import is_reply, normalise_subject
@@ -85,7 +88,7 @@ def find_conversation(
         # The sender's latest case with us; their earlier unthreadable auto-replies only
         # when there is none (they gather in one "Automatic" conversation).
         recent = _senders_conversations(
-            from_address, order=("automatic", "-updated_at", "-id"), limit=1, updated_at__gte=since
+            from_address, limit=1, automatic_last=True, updated_since=since
         )
         if recent:
             return ThreadMatch(recent[0], "automatic-recent")
@@ -120,7 +123,9 @@ def _by_links(
             .first()
         )
     if conv_id is not None:
-        candidate = Conversation.objects.select_related("customer").get(pk=conv_id)
+        candidate = _with_customer(conv_id)
+        if candidate is None:
+            raise Conversation.DoesNotExist(f"conversation {conv_id} is gone")
         how = "headers"
     if candidate is None and signed_ref is not None:
         candidate = _by_reference(signed_ref)
@@ -134,7 +139,10 @@ def _by_links(
     # address of any conversation on the way still vouches for the sender.
     on_the_way = {candidate.reference}
     while candidate.merged_into_id is not None and len(on_the_way) <= MAX_CHAIN:
-        candidate = Conversation.objects.select_related("customer").get(pk=candidate.merged_into_id)
+        survivor = _with_customer(candidate.merged_into_id)
+        if survivor is None:
+            raise Conversation.DoesNotExist(f"conversation {candidate.merged_into_id} is gone")
+        candidate = survivor
         on_the_way.add(candidate.reference)
     if signed_ref is not None and signed_ref in on_the_way:
         return ThreadMatch(candidate, "signed-address" if how != "headers" else how)
@@ -146,21 +154,47 @@ def _by_links(
 
 
 def _senders_conversations(
-    from_address: str, *, order: tuple[str, ...], limit: int, **filters: Any
+    from_address: str,
+    *,
+    limit: int,
+    automatic_last: bool = False,
+    updated_since: datetime | None = None,
+    automatic: bool | None = None,
 ) -> list[Conversation]:
     """Up to `limit` conversations the sender may write into (as their customer, by a
-    verified address, or as a participant), not merged away, matching `filters`, in
-    `order`. One query, a UNION of the two indexed paths: an OR across the two joins
-    makes SQLite scan every conversation."""
+    verified address, or as a participant), not merged away, most recently active first
+    (with `automatic_last`, conversations of only automatic mail after all others),
+    optionally only those active since `updated_since` or with this `automatic` flag.
+
+    One statement, a UNION of the two indexed paths (an OR across the two joins makes
+    SQLite scan every conversation), written once: the ORM's compiling of this UNION cost
+    25 times what SQLite takes to answer it (core.rows)."""
     address = from_address.strip().lower()
-    base = Conversation.objects.filter(merged_into__isnull=True, **filters)
-    as_customer = base.filter(
-        customer__identities__kind=Identity.Kind.EMAIL,
-        customer__identities__value=address,
-        customer__identities__verified_at__isnull=False,
+    conv = rows.columns(Conversation, "c")
+    qn = connection.ops.quote_name
+    table = qn(Conversation._meta.db_table)
+    where, params = [f"c.{qn('merged_into_id')} IS NULL"], []
+    if updated_since is not None:
+        where.append(f"c.{qn('updated_at')} >= %s")
+        params.append(connection.ops.adapt_datetimefield_value(updated_since))
+    if automatic is not None:
+        where.append(f"{'' if automatic else 'NOT '}c.{qn('automatic')}")
+    condition = " AND ".join(where)
+    # By position: a compound SELECT is ordered by its result columns.
+    order = ", ".join(
+        [str(conv.position("automatic"))] * automatic_last
+        + [f"{conv.position('updated_at')} DESC", f"{conv.position('id')} DESC"]
     )
-    as_participant = base.filter(participants__address=address)
-    return list(as_customer.union(as_participant).order_by(*order)[:limit])
+    sql = (
+        f"SELECT {conv.sql} FROM {table} c INNER JOIN {qn(Identity._meta.db_table)} i "
+        f"ON i.{qn('customer_id')} = c.{qn('customer_id')} WHERE {condition} "
+        f"AND i.{qn('kind')} = %s AND i.{qn('value')} = %s AND i.{qn('verified_at')} IS NOT NULL "
+        f"UNION SELECT {conv.sql} FROM {table} c INNER JOIN {qn(Participant._meta.db_table)} p "
+        f"ON p.{qn('conversation_id')} = c.{qn('id')} WHERE {condition} "
+        f"AND p.{qn('address')} = %s ORDER BY {order} LIMIT {int(limit)}"
+    )
+    found = rows.fetch(sql, [*params, Identity.Kind.EMAIL.value, address, *params, address])
+    return [conv.load(row) for row in found]
 
 
 def _by_subject(from_address: str, subject: str, since: datetime) -> Conversation | None:
@@ -170,9 +204,7 @@ def _by_subject(from_address: str, subject: str, since: datetime) -> Conversatio
         return None
     same = [
         c
-        for c in _senders_conversations(
-            from_address, order=("-updated_at", "-id"), limit=SUBJECT_CANDIDATES, automatic=False
-        )
+        for c in _senders_conversations(from_address, limit=SUBJECT_CANDIDATES, automatic=False)
         if normalise_subject(c.subject) == wanted
     ]
     if len(same) != 1 or same[0].updated_at < since:
@@ -191,11 +223,38 @@ def _by_reference(reference: str) -> Conversation | None:
     pk = Conversation.pk_from_reference(reference)
     if pk is None:
         return None
-    return Conversation.objects.select_related("customer").filter(pk=pk).first()
+    return _with_customer(pk)
+
+
+def _with_customer(pk: int) -> Conversation | None:
+    """The conversation with its customer loaded (one join), or None."""
+    conv = rows.columns(Conversation, "c")
+    customer = rows.columns(Customer, "p")
+    qn = connection.ops.quote_name
+    found = rows.fetch(
+        f"SELECT {conv.sql}, {customer.sql} FROM {qn(Conversation._meta.db_table)} c "
+        f"INNER JOIN {qn(Customer._meta.db_table)} p ON p.{qn('id')} = c.{qn('customer_id')} "
+        f"WHERE c.{qn('id')} = %s",
+        [pk],
+    )
+    if not found:
+        return None
+    conversation = conv.load(found[0])
+    Conversation._meta.get_field("customer").set_cached_value(
+        conversation, customer.load(found[0], conv.width)
+    )
+    return conversation
 
 
 def _may_write(conversation: Conversation, from_address: str) -> bool:
+    """The sender is one of the customer's identities, or a participant (one statement)."""
     address = from_address.strip().lower()
-    if Identity.objects.filter(customer_id=conversation.customer_id, value=address).exists():
-        return True
-    return Participant.objects.filter(conversation=conversation, address=address).exists()
+    qn = connection.ops.quote_name
+    found = rows.fetch(
+        f"SELECT 1 WHERE EXISTS (SELECT 1 FROM {qn(Identity._meta.db_table)} "
+        f"WHERE {qn('customer_id')} = %s AND {qn('value')} = %s) "
+        f"OR EXISTS (SELECT 1 FROM {qn(Participant._meta.db_table)} "
+        f"WHERE {qn('conversation_id')} = %s AND {qn('address')} = %s)",
+        [conversation.customer_id, address, conversation.pk, address],
+    )
+    return bool(found)
