@@ -322,9 +322,22 @@ def test_patch_changes_each_given_field_through_the_action(
     assert response.json()["status"] == "on_hold"  # absent fields are left alone
 
 
-def test_patch_can_transfer_to_another_team(call, agent_anna, billing_team, luc_power_cut):
+def test_patch_moves_to_another_team_only_with_a_handover_note(
+    call, agent_anna, billing_team, luc_power_cut
+):
+    """Moving is a transfer (issue 14): the receiver must not have to ask Luc again."""
+    url = f"{URL}/{luc_power_cut.reference}"
+    refused = call(agent_anna, "patch", url, {"team": billing_team.pk})
+    assert refused.status_code == 422
+    assert "handover note" in refused.json()["detail"]
+    luc_power_cut.refresh_from_db()
+    assert luc_power_cut.team.name != "Billing"
+
     response = call(
-        agent_anna, "patch", f"{URL}/{luc_power_cut.reference}", {"team": billing_team.pk}
+        agent_anna,
+        "patch",
+        url,
+        {"team": billing_team.pk, "note": "Refund of the March invoice; meter read on 4 March."},
     )
 
     assert response.status_code == 200
@@ -415,3 +428,36 @@ def test_a_reply_can_be_logged_on_the_phone_when_the_customer_has_a_number(
     unknown = call(agent_anna, "post", url, {"body": "?", "channel": "fax"})
     assert unknown.status_code == 422
     assert "Unknown channel 'fax'" in unknown.json()["detail"]
+
+
+def test_patch_giving_a_colleagues_conversation_to_another_needs_a_note(
+    call, agent_anna, agent_bruno, admin_zofia, support_team, luc_power_cut
+):
+    """Anna has Luc's case; Zofia gives it to Bruno: a handover, so a note is needed, and
+    the note is pinned for Bruno. Taking it yourself, or assigning one nobody has, is not."""
+    from klient.conversations.actions import update_conversation
+    from klient.conversations.models import Message
+    from klient.core.models import Event
+
+    support_team.members.add(agent_bruno)
+    update_conversation(luc_power_cut, actor=None, assignee=agent_anna)
+    url = f"{URL}/{luc_power_cut.reference}"
+
+    refused = call(admin_zofia, "patch", url, {"assignee": agent_bruno.pk})
+    assert refused.status_code == 422
+    given = call(
+        admin_zofia, "patch", url, {"assignee": agent_bruno.pk, "note": "Luc waits for the meter."}
+    )
+    assert given.status_code == 200
+    assert given.json()["assignee"]["id"] == agent_bruno.pk
+    assert Event.objects.filter(kind="conversation.transferred").count() == 1
+    assert Message.objects.filter(
+        conversation=luc_power_cut, kind="note", body_text="Luc waits for the meter."
+    ).exists()
+
+    taken = call(agent_anna, "patch", url, {"assignee": agent_anna.pk})
+    assert taken.status_code == 200
+    unassigned = call(agent_anna, "patch", url, {"assignee": None})
+    assert unassigned.status_code == 200
+    assigned = call(admin_zofia, "patch", url, {"assignee": agent_bruno.pk})
+    assert assigned.status_code == 200  # nobody had it: triage, not a handover

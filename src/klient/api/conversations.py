@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from klient.conversations import actions, checks
+from klient.conversations import actions, checks, transfers
 from klient.conversations.access import access_conversation, access_team, access_uploads
 from klient.conversations.models import Conversation
 from klient.conversations.outbound_start import start_conversation
@@ -234,7 +234,23 @@ def patch_conversation(request: HttpRequest, ref: str, payload: ConversationPatc
         if team is None:
             raise ValidationError(f"No team with id {payload.team}.")
         changes["team"] = team
-    actions.update_conversation(conversation, actor=caller(request), **changes)
+    me = caller(request)
+    moving = transfers.is_handover(
+        conversation,
+        actor=me,
+        assignee=changes.get("assignee", transfers.UNCHANGED),
+        team=changes.get("team"),
+    )
+    if moving:
+        note = transfers.refuse_handover_without_note(payload.note)
+        transfers.transfer(
+            conversation,
+            actor=me,
+            note=note,
+            agent=changes.pop("assignee", None),
+            team=changes.pop("team", None),
+        )
+    actions.update_conversation(conversation, actor=me, **changes)
     # Not through access_conversation: a transfer may take it out of the caller's scope.
     return with_sla(rows_with_sla().get(pk=conversation.pk))
 

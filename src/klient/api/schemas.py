@@ -244,7 +244,8 @@ class StartConversationIn(Schema):
 
 
 class ConversationPatchIn(Schema):
-    """Only the fields present change; "assignee": null unassigns."""
+    """Only the fields present change; "assignee": null unassigns. Moving the conversation
+    from its agent to another, or to another team, needs "note" (the handover note)."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -252,6 +253,7 @@ class ConversationPatchIn(Schema):
     priority: str | None = None
     assignee: int | None = None
     team: int | None = None
+    note: str | None = None
 
 
 class QuarantinedOut(Schema):

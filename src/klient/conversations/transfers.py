@@ -23,6 +23,39 @@ from .models import Conversation, Message
 
 MAX_NOTE = 5000
 
+# "No change asked for" for is_handover's assignee (None means "nobody").
+UNCHANGED: Any = object()
+
+HANDOVER_NEEDS_NOTE = (
+    "Moving a conversation to a colleague or another team needs a handover note: what the "
+    "customer asked, what was done, what is left."
+)
+
+
+def is_handover(
+    conversation: Conversation, *, actor: Any, assignee: Any = UNCHANGED, team: Team | None = None
+) -> bool:
+    """Would this change take the conversation from whoever holds it and give it to someone
+    else: another team, or another agent than the one who has it, when that agent is not
+    the actor? Taking a conversation yourself, assigning one nobody has, or giving one back
+    to the team queue is not a handover; neither is what Klient does by itself (actor None:
+    routing, escalations)."""
+    if actor is None:
+        return False
+    if team is not None and team.pk != conversation.team_id:
+        return True
+    if assignee is UNCHANGED or assignee is None:
+        return False
+    new = getattr(assignee, "pk", None)
+    held_by = conversation.assignee_id
+    return held_by is not None and new != held_by and new != getattr(actor, "pk", None)
+
+
+def refuse_handover_without_note(note: str | None) -> str:
+    if not (note or "").strip():
+        raise ValidationError(HANDOVER_NEEDS_NOTE, code="note_empty")
+    return check_note(note or "")
+
 
 def check_note(note: str) -> str:
     """The handover note, trimmed; refused when empty (the receiver must not have to ask

@@ -113,6 +113,13 @@ class UpdateForm(forms.Form):
         required=False,
         empty_label=_("(nobody)"),
     )
+    note = forms.CharField(
+        label=_("Handover note"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when you give the conversation to a colleague."),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

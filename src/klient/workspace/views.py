@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from klient.conversations import actions, drafts, reading, uploads
+from klient.conversations import actions, drafts, reading, transfers, uploads
 from klient.conversations.access import (
     access_attachment,
     access_conversation,
@@ -204,6 +204,19 @@ def inbox_bulk(request: HttpRequest) -> HttpResponse:
             if data["do"] == "assign_me":
                 actions.update_conversation(conversation, actor=request.user, assignee=request.user)
             elif data["do"] == "assign":
+                if transfers.is_handover(
+                    conversation, actor=request.user, assignee=data["assignee"]
+                ):
+                    # One note cannot tell each receiver about each customer.
+                    messages.error(
+                        request,
+                        _(
+                            "%(ref)s is with a colleague: move it with a handover note "
+                            "(Transfer, on its page)."
+                        )
+                        % {"ref": conversation.reference},
+                    )
+                    continue
                 actions.update_conversation(
                     conversation, actor=request.user, assignee=data["assignee"]
                 )
@@ -588,12 +601,16 @@ def conversation_update(request: HttpRequest, ref: str) -> HttpResponse:
     conversation = _conversation_or_404(request.user, ref)
 
     def update(data: dict[str, Any]) -> str:
+        assignee = data["assignee"]
+        if transfers.is_handover(conversation, actor=request.user, assignee=assignee):
+            note = transfers.refuse_handover_without_note(data["note"])
+            transfers.transfer(conversation, actor=request.user, note=note, agent=assignee)
         actions.update_conversation(
             conversation,
             actor=request.user,
             status=data["status"],
             priority=data["priority"],
-            assignee=data["assignee"],
+            assignee=assignee,
         )
         return ""
 
