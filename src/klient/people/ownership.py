@@ -29,34 +29,29 @@ def _label(actor: Any) -> str:
 def set_customer_owner(customer: Customer, owner: Any, *, actor: Any) -> Customer:
     """Make `owner` (an active agent, or None) the customer's personal owner. One event
     when it changes; nothing when it is already so."""
-    _check_owner(owner)
-    with transaction.atomic():
-        current = Customer.objects.select_for_update().get(pk=customer.pk)
-        new = getattr(owner, "pk", None)
-        if current.owner_id != new:
-            append(
-                Kind.CUSTOMER_OWNER_CHANGED,
-                actor=actor,
-                actor_label=_label(actor),
-                data={"customer": current.pk, "from": current.owner_id, "to": new},
-            )
-            current.owner = owner
-            current.save(update_fields=["owner"])
-    return current
+    return _set_owner(
+        customer, owner, actor=actor, kind=Kind.CUSTOMER_OWNER_CHANGED, key="customer"
+    )
 
 
 def set_organisation_owner(organisation: Organisation, owner: Any, *, actor: Any) -> Organisation:
     """Make `owner` (an active agent, or None) the organisation's account manager."""
+    return _set_owner(
+        organisation, owner, actor=actor, kind=Kind.ORGANISATION_OWNER_CHANGED, key="organisation"
+    )
+
+
+def _set_owner(holder: Any, owner: Any, *, actor: Any, kind: Kind, key: str) -> Any:
     _check_owner(owner)
     with transaction.atomic():
-        current = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        current = type(holder).objects.select_for_update().get(pk=holder.pk)
         new = getattr(owner, "pk", None)
         if current.owner_id != new:
             append(
-                Kind.ORGANISATION_OWNER_CHANGED,
+                kind,
                 actor=actor,
                 actor_label=_label(actor),
-                data={"organisation": current.pk, "from": current.owner_id, "to": new},
+                data={key: current.pk, "from": current.owner_id, "to": new},
             )
             current.owner = owner
             current.save(update_fields=["owner"])
