@@ -92,6 +92,7 @@ def test_the_inbox_filters_are_documented():
         "language",
         "channel",
         "tag",
+        "automatic",
         "sort",
         "cursor",
         "limit",

@@ -146,3 +146,49 @@ def test_a_text_bounce_quoting_the_reply_joins_it_and_marks_its_delivery_bounced
     # The reply never reached Marek: he is waiting on us again (undelivered-reply rules).
     assert conversation.status == Conversation.Status.OPEN
     assert conversation.waiting_since is not None
+
+
+def test_the_api_lists_a_strangers_auto_reply_for_admins_who_ask_for_it(
+    send, client, agent_anna, admin_zofia
+):
+    robot = send(
+        mail("noreply@helpdesk.vendor.example", "Ticket #88231 received",
+             "This is an automatic acknowledgement.", Auto_Submitted="auto-generated")
+    ).conversation  # fmt: skip
+    url = reverse("api:list_conversations")
+
+    def refs(user, query=""):
+        answer = client.get(url + query, headers={"Authorization": f"Bearer {user.api_token}"})
+        assert answer.status_code == 200, answer.content
+        return [item["ref"] for item in answer.json()["items"]]
+
+    assert refs(admin_zofia, "?automatic=true") == [robot.reference]
+    assert refs(admin_zofia) == []  # not among the people's conversations
+    assert refs(admin_zofia, "?automatic=false") == []
+    assert refs(agent_anna, "?automatic=true") == []  # agents work on what people wrote
+    detail = client.get(
+        reverse("api:get_conversation", kwargs={"ref": robot.reference}),
+        headers={"Authorization": f"Bearer {admin_zofia.api_token}"},
+    )
+    assert detail.json()["automatic"] is True
+    wrong = client.get(
+        url + "?automatic=maybe", headers={"Authorization": f"Bearer {admin_zofia.api_token}"}
+    )
+    assert wrong.status_code == 400
+    assert "automatic must be true or false" in wrong.json()["detail"]
+
+
+def test_only_admins_hear_live_of_a_strangers_auto_reply(send, support_team):
+    from klient.core.models import Event
+    from klient.live import groups
+    from klient.live.publish import notices_by_group
+
+    robot = send(
+        mail("noreply@vendor.example", "Out of office", "I am away.", X_Autoreply="yes")
+    ).conversation
+    person = send(mail("ola@example.com", "Faktura", "Proszę o fakturę.")).conversation
+
+    heard = notices_by_group(list(Event.objects.values_list("pk", flat=True)))
+
+    assert [n["reference"] for n in heard[groups.ADMINS]] == [robot.reference, person.reference]
+    assert [n["reference"] for n in heard[groups.team(support_team.pk)]] == [person.reference]

@@ -71,6 +71,11 @@ class InboxParams(Schema):
     language: str | None = Field(None, description="Language code, e.g. fr.")
     channel: str | None = Field(None, description="email, web, chat or phone.")
     tag: str | None = Field(None, description="A tag name (case-insensitive).")
+    automatic: str | None = Field(
+        None,
+        description="true: only the conversations opened by automatic replies alone "
+        "(administrators only; empty for anyone else); false (default): everyone else's.",
+    )
     sort: str | None = Field(
         None,
         description="newest (default: newest activity first), oldest (oldest activity "

@@ -64,6 +64,11 @@ class ConversationOut(Schema):
     created_at: datetime
     updated_at: datetime
     waiting_since: datetime | None
+    automatic: bool = Field(
+        False,
+        description="Opened by automatic replies alone (out of office, receipts); only "
+        "administrators list these, with automatic=true.",
+    )
     merged_into: str | None = Field(
         None, description="The reference this conversation was merged into, if it was."
     )

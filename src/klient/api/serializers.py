@@ -39,6 +39,7 @@ def conversation_out(conversation: Conversation) -> dict[str, Any]:
         "created_at": conversation.created_at,
         "updated_at": conversation.updated_at,
         "waiting_since": conversation.waiting_since,
+        "automatic": conversation.automatic,
         "merged_into": (
             Conversation(pk=conversation.merged_into_id).reference
             if conversation.merged_into_id

@@ -351,6 +351,21 @@ def _by_tag(rows: QuerySet[Conversation], query: InboxQuery, user: Any) -> Query
     )
 
 
+def _read_automatic(text: str) -> dict[str, Any]:
+    value = text.lower()
+    if value not in ("true", "false"):
+        raise FilterError("automatic must be true or false.")
+    return {"automatic": value == "true"}
+
+
+def _by_automatic(
+    rows: QuerySet[Conversation], query: InboxQuery, user: Any
+) -> QuerySet[Conversation]:
+    # filtered() already keeps one side; the automatic side is the admins' only: agents
+    # work on what people wrote, and the workspace offers the view to admins alone.
+    return rows.none() if query.automatic and not is_admin(user) else rows
+
+
 _BUILT_IN = tuple(
     _add(entry).name
     for entry in (
@@ -362,6 +377,7 @@ _BUILT_IN = tuple(
         InboxFilter("language", _read_language, _by_language),
         InboxFilter("channel", _read_channel, _by_channel),
         InboxFilter("tag", _read_tag, _by_tag),
+        InboxFilter("automatic", _read_automatic, _by_automatic),
     )
 )
 

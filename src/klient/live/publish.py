@@ -73,6 +73,7 @@ def changes_for_events(event_ids: list[int]) -> list[_Change]:
             "conversation__id",
             "conversation__team_id",
             "conversation__assignee_id",
+            "conversation__automatic",
         )
         .order_by("pk")
     )
@@ -83,6 +84,11 @@ def changes_for_events(event_ids: list[int]) -> list[_Change]:
         if event.kind not in change.kinds:
             change.kinds.append(event.kind)
         change.last_event = event.pk
+        if conversation.automatic:
+            # Opened by automatic replies alone: only admins' "Automatic" view lists it, so
+            # only admins hear of it; agents' inboxes would refetch for nothing.
+            change.audience.add(groups.ADMINS)
+            continue
         change.audience |= {groups.ADMINS, groups.team(conversation.team_id)}
         if conversation.assignee_id:
             change.audience.add(groups.user(conversation.assignee_id))
