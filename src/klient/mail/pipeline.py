@@ -123,12 +123,18 @@ def analyse_mail(raw: bytes, *, durable: bool = True) -> MailAnalysis:
         raise PipelineError("the email has no usable From address")
     if (problem := storable.unstorable(parsed)) is not None:
         raise PipelineError(problem)
-    language = detect_language(parsed.text) if parsed.text else ""
+    # The language is the customer's own words' (issue 17 analyses them in it), not the
+    # quoted history's, which is often ours; a reply too short to tell ("Thanks!") is read
+    # with its quote, since it is usually in the same language as what it answers.
+    new_text = extract_new_text(parsed.text) if parsed.text else ""
+    language = detect_language(new_text) if new_text else ""
+    if not language and parsed.text and new_text != parsed.text:
+        language = detect_language(parsed.text)
     return MailAnalysis(
         parsed=parsed,
         classification=classify(parsed),
         language=language,
-        new_text=extract_new_text(parsed.text, language) if parsed.text else "",
+        new_text=new_text,
         safe_html=sanitize_html(parsed.html) if parsed.html else None,
         attachments=tuple(
             IncomingAttachment(
