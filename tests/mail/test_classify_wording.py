@@ -126,7 +126,7 @@ def test_every_signal_has_a_label_for_agents():
 def test_a_plain_customer_message_scores_zero():
     result = read("Order 4471", "Hello, my order has not arrived. Where is it?")
     assert result.auto_score == 0.0
-    assert result.auto_reasons == ("question",)
+    assert result.auto_reasons == ("question", "customer_voice")
 
 
 @pytest.mark.parametrize(

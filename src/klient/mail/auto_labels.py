@@ -18,6 +18,7 @@ LABELS: dict[str, Promise] = {
     "stand_in": _("a named stand-in"),
     "not_forwarded": _("mail not forwarded or not read"),
     "left": _("the person has left"),
+    "address_closing": _("the address is closing"),
     "automatic": _("says it is automatic"),
     "received": _("a receipt acknowledgement"),
     "no_reply": _("asks not to reply"),
@@ -30,8 +31,10 @@ LABELS: dict[str, Promise] = {
     "office_closed": _("the office is closed"),
     "delivery_failure": _("delivery failure wording"),
     "header_hint": _("a header hint"),
+    "reply_line": _("a help desk's reply line"),
     "no_question": _("no question asked"),
     "question": _("a question asked"),
+    "customer_voice": _("a customer's own case"),
     "forward": _("a forward"),
     "quoted": _("quoted history"),
 }

@@ -111,7 +111,13 @@ SIGNALS = (
         "ich bin nicht im büro", "ich bin im urlaub und", "ich bin vom",
         "я не в офісі", "я у відпустці", "я поза офісом", "я у відрядженні", "я на навчанні",
         "я зараз на лікарняному", "зараз я на лікарняному", "зараз я у", "зараз я не в офісі",
-        "я відсутній", "я відсутня", "без доступу до пошти", "обмежений доступ до пошти",
+        "я відсутній", "я відсутня",
+        "i'm working remotely", "i am working remotely", "occasional access to my inbox",
+        "only occasional access", "je suis en télétravail", "je télétravaille",
+        "accès ponctuel à ma messagerie", "pracuję zdalnie", "sporadycznie zaglądam",
+        "arbeite ich im homeoffice", "ich arbeite im homeoffice",
+        "nur gelegentlich in mein postfach", "я працюю віддалено", "час від часу заглядаю в пошту",
+        "без доступу до пошти", "обмежений доступ до пошти",
         "доступу до пошти не маю", "сьогодні мене немає", "мене немає в офісі",
     )),
     Signal("return_date", 0.2, (
@@ -132,6 +138,9 @@ SIGNALS = (
         "i will deal with it", "my next working day", "mon prochain jour de travail",
         "najbliższy dzień pracy", "meinem nächsten arbeitstag", "найближчий робочий день",
         "повернуся", "після повернення", "після мого повернення", "відповім",
+        "once we're back", "once we are back", "pick up emails properly", "dès la reprise",
+        "à la reprise", "po przerwie świątecznej", "bearbeite ich ab", "danach beantworten wir",
+        "опрацюю з", "після свят відповімо",
     )),
     Signal("stand_in", 0.2, (
         "in my absence", "during my absence", "for urgent", "if urgent", "if it is urgent",
@@ -188,6 +197,23 @@ SIGNALS = (
         "звільнився з компанії", "більше не використовується", "більше не обслуговується",
         "більше не є співробітником",
         "вийшов на пенсію", "вийшла на пенсію", "скринька буде закрита",
+        "retired at the end of", "has retired", "a pris sa retraite", "est parti à la retraite",
+        "przeszedł na emeryturę", "przeszła na emeryturę", "ist in den ruhestand",
+        "im ruhestand", "пішов на пенсію", "пішла на пенсію",
+    )),
+    # The address itself closing: a notice speaks of "this address", a person of "my old
+    # address"; with a retirement (left) it reaches the threshold without a redirect.
+    Signal("address_closing", 0.3, (
+        "this address will close", "this address will be closed", "this mailbox will close",
+        "this address will be deactivated", "this address will soon be",
+        "cette adresse sera bientôt désactivée", "cette adresse sera désactivée",
+        "cette adresse sera fermée", "cette boîte sera fermée",
+        "ten adres wkrótce zostanie wyłączony", "ten adres zostanie wyłączony",
+        "ten adres zostanie zamknięty", "ta skrzynka zostanie zamknięta",
+        "diese adresse wird demnächst abgeschaltet", "diese adresse wird abgeschaltet",
+        "diese adresse wird … deaktiviert", "dieses postfach wird … geschlossen",
+        "ця адреса незабаром буде вимкнена", "ця адреса буде вимкнена",
+        "ця скринька буде закрита", "цю адресу буде вимкнено",
     )),
     Signal("automatic", 0.5, (
         "this is an automated", "this is an automatic", "auto-generated", "automatic confirmation",
@@ -214,6 +240,11 @@ SIGNALS = (
         "ваше звернення отримано",
         "we acknowledge receipt", "nous accusons réception", "potwierdzamy przyjęcie",
         "bestätigen den eingang", "підтверджуємо отримання",
+        "has been logged under", "est enregistrée sous la référence", "zarejestrowaliśmy pod",
+        "wurde unter dem aktenzeichen", "зареєстровано за номером",
+        "passed to the right team", "transmise au service concerné",
+        "przekazaliśmy do właściwego działu", "an die zuständige abteilung weitergegeben",
+        "передано до відповідного відділу",
     )),
     Signal("no_reply", 0.3, (
         "do not reply", "please do not reply", "replies to this address are not read",
@@ -221,6 +252,11 @@ SIGNALS = (
         "nie odpowiadać", "nie są czytane",
         "antworten sie nicht", "werden nicht gelesen",
         "не відповідайте", "не читаються",
+        "sent from an address that cannot", "this address cannot receive",
+        "ce message provient d'une adresse qui", "cette adresse ne peut pas recevoir",
+        "ta wiadomość została wysłana z adresu, który", "ten adres nie przyjmuje",
+        "diese nachricht wurde von einer adresse", "diese adresse kann keine",
+        "цей лист надіслано з адреси, яка", "ця адреса не приймає",
     )),
     Signal("not_monitored", 0.6, (
         "not monitored", "unmonitored mailbox", "this is an unmonitored", "no longer monitored",
@@ -238,6 +274,8 @@ SIGNALS = (
         "merci d'avoir contacté", "merci de nous avoir contactés", "merci de nous avoir écrit",
         "dziękujemy za kontakt", "danke, dass sie", "vielen dank für ihre e-mail an",
         "дякуємо, що звернулися", "дякуємо, що написали",
+        "thank you for writing to", "merci d'avoir écrit à", "dziękujemy za wiadomość do",
+        "vielen dank für ihr schreiben an", "дякуємо за лист до",
     )),
     # A case or ticket number handed out: receipts give one, customers quote theirs.
     Signal("case_number", 0.2, (
@@ -253,6 +291,8 @@ SIGNALS = (
         "we will get back to you", "nous reviendrons vers vous", "un conseiller vous répondra",
         "konsultant odpowie", "skontaktujemy się", "ein berater meldet sich", "wir melden uns",
         "консультант відповість", "ми зв'яжемося",
+        "we aim to respond", "we aim to reply", "nous nous efforçons de répondre",
+        "staramy się odpowiadać", "wir antworten in der regel", "ми намагаємося відповідати",
     )),
     # Where to write instead: what notices say after "has left" or "no longer in use".
     Signal("redirect", 0.2, (
@@ -267,6 +307,8 @@ SIGNALS = (
         "anfragen bitte an", "bitte aktualisieren sie", "schreiben sie künftig",
         "звертайтеся на", "пишіть на", "надішліть ваш лист",
         "відтепер пишіть",
+        "please send anything about", "richten sie bitte an", "prosimy pisać na",
+        "пишіть, будь ласка, на",
     )),
     # Queues and waiting times announced to everyone who writes.
     Signal("service_notice", 0.5, (
@@ -283,6 +325,7 @@ SIGNALS = (
         "longer than usual", "plus longs que d'habitude", "dłuższy niż zwykle",
         "länger als üblich", "довший, ніж зазвичай", "no need to resend", "inutile de renvoyer",
         "nie trzeba wysyłać", "nichts erneut senden", "повторно надсилати лист не потрібно",
+        "no need to send your message again", "it's in the queue",
     )),
     Signal("office_closed", 0.5, (
         "our office is closed", "our offices are closed", "office is closed for",
@@ -290,6 +333,11 @@ SIGNALS = (
         "biuro jest nieczynne", "biuro jest zamknięte",
         "unser büro ist", "büro ist wegen",
         "наш офіс не працює", "наш офіс зачинено",
+        "this inbox is closed", "this mailbox is closed",
+        "notre boîte de réception est fermée", "boîte de réception est fermée",
+        "nasza skrzynka jest nieczynna", "nasza skrzynka jest zamknięta",
+        "ist unser postfach geschlossen", "unser postfach ist geschlossen",
+        "наша скринька не працює", "скринька зачинена",
     )),
     Signal("delivery_failure", 0.6, (
         "could not be delivered", "couldn't be found", "delivery has failed",
@@ -306,6 +354,16 @@ SIGNALS = (
     )),
 )  # fmt: skip
 
+# The line a help desk puts on top of its notifications ("##- Please type your reply above
+# this line -##"): a notice that starts with it is the desk's; anywhere lower it is where a
+# customer's reply ends and the quoted notification starts.
+REPLY_LINE_MARKERS = (
+    "type your reply above this line", "reply above this line", "au-dessus de cette ligne",
+    "powyżej tej linii", "oberhalb dieser zeile", "über dieser zeile",
+    "над цим рядком",
+)  # fmt: skip
+REPLY_LINE_WEIGHT = 0.3
+REPLY_LINE_CODE = "reply_line"
 HEADER_HINT_WEIGHT = 0.3
 HEADER_HINT_CODE = "header_hint"
 NO_QUESTION_WEIGHT = 0.1
@@ -479,6 +537,24 @@ PATTERNS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 # A ticket reference at the start of a subject that no one replied to: help desks write it.
 TICKET_SUBJECT = r"^\[(?:[^\]]{0,40} )?(?:ticket#?\s*|#)?[a-z]{0,6}-?\d{3,}\]"
+# A customer speaking of their own case or family ("my claim", "ma demande", "mein Vater"):
+# a notice speaks of "your request" and "my colleague". Counts against, less than a question.
+CUSTOMER_VOICE = (
+    r"\bmy (?:claim|order|parcel|package|refund|complaint|enquiry|ticket|booking|account"
+    r"|father|mother|dad|mum|husband|wife|son|daughter|partner)\b|\bnow in my name"
+    r"|\bnothing has (?:moved|happened)"
+    r"|\bma (?:demande|commande|réclamation|plainte)\b|\bmon (?:colis|remboursement|dossier"
+    r"|père|mari)\b|\bma (?:mère|femme|fille)\b|\brien n'avance"
+    r"|\bmoj(?:e|a|ej|ą) (?:zgłoszeni|zamówieni|reklamacj|paczk|żon|cór|mam)"
+    r"|\bmój (?:zwrot|mąż|syn)"
+    r"|\b(?:tata|mama) (?:przeszedł|przeszła)"
+    r"|\bmein(?:e|en)? (?:anfrage|bestellung|reklamation|paket|erstattung|beschwerde|vater"
+    r"|mutter|mann|frau)\b"
+    r"|\bмоє (?:звернення|замовлення)|\bмо[яю] (?:скарг|посилк|дружин|мам)|\bмій (?:запит|тато"
+    r"|чоловік)|\bтато (?:наприкінці|вийшов)"
+)
+CUSTOMER_VOICE_WEIGHT = -0.3
+CUSTOMER_VOICE_CODE = "customer_voice"
 # Requests to the company said without a question mark: a person's message.
 REQUESTS = (
     r"\b(?:could|can|would) you\b|\bplease (?:book|deliver|refund|cancel|reschedule)"
