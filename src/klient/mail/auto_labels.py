@@ -29,6 +29,7 @@ LABELS: dict[str, Promise] = {
     "redirect": _("where to write instead"),
     "service_notice": _("a queue or waiting-time notice"),
     "office_closed": _("the office is closed"),
+    "closing_days": _("closing days announced"),
     "delivery_failure": _("delivery failure wording"),
     "header_hint": _("a header hint"),
     "reply_line": _("a help desk's reply line"),

@@ -64,6 +64,7 @@ SUBJECT_RECEIPT = (
     "[zgłoszenie",
     "ist eingegangen", "wir haben ihre", "anfrage erhalten", "wurde empfangen",
     "ми отримали", "зареєстровано", "запит отримано", "отримано [",
+    "has been opened", "a été ouverte", "otworzyliśmy", "wurde eröffnet", "відкрито",
 )  # fmt: skip
 SUBJECT_WEIGHT = 0.6
 SUBJECT_CODE = "subject"
@@ -118,6 +119,9 @@ SIGNALS = (
         "arbeite ich im homeoffice", "ich arbeite im homeoffice",
         "nur gelegentlich in mein postfach", "я працюю віддалено", "час від часу заглядаю в пошту",
         "без доступу до пошти", "обмежений доступ до пошти",
+        "on leave until", "je participe actuellement", "mon accès aux e-mails sera",
+        "na urlopie do", "obecnie biorę udział", "dostęp do poczty będzie",
+        "ich besuche derzeit", "eingeschränkt zugriff", "auf dienstreise", "bis zum … im urlaub",
         "доступу до пошти не маю", "сьогодні мене немає", "мене немає в офісі",
     )),
     Signal("return_date", 0.2, (
@@ -141,6 +145,7 @@ SIGNALS = (
         "once we're back", "once we are back", "pick up emails properly", "dès la reprise",
         "à la reprise", "po przerwie świątecznej", "bearbeite ich ab", "danach beantworten wir",
         "опрацюю з", "після свят відповімо",
+        "as soon as we return", "ne reprendrai le travail", "reprendrai le travail",
     )),
     Signal("stand_in", 0.2, (
         "in my absence", "during my absence", "for urgent", "if urgent", "if it is urgent",
@@ -156,6 +161,9 @@ SIGNALS = (
         "dringende anfragen", "dringendes bitte",
         "з термінових питань", "у термінових справах", "у термінових випадках",
         "на час моєї відсутності",
+        "is being covered by", "my role is being covered", "mon poste est assuré par",
+        "moje obowiązki przejął", "moje obowiązki przejęła", "meine aufgaben hat",
+        "meine aufgaben übernimmt", "мої обов'язки виконує",
     )),
     Signal("not_forwarded", 0.3, (
         "will not be forwarded", "has not been forwarded", "not been forwarded",
@@ -200,6 +208,9 @@ SIGNALS = (
         "retired at the end of", "has retired", "a pris sa retraite", "est parti à la retraite",
         "przeszedł na emeryturę", "przeszła na emeryturę", "ist in den ruhestand",
         "im ruhestand", "пішов на пенсію", "пішла на пенсію",
+        "i have moved on from", "i've moved on from", "j'ai rejoint une autre entreprise",
+        "zmieniłem pracę", "zmieniłam pracę", "nicht mehr für … tätig", "nicht mehr genutzt",
+        "перейшов на іншу роботу", "перейшла на іншу роботу",
     )),
     # The address itself closing: a notice speaks of "this address", a person of "my old
     # address"; with a retirement (left) it reaches the threshold without a redirect.
@@ -214,6 +225,9 @@ SIGNALS = (
         "diese adresse wird … deaktiviert", "dieses postfach wird … geschlossen",
         "ця адреса незабаром буде вимкнена", "ця адреса буде вимкнена",
         "ця скринька буде закрита", "цю адресу буде вимкнено",
+        "this email address is no longer in use", "this address is no longer in use",
+        "cette adresse e-mail n'est plus utilisée", "ten adres e-mail nie jest już używany",
+        "diese e-mail-adresse wird nicht mehr", "ця електронна адреса більше не використовується",
     )),
     Signal("automatic", 0.5, (
         "this is an automated", "this is an automatic", "auto-generated", "automatic confirmation",
@@ -225,6 +239,7 @@ SIGNALS = (
         "automatisch generierte", "automatisch erzeugte", "automatische bestätigung",
         "automatische eingangsbestätigung",
         "це автоматичне", "автоматично згенерована",
+        "сформовано автоматично",
     )),
     Signal("received", 0.3, (
         "we have received your", "we've received your", "confirm that we have received",
@@ -245,6 +260,9 @@ SIGNALS = (
         "passed to the right team", "transmise au service concerné",
         "przekazaliśmy do właściwego działu", "an die zuständige abteilung weitergegeben",
         "передано до відповідного відділу",
+        "we've opened support request", "we have opened", "nous avons ouvert la demande",
+        "bien pris en compte votre demande", "otworzyliśmy zgłoszenie", "nadaliśmy jej numer",
+        "für sie eröffnet", "liegt uns vor", "ми відкрили звернення", "присвоєно номер",
     )),
     Signal("no_reply", 0.3, (
         "do not reply", "please do not reply", "replies to this address are not read",
@@ -257,6 +275,12 @@ SIGNALS = (
         "ta wiadomość została wysłana z adresu, który", "ten adres nie przyjmuje",
         "diese nachricht wurde von einer adresse", "diese adresse kann keine",
         "цей лист надіслано з адреси, яка", "ця адреса не приймає",
+        "notification-only address", "replies to it go nowhere", "adresse d'envoi uniquement",
+        "les réponses ne sont pas traitées", "adresu służącego wyłącznie do powiadomień",
+        "nigdzie nie trafiają", "reinen versandadresse", "antworten darauf erreichen niemanden",
+        "адреси лише для сповіщень", "нікуди не потрапляють",
+        "we do not reply individually", "nous ne répondons pas individuellement",
+        "nie odpowiadamy indywidualnie", "eine einzelantwort", "окремих відповідей",
     )),
     Signal("not_monitored", 0.6, (
         "not monitored", "unmonitored mailbox", "this is an unmonitored", "no longer monitored",
@@ -276,6 +300,8 @@ SIGNALS = (
         "дякуємо, що звернулися", "дякуємо, що написали",
         "thank you for writing to", "merci d'avoir écrit à", "dziękujemy za wiadomość do",
         "vielen dank für ihr schreiben an", "дякуємо за лист до",
+        "thank you for your email to the", "merci pour votre envoi au", "dziękujemy za przesłanie",
+        "vielen dank für ihre zusendung", "дякуємо, що надіслали", "дякуємо за звернення до",
     )),
     # A case or ticket number handed out: receipts give one, customers quote theirs.
     Signal("case_number", 0.2, (
@@ -293,6 +319,10 @@ SIGNALS = (
         "консультант відповість", "ми зв'яжемося",
         "we aim to respond", "we aim to reply", "nous nous efforçons de répondre",
         "staramy się odpowiadać", "wir antworten in der regel", "ми намагаємося відповідати",
+        "will review it and reply", "l'étudiera et vous répondra", "zapozna się z nim i odpowie",
+        "prüft sie und antwortet", "розгляне його та відповість", "one of our engineers",
+        "un de nos techniciens", "jeden z naszych serwisantów", "einer unserer techniker",
+        "хтось із наших майстрів",
     )),
     # Where to write instead: what notices say after "has left" or "no longer in use".
     Signal("redirect", 0.2, (
@@ -309,6 +339,9 @@ SIGNALS = (
         "відтепер пишіть",
         "please send anything about", "richten sie bitte an", "prosimy pisać na",
         "пишіть, будь ласка, на",
+        "please get in touch with", "please send all enquiries to", "merci d'envoyer toutes vos",
+        "proszę o kontakt z", "prosimy kierować", "bitte senden sie alle",
+        "усі запити, будь ласка, надсилайте",
     )),
     # Queues and waiting times announced to everyone who writes.
     Signal("service_notice", 0.5, (
@@ -326,6 +359,12 @@ SIGNALS = (
         "länger als üblich", "довший, ніж зазвичай", "no need to resend", "inutile de renvoyer",
         "nie trzeba wysyłać", "nichts erneut senden", "повторно надсилати лист не потрібно",
         "no need to send your message again", "it's in the queue",
+        "your message will be dealt with", "your email will be dealt with",
+        "emails received during this period", "votre e-mail sera traité",
+        "messages reçus pendant cette période", "e-mail zostanie obsłużony",
+        "wiadomości, które wpłyną w tym czasie", "ihre e-mail wird an meinem",
+        "nachrichten, die in dieser zeit eingehen", "ваш лист буде опрацьовано",
+        "листи, що надійдуть у цей час",
     )),
     Signal("office_closed", 0.5, (
         "our office is closed", "our offices are closed", "office is closed for",
@@ -338,6 +377,14 @@ SIGNALS = (
         "nasza skrzynka jest nieczynna", "nasza skrzynka jest zamknięta",
         "ist unser postfach geschlossen", "unser postfach ist geschlossen",
         "наша скринька не працює", "скринька зачинена",
+    )),
+    # Closing days announced ahead: a business customer writes the same to say when to
+    # deliver, so alone (even with its dates) this stays below the threshold; with "emails
+    # received during this period will be dealt with" (service_notice) it reaches it.
+    Signal("closing_days", 0.2, (
+        "our offices will be closed", "our office will be closed", "nos bureaux seront fermés",
+        "notre bureau sera fermé", "nasze biuro będzie nieczynne", "geschäftsräume bleiben",
+        "bleibt unser büro", "наш офіс не працюватиме",
     )),
     Signal("delivery_failure", 0.6, (
         "could not be delivered", "couldn't be found", "delivery has failed",
@@ -408,7 +455,8 @@ _DATE = (
     r"|september|october|november|december|janvier|février|mars|avril|mai|juin|juillet|août"
     r"|septembre|octobre|novembre|décembre|janua|februa|märz|juni|juli|oktober|dezember"
     r"|stycz|lut|marc|kwiet|maj|czerw|lip|sierp|wrze|paźdz|listop|grud|січ|лют|берез|квіт"
-    r"|трав|черв|лип|серп|верес|жовт|листоп|груд)"
+    r"|трав|черв|лип|серп|верес|жовт|листоп|груд|spring|summer|autumn|winter|printemps"
+    r"|l'été|l'automne|l'hiver|wiosn|jesien|frühjahr|sommer|herbst|весн|осен)"
 )
 PATTERNS: tuple[tuple[str, str], ...] = (
     ("absence", (
@@ -417,7 +465,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bon sabbatical\b|\bout of (?:the )?office\b"
         r"|\bje suis (?:\w+ )?(?:en|absente?|à l'extérieur)\b"
         r"|\ben (?:congé|arrêt|déplacement|télétravail|formation)\b|\bcongé sabbatique"
-        r"|\b(?:jestem|przebywam)(?: \w+){0,2} (?:na|w|poza|nieobecn)"
+        r"|\b(?:jestem|przebywam)(?: \w+){0,2} (?:na|w|poza|nieobecn|chor)"
         r"|\burlop\w* (?:macierzyńsk|rodzicielsk|ojcowsk|wychowawcz|zdrowotn)|\bpoza biurem"
         r"|\bich (?:bin|befinde mich)(?: \S+){0,4} (?:im urlaub|in elternzeit|auf (?:einer )?"
         r"(?:schulung|geschäftsreise|dienstreise|lehrgang)|nicht im büro|abwesend|krank)"
@@ -453,12 +501,13 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bтерміново|\bтермінових|\bнагальн|\bзвертайтеся до|\bпрохання звертатися"
     )),
     ("not_forwarded", (
-        r"\bnot (?:be )?(?:forwarded|read|checking|reading|checked)\b|\bemails will be read on"
-        r"|\bne (?:sera|seront) pas (?:transférée?s?|transmise?s?|lue?s?)|\bne consulte pas"
+        r"\bnot (?:be |being )?(?:forwarded|read|checking|reading|checked)\b"
+        r"|\bemails will be read on"
+        r"|\bne (?:sera|seront|sont) pas (?:transférée?s?|transmise?s?|lue?s?)|\bne consulte pas"
         r"|\bne (?:sera|seront) transmise?s? à personne"
         r"|\bseront traités à mon retour"
         r"|\bnie (?:są|będą|zostanie|zostaną|zostały) (?:przekazywan|przekazan|czytan|odczytan)"
-        r"|\bnie (?:odczytuję|sprawdzam|czytam) poczty"
+        r"|\bnie (?:odczytuję|sprawdzam|czytam) (?:poczty|wiadomości|maili)"
         r"|\bnicht (?:weitergeleitet|gelesen|bearbeitet)\b|\ban niemanden weitergeleitet"
         r"|\bне (?:пересилаються|пересилатимуться|перевіряю|читаю|буде переслано)"
     )),
@@ -472,9 +521,10 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     )),
     ("not_monitored", (
         r"\b(?:not|no longer|isn't) (?:being )?monitored|\bunmonitored"
+        r"|\bno longer (?:checked|read)\b"
         r"|\bn'est (?:pas|plus) (?:consultée|surveillée|relevée)"
-        r"|\b(?:skrzynka|adres) nie jest (?:monitorowan|sprawdzan|obsługiwan)"
-        r"|\b(?:postfach|adresse) wird nicht (?:mehr )?(?:überwacht|betreut|abgerufen)"
+        r"|\b(?:skrzynka|adres) nie jest (?:już )?(?:monitorowan|sprawdzan|obsługiwan)"
+        r"|\b(?:postfach|adresse) wird nicht (?:mehr )?(?:überwacht|betreut|abgerufen|gelesen)"
         r"|\b(?:скринька|адреса) не (?:перевіряється|обслуговується|відстежується)"
     )),
     ("automatic", (
@@ -508,8 +558,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     )),
     ("case_number", (
         r"(?:ticket|request|case|reference|demande|suivi|zgłoszeni\w*|ticketnummer|vorgangsnummer"
-        r"|anfrage|звернення|заявк\w*|номер)\s*(?:#|no\.?|nr\.?|number|numer|nummer|номер|numéro"
-        r"(?: de \w+)?)?\s*[:(]?\s*[a-z]{0,5}-?\d{4,}"
+        r"|anfrage|звернення|заявк\w*|номер\w*|numer)\s*(?:#|no\.?|nr\.?|n°|№|-?id|number|numer"
+        r"|nummer|номер|numéro(?: de \w+)?)?\s*[:(]?\s*[a-zа-яіїєґ]{0,5}-?\d{4,}"
     )),
     ("team_reply", (
         r"\b(?:our|notre|nasz|unser|наш)\w* (?:\w+ )?(?:team|équipe|zesp|команд)"
@@ -565,4 +615,7 @@ REQUESTS = (
     r"|\bproszę (?:wstrzymać|poprawić)|\bczy (?:mogą|może|można)"
     r"|\bkönnen sie|\bkönnten sie|\bbitte (?:liefern|schicken|prüfen) sie"
     r"|\bчи (?:можна|може|можете)|\bпрошу не"
+    r"|\blet's talk|\bwould suit me|\bparlons-en|\bme conviendrait|\bporozmawiajmy"
+    r"|\bby mi odpowiadał|\bdann sprechen wir|\bwürde mir passen|\bпоговоримо|\bмені підійде"
+    r"|\bbitte (?:\S+ ){0,4}nicht (?:liefern|zustellen|schicken)"
 )

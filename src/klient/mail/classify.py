@@ -47,6 +47,13 @@ class WordingScore:
 
 
 _BOUNCE_SENDER = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon)(?:@|$)", re.I)
+# A sender that says it takes no replies: people do not write from such addresses, but
+# neither do they decide alone (a shop's newsletter is bulk, not an auto-reply).
+_NO_REPLY_SENDER = re.compile(
+    r"^(?:no-?reply|do-?not-?reply|ne-?pas-?repondre|nie-?odpowiadaj|keine-?antwort"
+    r"|ne-?vidpovidai?te)[@.+_-]",
+    re.I,
+)
 _BOUNCE_WORDING = re.compile(
     r"undeliver|undelivered|delivery\s+(?:status\s+notification|failed|failure|has\s+failed)"
     r"|returned\s+mail|mail\s+delivery|could\s+not\s+be\s+delivered|failure\s+notice"
@@ -83,6 +90,8 @@ def classify(parsed: ParsedMail) -> Classification:
         hints.append(f"X-Auto-Response-Suppress: {suppress[:40]}")
     if headers.get("return-path", "").strip() == "<>":
         hints.append("Return-Path: <>")
+    if _NO_REPLY_SENDER.match(parsed.from_address):
+        hints.append(f"from {parsed.from_address[:60]}")
     bounce = False
     if parsed.report is not None:
         bounce = True
