@@ -122,6 +122,11 @@ SIGNALS = (
         "on leave until", "je participe actuellement", "mon accès aux e-mails sera",
         "na urlopie do", "obecnie biorę udział", "dostęp do poczty będzie",
         "ich besuche derzeit", "eingeschränkt zugriff", "auf dienstreise", "bis zum … im urlaub",
+        "at a customer site", "je suis en intervention chez", "jestem u klienta",
+        "beim kunden vor ort", "на об'єкті в клієнта", "i am on jury service until",
+        "je suis jurée d'assises jusqu", "je suis juré d'assises jusqu", "obowiązki ławnika",
+        "bin ich als schöffin", "bin ich als schöffe", "обов'язки присяжн", "nie ma mnie do",
+        "немає до пн", "немає до понеділка",
         "доступу до пошти не маю", "сьогодні мене немає", "мене немає в офісі",
     )),
     Signal("return_date", 0.2, (
@@ -146,6 +151,10 @@ SIGNALS = (
         "à la reprise", "po przerwie świątecznej", "bearbeite ich ab", "danach beantworten wir",
         "опрацюю з", "після свят відповімо",
         "as soon as we return", "ne reprendrai le travail", "reprendrai le travail",
+        "will pick up messages", "consulterai mes messages", "wiadomości przejrzę",
+        "sehe meine nachrichten erst", "перегляну повідомлення", "our next email day",
+        "notre prochaine journée e-mails", "najbliższy dzień mailowy", "nächsten mail-tag",
+        "найближчий поштовий день",
     )),
     Signal("stand_in", 0.2, (
         "in my absence", "during my absence", "for urgent", "if urgent", "if it is urgent",
@@ -176,6 +185,7 @@ SIGNALS = (
         "не перевірятиму", "буде видалено",
         "nie zostanie przeczytany", "wird … nicht gelesen", "ne sera pas lu",
         "ne sera pas transféré", "n'a pas été transféré", "ne sera pas transmis",
+        "ne peux pas lire mes e-mails", "kann tagsüber keine e-mails lesen",
         "ne seront pas transférés", "ne lirai pas",
         "nie zostanie przekazana", "nie została przekazana", "nie będą przekazywane",
         "nicht weitergeleitet", "lese keine e-mails", "lese meine e-mails nicht",
@@ -228,6 +238,11 @@ SIGNALS = (
         "this email address is no longer in use", "this address is no longer in use",
         "cette adresse e-mail n'est plus utilisée", "ten adres e-mail nie jest już używany",
         "diese e-mail-adresse wird nicht mehr", "ця електронна адреса більше не використовується",
+        "this mailbox is being retired", "cette boîte aux lettres sera supprimée",
+        "ta skrzynka zostanie wycofana", "postfach wird … stillgelegt",
+        "цю скриньку буде виведено з використання", "this address will stop working",
+        "cette adresse cessera de fonctionner", "ten adres przestanie działać",
+        "diese adresse funktioniert ab", "ця адреса перестане працювати",
     )),
     Signal("automatic", 0.5, (
         "this is an automated", "this is an automatic", "auto-generated", "automatic confirmation",
@@ -240,6 +255,13 @@ SIGNALS = (
         "automatische eingangsbestätigung",
         "це автоматичне", "автоматично згенерована",
         "сформовано автоматично",
+        "virtual assistant", "l'assistante virtuelle", "l'assistant virtuel",
+        "wirtualna asystentka",
+        "wirtualny asystent", "virtuelle assistentin", "virtueller assistent",
+        "віртуальна помічниця", "віртуальний помічник", "system-generated", "généré par le système",
+        "wygenerował system", "vom system erzeugt", "сформувала система",
+        "ajoutées automatiquement", "automatycznie dołączane", "automatisch hinzugefügt",
+        "автоматично додаються",
     )),
     Signal("received", 0.3, (
         "we have received your", "we've received your", "confirm that we have received",
@@ -263,6 +285,14 @@ SIGNALS = (
         "we've opened support request", "we have opened", "nous avons ouvert la demande",
         "bien pris en compte votre demande", "otworzyliśmy zgłoszenie", "nadaliśmy jej numer",
         "für sie eröffnet", "liegt uns vor", "ми відкрили звернення", "присвоєно номер",
+        "your message has arrived", "confirmation that your message",
+        "votre message est bien parvenu", "twoja wiadomość dotarła",
+        "bestätigen wir, dass ihre nachricht", "ваше повідомлення дійшло",
+        "a case has been created", "un dossier a été créé", "utworzono sprawę",
+        "wurde ein fall angelegt", "створено справу", "e-mail dotarł do działu",
+        "ihre e-mail ist bei der", "ваш лист надійшов до", "has been recorded",
+        "a bien été enregistrée", "została zarejestrowana", "wurde aufgenommen",
+        "зареєстровано. номер", "została złożona",
     )),
     Signal("no_reply", 0.3, (
         "do not reply", "please do not reply", "replies to this address are not read",
@@ -308,6 +338,8 @@ SIGNALS = (
         "case number", "ticket number", "reference number", "numéro de dossier",
         "numéro de ticket", "numer sprawy", "numer zgłoszenia", "vorgangsnummer",
         "ticketnummer", "номер справи", "номер вашої справи", "номер звернення",
+        "complaint number", "numéro de réclamation", "numer reklamacji", "beschwerdenummer",
+        "номер скарги", "fallnummer",
     )),
     # A team speaking for itself ("our team will reply from Monday"): a customer writes
     # about their own team rarely, and this alone stays below the threshold.
@@ -340,6 +372,10 @@ SIGNALS = (
         "please send anything about", "richten sie bitte an", "prosimy pisać na",
         "пишіть, будь ласка, на",
         "please get in touch with", "please send all enquiries to", "merci d'envoyer toutes vos",
+        "please use", "merci d'utiliser", "bitte nutzen sie", "використовуйте",
+        "please update your address book", "mettre à jour votre carnet d'adresses",
+        "aktualizację książki adresowej", "aktualisieren sie ihr adressbuch",
+        "оновіть адресну книгу",
         "proszę o kontakt z", "prosimy kierować", "bitte senden sie alle",
         "усі запити, будь ласка, надсилайте",
     )),
@@ -359,6 +395,11 @@ SIGNALS = (
         "länger als üblich", "довший, ніж зазвичай", "no need to resend", "inutile de renvoyer",
         "nie trzeba wysyłać", "nichts erneut senden", "повторно надсилати лист не потрібно",
         "no need to send your message again", "it's in the queue",
+        "in the order they come in", "in order of arrival", "dans leur ordre d'arrivée",
+        "par ordre d'arrivée", "w kolejności zgłoszeń", "w kolejności wpływu",
+        "in der reihenfolge ihres eingangs", "в порядку надходження",
+        "answer emails on", "traitons les e-mails le", "odpisujemy na maile we",
+        "beantworten e-mails dienstags", "відповідаємо на листи по",
         "your message will be dealt with", "your email will be dealt with",
         "emails received during this period", "votre e-mail sera traité",
         "messages reçus pendant cette période", "e-mail zostanie obsłużony",
@@ -375,6 +416,9 @@ SIGNALS = (
         "this inbox is closed", "this mailbox is closed",
         "notre boîte de réception est fermée", "boîte de réception est fermée",
         "nasza skrzynka jest nieczynna", "nasza skrzynka jest zamknięta",
+        "outside our opening hours", "en dehors de nos horaires", "poza godzinami pracy",
+        "außerhalb unserer öffnungszeiten", "поза робочими годинами", "our team is not in",
+        "notre équipe est absente", "nasz zespół ma wolne", "наша команда не працює",
         "ist unser postfach geschlossen", "unser postfach ist geschlossen",
         "наша скринька не працює", "скринька зачинена",
     )),
@@ -471,7 +515,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"(?:schulung|geschäftsreise|dienstreise|lehrgang)|nicht im büro|abwesend|krank)"
         r"|\bich bin auf (?:einer |einem )?(?:schulung|geschäftsreise|dienstreise|lehrgang)"
         r"|\bbin ich(?: \S+){0,3} (?:nicht da|nicht im büro|im urlaub|abwesend|unterwegs)"
-        r"|\bkann(?: \S+){0,4} nicht antworten"
+        r"|\bkann(?: \S+){0,4} nicht antworten|\bbis (?:mo|di|mi|do|fr)\.? nicht da\b"
         r"|\b(?:in elternzeit|im sabbatical|im mutterschutz|krankheitsbedingt|außer haus)"
         r"|\bя (?:зараз |наразі |тимчасово )?(?:у|в|на|поза|відсутн)\b"
         r"|\bу відпустці|\bна лікарняному"
@@ -530,7 +574,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     ("automatic", (
         r"\bautomated (?:message|reply|response|email|notification)|\bautomatically"
         r"|\bceci est (?:un|une) (?:message|réponse) automatique|\bgénérée? automatiquement"
-        r"|\bwygenerowan\w* automatycznie|\bautomatycznie wygenerowan|\bwiadomość automatyczn"
+        r"|\bwygenerowan\w* automatycznie|\bautomatycznie wygenerowan"
+        r"|\bwiadomość automatyczn"
         r"|\bautomatisch (?:erstellt|erzeugt|generiert|versandt)|\bautomatische nachricht"
         r"|\bto jest (?:odpowiedź|wiadomość) automatyczna|\bdies ist eine automatische"
         r"|\bце автоматичн"
@@ -557,7 +602,8 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bnie może odbierać|\bkann keine antworten empfangen|\bне може отримувати"
     )),
     ("case_number", (
-        r"(?:ticket|request|case|reference|demande|suivi|zgłoszeni\w*|ticketnummer|vorgangsnummer"
+        r"(?:ticket|request|case|reference|référence|referenz|referencyjny|fallnummer"
+        r"|demande|suivi|zgłoszeni\w*|ticketnummer|vorgangsnummer"
         r"|anfrage|звернення|заявк\w*|номер\w*|numer)\s*(?:#|no\.?|nr\.?|n°|№|-?id|number|numer"
         r"|nummer|номер|numéro(?: de \w+)?)?\s*[:(]?\s*[a-zа-яіїєґ]{0,5}-?\d{4,}"
     )),
@@ -618,4 +664,6 @@ REQUESTS = (
     r"|\blet's talk|\bwould suit me|\bparlons-en|\bme conviendrait|\bporozmawiajmy"
     r"|\bby mi odpowiadał|\bdann sprechen wir|\bwürde mir passen|\bпоговоримо|\bмені підійде"
     r"|\bbitte (?:\S+ ){0,4}nicht (?:liefern|zustellen|schicken)"
+    r"|\bno rush|\brien ne presse|\bnic się nie pali|\bes eilt (?:\S+ ){0,2}nicht"
+    r"|\bнічого не горить"
 )
