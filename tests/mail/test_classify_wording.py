@@ -149,18 +149,17 @@ def test_the_rule_writing_part_meets_the_targets_in_every_language():
 
 
 def test_the_held_out_part_takes_no_person_for_a_robot():
-    """Batches 6 and 7 were written before the rules they test and read once
-    (docs/performance.md). Batch 6's first reading took one person per language for a robot
-    in en, fr and uk (all replies to a bounce: "Re: Undeliverable"); a reply prefix before a
-    notice subject now reads as a person's. Batch 7, written after that fix, took no person
-    for a robot but brought notions no rule knows (a third-person retirement, remote work,
-    a holiday closure, "cannot accept incoming email"): recall on the two batches is 15 or
-    16 of 19, below the 95 % target, and those measured floors are what is guarded."""
+    """Batches 6-10 (`=== held`) were each written before the rules that followed them and
+    read once (docs/performance.md gives every first reading). Rules were then written from
+    batches 6-9, so on those only batch 10 is unseen, and only for recall: its three people
+    taken for robots at that reading led to the rule that one notion alone never decides.
+    Recall on fresh mail stays far below the 95 % target (20-35 % on batch 10); the floors
+    are today's figures on the whole held-out part, guarded so that they do not fall."""
     bench = labelled()
-    floors = {"en": 0.78, "fr": 0.84, "pl": 0.84, "de": 0.78, "uk": 0.78}
+    floors = {"en": 0.81, "fr": 0.77, "pl": 0.83, "de": 0.79, "uk": 0.78}
     for language, figures in bench.evaluate(bench.load_items("held-out")).items():
-        assert figures.items >= 28, language
-        assert figures.automatic >= 18, language
+        assert figures.items >= 125, language
+        assert figures.automatic >= 79, language
         assert figures.precision >= 0.99, (language, figures.false_alarms)
         assert figures.recall >= floors[language], (language, figures.missed)
 

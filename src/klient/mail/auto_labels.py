@@ -37,6 +37,7 @@ LABELS: dict[str, Promise] = {
     "question": _("a question asked"),
     "customer_voice": _("a customer's own case"),
     "forward": _("a forward"),
+    "answers_notice": _("a reply to a notice"),
     "quoted": _("quoted history"),
 }
 

@@ -65,6 +65,7 @@ SUBJECT_RECEIPT = (
     "ist eingegangen", "wir haben ihre", "anfrage erhalten", "wurde empfangen",
     "ми отримали", "зареєстровано", "запит отримано", "отримано [",
     "has been opened", "a été ouverte", "otworzyliśmy", "wurde eröffnet", "відкрито",
+    "eingang ihres", "пропозицію отримано",
 )  # fmt: skip
 SUBJECT_WEIGHT = 0.6
 SUBJECT_CODE = "subject"
@@ -152,6 +153,7 @@ SIGNALS = (
         "опрацюю з", "після свят відповімо",
         "as soon as we return", "ne reprendrai le travail", "reprendrai le travail",
         "will pick up messages", "consulterai mes messages", "wiadomości przejrzę",
+        "as soon as we are back", "will reopen on",
         "sehe meine nachrichten erst", "перегляну повідомлення", "our next email day",
         "notre prochaine journée e-mails", "najbliższy dzień mailowy", "nächsten mail-tag",
         "найближчий поштовий день",
@@ -329,6 +331,7 @@ SIGNALS = (
         "dziękujemy za kontakt", "danke, dass sie", "vielen dank für ihre e-mail an",
         "дякуємо, що звернулися", "дякуємо, що написали",
         "thank you for writing to", "merci d'avoir écrit à", "dziękujemy za wiadomość do",
+        "thank you for emailing",
         "vielen dank für ihr schreiben an", "дякуємо за лист до",
         "thank you for your email to the", "merci pour votre envoi au", "dziękujemy za przesłanie",
         "vielen dank für ihre zusendung", "дякуємо, що надіслали", "дякуємо за звернення до",
@@ -339,7 +342,7 @@ SIGNALS = (
         "numéro de ticket", "numer sprawy", "numer zgłoszenia", "vorgangsnummer",
         "ticketnummer", "номер справи", "номер вашої справи", "номер звернення",
         "complaint number", "numéro de réclamation", "numer reklamacji", "beschwerdenummer",
-        "номер скарги", "fallnummer",
+        "номер скарги", "fallnummer", "номер подання", "abgabereferenz",
     )),
     # A team speaking for itself ("our team will reply from Monday"): a customer writes
     # about their own team rarely, and this alone stays below the threshold.
@@ -638,7 +641,9 @@ TICKET_SUBJECT = r"^\[(?:[^\]]{0,40} )?(?:ticket#?\s*|#)?[a-z]{0,6}-?\d{3,}\]"
 CUSTOMER_VOICE = (
     r"\bmy (?:claim|order|parcel|package|refund|complaint|enquiry|ticket|booking|account"
     r"|father|mother|dad|mum|husband|wife|son|daughter|partner)\b|\bnow in my name"
-    r"|\bnothing has (?:moved|happened)"
+    r"|\bnothing has (?:moved|happened)|\byour (?:automatic|automated|auto)[- ]?(?:reply|response)"
+    r"|\byour out-of-office|\bvotre réponse automatique|\bwaszą automatyczną odpowiedź"
+    r"|\bihre automatische antwort|\bвашу автоматичну відповідь"
     r"|\bma (?:demande|commande|réclamation|plainte)\b|\bmon (?:colis|remboursement|dossier"
     r"|père|mari)\b|\bma (?:mère|femme|fille)\b|\brien n'avance"
     r"|\bmoj(?:e|a|ej|ą) (?:zgłoszeni|zamówieni|reklamacj|paczk|żon|cór|mam)"
@@ -650,6 +655,9 @@ CUSTOMER_VOICE = (
     r"|чоловік)|\bтато (?:наприкінці|вийшов)"
 )
 CUSTOMER_VOICE_WEIGHT = -0.3
+# A reply prefix before a notice's subject ("Re: Automatic reply: …"): a person answering it.
+ANSWERS_NOTICE_WEIGHT = -0.3
+ANSWERS_NOTICE_CODE = "answers_notice"
 CUSTOMER_VOICE_CODE = "customer_voice"
 # Requests to the company said without a question mark: a person's message.
 REQUESTS = (

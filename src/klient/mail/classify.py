@@ -158,6 +158,11 @@ def score_wording(subject: str, text: str, *, header_hint: bool = False) -> Word
     if forwarding:
         codes.append(rules.FORWARD_CODE)
         score += rules.FORWARD_WEIGHT
+    elif replying and _starts_with_notice(rest):
+        # "Re: Automatic reply: …" is a person answering a notice: auto-responders do not
+        # answer auto-replies (RFC 3834), and notices put their own words first.
+        codes.append(rules.ANSWERS_NOTICE_CODE)
+        score += rules.ANSWERS_NOTICE_WEIGHT
     elif not replying and (
         # "Re: Undeliverable" is a person answering a notice; notices put their own words
         # first ("Automatic reply: Re: Order").
@@ -193,13 +198,19 @@ def score_wording(subject: str, text: str, *, header_hint: bool = False) -> Word
     for index in sorted(matched):
         codes.append(rules.SIGNALS[index].code)
         score += rules.SIGNALS[index].weight
+    if len(matched) == 1 and rules.SIGNALS[next(iter(matched))].weight < rules.THRESHOLD:
+        # One notion alone is what a person also writes ("our office is closed for
+        # half-term"): it takes a second signal, or one strong enough on its own.
+        alone = True
+    else:
+        alone = False
     if header_hint:
         codes.append(rules.HEADER_HINT_CODE)
         score += rules.HEADER_HINT_WEIGHT
     if _asks(own) or matched_request:
         codes.append(rules.QUESTION_CODE)
         score += rules.QUESTION_WEIGHT
-    elif score > 0:  # silence adds only to something that already reads automatic
+    elif score > 0 and not alone:  # silence adds only to what already reads automatic
         codes.append(rules.NO_QUESTION_CODE)
         score += rules.NO_QUESTION_WEIGHT
     if customer_voice and rules.SUBJECT_CODE not in codes:
