@@ -198,15 +198,12 @@ def score_wording(subject: str, text: str, *, header_hint: bool = False) -> Word
     for index in sorted(matched):
         codes.append(rules.SIGNALS[index].code)
         score += rules.SIGNALS[index].weight
-    if len(matched) == 1 and rules.SIGNALS[next(iter(matched))].weight < rules.THRESHOLD:
-        # One notion alone is what a person also writes ("our office is closed for
-        # half-term"): it takes a second signal, or one strong enough on its own.
-        alone = True
-    else:
-        alone = False
     if header_hint:
         codes.append(rules.HEADER_HINT_CODE)
         score += rules.HEADER_HINT_WEIGHT
+    # One notion alone is what a person also writes ("our office is closed for half-term"):
+    # it takes a second signal, or one strong enough on its own, to decide.
+    alone = len(codes) == 1 and score < rules.THRESHOLD
     if _asks(own) or matched_request:
         codes.append(rules.QUESTION_CODE)
         score += rules.QUESTION_WEIGHT
