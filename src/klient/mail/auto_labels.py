@@ -18,6 +18,7 @@ LABELS: dict[str, Promise] = {
     "stand_in": _("a named stand-in"),
     "not_forwarded": _("mail not forwarded or not read"),
     "left": _("the person has left"),
+    "address_closing": _("the address is closing"),
     "automatic": _("says it is automatic"),
     "received": _("a receipt acknowledgement"),
     "no_reply": _("asks not to reply"),
@@ -28,11 +29,15 @@ LABELS: dict[str, Promise] = {
     "redirect": _("where to write instead"),
     "service_notice": _("a queue or waiting-time notice"),
     "office_closed": _("the office is closed"),
+    "closing_days": _("closing days announced"),
     "delivery_failure": _("delivery failure wording"),
     "header_hint": _("a header hint"),
+    "reply_line": _("a help desk's reply line"),
     "no_question": _("no question asked"),
     "question": _("a question asked"),
+    "customer_voice": _("a customer's own case"),
     "forward": _("a forward"),
+    "answers_notice": _("a reply to a notice"),
     "quoted": _("quoted history"),
 }
 

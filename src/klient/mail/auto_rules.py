@@ -64,6 +64,8 @@ SUBJECT_RECEIPT = (
     "[zgłoszenie",
     "ist eingegangen", "wir haben ihre", "anfrage erhalten", "wurde empfangen",
     "ми отримали", "зареєстровано", "запит отримано", "отримано [",
+    "has been opened", "a été ouverte", "otworzyliśmy", "wurde eröffnet", "відкрито",
+    "eingang ihres", "пропозицію отримано",
 )  # fmt: skip
 SUBJECT_WEIGHT = 0.6
 SUBJECT_CODE = "subject"
@@ -111,7 +113,21 @@ SIGNALS = (
         "ich bin nicht im büro", "ich bin im urlaub und", "ich bin vom",
         "я не в офісі", "я у відпустці", "я поза офісом", "я у відрядженні", "я на навчанні",
         "я зараз на лікарняному", "зараз я на лікарняному", "зараз я у", "зараз я не в офісі",
-        "я відсутній", "я відсутня", "без доступу до пошти", "обмежений доступ до пошти",
+        "я відсутній", "я відсутня",
+        "i'm working remotely", "i am working remotely", "occasional access to my inbox",
+        "only occasional access", "je suis en télétravail", "je télétravaille",
+        "accès ponctuel à ma messagerie", "pracuję zdalnie", "sporadycznie zaglądam",
+        "arbeite ich im homeoffice", "ich arbeite im homeoffice",
+        "nur gelegentlich in mein postfach", "я працюю віддалено", "час від часу заглядаю в пошту",
+        "без доступу до пошти", "обмежений доступ до пошти",
+        "on leave until", "je participe actuellement", "mon accès aux e-mails sera",
+        "na urlopie do", "obecnie biorę udział", "dostęp do poczty będzie",
+        "ich besuche derzeit", "eingeschränkt zugriff", "auf dienstreise", "bis zum … im urlaub",
+        "at a customer site", "je suis en intervention chez", "jestem u klienta",
+        "beim kunden vor ort", "на об'єкті в клієнта", "i am on jury service until",
+        "je suis jurée d'assises jusqu", "je suis juré d'assises jusqu", "obowiązki ławnika",
+        "bin ich als schöffin", "bin ich als schöffe", "обов'язки присяжн", "nie ma mnie do",
+        "немає до пн", "немає до понеділка",
         "доступу до пошти не маю", "сьогодні мене немає", "мене немає в офісі",
     )),
     Signal("return_date", 0.2, (
@@ -132,6 +148,15 @@ SIGNALS = (
         "i will deal with it", "my next working day", "mon prochain jour de travail",
         "najbliższy dzień pracy", "meinem nächsten arbeitstag", "найближчий робочий день",
         "повернуся", "після повернення", "після мого повернення", "відповім",
+        "once we're back", "once we are back", "pick up emails properly", "dès la reprise",
+        "à la reprise", "po przerwie świątecznej", "bearbeite ich ab", "danach beantworten wir",
+        "опрацюю з", "після свят відповімо",
+        "as soon as we return", "ne reprendrai le travail", "reprendrai le travail",
+        "will pick up messages", "consulterai mes messages", "wiadomości przejrzę",
+        "as soon as we are back", "will reopen on",
+        "sehe meine nachrichten erst", "перегляну повідомлення", "our next email day",
+        "notre prochaine journée e-mails", "najbliższy dzień mailowy", "nächsten mail-tag",
+        "найближчий поштовий день",
     )),
     Signal("stand_in", 0.2, (
         "in my absence", "during my absence", "for urgent", "if urgent", "if it is urgent",
@@ -147,6 +172,9 @@ SIGNALS = (
         "dringende anfragen", "dringendes bitte",
         "з термінових питань", "у термінових справах", "у термінових випадках",
         "на час моєї відсутності",
+        "is being covered by", "my role is being covered", "mon poste est assuré par",
+        "moje obowiązki przejął", "moje obowiązki przejęła", "meine aufgaben hat",
+        "meine aufgaben übernimmt", "мої обов'язки виконує",
     )),
     Signal("not_forwarded", 0.3, (
         "will not be forwarded", "has not been forwarded", "not been forwarded",
@@ -159,6 +187,7 @@ SIGNALS = (
         "не перевірятиму", "буде видалено",
         "nie zostanie przeczytany", "wird … nicht gelesen", "ne sera pas lu",
         "ne sera pas transféré", "n'a pas été transféré", "ne sera pas transmis",
+        "ne peux pas lire mes e-mails", "kann tagsüber keine e-mails lesen",
         "ne seront pas transférés", "ne lirai pas",
         "nie zostanie przekazana", "nie została przekazana", "nie będą przekazywane",
         "nicht weitergeleitet", "lese keine e-mails", "lese meine e-mails nicht",
@@ -188,6 +217,34 @@ SIGNALS = (
         "звільнився з компанії", "більше не використовується", "більше не обслуговується",
         "більше не є співробітником",
         "вийшов на пенсію", "вийшла на пенсію", "скринька буде закрита",
+        "retired at the end of", "has retired", "a pris sa retraite", "est parti à la retraite",
+        "przeszedł na emeryturę", "przeszła na emeryturę", "ist in den ruhestand",
+        "im ruhestand", "пішов на пенсію", "пішла на пенсію",
+        "i have moved on from", "i've moved on from", "j'ai rejoint une autre entreprise",
+        "zmieniłem pracę", "zmieniłam pracę", "nicht mehr für … tätig", "nicht mehr genutzt",
+        "перейшов на іншу роботу", "перейшла на іншу роботу",
+    )),
+    # The address itself closing: a notice speaks of "this address", a person of "my old
+    # address"; with a retirement (left) it reaches the threshold without a redirect.
+    Signal("address_closing", 0.3, (
+        "this address will close", "this address will be closed", "this mailbox will close",
+        "this address will be deactivated", "this address will soon be",
+        "cette adresse sera bientôt désactivée", "cette adresse sera désactivée",
+        "cette adresse sera fermée", "cette boîte sera fermée",
+        "ten adres wkrótce zostanie wyłączony", "ten adres zostanie wyłączony",
+        "ten adres zostanie zamknięty", "ta skrzynka zostanie zamknięta",
+        "diese adresse wird demnächst abgeschaltet", "diese adresse wird abgeschaltet",
+        "diese adresse wird … deaktiviert", "dieses postfach wird … geschlossen",
+        "ця адреса незабаром буде вимкнена", "ця адреса буде вимкнена",
+        "ця скринька буде закрита", "цю адресу буде вимкнено",
+        "this email address is no longer in use", "this address is no longer in use",
+        "cette adresse e-mail n'est plus utilisée", "ten adres e-mail nie jest już używany",
+        "diese e-mail-adresse wird nicht mehr", "ця електронна адреса більше не використовується",
+        "this mailbox is being retired", "cette boîte aux lettres sera supprimée",
+        "ta skrzynka zostanie wycofana", "postfach wird … stillgelegt",
+        "цю скриньку буде виведено з використання", "this address will stop working",
+        "cette adresse cessera de fonctionner", "ten adres przestanie działać",
+        "diese adresse funktioniert ab", "ця адреса перестане працювати",
     )),
     Signal("automatic", 0.5, (
         "this is an automated", "this is an automatic", "auto-generated", "automatic confirmation",
@@ -199,6 +256,14 @@ SIGNALS = (
         "automatisch generierte", "automatisch erzeugte", "automatische bestätigung",
         "automatische eingangsbestätigung",
         "це автоматичне", "автоматично згенерована",
+        "сформовано автоматично",
+        "virtual assistant", "l'assistante virtuelle", "l'assistant virtuel",
+        "wirtualna asystentka",
+        "wirtualny asystent", "virtuelle assistentin", "virtueller assistent",
+        "віртуальна помічниця", "віртуальний помічник", "system-generated", "généré par le système",
+        "wygenerował system", "vom system erzeugt", "сформувала система",
+        "ajoutées automatiquement", "automatycznie dołączane", "automatisch hinzugefügt",
+        "автоматично додаються",
     )),
     Signal("received", 0.3, (
         "we have received your", "we've received your", "confirm that we have received",
@@ -214,6 +279,22 @@ SIGNALS = (
         "ваше звернення отримано",
         "we acknowledge receipt", "nous accusons réception", "potwierdzamy przyjęcie",
         "bestätigen den eingang", "підтверджуємо отримання",
+        "has been logged under", "est enregistrée sous la référence", "zarejestrowaliśmy pod",
+        "wurde unter dem aktenzeichen", "зареєстровано за номером",
+        "passed to the right team", "transmise au service concerné",
+        "przekazaliśmy do właściwego działu", "an die zuständige abteilung weitergegeben",
+        "передано до відповідного відділу",
+        "we've opened support request", "we have opened", "nous avons ouvert la demande",
+        "bien pris en compte votre demande", "otworzyliśmy zgłoszenie", "nadaliśmy jej numer",
+        "für sie eröffnet", "liegt uns vor", "ми відкрили звернення", "присвоєно номер",
+        "your message has arrived", "confirmation that your message",
+        "votre message est bien parvenu", "twoja wiadomość dotarła",
+        "bestätigen wir, dass ihre nachricht", "ваше повідомлення дійшло",
+        "a case has been created", "un dossier a été créé", "utworzono sprawę",
+        "wurde ein fall angelegt", "створено справу", "e-mail dotarł do działu",
+        "ihre e-mail ist bei der", "ваш лист надійшов до", "has been recorded",
+        "a bien été enregistrée", "została zarejestrowana", "wurde aufgenommen",
+        "зареєстровано. номер", "została złożona",
     )),
     Signal("no_reply", 0.3, (
         "do not reply", "please do not reply", "replies to this address are not read",
@@ -221,6 +302,17 @@ SIGNALS = (
         "nie odpowiadać", "nie są czytane",
         "antworten sie nicht", "werden nicht gelesen",
         "не відповідайте", "не читаються",
+        "sent from an address that cannot", "this address cannot receive",
+        "ce message provient d'une adresse qui", "cette adresse ne peut pas recevoir",
+        "ta wiadomość została wysłana z adresu, który", "ten adres nie przyjmuje",
+        "diese nachricht wurde von einer adresse", "diese adresse kann keine",
+        "цей лист надіслано з адреси, яка", "ця адреса не приймає",
+        "notification-only address", "replies to it go nowhere", "adresse d'envoi uniquement",
+        "les réponses ne sont pas traitées", "adresu służącego wyłącznie do powiadomień",
+        "nigdzie nie trafiają", "reinen versandadresse", "antworten darauf erreichen niemanden",
+        "адреси лише для сповіщень", "нікуди не потрапляють",
+        "we do not reply individually", "nous ne répondons pas individuellement",
+        "nie odpowiadamy indywidualnie", "eine einzelantwort", "окремих відповідей",
     )),
     Signal("not_monitored", 0.6, (
         "not monitored", "unmonitored mailbox", "this is an unmonitored", "no longer monitored",
@@ -238,12 +330,19 @@ SIGNALS = (
         "merci d'avoir contacté", "merci de nous avoir contactés", "merci de nous avoir écrit",
         "dziękujemy za kontakt", "danke, dass sie", "vielen dank für ihre e-mail an",
         "дякуємо, що звернулися", "дякуємо, що написали",
+        "thank you for writing to", "merci d'avoir écrit à", "dziękujemy za wiadomość do",
+        "thank you for emailing",
+        "vielen dank für ihr schreiben an", "дякуємо за лист до",
+        "thank you for your email to the", "merci pour votre envoi au", "dziękujemy za przesłanie",
+        "vielen dank für ihre zusendung", "дякуємо, що надіслали", "дякуємо за звернення до",
     )),
     # A case or ticket number handed out: receipts give one, customers quote theirs.
     Signal("case_number", 0.2, (
         "case number", "ticket number", "reference number", "numéro de dossier",
         "numéro de ticket", "numer sprawy", "numer zgłoszenia", "vorgangsnummer",
         "ticketnummer", "номер справи", "номер вашої справи", "номер звернення",
+        "complaint number", "numéro de réclamation", "numer reklamacji", "beschwerdenummer",
+        "номер скарги", "fallnummer", "номер подання", "abgabereferenz",
     )),
     # A team speaking for itself ("our team will reply from Monday"): a customer writes
     # about their own team rarely, and this alone stays below the threshold.
@@ -253,6 +352,12 @@ SIGNALS = (
         "we will get back to you", "nous reviendrons vers vous", "un conseiller vous répondra",
         "konsultant odpowie", "skontaktujemy się", "ein berater meldet sich", "wir melden uns",
         "консультант відповість", "ми зв'яжемося",
+        "we aim to respond", "we aim to reply", "nous nous efforçons de répondre",
+        "staramy się odpowiadać", "wir antworten in der regel", "ми намагаємося відповідати",
+        "will review it and reply", "l'étudiera et vous répondra", "zapozna się z nim i odpowie",
+        "prüft sie und antwortet", "розгляне його та відповість", "one of our engineers",
+        "un de nos techniciens", "jeden z naszych serwisantów", "einer unserer techniker",
+        "хтось із наших майстрів",
     )),
     # Where to write instead: what notices say after "has left" or "no longer in use".
     Signal("redirect", 0.2, (
@@ -267,6 +372,15 @@ SIGNALS = (
         "anfragen bitte an", "bitte aktualisieren sie", "schreiben sie künftig",
         "звертайтеся на", "пишіть на", "надішліть ваш лист",
         "відтепер пишіть",
+        "please send anything about", "richten sie bitte an", "prosimy pisać na",
+        "пишіть, будь ласка, на",
+        "please get in touch with", "please send all enquiries to", "merci d'envoyer toutes vos",
+        "please use", "merci d'utiliser", "bitte nutzen sie", "використовуйте",
+        "please update your address book", "mettre à jour votre carnet d'adresses",
+        "aktualizację książki adresowej", "aktualisieren sie ihr adressbuch",
+        "оновіть адресну книгу",
+        "proszę o kontakt z", "prosimy kierować", "bitte senden sie alle",
+        "усі запити, будь ласка, надсилайте",
     )),
     # Queues and waiting times announced to everyone who writes.
     Signal("service_notice", 0.5, (
@@ -283,6 +397,18 @@ SIGNALS = (
         "longer than usual", "plus longs que d'habitude", "dłuższy niż zwykle",
         "länger als üblich", "довший, ніж зазвичай", "no need to resend", "inutile de renvoyer",
         "nie trzeba wysyłać", "nichts erneut senden", "повторно надсилати лист не потрібно",
+        "no need to send your message again", "it's in the queue",
+        "in the order they come in", "in order of arrival", "dans leur ordre d'arrivée",
+        "par ordre d'arrivée", "w kolejności zgłoszeń", "w kolejności wpływu",
+        "in der reihenfolge ihres eingangs", "в порядку надходження",
+        "answer emails on", "traitons les e-mails le", "odpisujemy na maile we",
+        "beantworten e-mails dienstags", "відповідаємо на листи по",
+        "your message will be dealt with", "your email will be dealt with",
+        "emails received during this period", "votre e-mail sera traité",
+        "messages reçus pendant cette période", "e-mail zostanie obsłużony",
+        "wiadomości, które wpłyną w tym czasie", "ihre e-mail wird an meinem",
+        "nachrichten, die in dieser zeit eingehen", "ваш лист буде опрацьовано",
+        "листи, що надійдуть у цей час",
     )),
     Signal("office_closed", 0.5, (
         "our office is closed", "our offices are closed", "office is closed for",
@@ -290,6 +416,22 @@ SIGNALS = (
         "biuro jest nieczynne", "biuro jest zamknięte",
         "unser büro ist", "büro ist wegen",
         "наш офіс не працює", "наш офіс зачинено",
+        "this inbox is closed", "this mailbox is closed",
+        "notre boîte de réception est fermée", "boîte de réception est fermée",
+        "nasza skrzynka jest nieczynna", "nasza skrzynka jest zamknięta",
+        "outside our opening hours", "en dehors de nos horaires", "poza godzinami pracy",
+        "außerhalb unserer öffnungszeiten", "поза робочими годинами", "our team is not in",
+        "notre équipe est absente", "nasz zespół ma wolne", "наша команда не працює",
+        "ist unser postfach geschlossen", "unser postfach ist geschlossen",
+        "наша скринька не працює", "скринька зачинена",
+    )),
+    # Closing days announced ahead: a business customer writes the same to say when to
+    # deliver, so alone (even with its dates) this stays below the threshold; with "emails
+    # received during this period will be dealt with" (service_notice) it reaches it.
+    Signal("closing_days", 0.2, (
+        "our offices will be closed", "our office will be closed", "nos bureaux seront fermés",
+        "notre bureau sera fermé", "nasze biuro będzie nieczynne", "geschäftsräume bleiben",
+        "bleibt unser büro", "наш офіс не працюватиме",
     )),
     Signal("delivery_failure", 0.6, (
         "could not be delivered", "couldn't be found", "delivery has failed",
@@ -306,6 +448,16 @@ SIGNALS = (
     )),
 )  # fmt: skip
 
+# The line a help desk puts on top of its notifications ("##- Please type your reply above
+# this line -##"): a notice that starts with it is the desk's; anywhere lower it is where a
+# customer's reply ends and the quoted notification starts.
+REPLY_LINE_MARKERS = (
+    "type your reply above this line", "reply above this line", "au-dessus de cette ligne",
+    "powyżej tej linii", "oberhalb dieser zeile", "über dieser zeile",
+    "над цим рядком",
+)  # fmt: skip
+REPLY_LINE_WEIGHT = 0.3
+REPLY_LINE_CODE = "reply_line"
 HEADER_HINT_WEIGHT = 0.3
 HEADER_HINT_CODE = "header_hint"
 NO_QUESTION_WEIGHT = 0.1
@@ -350,7 +502,8 @@ _DATE = (
     r"|september|october|november|december|janvier|février|mars|avril|mai|juin|juillet|août"
     r"|septembre|octobre|novembre|décembre|janua|februa|märz|juni|juli|oktober|dezember"
     r"|stycz|lut|marc|kwiet|maj|czerw|lip|sierp|wrze|paźdz|listop|grud|січ|лют|берез|квіт"
-    r"|трав|черв|лип|серп|верес|жовт|листоп|груд)"
+    r"|трав|черв|лип|серп|верес|жовт|листоп|груд|spring|summer|autumn|winter|printemps"
+    r"|l'été|l'automne|l'hiver|wiosn|jesien|frühjahr|sommer|herbst|весн|осен)"
 )
 PATTERNS: tuple[tuple[str, str], ...] = (
     ("absence", (
@@ -359,13 +512,13 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bon sabbatical\b|\bout of (?:the )?office\b"
         r"|\bje suis (?:\w+ )?(?:en|absente?|à l'extérieur)\b"
         r"|\ben (?:congé|arrêt|déplacement|télétravail|formation)\b|\bcongé sabbatique"
-        r"|\b(?:jestem|przebywam)(?: \w+){0,2} (?:na|w|poza|nieobecn)"
+        r"|\b(?:jestem|przebywam)(?: \w+){0,2} (?:na|w|poza|nieobecn|chor)"
         r"|\burlop\w* (?:macierzyńsk|rodzicielsk|ojcowsk|wychowawcz|zdrowotn)|\bpoza biurem"
         r"|\bich (?:bin|befinde mich)(?: \S+){0,4} (?:im urlaub|in elternzeit|auf (?:einer )?"
         r"(?:schulung|geschäftsreise|dienstreise|lehrgang)|nicht im büro|abwesend|krank)"
         r"|\bich bin auf (?:einer |einem )?(?:schulung|geschäftsreise|dienstreise|lehrgang)"
         r"|\bbin ich(?: \S+){0,3} (?:nicht da|nicht im büro|im urlaub|abwesend|unterwegs)"
-        r"|\bkann(?: \S+){0,4} nicht antworten"
+        r"|\bkann(?: \S+){0,4} nicht antworten|\bbis (?:mo|di|mi|do|fr)\.? nicht da\b"
         r"|\b(?:in elternzeit|im sabbatical|im mutterschutz|krankheitsbedingt|außer haus)"
         r"|\bя (?:зараз |наразі |тимчасово )?(?:у|в|на|поза|відсутн)\b"
         r"|\bу відпустці|\bна лікарняному"
@@ -395,12 +548,13 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bтерміново|\bтермінових|\bнагальн|\bзвертайтеся до|\bпрохання звертатися"
     )),
     ("not_forwarded", (
-        r"\bnot (?:be )?(?:forwarded|read|checking|reading|checked)\b|\bemails will be read on"
-        r"|\bne (?:sera|seront) pas (?:transférée?s?|transmise?s?|lue?s?)|\bne consulte pas"
+        r"\bnot (?:be |being )?(?:forwarded|read|checking|reading|checked)\b"
+        r"|\bemails will be read on"
+        r"|\bne (?:sera|seront|sont) pas (?:transférée?s?|transmise?s?|lue?s?)|\bne consulte pas"
         r"|\bne (?:sera|seront) transmise?s? à personne"
         r"|\bseront traités à mon retour"
         r"|\bnie (?:są|będą|zostanie|zostaną|zostały) (?:przekazywan|przekazan|czytan|odczytan)"
-        r"|\bnie (?:odczytuję|sprawdzam|czytam) poczty"
+        r"|\bnie (?:odczytuję|sprawdzam|czytam) (?:poczty|wiadomości|maili)"
         r"|\bnicht (?:weitergeleitet|gelesen|bearbeitet)\b|\ban niemanden weitergeleitet"
         r"|\bне (?:пересилаються|пересилатимуться|перевіряю|читаю|буде переслано)"
     )),
@@ -414,15 +568,17 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     )),
     ("not_monitored", (
         r"\b(?:not|no longer|isn't) (?:being )?monitored|\bunmonitored"
+        r"|\bno longer (?:checked|read)\b"
         r"|\bn'est (?:pas|plus) (?:consultée|surveillée|relevée)"
-        r"|\b(?:skrzynka|adres) nie jest (?:monitorowan|sprawdzan|obsługiwan)"
-        r"|\b(?:postfach|adresse) wird nicht (?:mehr )?(?:überwacht|betreut|abgerufen)"
+        r"|\b(?:skrzynka|adres) nie jest (?:już )?(?:monitorowan|sprawdzan|obsługiwan)"
+        r"|\b(?:postfach|adresse) wird nicht (?:mehr )?(?:überwacht|betreut|abgerufen|gelesen)"
         r"|\b(?:скринька|адреса) не (?:перевіряється|обслуговується|відстежується)"
     )),
     ("automatic", (
         r"\bautomated (?:message|reply|response|email|notification)|\bautomatically"
         r"|\bceci est (?:un|une) (?:message|réponse) automatique|\bgénérée? automatiquement"
-        r"|\bwygenerowan\w* automatycznie|\bautomatycznie wygenerowan|\bwiadomość automatyczn"
+        r"|\bwygenerowan\w* automatycznie|\bautomatycznie wygenerowan"
+        r"|\bwiadomość automatyczn"
         r"|\bautomatisch (?:erstellt|erzeugt|generiert|versandt)|\bautomatische nachricht"
         r"|\bto jest (?:odpowiedź|wiadomość) automatyczna|\bdies ist eine automatische"
         r"|\bце автоматичн"
@@ -449,9 +605,10 @@ PATTERNS: tuple[tuple[str, str], ...] = (
         r"|\bnie może odbierać|\bkann keine antworten empfangen|\bне може отримувати"
     )),
     ("case_number", (
-        r"(?:ticket|request|case|reference|demande|suivi|zgłoszeni\w*|ticketnummer|vorgangsnummer"
-        r"|anfrage|звернення|заявк\w*|номер)\s*(?:#|no\.?|nr\.?|number|numer|nummer|номер|numéro"
-        r"(?: de \w+)?)?\s*[:(]?\s*[a-z]{0,5}-?\d{4,}"
+        r"(?:ticket|request|case|reference|référence|referenz|referencyjny|fallnummer"
+        r"|demande|suivi|zgłoszeni\w*|ticketnummer|vorgangsnummer"
+        r"|anfrage|звернення|заявк\w*|номер\w*|numer)\s*(?:#|no\.?|nr\.?|n°|№|-?id|number|numer"
+        r"|nummer|номер|numéro(?: de \w+)?)?\s*[:(]?\s*[a-zа-яіїєґ]{0,5}-?\d{4,}"
     )),
     ("team_reply", (
         r"\b(?:our|notre|nasz|unser|наш)\w* (?:\w+ )?(?:team|équipe|zesp|команд)"
@@ -479,6 +636,29 @@ PATTERNS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 # A ticket reference at the start of a subject that no one replied to: help desks write it.
 TICKET_SUBJECT = r"^\[(?:[^\]]{0,40} )?(?:ticket#?\s*|#)?[a-z]{0,6}-?\d{3,}\]"
+# A customer speaking of their own case or family ("my claim", "ma demande", "mein Vater"):
+# a notice speaks of "your request" and "my colleague". Counts against, less than a question.
+CUSTOMER_VOICE = (
+    r"\bmy (?:claim|order|parcel|package|refund|complaint|enquiry|ticket|booking|account"
+    r"|father|mother|dad|mum|husband|wife|son|daughter|partner)\b|\bnow in my name"
+    r"|\bnothing has (?:moved|happened)|\byour (?:automatic|automated|auto)[- ]?(?:reply|response)"
+    r"|\byour out-of-office|\bvotre réponse automatique|\bwaszą automatyczną odpowiedź"
+    r"|\bihre automatische antwort|\bвашу автоматичну відповідь"
+    r"|\bma (?:demande|commande|réclamation|plainte)\b|\bmon (?:colis|remboursement|dossier"
+    r"|père|mari)\b|\bma (?:mère|femme|fille)\b|\brien n'avance"
+    r"|\bmoj(?:e|a|ej|ą) (?:zgłoszeni|zamówieni|reklamacj|paczk|żon|cór|mam)"
+    r"|\bmój (?:zwrot|mąż|syn)"
+    r"|\b(?:tata|mama) (?:przeszedł|przeszła)"
+    r"|\bmein(?:e|en)? (?:anfrage|bestellung|reklamation|paket|erstattung|beschwerde|vater"
+    r"|mutter|mann|frau)\b"
+    r"|\bмоє (?:звернення|замовлення)|\bмо[яю] (?:скарг|посилк|дружин|мам)|\bмій (?:запит|тато"
+    r"|чоловік)|\bтато (?:наприкінці|вийшов)"
+)
+CUSTOMER_VOICE_WEIGHT = -0.3
+# A reply prefix before a notice's subject ("Re: Automatic reply: …"): a person answering it.
+ANSWERS_NOTICE_WEIGHT = -0.3
+ANSWERS_NOTICE_CODE = "answers_notice"
+CUSTOMER_VOICE_CODE = "customer_voice"
 # Requests to the company said without a question mark: a person's message.
 REQUESTS = (
     r"\b(?:could|can|would) you\b|\bplease (?:book|deliver|refund|cancel|reschedule)"
@@ -489,4 +669,9 @@ REQUESTS = (
     r"|\bproszę (?:wstrzymać|poprawić)|\bczy (?:mogą|może|można)"
     r"|\bkönnen sie|\bkönnten sie|\bbitte (?:liefern|schicken|prüfen) sie"
     r"|\bчи (?:можна|може|можете)|\bпрошу не"
+    r"|\blet's talk|\bwould suit me|\bparlons-en|\bme conviendrait|\bporozmawiajmy"
+    r"|\bby mi odpowiadał|\bdann sprechen wir|\bwürde mir passen|\bпоговоримо|\bмені підійде"
+    r"|\bbitte (?:\S+ ){0,4}nicht (?:liefern|zustellen|schicken)"
+    r"|\bno rush|\brien ne presse|\bnic się nie pali|\bes eilt (?:\S+ ){0,2}nicht"
+    r"|\bнічого не горить"
 )

@@ -47,6 +47,13 @@ class WordingScore:
 
 
 _BOUNCE_SENDER = re.compile(r"^(?:mailer-daemon|postmaster|mail-daemon|mailerdaemon)(?:@|$)", re.I)
+# A sender that says it takes no replies: people do not write from such addresses, but
+# neither do they decide alone (a shop's newsletter is bulk, not an auto-reply).
+_NO_REPLY_SENDER = re.compile(
+    r"^(?:no-?reply|do-?not-?reply|ne-?pas-?repondre|nie-?odpowiadaj|keine-?antwort"
+    r"|ne-?vidpovidai?te)[@.+_-]",
+    re.I,
+)
 _BOUNCE_WORDING = re.compile(
     r"undeliver|undelivered|delivery\s+(?:status\s+notification|failed|failure|has\s+failed)"
     r"|returned\s+mail|mail\s+delivery|could\s+not\s+be\s+delivered|failure\s+notice"
@@ -83,6 +90,8 @@ def classify(parsed: ParsedMail) -> Classification:
         hints.append(f"X-Auto-Response-Suppress: {suppress[:40]}")
     if headers.get("return-path", "").strip() == "<>":
         hints.append("Return-Path: <>")
+    if _NO_REPLY_SENDER.match(parsed.from_address):
+        hints.append(f"from {parsed.from_address[:60]}")
     bounce = False
     if parsed.report is not None:
         bounce = True
@@ -149,6 +158,11 @@ def score_wording(subject: str, text: str, *, header_hint: bool = False) -> Word
     if forwarding:
         codes.append(rules.FORWARD_CODE)
         score += rules.FORWARD_WEIGHT
+    elif replying and _starts_with_notice(rest):
+        # "Re: Automatic reply: …" is a person answering a notice: auto-responders do not
+        # answer auto-replies (RFC 3834), and notices put their own words first.
+        codes.append(rules.ANSWERS_NOTICE_CODE)
+        score += rules.ANSWERS_NOTICE_WEIGHT
     elif not replying and (
         # "Re: Undeliverable" is a person answering a notice; notices put their own words
         # first ("Automatic reply: Re: Order").
@@ -157,7 +171,17 @@ def score_wording(subject: str, text: str, *, header_hint: bool = False) -> Word
         codes.append(rules.SUBJECT_CODE)
         score += rules.SUBJECT_WEIGHT
     lowered = text[: BODY_WINDOW + 400].lower()
+    desk_line = _reply_line(lowered)
+    if desk_line >= 0 and not lowered[:desk_line].strip():
+        # The notification itself starts with the desk's line: its words follow it.
+        codes.append(rules.REPLY_LINE_CODE)
+        score += rules.REPLY_LINE_WEIGHT
+        end = lowered.find("\n", desk_line)
+        lowered = lowered[end:] if end >= 0 else ""
+        desk_line = _reply_line(lowered)
     cut = _quote_start(lowered)
+    if desk_line >= 0 and (cut < 0 or desk_line < cut):
+        cut = desk_line  # a reply typed above the desk's line: the notification is quoted
     own = _plain(lowered if cut < 0 else lowered[:cut])[:BODY_WINDOW]
     matched: set[int] = set()
     words = {word.strip(_PUNCTUATION) for word in own.split()}
@@ -169,19 +193,27 @@ def score_wording(subject: str, text: str, *, header_hint: bool = False) -> Word
     if not replying and not forwarding and _TICKET_SUBJECT.match(rest):
         matched.add(_CASE_NUMBER)
     matched_request = _REQUEST in matched
-    matched.discard(_REQUEST)
+    customer_voice = _CUSTOMER_VOICE in matched
+    matched -= {_REQUEST, _CUSTOMER_VOICE}
     for index in sorted(matched):
         codes.append(rules.SIGNALS[index].code)
         score += rules.SIGNALS[index].weight
     if header_hint:
         codes.append(rules.HEADER_HINT_CODE)
         score += rules.HEADER_HINT_WEIGHT
+    # One notion alone is what a person also writes ("our office is closed for half-term"):
+    # it takes a second signal, or one strong enough on its own, to decide.
+    alone = len(codes) == 1 and score < rules.THRESHOLD
     if _asks(own) or matched_request:
         codes.append(rules.QUESTION_CODE)
         score += rules.QUESTION_WEIGHT
-    elif score > 0:  # silence adds only to something that already reads automatic
+    elif score > 0 and not alone:  # silence adds only to what already reads automatic
         codes.append(rules.NO_QUESTION_CODE)
         score += rules.NO_QUESTION_WEIGHT
+    if customer_voice and rules.SUBJECT_CODE not in codes:
+        # Under a notice's own subject the customer's words are often echoed back.
+        codes.append(rules.CUSTOMER_VOICE_CODE)
+        score += rules.CUSTOMER_VOICE_WEIGHT
     if cut >= 0:
         codes.append(rules.QUOTED_CODE)
         score += rules.QUOTED_WEIGHT
@@ -317,9 +349,11 @@ def _expanded(alternative: str) -> list[str]:
 
 _LITERAL = re.compile(r"[^\\()\[\]{}?*+.|^$]*")
 _REQUEST = -1  # the index requests are registered under: they count as a question
+_CUSTOMER_VOICE = -2  # and a customer's own case, which counts against
 for _index, _pattern in [
     *((_CODES.index(code), pattern) for code, pattern in rules.PATTERNS),
     (_REQUEST, rules.REQUESTS),
+    (_CUSTOMER_VOICE, rules.CUSTOMER_VOICE),
 ]:
     for _alternative in _alternatives(_pattern):
         for _form in _expanded(_alternative):
@@ -378,6 +412,14 @@ def _quote_start(lowered: str) -> int:
         if trigger in lowered:
             starts.extend(lowered.find(marker) for marker in markers)
     return min((start for start in starts if start >= 0), default=-1)
+
+
+def _reply_line(lowered: str) -> int:
+    """Where the line with a help desk's "reply above this line" marker starts, or -1."""
+    found = [at for marker in rules.REPLY_LINE_MARKERS if (at := lowered.find(marker)) >= 0]
+    if not found:
+        return -1
+    return lowered.rfind("\n", 0, min(found)) + 1
 
 
 def _plain(text: str) -> str:
