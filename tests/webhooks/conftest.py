@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 import pytest
 from django.test import Client
-
 from receiver import Receiver, start_receiver
 
 

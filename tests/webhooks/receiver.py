@@ -63,7 +63,7 @@ def start_receiver() -> Receiver:
     holder: dict[str, Receiver] = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             receiver = holder["receiver"]
             length = int(self.headers.get("Content-Length", "0"))
             body = self.rfile.read(length)
@@ -77,7 +77,7 @@ def start_receiver() -> Receiver:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     server = HTTPServer(("127.0.0.1", 0), Handler)

@@ -11,10 +11,10 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from receiver import verify
 
 from klient.core.models import Event
 from klient.webhooks.models import Delivery, Endpoint
-from receiver import verify
 from support import worker_runs
 
 pytestmark = pytest.mark.django_db

@@ -269,9 +269,9 @@ def list_deliveries(
     rows = Delivery.objects.filter(endpoint=endpoint).defer("body").order_by("-pk")
     if before is not None:
         rows = rows.filter(pk__lt=before)
-    rows = rows.prefetch_related(
-        Prefetch("attempt_log", queryset=Attempt.objects.order_by("-pk"))
-    )[: max(1, min(limit, 200))]
+    rows = rows.prefetch_related(Prefetch("attempt_log", queryset=Attempt.objects.order_by("-pk")))[
+        : max(1, min(limit, 200))
+    ]
     return {"items": [delivery_out(row) for row in rows]}
 
 

@@ -30,7 +30,9 @@ def _checked_url(url: str) -> str:
     try:
         destinations.check(url)
     except destinations.RefusedDestination as exc:
-        raise ValidationError(_("This URL cannot receive webhooks: %(reason)s") % {"reason": exc})
+        raise ValidationError(
+            _("This URL cannot receive webhooks: %(reason)s") % {"reason": exc}
+        ) from exc
     return url.strip()
 
 

@@ -18,11 +18,7 @@ END = "<!-- end of catalogue -->"
 def event_types() -> dict[str, str]:
     """Every subscribable type → its English label, in EVENT_KINDS order."""
     with translation.override("en"):
-        return {
-            member.value: str(member.label)
-            for kind in wiring.event_kinds()
-            for member in kind
-        }
+        return {member.value: str(member.label) for kind in wiring.event_kinds() for member in kind}
 
 
 def domains() -> list[tuple[str, list[tuple[str, str]]]]:

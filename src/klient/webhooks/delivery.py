@@ -10,13 +10,13 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from klient.core import shutdown, work
 
 from . import actions, destinations, schedule, signing, transport
-from .models import Attempt, Delivery
+from .models import Attempt, Delivery, Endpoint
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +53,7 @@ def deliver_due(
         with work.holding(held):
             rows = list(held.rows)
             endpoints = {
-                endpoint.pk: endpoint
-                for endpoint in _endpoints({row.endpoint_id for row in rows})
+                endpoint.pk: endpoint for endpoint in _endpoints({row.endpoint_id for row in rows})
             }
             for row in rows:
                 attempt(held, row, endpoints[row.endpoint_id], now=now or timezone.now())
@@ -63,13 +62,11 @@ def deliver_due(
     return total
 
 
-def _endpoints(ids: set[int]):  # type: ignore[no-untyped-def]
-    from .models import Endpoint
-
+def _endpoints(ids: set[int]) -> QuerySet[Endpoint]:
     return Endpoint.objects.filter(pk__in=ids)
 
 
-def attempt(held: work.Claim, row: Delivery, endpoint, *, now: datetime) -> str:  # type: ignore[no-untyped-def]
+def attempt(held: work.Claim, row: Delivery, endpoint: Endpoint, *, now: datetime) -> str:
     """One HTTP attempt of a held delivery; returns its new state."""
     body = row.body.encode()
     timestamp = int(now.timestamp())
@@ -89,10 +86,10 @@ def attempt(held: work.Claim, row: Delivery, endpoint, *, now: datetime) -> str:
     return _record(held, row, endpoint, verdict, status, duration_ms, now)
 
 
-def _record(  # type: ignore[no-untyped-def]
+def _record(
     held: work.Claim,
     row: Delivery,
-    endpoint,
+    endpoint: Endpoint,
     verdict: schedule.Verdict,
     status: int | None,
     duration_ms: int,
@@ -108,25 +105,40 @@ def _record(  # type: ignore[no-untyped-def]
         )
         if verdict.delivered:
             work.complete(
-                held, row.pk, Delivery.State.DELIVERED,
-                delivered_at=now, last_status=status, last_error="",
+                held,
+                row.pk,
+                Delivery.State.DELIVERED,
+                delivered_at=now,
+                last_status=status,
+                last_error="",
             )
             return Delivery.State.DELIVERED
         if verdict.disable:
-            work.fail(held, row.pk, row.attempts, verdict.error, permanent=True,
-                      now=now, last_status=status)
+            work.fail(
+                held,
+                row.pk,
+                row.attempts,
+                verdict.error,
+                permanent=True,
+                now=now,
+                last_status=status,
+            )
             actions.disable_endpoint(endpoint.pk, verdict.error)
             return Delivery.State.FAILED
         if verdict.retry_at is not None and not DELIVERY_WORK.policy.gives_up(row.attempts):
             # 429: come back when the receiver said, not on the usual schedule.
             work.complete(
-                held, row.pk, Delivery.State.PENDING,
+                held,
+                row.pk,
+                Delivery.State.PENDING,
                 next_attempt_at=max(verdict.retry_at, now + timedelta(seconds=1)),
-                last_status=status, last_error=verdict.error,
+                last_status=status,
+                last_error=verdict.error,
             )
             return Delivery.State.PENDING
-        outcome = work.fail(held, row.pk, row.attempts, verdict.error, permanent=False,
-                            now=now, last_status=status)
+        outcome = work.fail(
+            held, row.pk, row.attempts, verdict.error, permanent=False, now=now, last_status=status
+        )
         return Delivery.State.FAILED if outcome == "failed" else Delivery.State.PENDING
 
 

@@ -40,9 +40,7 @@ def signature_header(secrets_: Iterable[str], msg_id: str, timestamp: int, body:
     return " ".join(sign(secret, msg_id, timestamp, body) for secret in secrets_)
 
 
-def headers(
-    secrets_: Iterable[str], msg_id: str, timestamp: int, body: bytes
-) -> dict[str, str]:
+def headers(secrets_: Iterable[str], msg_id: str, timestamp: int, body: bytes) -> dict[str, str]:
     """Every header a delivery carries."""
     return {
         "Content-Type": "application/json",

@@ -26,9 +26,7 @@ def wake() -> None:
 
         if (
             isinstance(deliver_webhooks.get_backend(), DatabaseBackend)
-            and DBTaskResult.objects.ready()
-            .filter(task_path=deliver_webhooks.module_path)
-            .exists()
+            and DBTaskResult.objects.ready().filter(task_path=deliver_webhooks.module_path).exists()
         ):
             return
         deliver_webhooks.enqueue()
