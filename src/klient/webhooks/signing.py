@@ -8,10 +8,10 @@ and a receiver accepts the message if any of them matches."""
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import secrets
 from collections.abc import Iterable
+
+from klient.phone.signatures import standard_webhooks_signature
 
 PREFIX = "whsec_"
 KEY_BYTES = 32
@@ -29,10 +29,9 @@ def key_of(secret: str) -> bytes:
 
 
 def sign(secret: str, msg_id: str, timestamp: int, body: bytes) -> str:
-    """One `v1,<base64>` signature of this message under this secret."""
-    content = f"{msg_id}.{timestamp}.".encode() + body
-    digest = hmac.new(key_of(secret), content, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode("ascii")
+    """One `v1,<base64>` signature of this message under this secret (the same function
+    that checks the telephony providers' Standard Webhooks deliveries)."""
+    return standard_webhooks_signature(key_of(secret), msg_id, str(timestamp), body)
 
 
 def signature_header(secrets_: Iterable[str], msg_id: str, timestamp: int, body: bytes) -> str:
