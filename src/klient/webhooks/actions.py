@@ -99,7 +99,7 @@ def update_endpoint(
         changed = [name for name in changes if name != "disabled_reason"]
         events.webhook_updated(endpoint, changed, actor=actor)
     if changes.get("active"):
-        transaction.on_commit(_wake)
+        _wake_on_commit()
     return changed
 
 
@@ -186,7 +186,7 @@ def queue_for_events(event_ids: list[int]) -> int:
         return 0
     with transaction.atomic():
         Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-        transaction.on_commit(_wake)
+        _wake_on_commit()
     return len(rows)
 
 
@@ -213,7 +213,7 @@ def send_to_endpoint(endpoint_id: int, event_type: str, data: dict[str, Any]) ->
             created_at=now,
             next_attempt_at=now,
         )
-        transaction.on_commit(_wake)
+        _wake_on_commit()
 
 
 def replay(delivery: Delivery, *, actor: Any = None, now: datetime | None = None) -> Delivery:
@@ -230,7 +230,7 @@ def replay(delivery: Delivery, *, actor: Any = None, now: datetime | None = None
         row.lease_until = None
         row.save(update_fields=["state", "next_attempt_at", "lease_until"])
         events.webhook_delivery_replayed(row, actor=actor)
-        transaction.on_commit(_wake)
+        _wake_on_commit()
     return row
 
 
@@ -238,3 +238,11 @@ def _wake() -> None:
     from .tasks import wake
 
     wake()
+
+
+def _wake_on_commit() -> None:
+    """Wake a worker once the current transaction commits, once however many deliveries
+    it queued (an automation may send to many endpoints in one change)."""
+    connection = transaction.get_connection()
+    if not any(hook is _wake for _, hook, _ in connection.run_on_commit):
+        transaction.on_commit(_wake)
