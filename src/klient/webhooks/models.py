@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from klient.core.work import WorkItem
 
@@ -37,10 +38,10 @@ class Delivery(WorkItem):
     At most one per (endpoint, event): the fan-out handler may run twice for an event."""
 
     class State(models.TextChoices):
-        PENDING = "pending"
-        SENDING = "sending"
-        DELIVERED = "delivered"
-        FAILED = "failed"
+        PENDING = "pending", _("Waiting")
+        SENDING = "sending", _("Sending")
+        DELIVERED = "delivered", _("Delivered")
+        FAILED = "failed", _("Failed")
 
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")
