@@ -121,6 +121,7 @@ SWEEPS: list[str] = [
     "klient.routing.coverage.sweep_ended_coverage",
     "klient.routing.offers.sweep_unanswered_offers",
     "klient.conversations.awaited.sweep_awaited",
+    "klient.webhooks.event_log.sweep_unpublished_events",
     "klient.webhooks.delivery.sweep_due_deliveries",
 ]
 

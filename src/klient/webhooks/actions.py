@@ -63,7 +63,9 @@ def create_endpoint(
             created_at=timezone.now(),
             created_by=actor if actor is not None and actor.is_authenticated else None,
         )
-        events.webhook_created(endpoint, actor=actor)
+        # Told about what happens from now on, not about its own creation.
+        endpoint.events_after = events.webhook_created(endpoint, actor=actor).pk
+        endpoint.save(update_fields=["events_after"])
     return endpoint, secret
 
 
@@ -77,7 +79,8 @@ def update_endpoint(
     active: bool | None = None,
 ) -> list[str]:
     """Change what was given; returns the names of the fields that changed. Turning an
-    endpoint back on clears why it was disabled; its waiting deliveries go out again."""
+    endpoint back on clears why it was disabled; its waiting deliveries go out again, and
+    it is told about events from then on (not those that happened while it was off)."""
     changes: dict[str, Any] = {}
     if url is not None and url.strip() != endpoint.url:
         changes["url"] = _checked_url(url)
@@ -97,7 +100,11 @@ def update_endpoint(
             setattr(endpoint, name, value)
         endpoint.save(update_fields=list(changes))
         changed = [name for name in changes if name != "disabled_reason"]
-        events.webhook_updated(endpoint, changed, actor=actor)
+        event = events.webhook_updated(endpoint, changed, actor=actor)
+        if changes.get("active"):
+            # Back on: told about events from now on; what happened while off is not sent.
+            endpoint.events_after = event.pk
+            endpoint.save(update_fields=["events_after"])
     if changes.get("active"):
         _wake_on_commit()
     return changed
@@ -153,21 +160,37 @@ def disable_endpoint(endpoint_id: int, reason: str) -> bool:
 
 
 def queue_for_events(event_ids: list[int]) -> int:
-    """Fan-out: one delivery per (subscribed active endpoint, event). Idempotent: a
-    delivery already queued for the pair is left as it is (unique constraint). Returns
-    how many were queued."""
-    endpoints = list(Endpoint.objects.filter(active=True).only("pk", "events"))
-    if not endpoints:
+    """Fan-out: one delivery per (subscribed active endpoint, event), for events after the
+    endpoint was created. Idempotent: a pair already queued is left as it is (and a unique
+    constraint stops a concurrent run). Returns how many were queued."""
+    endpoints = list(Endpoint.objects.filter(active=True).only("pk", "events", "events_after"))
+    if not endpoints or not event_ids:
         return 0
     wanted = {kind for endpoint in endpoints for kind in endpoint.events}
-    found = (
+    found = list(
         Event.objects.filter(pk__in=event_ids, kind__in=wanted)
         .select_related("conversation__team")
         .order_by("pk")
     )
+    if not found:
+        return 0
+    queued = set(
+        Delivery.objects.filter(
+            endpoint_id__in=[e.pk for e in endpoints], event_id__in=[e.pk for e in found]
+        ).values_list("endpoint_id", "event_id")
+    )
     now = timezone.now()
     rows = []
     for event in found:
+        targets = [
+            endpoint
+            for endpoint in endpoints
+            if event.kind in endpoint.events
+            and event.pk > endpoint.events_after
+            and (endpoint.pk, event.pk) not in queued
+        ]
+        if not targets:
+            continue
         body = payloads.body(event.kind, event.at, payloads.event_data(event))
         rows += [
             Delivery(
@@ -179,8 +202,7 @@ def queue_for_events(event_ids: list[int]) -> int:
                 created_at=now,
                 next_attempt_at=now,
             )
-            for endpoint in endpoints
-            if event.kind in endpoint.events
+            for endpoint in targets
         ]
     if not rows:
         return 0

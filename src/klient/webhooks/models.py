@@ -21,6 +21,8 @@ class Endpoint(models.Model):
     secret_sealed = models.TextField()
     previous_secret_sealed = models.TextField(blank=True)
     previous_secret_until = models.DateTimeField(null=True, blank=True)
+    # The last Event id when it was created: it is told about later events only.
+    events_after = models.BigIntegerField(default=0)
     active = models.BooleanField(default=True)
     disabled_reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField()
@@ -79,3 +81,10 @@ class Attempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["delivery", "-id"], name="webhook_attempt_log")]
+
+
+class EventCursor(models.Model):
+    """How far the events sweep has read the event log (one row). Events a domain appends
+    without publishing them reach no handler; the sweep fans them out from here."""
+
+    position = models.BigIntegerField(default=0)

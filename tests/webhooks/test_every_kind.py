@@ -1,0 +1,39 @@
+"""Every event kind reaches its subscribers, also the kinds a domain only writes to the
+event log without publishing them to handlers (the events sweep reads the log), and only
+events that happen after a webhook was added."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from klient.core.models import Event
+from klient.people.actions import create_team
+from klient.webhooks.models import Delivery
+from receiver import verify
+from support import worker_runs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_event_that_no_handler_is_told_about_is_delivered_once(receiver, subscribe):
+    create_team("Before", address="before@shop.example")  # before the webhook: never sent
+    webhook, secret = subscribe(receiver.url, ["team.created", "webhook.created"])
+    worker_runs(at=timezone.now())
+    assert receiver.requests == []
+
+    create_team("Returns", address="returns@shop.example")
+    subscribe("http://127.0.0.1:9/other", ["note.added"])
+    worker_runs(at=timezone.now())
+    worker_runs(at=timezone.now())  # the sweep reads the log again: nothing more
+
+    got = sorted((verify(r, secret)["type"], r.webhook_id) for r in receiver.requests)
+    assert [kind for kind, _ in got] == ["team.created", "webhook.created"]
+    assert Delivery.objects.filter(endpoint_id=webhook).count() == 2
+    created = next(verify(r, secret) for r in receiver.requests if b"webhook.created" in r.body)
+    assert created["data"]["details"]["url"] == "http://127.0.0.1:9/other"
+    assert created["data"]["conversation"] is None
+    team_event = Event.objects.get(kind="team.created", data__name="Returns")
+    assert Delivery.objects.get(endpoint_id=webhook, event_type="team.created").event_id == (
+        team_event.pk
+    )
