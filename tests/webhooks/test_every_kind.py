@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from receiver import verify
 
 from klient.core.models import Event
 from klient.people.actions import create_team
 from klient.webhooks.models import Delivery
-from receiver import verify
 from support import worker_runs
 
 pytestmark = pytest.mark.django_db

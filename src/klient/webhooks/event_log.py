@@ -35,12 +35,14 @@ def sweep_unpublished_events() -> int:
             .order_by("pk")
             .values_list("pk", flat=True)[:CHUNK]
         )
-        if len(ids) == CHUNK:
-            end = ids[-1]
-        else:
-            end = Event.objects.aggregate(last=Max("pk"))["last"] or 0
+        # A full chunk: go on from its last id; otherwise every event so far was read.
+        end = ids[-1] if len(ids) == CHUNK else _last_event_id()
         queued = queue_for_events(ids)
         if end > cursor.position:
             cursor.position = end
             cursor.save(update_fields=["position"])
     return queued
+
+
+def _last_event_id() -> int:
+    return int(Event.objects.aggregate(last=Max("pk"))["last"] or 0)
