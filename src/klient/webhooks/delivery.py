@@ -56,7 +56,10 @@ def deliver_due(
                 endpoint.pk: endpoint for endpoint in _endpoints({row.endpoint_id for row in rows})
             }
             for row in rows:
-                attempt(held, row, endpoints[row.endpoint_id], now=now or timezone.now())
+                endpoint = endpoints.get(row.endpoint_id)
+                if endpoint is None:  # deleted since the claim, with its deliveries
+                    continue
+                attempt(held, row, endpoint, now=now or timezone.now())
         total += len(rows)
         done += 1
     return total
