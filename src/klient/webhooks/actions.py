@@ -122,14 +122,17 @@ def rotate_secret(endpoint: Endpoint, *, actor: Any = None, now: datetime | None
     a receiver can switch over without losing a message."""
     now = now or timezone.now()
     secret = signing.new_secret()
+    fields = ["secret_sealed", "previous_secret_sealed", "previous_secret_until"]
     with transaction.atomic():
-        endpoint.previous_secret_sealed = endpoint.secret_sealed
-        endpoint.previous_secret_until = now + ROTATION_GRACE
-        endpoint.secret_sealed = sealing.seal(secret)
-        endpoint.save(
-            update_fields=["secret_sealed", "previous_secret_sealed", "previous_secret_until"]
-        )
-        events.webhook_secret_rotated(endpoint, actor=actor)
+        # Locked: of two rotations at once, the second keeps the first's secret as previous.
+        locked = Endpoint.objects.select_for_update().get(pk=endpoint.pk)
+        locked.previous_secret_sealed = locked.secret_sealed
+        locked.previous_secret_until = now + ROTATION_GRACE
+        locked.secret_sealed = sealing.seal(secret)
+        locked.save(update_fields=fields)
+        for name in fields:
+            setattr(endpoint, name, getattr(locked, name))
+        events.webhook_secret_rotated(locked, actor=actor)
     return secret
 
 
