@@ -37,3 +37,27 @@ def test_an_event_that_no_handler_is_told_about_is_delivered_once(receiver, subs
     assert Delivery.objects.get(endpoint_id=webhook, event_type="team.created").event_id == (
         team_event.pk
     )
+
+
+def test_the_fan_out_of_a_batch_costs_the_same_few_queries_however_many_events(
+    subscribe, support_team, receive, django_assert_num_queries
+):
+    subscribe("http://127.0.0.1:9/a", ["conversation.created", "message.received"])
+    subscribe("http://127.0.0.1:9/b", ["message.received"])
+    for n in range(20):
+        receive(support_team, f"customer{n}@example.com", f"Parcel {n}", "Where is it?")
+    ids = list(
+        Event.objects.filter(kind__in=["conversation.created", "message.received"]).values_list(
+            "pk", flat=True
+        )
+    )
+
+    from klient.webhooks.actions import queue_for_events
+
+    # Endpoints, events with their conversations, pairs already queued, one insert (and
+    # its savepoint and release).
+    with django_assert_num_queries(6):
+        assert queue_for_events(ids) == 60
+    with django_assert_num_queries(3):
+        assert queue_for_events(ids) == 0  # idempotent: nothing twice
+    assert Delivery.objects.count() == 60
