@@ -14,6 +14,7 @@ from django.utils import timezone
 from receiver import verify
 
 from klient.core.models import Event
+from klient.notifications.models import Notification
 from klient.webhooks.models import Delivery, Endpoint
 from support import worker_runs
 
@@ -48,6 +49,8 @@ def test_a_receiver_that_fails_slows_down_and_goes_away_gets_the_same_message_ea
     assert (delivery.state, delivery.last_status) == ("failed", 410)
     assert not endpoint.active and "410" in endpoint.disabled_reason
     assert Event.objects.filter(kind="webhook.disabled", data__webhook=webhook).count() == 1
+    told = Notification.objects.get(recipient=admin_zofia, kind="webhooks.disabled")
+    assert receiver.url in told.text and "410" in told.text
 
     receive(support_team, "ola@klientka.pl", "Faktura", "Czy mogę dostać fakturę?")
     worker_runs(at=t0 + timedelta(seconds=130))

@@ -70,6 +70,7 @@ TEXT_TABLES: list[str] = [
     "klient.routing.texts.TEXTS",
     "klient.phone.texts.TEXTS",
     "klient.notifications.transfers.TEXTS",
+    "klient.webhooks.texts.TEXTS",
 ]
 
 

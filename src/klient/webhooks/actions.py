@@ -8,15 +8,19 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klient.core import sealing
 from klient.core.models import Event
+from klient.notifications.actions import notify
 
-from . import catalogue, destinations, events, payloads, signing
+from . import catalogue, destinations, events, payloads, signing, texts
 from .models import Delivery, Endpoint
 
 ROTATION_GRACE = timedelta(hours=24)
@@ -136,6 +140,10 @@ def rotate_secret(endpoint: Endpoint, *, actor: Any = None, now: datetime | None
     return secret
 
 
+def administrators() -> QuerySet[Any]:
+    return get_user_model().objects.filter(Q(is_staff=True) | Q(is_superuser=True), is_active=True)
+
+
 def signing_secrets(endpoint: Endpoint, now: datetime) -> list[str]:
     """The secrets a message is signed with now: the current one, and the previous one
     while its grace period lasts."""
@@ -147,7 +155,8 @@ def signing_secrets(endpoint: Endpoint, now: datetime) -> list[str]:
 
 
 def disable_endpoint(endpoint_id: int, reason: str) -> bool:
-    """Turn an endpoint off because its receiver asked (410 Gone); False if it was off."""
+    """Turn an endpoint off because its receiver asked (410 Gone) and tell the
+    administrators; False if it was off already."""
     with transaction.atomic():
         endpoint = Endpoint.objects.select_for_update().filter(pk=endpoint_id).first()
         if endpoint is None or not endpoint.active:
@@ -156,6 +165,12 @@ def disable_endpoint(endpoint_id: int, reason: str) -> bool:
         endpoint.disabled_reason = reason[:500]
         endpoint.save(update_fields=["active", "disabled_reason"])
         events.webhook_disabled(endpoint, reason)
+        notify(
+            administrators(),
+            kind=texts.DISABLED,
+            params={"url": endpoint.url},
+            url=reverse("webhook_settings:deliveries", args=[endpoint.pk]),
+        )
     return True
 
 
