@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     qdiscard = qsub.add_parser("discard", help="give up on one, saying why (its source is kept)")
     qdiscard.add_argument("id", type=int)
     qdiscard.add_argument("--reason", required=True)
+
+    webhooks = sub.add_parser("webhooks", help="outgoing webhooks").add_subparsers(
+        dest="action", required=True
+    )
+    wcat = webhooks.add_parser(
+        "catalogue", help="the event types webhooks can subscribe to, as markdown"
+    )
+    wcat.add_argument("--write", metavar="PATH", help="update the catalogue section of PATH")
+    wcat.add_argument("--check", metavar="PATH", help="exit 1 if PATH's catalogue is stale")
     return parser
 
 

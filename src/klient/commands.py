@@ -188,3 +188,24 @@ def cmd_quarantine(args: argparse.Namespace) -> int:
             raise CommandError(f"no quarantined mail #{pk}") from exc
         print(f"{pk}: {result}")
     return 0
+
+
+def cmd_webhooks(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from klient.webhooks import catalogue
+
+    if args.write:
+        changed = catalogue.write(Path(args.write))
+        print(f"{args.write}: {'catalogue updated' if changed else 'catalogue up to date'}")
+        return 0
+    if args.check:
+        path = Path(args.check)
+        text = path.read_text(encoding="utf-8")
+        if catalogue.updated(text) != text:
+            print(f"{path}: the catalogue is stale; run `klient webhooks catalogue --write {path}`")
+            return 1
+        print(f"{path}: catalogue up to date")
+        return 0
+    print(catalogue.markdown())
+    return 0

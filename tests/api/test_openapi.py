@@ -52,6 +52,12 @@ PATHS = {
     "/api/v1/reports/transfers": {"get"},
     "/api/v1/callbacks": {"get", "post"},
     "/api/v1/callbacks/{id}/attempts": {"post"},
+    # Outgoing webhooks (issue 18).
+    "/api/v1/webhooks": {"get", "post"},
+    "/api/v1/webhooks/{id}": {"get", "patch", "delete"},
+    "/api/v1/webhooks/{id}/rotate-secret": {"post"},
+    "/api/v1/webhooks/{id}/deliveries": {"get"},
+    "/api/v1/webhooks/{id}/deliveries/{delivery_id}/replay": {"post"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

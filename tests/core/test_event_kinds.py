@@ -133,6 +133,13 @@ STORED_KINDS = {
     "callback.requested",
     "callback.attempted",
     "conversation.transferred",
+    # Outgoing webhooks (issue 18, klient.webhooks).
+    "webhook.created",
+    "webhook.updated",
+    "webhook.deleted",
+    "webhook.secret_rotated",
+    "webhook.disabled",
+    "webhook.delivery_replayed",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

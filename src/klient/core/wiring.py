@@ -41,6 +41,7 @@ EVENT_KINDS: list[str] = [
     "klient.portal.events.Kind",
     "klient.routing.events.Kind",
     "klient.phone.events.Kind",
+    "klient.webhooks.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -54,6 +55,8 @@ HANDLER_TABLES: list[str] = [
     "klient.macros.handlers.HANDLERS",
     "klient.portal.handlers.HANDLERS",
     "klient.routing.handlers.HANDLERS",
+    # Every kind: outgoing webhooks fan each event out to its subscribers (issue 18).
+    "klient.webhooks.handlers.HANDLERS",
 ]
 
 # Each domain's texts to agents (TEXTS: kind -> wording function, in its texts.py): a
@@ -67,6 +70,7 @@ TEXT_TABLES: list[str] = [
     "klient.routing.texts.TEXTS",
     "klient.phone.texts.TEXTS",
     "klient.notifications.transfers.TEXTS",
+    "klient.webhooks.texts.TEXTS",
 ]
 
 
@@ -118,6 +122,8 @@ SWEEPS: list[str] = [
     "klient.routing.coverage.sweep_ended_coverage",
     "klient.routing.offers.sweep_unanswered_offers",
     "klient.conversations.awaited.sweep_awaited",
+    "klient.webhooks.event_log.sweep_unpublished_events",
+    "klient.webhooks.delivery.sweep_due_deliveries",
 ]
 
 DISPATCH_BATCH = 500
