@@ -53,7 +53,7 @@ def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     if not value:
         return None
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():  # not "²", which str.isdigit() accepts
         wait = timedelta(seconds=min(int(text), int(LONGEST_RETRY_AFTER.total_seconds())))
         return now + wait
     try:
