@@ -41,6 +41,7 @@ EVENT_KINDS: list[str] = [
     "klient.portal.events.Kind",
     "klient.routing.events.Kind",
     "klient.phone.events.Kind",
+    "klient.external_calendars.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -118,6 +119,7 @@ SWEEPS: list[str] = [
     "klient.routing.coverage.sweep_ended_coverage",
     "klient.routing.offers.sweep_unanswered_offers",
     "klient.conversations.awaited.sweep_awaited",
+    "klient.external_calendars.sync.sync_due_calendars",
 ]
 
 DISPATCH_BATCH = 500
