@@ -17,11 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from ical_texts import PASSWORD, USER
 
 from support import free_port, port_open
-
-USER = "anna"
-PASSWORD = "radicale-s3cret-Pa55"
 
 
 @dataclass

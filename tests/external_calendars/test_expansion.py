@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from ics import event, vcalendar
+from ical_texts import event, vcalendar
 
 from klient.external_calendars.expansion import CalendarTextError, busy_times, merge
 

@@ -13,8 +13,9 @@ def busy_between(
     agent_ids: Iterable[int], start: datetime, end: datetime
 ) -> dict[int, list[tuple[datetime, datetime]]]:
     """For each agent, the busy intervals of all their external calendars that overlap
-    [start, end) (aware datetimes): merged, sorted, in UTC, not cut at the window's
-    edges. Every agent asked for is a key (an empty list when free or without calendars).
+    [start, end) (aware datetimes): merged, sorted, in UTC, and cut at the window's
+    edges (so two busy times that touch outside the window cannot give a different
+    answer from one that spans it). Every agent asked for is a key (an empty list when free or without calendars).
     Known only inside the synced window (config.KEEP_BEFORE/KEEP_AFTER around the last
     sync) and as fresh as the last good sync."""
     if start.tzinfo is None or end.tzinfo is None:
@@ -28,8 +29,8 @@ def busy_between(
     ).values_list("calendar__agent_id", "starts_at", "ends_at")
     for agent_id, starts_at, ends_at in rows:
         found[agent_id].append((starts_at, ends_at))
-    return {pk: _utc(merge(intervals)) for pk, intervals in found.items()}
-
-
-def _utc(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
-    return [(s.astimezone(UTC), e.astimezone(UTC)) for s, e in intervals]
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    return {
+        pk: merge((max(s, start), min(e, end)) for s, e in intervals)
+        for pk, intervals in found.items()
+    }

@@ -31,3 +31,8 @@ def vcalendar(*events: str) -> str:
 
 def at(day: date, hh: int, mm: int = 0, zone: ZoneInfo = UTC) -> datetime:  # type: ignore[assignment]
     return datetime(day.year, day.month, day.day, hh, mm, tzinfo=zone).astimezone(UTC)
+
+
+# The account on the tests' Radicale server.
+USER = "anna"
+PASSWORD = "radicale-s3cret-Pa55"
