@@ -15,7 +15,8 @@ def busy_between(
     """For each agent, the busy intervals of all their external calendars that overlap
     [start, end) (aware datetimes): merged, sorted, in UTC, and cut at the window's
     edges (so two busy times that touch outside the window cannot give a different
-    answer from one that spans it). Every agent asked for is a key (an empty list when free or without calendars).
+    answer from one that spans it). Every agent asked for is a key (an empty list when
+    free or without calendars).
     Known only inside the synced window (config.KEEP_BEFORE/KEEP_AFTER around the last
     sync) and as fresh as the last good sync."""
     if start.tzinfo is None or end.tzinfo is None:
