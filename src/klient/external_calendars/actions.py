@@ -63,31 +63,48 @@ def remove_calendar(calendar: ExternalCalendar, *, actor: Any) -> None:
         calendar.delete()
 
 
+def _still_there(calendar: ExternalCalendar) -> bool:
+    """Lock the calendar's row for the write; False if it was removed meanwhile."""
+    return ExternalCalendar.objects.select_for_update().filter(pk=calendar.pk).exists()
+
+
 def _digest(busy: list[Busy]) -> str:
     text = "\n".join(f"{b.start.isoformat()} {b.end.isoformat()}" for b in busy)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def store_busy(calendar: ExternalCalendar, busy: list[Busy], *, now: datetime) -> bool:
+def store_busy(
+    calendar: ExternalCalendar, busy: list[Busy] | None, *, now: datetime, source_digest: str = ""
+) -> bool:
     """A good sync: replace the calendar's busy rows with these, in one transaction (a
-    reader sees the old set or the new one, never half). Returns whether they changed."""
-    digest = _digest(busy)
+    reader sees the old set or the new one, never half). `busy` None: the same source as
+    last time, so the same busy times. Returns whether they changed (False too when the
+    calendar was removed while it was being read)."""
+    digest = calendar.busy_digest if busy is None else _digest(busy)
     recovered = bool(calendar.last_error)
     changed = digest != calendar.busy_digest
     with transaction.atomic():
-        if changed:
+        if not _still_there(calendar):
+            return False
+        if changed and busy is not None:
             BusyInterval.objects.filter(calendar=calendar).delete()
             BusyInterval.objects.bulk_create(
                 BusyInterval(calendar=calendar, starts_at=b.start, ends_at=b.end, uid=b.uid[:255])
                 for b in busy
             )
         ExternalCalendar.objects.filter(pk=calendar.pk).update(
-            last_attempted_at=now, last_synced_at=now, last_error="", busy_digest=digest
+            last_attempted_at=now,
+            last_synced_at=now,
+            last_error="",
+            busy_digest=digest,
+            source_digest=source_digest,
         )
         if changed or recovered:
-            events.calendar_synced(calendar, busy=len(busy), recovered=recovered)
+            count = len(busy) if busy is not None else calendar.busy.count()
+            events.calendar_synced(calendar, busy=count, recovered=recovered)
     calendar.last_attempted_at = calendar.last_synced_at = now
     calendar.last_error, calendar.busy_digest = "", digest
+    calendar.source_digest = source_digest
     return changed
 
 
@@ -96,6 +113,8 @@ def record_failure(calendar: ExternalCalendar, error: str, *, now: datetime) -> 
     (an event only when the error is new)."""
     error = error[:2000]
     with transaction.atomic():
+        if not _still_there(calendar):
+            return
         ExternalCalendar.objects.filter(pk=calendar.pk).update(
             last_attempted_at=now, last_error=error
         )

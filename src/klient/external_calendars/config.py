@@ -7,7 +7,7 @@ over the environment (tests set it)."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 
@@ -33,4 +33,7 @@ def sync_every() -> timedelta:
 
 
 def window(now: datetime) -> tuple[datetime, datetime]:
-    return now - KEEP_BEFORE, now + KEEP_AFTER
+    """The kept window, moved once a day (from midnight UTC), so that the same calendar
+    text read again the same day is known unchanged without expanding it again."""
+    day = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - KEEP_BEFORE, day + timedelta(days=1) + KEEP_AFTER

@@ -37,6 +37,9 @@ class ExternalCalendar(models.Model):
     # A digest of the busy intervals last stored: a sync that finds the same ones writes
     # no event (one every few minutes would flood the audit log).
     busy_digest = models.CharField(max_length=64, blank=True)
+    # A digest of what the last good sync read (texts, window, zone): the same again is
+    # not expanded again (a busy year takes a second or two of CPU).
+    source_digest = models.CharField(max_length=64, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -15,6 +15,7 @@ while it is read so two workers never read it at once, and the sweep
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -97,8 +98,8 @@ def _fetch_caldav(
         client.session.close()
 
 
-def fetch(calendar: ExternalCalendar, start: datetime, end: datetime) -> list[Busy]:
-    """The busy times of the calendar in [start, end); SyncError saying why not."""
+def fetch(calendar: ExternalCalendar, start: datetime, end: datetime) -> list[str] | list[bytes]:
+    """The calendar's texts for [start, end); SyncError saying why not."""
     try:
         destination = destinations.check(calendar.url, allowed=config.allowed_hosts())
     except destinations.RefusedDestination as exc:
@@ -108,13 +109,11 @@ def fetch(calendar: ExternalCalendar, start: datetime, end: datetime) -> list[Bu
             texts: list[str] | list[bytes] = _fetch_caldav(calendar, destination, start, end)
         else:
             texts = _fetch_ics(destination)
-        return busy_times(texts, start, end, _zone(calendar))
+        return texts
     except SyncError:
         raise
     except UnsealError as exc:
         raise SyncError("the password cannot be read: enter it again") from exc
-    except CalendarTextError as exc:
-        raise SyncError(f"the calendar is not valid iCalendar: {exc}") from exc
     except Exception as exc:
         # Network, HTTP, TLS and WebDAV errors of two libraries with no common base; the
         # message is the agent's clue (wrong password, server down, not a calendar).
@@ -136,15 +135,30 @@ def sync_calendar(calendar: ExternalCalendar) -> str:
     The caller holds its lease."""
     now = timezone.now()
     start, end = config.window(now)
+    zone = _zone(calendar)
     try:
-        busy = fetch(calendar, start, end)
+        texts = fetch(calendar, start, end)
+        source = _source_digest(texts, start, zone)
+        busy: list[Busy] | None = None
+        if source != calendar.source_digest or calendar.last_error:
+            try:
+                busy = busy_times(texts, start, end, zone)
+            except CalendarTextError as exc:
+                raise SyncError(f"the calendar is not valid iCalendar: {exc}") from exc
     except SyncError as exc:
         error = _scrub(str(exc), calendar)
         actions.record_failure(calendar, error, now=now)
         logger.warning("external calendar %s: %s", calendar.pk, error)
         return error
-    actions.store_busy(calendar, busy, now=now)
+    actions.store_busy(calendar, busy, now=now, source_digest=source)
     return ""
+
+
+def _source_digest(texts: list[str] | list[bytes], start: datetime, zone: ZoneInfo) -> str:
+    digest = hashlib.sha256(f"{start.isoformat()} {zone.key}".encode())
+    for text in texts:
+        digest.update(b"\0" + (text.encode() if isinstance(text, str) else text))
+    return digest.hexdigest()
 
 
 # A sync as durable work: due by last_attempted_at (the sweep's query), held under a
