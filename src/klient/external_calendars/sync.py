@@ -156,8 +156,9 @@ def sync_calendar(calendar: ExternalCalendar) -> str:
 
 def _source_digest(texts: list[str] | list[bytes], start: datetime, zone: ZoneInfo) -> str:
     digest = hashlib.sha256(f"{start.isoformat()} {zone.key}".encode())
-    for text in texts:
-        digest.update(b"\0" + (text.encode() if isinstance(text, str) else text))
+    # Sorted: a server may list the same objects in another order.
+    for text in sorted(t.encode() if isinstance(t, str) else t for t in texts):
+        digest.update(b"\0" + text)
     return digest.hexdigest()
 
 
