@@ -207,3 +207,45 @@ def test_merge_gives_sorted_disjoint_intervals_covering_the_same_minutes(given_i
         }
 
     assert covered(merged) == covered(given_intervals)
+
+
+def test_a_zone_defined_in_the_calendar_itself_and_a_windows_zone_name():
+    """Outlook and iCloud send their own VTIMEZONE blocks, under names that are not IANA's."""
+    vtimezone = "\n".join(
+        [
+            "BEGIN:VTIMEZONE",
+            "TZID:Office Time",
+            "BEGIN:STANDARD",
+            "DTSTART:19701025T040000",
+            "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+            "TZOFFSETFROM:+0300",
+            "TZOFFSETTO:+0200",
+            "END:STANDARD",
+            "BEGIN:DAYLIGHT",
+            "DTSTART:19700329T030000",
+            "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+            "TZOFFSETFROM:+0200",
+            "TZOFFSETTO:+0300",
+            "END:DAYLIGHT",
+            "END:VTIMEZONE",
+        ]
+    )
+    text = vcalendar(
+        vtimezone,
+        event(
+            "office",
+            "DTSTART;TZID=Office Time:20270322T090000",
+            "DTEND;TZID=Office Time:20270322T100000",
+            "RRULE:FREQ=WEEKLY;COUNT=2",
+        ),
+        event(
+            "windows",
+            "DTSTART;TZID=FLE Standard Time:20270310T090000",
+            "DTEND;TZID=FLE Standard Time:20270310T093000",
+        ),
+    )
+    assert spans(text, ZoneInfo("UTC")) == [
+        (datetime(2027, 3, 10, 7, tzinfo=UTC), datetime(2027, 3, 10, 7, 30, tzinfo=UTC)),
+        (datetime(2027, 3, 22, 7, tzinfo=UTC), datetime(2027, 3, 22, 8, tzinfo=UTC)),
+        (datetime(2027, 3, 29, 6, tzinfo=UTC), datetime(2027, 3, 29, 7, tzinfo=UTC)),
+    ]
