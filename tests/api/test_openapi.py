@@ -58,6 +58,10 @@ PATHS = {
     "/api/v1/webhooks/{id}/rotate-secret": {"post"},
     "/api/v1/webhooks/{id}/deliveries": {"get"},
     "/api/v1/webhooks/{id}/deliveries/{delivery_id}/replay": {"post"},
+    # Agents' external calendars (issue 15).
+    "/api/v1/agents/{id}/calendars": {"get", "post"},
+    "/api/v1/agents/{id}/calendars/{calendar_id}": {"delete"},
+    "/api/v1/agents/{id}/calendars/{calendar_id}/sync": {"post"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

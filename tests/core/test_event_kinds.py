@@ -140,6 +140,11 @@ STORED_KINDS = {
     "webhook.secret_rotated",
     "webhook.disabled",
     "webhook.delivery_replayed",
+    # Agents' external calendars (issue 15, klient.external_calendars).
+    "external_calendar.added",
+    "external_calendar.removed",
+    "external_calendar.synced",
+    "external_calendar.failed",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

@@ -51,6 +51,7 @@ api.add_router("", __import__("klient.api.routing", fromlist=["router"]).router)
 # Calls and telephony webhooks (issue 14).
 api.add_router("", __import__("klient.api.phone", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.transfers", fromlist=["router"]).router)
+api.add_router("", __import__("klient.api.external_calendars", fromlist=["router"]).router)  # h15
 
 # Outgoing webhooks (issue 18).
 api.add_router("", __import__("klient.api.webhooks", fromlist=["router"]).router)

@@ -42,6 +42,7 @@ EVENT_KINDS: list[str] = [
     "klient.routing.events.Kind",
     "klient.phone.events.Kind",
     "klient.webhooks.events.Kind",
+    "klient.external_calendars.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -124,6 +125,7 @@ SWEEPS: list[str] = [
     "klient.conversations.awaited.sweep_awaited",
     "klient.webhooks.event_log.sweep_unpublished_events",
     "klient.webhooks.delivery.sweep_due_deliveries",
+    "klient.external_calendars.sync.sync_due_calendars",
 ]
 
 DISPATCH_BATCH = 500
