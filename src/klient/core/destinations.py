@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -36,6 +36,16 @@ class Destination:
     host: str
     port: int
     addresses: tuple[str, ...]
+    path: str = "/"  # path and query, as sent in the request line
+
+    @property
+    def address(self) -> str:
+        return self.addresses[0]
+
+    @property
+    def host_header(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return host if self.port == SCHEMES[self.scheme] else f"{host}:{self.port}"
 
 
 def allowed_hosts(value: str | Iterable[str] | None) -> frozenset[str]:
@@ -46,14 +56,41 @@ def allowed_hosts(value: str | Iterable[str] | None) -> frozenset[str]:
     return frozenset(item.strip().lower().strip("[]") for item in items if item.strip())
 
 
-def is_public(address: str) -> bool:
+METADATA = frozenset(
+    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+)
+
+Resolver = Callable[[str, int], Sequence[str]]
+
+
+def refusal(address: str) -> str | None:
+    """Why Klient may not connect to this IP address, in plain words; None if it may."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    if ip in METADATA:
+        return "a cloud metadata address"
+    for test, what in (
+        ("is_loopback", "a loopback address"),
+        ("is_link_local", "a link-local address"),
+        ("is_multicast", "a multicast address"),
+        ("is_unspecified", "an unspecified address"),
+        ("is_reserved", "a reserved address"),
+        ("is_private", "a private address"),
+    ):
+        if getattr(ip, test):
+            return what
+    if not ip.is_global:
+        return "an address that is not public"
+    return None
 
 
-def _resolve(host: str, port: int) -> tuple[str, ...]:
+def is_public(address: str) -> bool:
+    return refusal(address) is None
+
+
+def resolve(host: str, port: int) -> tuple[str, ...]:
+    """Every address the host resolves to (an IP literal resolves to itself)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
@@ -62,13 +99,15 @@ def _resolve(host: str, port: int) -> tuple[str, ...]:
     for _family, _type, _proto, _name, sockaddr in infos:
         if (address := str(sockaddr[0])) not in addresses:
             addresses.append(address)
-    if not addresses:
-        raise RefusedDestination(f"the host {host} has no address")
     return tuple(addresses)
 
 
 def parse(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of an http(s) URL without credentials in it."""
+    return _split(url)[:3]
+
+
+def _split(url: str) -> tuple[str, str, int, str]:
     try:
         parts = urlsplit(url.strip())
         port = parts.port
@@ -81,21 +120,36 @@ def parse(url: str) -> tuple[str, str, int]:
         raise RefusedDestination("the URL has no host")
     if parts.username is not None or parts.password is not None:
         raise RefusedDestination("put no user name or password in the URL")
-    return scheme, parts.hostname.lower(), port or SCHEMES[scheme]
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return scheme, parts.hostname.lower(), port or SCHEMES[scheme], path
 
 
-def check(url: str, *, allowed: Iterable[str] = ()) -> Destination:
-    """The URL as a Destination, or RefusedDestination saying why it may not be used."""
-    scheme, host, port = parse(url)
-    addresses = _resolve(host, port)
+def check(
+    url: str,
+    *,
+    allowed: Iterable[str] = (),
+    setting: str = "",
+    resolver: Resolver = resolve,
+) -> Destination:
+    """The URL as a Destination, or RefusedDestination saying why it may not be used.
+    `setting` names the operator's allow-list in the message (e.g. KLIENT_WEBHOOK_ALLOWED_HOSTS)."""
+    scheme, host, port, path = _split(url)
+    addresses = tuple(resolver(host, port))
+    if not addresses:
+        raise RefusedDestination(f"the host {host} has no address")
     if host not in allowed_hosts(allowed):
-        private = [address for address in addresses if not is_public(address)]
-        if private:
-            raise RefusedDestination(
-                f"{host} is a loopback, private, link-local or otherwise non-public address "
-                f"({', '.join(private)}); an operator can allow it in the allowed hosts"
-            )
-    return Destination(url=url.strip(), scheme=scheme, host=host, port=port, addresses=addresses)
+        for address in addresses:
+            reason = refusal(address)
+            if reason is not None:
+                shown = host if host == address else f"{host} ({address})"
+                where = setting or "the allowed hosts"
+                raise RefusedDestination(
+                    f"{shown} is {reason}; an operator can allow the host in {where} "
+                    "if it is theirs"
+                )
+    return Destination(
+        url=url.strip(), scheme=scheme, host=host, port=port, addresses=addresses, path=path
+    )
 
 
 def pinned_session(destination: Destination, *, timeout: float = 30) -> Any:
