@@ -9,6 +9,7 @@ by a unique constraint)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import cast
 
 from klient.core.events import EventKind
 
@@ -27,7 +28,8 @@ class _HandledKinds(Mapping[EventKind, list[str]]):
 
         if self._handled is None:
             others = [table for table in wiring.HANDLER_TABLES if table != TABLE]
-            self._handled = list(wiring.collect_handlers(others))
+            # The tables are keyed by EventKind members (str enums).
+            self._handled = cast(list[EventKind], list(wiring.collect_handlers(others)))
         return self._handled
 
     def __getitem__(self, kind: EventKind) -> list[str]:
