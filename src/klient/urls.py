@@ -16,6 +16,8 @@ urlpatterns = [
     # Administrators' settings: mailboxes and quarantine; request forms.
     path("settings/", include("klient.workspace.settings_ops_urls")),
     path("settings/", include("klient.portal.settings_urls")),
+    # Satisfaction surveys: /survey/<token>/, /settings/csat/, /reports/csat.csv (issue 18).
+    path("", include("klient.surveys.urls")),
     # Settings (/settings/…: teams, agents), the profile, forgot password, invitations.
     path("", include("klient.administration.urls")),
     # The customer portal owns /portal/… and the embeddable request forms /forms/….
