@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
+from survey_steps import solve
 
 from klient.core.texts import word
 from klient.notifications.models import Notification
@@ -12,7 +13,6 @@ from klient.people.actions import set_agent_language
 from klient.surveys import actions
 from klient.surveys.models import Survey
 from support import worker_runs
-from survey_steps import solve
 
 
 def sent_survey(conversation, agent) -> Survey:

@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 
 import pytest
 from freezegun import freeze_time
+from survey_steps import solve
 
 from klient.conversations.actions import update_conversation
 from klient.surveys import actions
 from klient.surveys.models import Survey
 from support import worker_runs
-from survey_steps import solve
 
 WEEK_1 = datetime(2026, 11, 17, 10, 0, tzinfo=UTC)  # Tuesday of ISO week 47
 WEEK_2 = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)  # Wednesday of ISO week 48

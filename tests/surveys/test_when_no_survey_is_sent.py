@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from survey_steps import reopen, solve
 
 from klient.conversations.actions import reply
 from klient.conversations.models import Delivery
 from klient.mail.actions import accept_raw, process_batch
 from klient.surveys.models import Survey
 from support import bounce_report, worker_runs
-from survey_steps import reopen, solve
 
 
 def test_nothing_is_sent_while_the_teams_surveys_are_off(smtp_sink, french_question, agent_anna):
