@@ -133,6 +133,10 @@ STORED_KINDS = {
     "callback.requested",
     "callback.attempted",
     "conversation.transferred",
+    # Satisfaction surveys (issue 18, klient.surveys).
+    "survey.sent",
+    "survey.answered",
+    "survey.changed",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

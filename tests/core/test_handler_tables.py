@@ -50,6 +50,7 @@ def test_handlers_of_a_kind_run_in_the_order_of_the_tables():
         "klient.sla.tasks.recompute_for_events",
         "klient.live.publish.push_conversation_changes",
         "klient.collab.followups.handle_events",
+        _SURVEYS,
     ]
 
 
@@ -66,6 +67,7 @@ _POLICY_CHANGE = "klient.sla.admin_tasks.recompute_after_policy_change"
 _UNDELIVERED = "klient.notifications.undelivered.notify_undelivered"
 _DELIVER = "klient.conversations.channel_registry.deliver_for_events"
 _ROUTE = "klient.routing.intake.route_for_events"  # issue 14: routing after the others
+_SURVEYS = "klient.surveys.scheduling.schedule_surveys"  # issue 18: a solve schedules a survey
 
 
 def test_the_collected_table_is_the_one_the_desk_relies_on():
@@ -93,7 +95,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "delivery.bounced": [_SLA, _UNDELIVERED, _LIVE],
         "delivery.failed": [_SLA, _UNDELIVERED, _LIVE],
         "delivery.resend_requested": [_DELIVER, _LIVE],
-        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS],
+        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS, _SURVEYS],
         "assignee.changed": [_LIVE],
         "priority.changed": [_SLA, _LIVE],
         "team.changed": [_SLA, _LIVE],
