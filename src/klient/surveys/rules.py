@@ -34,12 +34,15 @@ def is_bad(rating: str) -> bool:
     return rating in BAD_RATINGS
 
 
+def percent(good: int, responses: int) -> float | None:
+    """The CSAT score of counts: good answers in percent, to one decimal; None for none."""
+    return round(100 * good / responses, 1) if responses else None
+
+
 def score(ratings: Iterable[str]) -> float | None:
-    """The share of good answers in percent, to one decimal; None without answers."""
+    """The CSAT score of these answers (what the report counts in the database)."""
     answers = list(ratings)
-    if not answers:
-        return None
-    return round(100 * sum(1 for r in answers if is_good(r)) / len(answers), 1)
+    return percent(sum(1 for r in answers if is_good(r)), len(answers))
 
 
 def link_expired(sent_at: datetime | None, now: datetime) -> bool:
