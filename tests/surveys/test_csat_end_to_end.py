@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.utils import timezone
 from freezegun import freeze_time
 from survey_steps import links, solve
@@ -114,3 +115,37 @@ def test_an_unknown_or_tampered_token_finds_no_survey(
     assert client.post(tampered, {"rating": "good"}).status_code == 404
     assert client.get("/survey/nothing/").status_code == 404
     assert Survey.objects.get().rating == ""
+
+
+@pytest.mark.parametrize(
+    ("language", "subject", "heading"),
+    [
+        ("en", "How did we do? Your request", "How did we do?"),
+        ("de", "Wie waren wir? Ihre Anfrage", "Wie waren wir?"),
+        ("uk", "Як ми впоралися? Ваш запит", "Як ми впоралися?"),
+        ("pl", "Jak nam poszło? Pani/Pana zgłoszenie", "Jak nam poszło?"),
+        ("fr", "Comment avons-nous fait ? Votre demande", "Comment avons-nous fait ?"),
+    ],
+)
+def test_the_email_and_the_page_speak_the_customers_language(
+    client,
+    smtp_sink,
+    support_team,
+    receive,
+    agent_anna,
+    surveys_on,
+    language,
+    subject,
+    heading,
+):
+    surveys_on()
+    conversation = receive(
+        support_team, f"{language}@client.example", "?", "…", language=language
+    ).conversation
+    solve(conversation, agent_anna)
+    worker_runs()
+    (email,) = smtp_sink.wait_for(1)
+    assert email["Subject"] == f"{subject} {conversation.reference}"
+    assert email["Content-Language"] == language
+    page = client.get(links(email)[""]).content.decode()
+    assert f'lang="{language}"' in page and heading in page

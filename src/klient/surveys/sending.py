@@ -114,8 +114,9 @@ def survey_email(survey: Survey, *, to: str) -> EmailMessage:
     email["Message-ID"] = f"<survey.{uuid.uuid4().hex}@{settings.KLIENT_MAIL_DOMAIN}>"
     email["Auto-Submitted"] = "auto-generated"
     email["X-Auto-Response-Suppress"] = "All"
-    email["Content-Language"] = survey.language or settings.LANGUAGE_CODE
     email.set_content(body, charset="utf-8")
+    # After set_content, which replaces every Content-* header.
+    email["Content-Language"] = survey.language or settings.LANGUAGE_CODE
     return email
 
 

@@ -68,7 +68,9 @@ def _page(
         },
         status=status,
     )
-    response["Referrer-Policy"] = "no-referrer"  # the token must not leave in a Referer
+    # The token must not leave in a Referer; same-origin still lets the form post its Origin
+    # (no-referrer sends "Origin: null", which the CSRF check refuses).
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     return response
 
