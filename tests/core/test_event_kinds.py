@@ -137,6 +137,7 @@ STORED_KINDS = {
     "survey.sent",
     "survey.answered",
     "survey.changed",
+    "survey.settings_saved",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

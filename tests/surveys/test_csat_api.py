@@ -79,3 +79,14 @@ def test_the_report_refuses_an_unknown_group_or_date(call, agent_anna):
     empty = call(agent_anna, "get", "/api/v1/reports/csat")
     assert empty.status_code == 200
     assert empty.json()["total"] == {"responses": 0, "score": None} and empty.json()["rows"] == []
+
+
+def test_a_change_is_in_the_audit_log_with_who_made_it(call, support_team, admin_zofia):
+    from klient.core.models import Event
+
+    call(admin_zofia, "put", f"/api/v1/teams/{support_team.pk}/csat", ON)
+    call(admin_zofia, "put", f"/api/v1/teams/{support_team.pk}/csat", ON)  # the same again
+
+    (event,) = Event.objects.filter(kind="survey.settings_saved")
+    assert event.actor_id == admin_zofia.pk
+    assert event.data == {"team": support_team.pk, "from": DEFAULTS, "to": ON}

@@ -26,4 +26,5 @@ SECTIONS: list[Section] = [
     Section("form_settings:forms", _("Request forms")),
     Section("ops_settings:quarantine", _("Quarantine")),
     Section("administration:routing", _("Routing")),
+    Section("surveys:settings", _("Satisfaction surveys")),
 ]

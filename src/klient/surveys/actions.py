@@ -65,10 +65,14 @@ def update_settings(team: Team, *, actor: Any, **values: Any) -> CsatSettings:
         {name: values.get(name, getattr(current, name)) for name in SETTING_FIELDS}
     )
     with transaction.atomic():
-        row, _ = CsatSettings.objects.select_for_update().get_or_create(team=team)
+        row, created = CsatSettings.objects.select_for_update().get_or_create(team=team)
+        before = {name: getattr(row, name) for name in SETTING_FIELDS}
+        if before == merged and not created:
+            return row  # nothing changes, nothing to record
         for name, value in merged.items():
             setattr(row, name, value)
         row.save()
+        events.settings_saved(row, actor=actor, before=before)
     return row
 
 

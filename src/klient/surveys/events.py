@@ -1,6 +1,7 @@
-"""The surveys' Event kinds, one constructor each. All are on the conversation, so they
-show in its timeline and audit log. survey.answered and survey.changed carry the rating
-and whether it is bad: what issue 17's at-risk signal is to read."""
+"""The surveys' Event kinds, one constructor each. A survey's are on the conversation, so
+they show in its timeline and audit log; a team's settings are in the audit log only.
+survey.answered and survey.changed carry the rating and whether it is bad: what issue
+17's at-risk signal is to read."""
 
 from __future__ import annotations
 
@@ -15,13 +16,15 @@ from . import rules
 if TYPE_CHECKING:
     from klient.core.models import Event
 
-    from .models import Survey
+    from .models import CsatSettings, Survey
 
 
 class Kind(EventKind):
     SENT = "survey.sent", _("Satisfaction survey sent")
     ANSWERED = "survey.answered", _("Satisfaction survey answered")
     CHANGED = "survey.changed", _("Satisfaction survey answer changed")
+    # A team's settings (no conversation: the audit log only).
+    SETTINGS_SAVED = "survey.settings_saved", _("Satisfaction survey settings saved")
 
 
 def _rating(survey: Survey) -> dict[str, Any]:
@@ -61,4 +64,13 @@ def survey_changed(survey: Survey, *, previous: str) -> Event:
         conversation=survey.conversation,
         actor_label="customer",
         data={**_rating(survey), "from": previous},
+    )
+
+
+def settings_saved(row: CsatSettings, *, actor: Any, before: dict[str, Any]) -> Event:
+    after = {name: getattr(row, name) for name in before}
+    return append(
+        Kind.SETTINGS_SAVED,
+        actor=actor,
+        data={"team": row.team_id, "from": before, "to": after},
     )
