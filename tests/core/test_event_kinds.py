@@ -134,6 +134,8 @@ STORED_KINDS = {
     "callback.attempted",
     "conversation.transferred",
     # Satisfaction surveys (issue 18, klient.surveys).
+    "survey.scheduled",
+    "survey.cancelled",
     "survey.sent",
     "survey.answered",
     "survey.changed",

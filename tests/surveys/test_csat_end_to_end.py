@@ -29,6 +29,8 @@ def test_a_solved_conversation_gets_a_french_survey_answered_changed_then_closed
 
     worker_runs()
     assert smtp_sink.messages == []  # the delay has not passed
+    (scheduled,) = Event.objects.filter(kind="survey.scheduled", conversation=french_question)
+    assert scheduled.data["due_at"] > solved_at.isoformat()
 
     worker_runs(at=solved_at + timedelta(minutes=31))
     (email,) = smtp_sink.wait_for(1)

@@ -11,6 +11,7 @@ from survey_steps import reopen, solve
 
 from klient.conversations.actions import reply
 from klient.conversations.models import Delivery
+from klient.core.models import Event
 from klient.mail.actions import accept_raw, process_batch
 from klient.surveys.models import Survey
 from support import bounce_report, worker_runs
@@ -61,6 +62,9 @@ def test_an_address_a_reply_bounced_from_gets_no_survey(
     assert len(to_camille) == 1  # only the reply (Anna was told it bounced)
     survey = Survey.objects.get()
     assert (survey.state, survey.skip_reason) == (Survey.State.CANCELLED, "address bounced")
+    (cancelled,) = Event.objects.filter(kind="survey.cancelled")
+    assert cancelled.conversation_id == french_question.pk
+    assert cancelled.data == {"survey": survey.pk, "reason": "address bounced"}
 
 
 def test_a_conversation_solved_again_gets_no_second_survey(

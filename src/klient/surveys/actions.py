@@ -107,11 +107,12 @@ def schedule(conversation: Conversation, *, solved_at: datetime) -> Survey | Non
                 return None  # scheduled, sending, sent or failed: never a second one
             existing.state = Survey.State.SCHEDULED
             existing.skip_reason = ""
-            existing.agent_id = conversation.assignee_id
+            existing.team_id, existing.agent_id = conversation.team_id, conversation.assignee_id
             existing.scale, existing.ask_comment = config.scale, config.ask_comment
             existing.solved_at, existing.next_attempt_at = solved_at, due
             existing.attempts, existing.last_error, existing.lease_until = 0, "", None
             existing.save()
+            events.survey_scheduled(existing)
             return existing
         survey = Survey(
             conversation=conversation,
@@ -130,6 +131,7 @@ def schedule(conversation: Conversation, *, solved_at: datetime) -> Survey | Non
                 survey.save(force_insert=True)
         except IntegrityError:  # another worker scheduled it at the same moment
             return None
+        events.survey_scheduled(survey)
     return survey
 
 

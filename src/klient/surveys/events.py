@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 
 class Kind(EventKind):
+    SCHEDULED = "survey.scheduled", _("Satisfaction survey scheduled")
+    CANCELLED = "survey.cancelled", _("Satisfaction survey not sent")
     SENT = "survey.sent", _("Satisfaction survey sent")
     ANSWERED = "survey.answered", _("Satisfaction survey answered")
     CHANGED = "survey.changed", _("Satisfaction survey answer changed")
@@ -38,6 +40,25 @@ def _rating(survey: Survey) -> dict[str, Any]:
         "agent": survey.agent_id,
         "comment": bool(survey.comment),
     }
+
+
+def survey_scheduled(survey: Survey) -> Event:
+    return append(
+        Kind.SCHEDULED,
+        conversation=survey.conversation,
+        actor_label="system",
+        data={"survey": survey.pk, "due_at": survey.next_attempt_at.isoformat()},
+    )
+
+
+def survey_cancelled(survey: Survey, *, reason: str) -> Event:
+    """Not sent: reopened first, automatic, no address, or an address that bounced."""
+    return append(
+        Kind.CANCELLED,
+        conversation=survey.conversation,
+        actor_label="system",
+        data={"survey": survey.pk, "reason": reason},
+    )
 
 
 def survey_sent(survey: Survey) -> Event:

@@ -141,7 +141,10 @@ def _send(held: work.Claim, survey_id: int, now: datetime) -> str:
     conversation = survey.conversation
     reason, address = _why_not(conversation)
     if reason:
-        work.complete(held, survey.pk, Survey.State.CANCELLED, skip_reason=reason)
+        with held.pinned(), transaction.atomic():
+            if not work.complete(held, survey.pk, Survey.State.CANCELLED, skip_reason=reason):
+                return "busy"
+            events.survey_cancelled(survey, reason=reason)
         return "cancelled"
     survey.language = language_for(conversation)
     try:
