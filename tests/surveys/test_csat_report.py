@@ -114,3 +114,16 @@ def test_the_reports_page_has_a_satisfaction_section(november, zofia_client):
     section = page[page.index('id="csat"') :]
     assert "50.0 %" in section and "66.7 %" in section
     assert f"/reports/csat.csv?group=team&amp;{NOVEMBER.replace('&', '&amp;')}" in section
+
+
+@pytest.mark.parametrize("group", ["team", "agent", "week"])
+def test_the_report_is_a_fixed_number_of_queries(
+    november, admin_zofia, django_assert_num_queries, group
+):
+    from klient.surveys.queries import csat_report
+
+    start, end = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)
+    # The GROUP BY, the total, and the labels (none for weeks).
+    with django_assert_num_queries(2 if group == "week" else 3):
+        total, rows = csat_report(admin_zofia, group=group, start=start, end=end)
+    assert total.responses == 4 and rows

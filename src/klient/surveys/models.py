@@ -45,9 +45,9 @@ class Survey(WorkItem):
         CANCELLED = "cancelled", _("Not sent")
 
     conversation = models.OneToOneField(
-        "conversations.Conversation", on_delete=models.CASCADE, related_name="survey"
+        "conversations.Conversation", on_delete=models.PROTECT, related_name="survey"
     )
-    team = models.ForeignKey("people.Team", on_delete=models.CASCADE, related_name="surveys")
+    team = models.ForeignKey("people.Team", on_delete=models.PROTECT, related_name="surveys")
     # The conversation's assignee when it was solved: whom the answer counts for.
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
