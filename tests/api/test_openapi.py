@@ -52,6 +52,9 @@ PATHS = {
     "/api/v1/reports/transfers": {"get"},
     "/api/v1/callbacks": {"get", "post"},
     "/api/v1/callbacks/{id}/attempts": {"post"},
+    # Satisfaction surveys (issue 18).
+    "/api/v1/teams/{id}/csat": {"get", "put"},
+    "/api/v1/reports/csat": {"get"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}
