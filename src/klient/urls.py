@@ -18,6 +18,8 @@ urlpatterns = [
     path("settings/", include("klient.workspace.settings_ops_urls")),
     path("settings/", include("klient.portal.settings_urls")),
     path("settings/", include("klient.webhooks.urls")),  # outgoing webhooks (issue 18)
+    # Satisfaction surveys: /survey/<token>/, /settings/csat/, /reports/csat.csv (issue 18).
+    path("", include("klient.surveys.urls")),
     # Settings (/settings/…: teams, agents), the profile, forgot password, invitations.
     path("", include("klient.administration.urls")),
     # The customer portal owns /portal/… and the embeddable request forms /forms/….

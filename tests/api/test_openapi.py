@@ -62,6 +62,9 @@ PATHS = {
     "/api/v1/agents/{id}/calendars": {"get", "post"},
     "/api/v1/agents/{id}/calendars/{calendar_id}": {"delete"},
     "/api/v1/agents/{id}/calendars/{calendar_id}/sync": {"post"},
+    # Satisfaction surveys (issue 18).
+    "/api/v1/teams/{id}/csat": {"get", "put"},
+    "/api/v1/reports/csat": {"get"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

@@ -56,6 +56,8 @@ TARGETS = {
     "/api/v1/conversations/{ref}/calls": "conversation",  # issue 14
     "/api/v1/conversations/{ref}/transfer": "conversation",
     "/api/v1/callbacks/{id}/attempts": "callback",
+    # A team's surveys (issue 18): members read, administrators change (403: test_csat_api).
+    "/api/v1/teams/{id}/csat": "team_csat",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -99,6 +101,12 @@ BODIES = {
         "outcome": "no_answer",
     },
     ("/api/v1/callbacks/{id}/attempts", "post"): {"outcome": "reached"},
+    ("/api/v1/teams/{id}/csat", "put"): {
+        "enabled": True,
+        "delay_minutes": 0,
+        "scale": "good_bad",
+        "ask_comment": False,
+    },
     ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
         "agent": objects["agent"],
         "note": "Leaked handover",
@@ -117,6 +125,7 @@ INSIDERS["routing_rule"] = "admin_zofia"
 INSIDERS["agent_routing"] = "admin_zofia"
 
 INSIDERS["callback"] = "agent_anna"  # a callback owed in a Support conversation (issue 14)
+INSIDERS["team_csat"] = "admin_zofia"
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -134,6 +143,7 @@ OUTSIDERS = {
     "routing_rule": ["agent_bruno", "agent_anna"],
     "agent_routing": ["agent_bruno"],
     "callback": ["agent_bruno"],
+    "team_csat": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -198,6 +208,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found.update(customer_and_organisation(luc_power_cut.customer))
     found["routing_rule"] = routing_rule(support_team).pk
     found["agent_routing"] = agent_anna.pk
+    found["team_csat"] = support_team.pk
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found

@@ -145,6 +145,13 @@ STORED_KINDS = {
     "external_calendar.removed",
     "external_calendar.synced",
     "external_calendar.failed",
+    # Satisfaction surveys (issue 18, klient.surveys).
+    "survey.scheduled",
+    "survey.cancelled",
+    "survey.sent",
+    "survey.answered",
+    "survey.changed",
+    "survey.settings_saved",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

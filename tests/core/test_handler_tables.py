@@ -50,6 +50,7 @@ def test_handlers_of_a_kind_run_in_the_order_of_the_tables():
         "klient.sla.tasks.recompute_for_events",
         "klient.live.publish.push_conversation_changes",
         "klient.collab.followups.handle_events",
+        _SURVEYS,
     ]
 
 
@@ -81,6 +82,9 @@ def domain_handlers() -> dict[str, list[str]]:
     }
 
 
+_SURVEYS = "klient.surveys.scheduling.schedule_surveys"  # issue 18: a solve schedules a survey
+
+
 def test_the_collected_table_is_the_one_the_desk_relies_on():
     """The single literal table as it was before each domain got its own, except that a
     queued reply now goes to its channel's deliverer (conversations.channel_registry), a
@@ -106,7 +110,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "delivery.bounced": [_SLA, _UNDELIVERED, _LIVE],
         "delivery.failed": [_SLA, _UNDELIVERED, _LIVE],
         "delivery.resend_requested": [_DELIVER, _LIVE],
-        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS],
+        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS, _SURVEYS],
         "assignee.changed": [_LIVE],
         "priority.changed": [_SLA, _LIVE],
         "team.changed": [_SLA, _LIVE],

@@ -27,4 +27,5 @@ SECTIONS: list[Section] = [
     Section("ops_settings:quarantine", _("Quarantine")),
     Section("administration:routing", _("Routing")),
     Section("webhook_settings:webhooks", _("Webhooks")),
+    Section("surveys:settings", _("Satisfaction surveys")),
 ]

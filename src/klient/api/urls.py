@@ -55,6 +55,7 @@ api.add_router("", __import__("klient.api.external_calendars", fromlist=["router
 
 # Outgoing webhooks (issue 18).
 api.add_router("", __import__("klient.api.webhooks", fromlist=["router"]).router)
+api.add_router("", __import__("klient.api.surveys", fromlist=["router"]).router)  # CSAT (h18)
 
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()

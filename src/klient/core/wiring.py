@@ -43,6 +43,7 @@ EVENT_KINDS: list[str] = [
     "klient.phone.events.Kind",
     "klient.webhooks.events.Kind",
     "klient.external_calendars.events.Kind",
+    "klient.surveys.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -56,7 +57,8 @@ HANDLER_TABLES: list[str] = [
     "klient.macros.handlers.HANDLERS",
     "klient.portal.handlers.HANDLERS",
     "klient.routing.handlers.HANDLERS",
-    # Every kind: outgoing webhooks fan each event out to its subscribers (issue 18).
+    "klient.surveys.handlers.HANDLERS",
+    # Last: outgoing webhooks fan each handled event out to its subscribers (issue 18).
     "klient.webhooks.handlers.HANDLERS",
 ]
 
@@ -72,6 +74,7 @@ TEXT_TABLES: list[str] = [
     "klient.phone.texts.TEXTS",
     "klient.notifications.transfers.TEXTS",
     "klient.webhooks.texts.TEXTS",
+    "klient.surveys.texts.TEXTS",
 ]
 
 
@@ -126,6 +129,7 @@ SWEEPS: list[str] = [
     "klient.webhooks.event_log.sweep_unpublished_events",
     "klient.webhooks.delivery.sweep_due_deliveries",
     "klient.external_calendars.sync.sync_due_calendars",
+    "klient.surveys.sending.send_due_surveys",
 ]
 
 DISPATCH_BATCH = 500
