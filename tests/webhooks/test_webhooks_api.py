@@ -113,13 +113,17 @@ def test_agents_who_are_not_administrators_cannot_see_or_change_webhooks(
     for method, url, body in [
         ("get", "/api/v1/webhooks", None),
         ("post", "/api/v1/webhooks", {"url": "http://127.0.0.1:9/", "events": ["note.added"]}),
+    ]:
+        assert api(agent_anna, method, url, body).status_code == 403, (method, url)
+    # A webhook by id does not exist for her, like any object outside her scope.
+    for method, url, body in [
         ("get", f"/api/v1/webhooks/{created['id']}", None),
         ("patch", f"/api/v1/webhooks/{created['id']}", {"active": False}),
         ("delete", f"/api/v1/webhooks/{created['id']}", None),
         ("post", f"/api/v1/webhooks/{created['id']}/rotate-secret", None),
         ("get", f"/api/v1/webhooks/{created['id']}/deliveries", None),
     ]:
-        assert api(agent_anna, method, url, body).status_code == 403, (method, url)
+        assert api(agent_anna, method, url, body).status_code == 404, (method, url)
     endpoint = Endpoint.objects.get()
     assert endpoint.active and endpoint.events == ["conversation.created"]
     assert Endpoint.objects.count() == 1

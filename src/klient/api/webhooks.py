@@ -1,4 +1,5 @@
-"""Outgoing webhooks (issue 18; docs/webhooks.md), administrators only (403 for others):
+"""Outgoing webhooks (issue 18; docs/webhooks.md), administrators only (403 for others on
+the list and create; a webhook by id is a 404 for them, like any object outside their scope):
 
 POST /webhooks {"url", "events", "description"?} -> {"id", "secret"} (the secret is shown
 once); GET /webhooks, GET/PATCH/DELETE /webhooks/{id}; POST /webhooks/{id}/rotate-secret
@@ -109,8 +110,8 @@ def _admin(request: HttpRequest) -> Any:
 
 
 def _endpoint(request: HttpRequest, webhook_id: int) -> Endpoint:
-    _admin(request)
-    endpoint = Endpoint.objects.filter(pk=webhook_id).first()
+    # Not 403: the API never tells an outsider that an object exists (api/urls.py).
+    endpoint = Endpoint.objects.filter(pk=webhook_id).first() if is_admin(caller(request)) else None
     if endpoint is None:
         raise Http404(_("No such webhook."))
     return endpoint
