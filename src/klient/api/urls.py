@@ -52,6 +52,9 @@ api.add_router("", __import__("klient.api.routing", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.phone", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.transfers", fromlist=["router"]).router)
 
+# Booking types and their public slots (issue 15).
+api.add_router("", __import__("klient.api.scheduling", fromlist=["router"]).router)
+
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()
 
