@@ -133,6 +133,10 @@ STORED_KINDS = {
     "callback.requested",
     "callback.attempted",
     "conversation.transferred",
+    # Booking types and appointments (issue 15, klient.scheduling).
+    "scheduling.booking_type_created",
+    "scheduling.booking_type_updated",
+    "scheduling.booking_type_deleted",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

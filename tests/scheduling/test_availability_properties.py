@@ -4,6 +4,7 @@ out only for a reason."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -140,7 +141,7 @@ def test_every_slot_keeps_every_rule(absences, booked, busy, rules, now_minute, 
                 b for b in booked if b.counts_for_limit and b.start.astimezone(KYIV).date() == day
             ]
             assert len(same_day) < rules.max_per_day
-    for (earlier, _), (later, _) in zip(slots, slots[1:], strict=False):
+    for (earlier, _), (later, _) in itertools.pairwise(slots):
         assert later - earlier >= rules.step, "one slot per step"
 
 
