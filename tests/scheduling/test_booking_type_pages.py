@@ -4,9 +4,8 @@ language."""
 
 from __future__ import annotations
 
-from support import signed_in
-
 from klient.scheduling.models import BookingType
+from support import signed_in
 
 FORM = {
     "name": "Interview",
