@@ -17,6 +17,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from klient.calendars.absences import AgentCalendar
+from klient.calendars.calendar import BusinessCalendar
 from klient.people.access import is_admin
 from klient.people.working_time import agent_calendar
 
@@ -28,7 +30,17 @@ Span = tuple[datetime, datetime]
 # most a day each) reach into it, and the agent's local days (offsets within +-14 hours)
 # overhang the window's UTC edges for the per-day limit.
 MARGIN = timedelta(days=2)
+# No appointment is longer than a booking type may last (actions.NUMBERS): a bound from
+# below on `start` lets the (agent, start) index skip the agent's whole past.
+LONGEST = timedelta(hours=12)
 MAX_WINDOW_DAYS = 92
+
+
+@lru_cache(maxsize=512)
+def _shared(hours: BusinessCalendar) -> BusinessCalendar:
+    """One instance per distinct calendar (they compare by value), so the per-day UTC
+    intervals it caches serve every request, not only the one that built it."""
+    return hours
 
 
 @lru_cache(maxsize=1)
@@ -94,6 +106,8 @@ def _working(agent: Any, start: datetime, end: datetime) -> tuple[ZoneInfo, list
     """The agent's zone (their working hours', else their profile's, else UTC) and their
     working intervals around [start, end), each local day expanded in that zone."""
     calendar = agent_calendar(agent, since=start - MARGIN)
+    if calendar.hours is not None:
+        calendar = AgentCalendar(_shared(calendar.hours), calendar.absences)
     zone_name = calendar.hours.time_zone if calendar.hours is not None else ""
     zone = zone_named(zone_name or getattr(agent.agent, "time_zone", "") or "UTC")
     zone = zone or ZoneInfo("UTC")
@@ -126,6 +140,7 @@ def slots_by_agent(
         agent_id__in=ids,
         state__in=Appointment.BLOCKING,
         start__lt=end + MARGIN,
+        start__gt=start - MARGIN - LONGEST,
         end__gt=start - MARGIN,
     ).values_list(
         "agent_id",
@@ -135,6 +150,7 @@ def slots_by_agent(
         "buffer_before_minutes",
         "buffer_after_minutes",
     )
+    this_type = booking_type.pk
     for agent_id, type_id, a_start, a_end, before, after in rows:
         booked[agent_id].append(
             availability.Booked(
@@ -142,7 +158,7 @@ def slots_by_agent(
                 a_end,
                 timedelta(minutes=before),
                 timedelta(minutes=after),
-                counts_for_limit=type_id == booking_type.pk,
+                counts_for_limit=type_id == this_type,
             )
         )
     rules = rules_of(booking_type)
