@@ -137,6 +137,7 @@ STORED_KINDS = {
     "scheduling.booking_type_created",
     "scheduling.booking_type_updated",
     "scheduling.booking_type_deleted",
+    "scheduling.appointment_booked",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

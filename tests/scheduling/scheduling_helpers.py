@@ -63,15 +63,21 @@ def slots(slug, first, last=None, time_zone="Europe/Kyiv"):
 
 
 def book(booking_type, agent, start, *, minutes=None, before=None, after=None):
-    """An existing appointment (booking itself is not built yet: written as a fixture)."""
+    """An existing appointment, written as a fixture (a booking's own path is tested in
+    test_booking.py)."""
     from klient.scheduling.models import Appointment
 
     minutes = minutes or booking_type.duration_minutes
+    before = booking_type.buffer_before_minutes if before is None else before
+    after = booking_type.buffer_after_minutes if after is None else after
+    end = start + timedelta(minutes=minutes)
     return Appointment.objects.create(
         booking_type=booking_type,
         agent=agent,
         start=start,
-        end=start + timedelta(minutes=minutes),
-        buffer_before_minutes=booking_type.buffer_before_minutes if before is None else before,
-        buffer_after_minutes=booking_type.buffer_after_minutes if after is None else after,
+        end=end,
+        buffer_before_minutes=before,
+        buffer_after_minutes=after,
+        blocked_from=start - timedelta(minutes=before),
+        blocked_until=end + timedelta(minutes=after),
     )

@@ -1,5 +1,6 @@
-"""Booking types (/booking-types, agents and administrators) and their free slots
-(/booking-types/{slug}/slots, public: no token). docs/scheduling.md has the contract.
+"""Booking types (/booking-types, agents and administrators), their free slots
+(/booking-types/{slug}/slots, public: no token) and booking one (/bookings, public).
+docs/scheduling.md has the contract.
 
 A booking type by id outside the caller's sight is 404; one they see but may not change
 (a team's type, for an agent who is not an administrator) is 403. Refused values are 422
@@ -15,7 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from klient.scheduling import actions, queries
+from klient.scheduling import actions, booking, queries
 from klient.scheduling.models import BookingType
 
 from .auth import caller
@@ -190,3 +191,74 @@ def booking_type_slots(request: HttpRequest, slug: str, query: Query[SlotsQuery]
             for a, b in slots
         ],
     }
+
+
+# -- public: booking -----------------------------------------------------------------------
+
+
+class BookingIn(Schema):
+    booking_type: str = Field(..., description="The booking type's slug.")
+    start: datetime = Field(..., description="ISO 8601 with offset, one of the free slots.")
+    name: str
+    email: str
+    phone: str = ""
+    language: str = Field("", description="en, fr, pl, de or uk.")
+    time_zone: str = Field(..., description="The customer's IANA zone.")
+    answers: dict[str, str] = Field({}, description="Question label -> answer.")
+
+
+class BookingOut(Schema):
+    id: int
+    reference: str
+    start: str
+    end: str
+    manage_url: str
+
+
+class TakenOut(Schema):
+    detail: str
+    alternatives: list[SlotOut]
+
+
+@router.post(
+    "/bookings",
+    response={201: BookingOut, 404: ErrorOut, 409: TakenOut, 422: ErrorOut},
+    auth=None,
+    summary="Book a free slot (public, no token)",
+)
+def create_booking(request: HttpRequest, payload: BookingIn) -> Any:
+    booking_type = queries.bookable(payload.booking_type)
+    zone = queries.zone_named(payload.time_zone) or UTC
+    try:
+        made = booking.book(
+            booking_type,
+            start=payload.start,
+            name=payload.name,
+            email=payload.email,
+            phone=payload.phone,
+            language=payload.language,
+            time_zone=payload.time_zone,
+            answers=payload.answers,
+        )
+    except booking.SlotTaken as taken:
+        return Status(
+            409,
+            {
+                "detail": _("This time is no longer free; here are the next free times."),
+                "alternatives": [
+                    {"start": a.astimezone(zone).isoformat(), "end": b.astimezone(zone).isoformat()}
+                    for a, b in taken.alternatives
+                ],
+            },
+        )
+    appointment = made.appointment
+    return Status(
+        201,
+        {
+            "id": appointment.pk,
+            "reference": appointment.reference,
+            "start": appointment.start.astimezone(zone).isoformat(),
+            "end": appointment.end.astimezone(zone).isoformat(),
+            "manage_url": request.build_absolute_uri(f"/b/{made.manage_token}/"),
+        },
+    )

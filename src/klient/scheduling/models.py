@@ -120,8 +120,17 @@ class Appointment(models.Model):
     end = models.DateTimeField()
     buffer_before_minutes = models.PositiveIntegerField(default=0)
     buffer_after_minutes = models.PositiveIntegerField(default=0)
+    # The buffered span, stored so the database can refuse two booked appointments of one
+    # agent whose spans overlap (PostgreSQL: an exclusion constraint, migration 0002).
+    blocked_from = models.DateTimeField(null=True)
+    blocked_until = models.DateTimeField(null=True)
     state = models.CharField(max_length=12, choices=State.choices, default=State.BOOKED)
     version = models.PositiveIntegerField(default=1)
+    reference = models.CharField(max_length=20, null=True, blank=True, unique=True)
+    # sha256 of the manage link's token: the link itself is shown once, in the answer.
+    manage_token_hash = models.CharField(max_length=64, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True, help_text="The customer's zone.")
+    answers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -140,3 +149,14 @@ class Appointment(models.Model):
     @property
     def buffered_end(self) -> datetime:
         return self.end + timedelta(minutes=self.buffer_after_minutes)
+
+
+class BookingLock(models.Model):
+    """One row per agent, written first by every booking of that agent: concurrent
+    bookings of one agent take turns (on SQLite the write serialises all writers), so the
+    availability check and the insert that follows it see the same appointments."""
+
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    bookings = models.PositiveIntegerField(default=0)
