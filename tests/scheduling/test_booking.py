@@ -35,8 +35,9 @@ def test_a_customer_books_a_free_slot_and_it_is_in_their_conversation(interview,
     assert answer["reference"].startswith("B-")
     assert "/b/" in answer["manage_url"]
     token = answer["manage_url"].rstrip("/").rsplit("/", 1)[1]
-    assert len(token) >= 40 and str(answer["id"]) not in token
+    assert len(token) >= 40, "32 random bytes"
     appointment = Appointment.objects.get()
+    assert token not in appointment.manage_token_hash, "only its hash is stored"
     assert appointment.agent == agent_olha
     assert appointment.start == datetime.fromisoformat(first)
     assert appointment.customer.identities.get().value == "dmytro@mail.example"
@@ -45,6 +46,10 @@ def test_a_customer_books_a_free_slot_and_it_is_in_their_conversation(interview,
     booked = Event.objects.get(kind="scheduling.appointment_booked")
     assert booked.conversation == conversation
     assert booked.data["reference"] == answer["reference"]
+    # Olha (Support) sees the booking in the conversation's timeline.
+    seen = api(agent_olha, "get", f"/api/v1/conversations/{conversation.reference}").json()
+    assert "scheduling.appointment_booked" in [e["kind"] for e in seen["events"]]
+    assert "Booked: Interview" in seen["messages"][0]["body_text"]
     # The slot is gone for everyone.
     assert first not in [s for s, _ in slots("interview", monday, time_zone="America/New_York")]
 
