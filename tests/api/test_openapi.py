@@ -65,9 +65,16 @@ PATHS = {
     # Satisfaction surveys (issue 18).
     "/api/v1/teams/{id}/csat": {"get", "put"},
     "/api/v1/reports/csat": {"get"},
+    # Booking types, their public slots and public booking (issue 15).
+    "/api/v1/booking-types": {"get", "post"},
+    "/api/v1/booking-types/{id}": {"get", "patch", "delete"},
+    "/api/v1/booking-types/{slug}/slots": {"get"},
+    "/api/v1/bookings": {"post"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}
+# Operations open to anyone on purpose: a visitor books without an account (issue 15).
+PUBLIC = {("get", "/api/v1/booking-types/{slug}/slots"), ("post", "/api/v1/bookings")}
 
 
 def test_the_openapi_document_is_served_and_lists_every_endpoint(client, db):
@@ -86,7 +93,7 @@ def test_every_operation_requires_the_bearer_token():
     assert [s["scheme"] for s in schemes.values()] == ["bearer"]
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():
-            if (method, path) in SIGNED_NOT_TOKEN:
+            if (method, path) in SIGNED_NOT_TOKEN | PUBLIC:
                 assert not operation.get("security")
                 continue
             assert operation.get("security"), f"{method.upper()} {path} is not protected"

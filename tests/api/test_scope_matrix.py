@@ -20,6 +20,9 @@ OBJECT_OPERATIONS = sorted(
     # A telephony webhook names a provider, not an object: the signature is its scope
     # (tests/phone/test_telephony_webhooks.py).
     and not path.startswith("/api/v1/telephony/")
+    # A booking type's free slots are public (no token): nobody is outside their scope
+    # (tests/scheduling/test_slots_rules.py).
+    and not path.endswith("/slots")
     for method in operations
 )
 
@@ -58,6 +61,7 @@ TARGETS = {
     "/api/v1/callbacks/{id}/attempts": "callback",
     # A team's surveys (issue 18): members read, administrators change (403: test_csat_api).
     "/api/v1/teams/{id}/csat": "team_csat",
+    "/api/v1/booking-types/{id}": "booking_type",  # Anna's own booking type (issue 15)
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -107,6 +111,7 @@ BODIES = {
         "scale": "good_bad",
         "ask_comment": False,
     },
+    ("/api/v1/booking-types/{id}", "patch"): {"duration_minutes": 45},
     ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
         "agent": objects["agent"],
         "note": "Leaked handover",
@@ -126,6 +131,7 @@ INSIDERS["agent_routing"] = "admin_zofia"
 
 INSIDERS["callback"] = "agent_anna"  # a callback owed in a Support conversation (issue 14)
 INSIDERS["team_csat"] = "admin_zofia"
+INSIDERS["booking_type"] = "agent_anna"  # her own booking type (issue 15)
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -144,6 +150,7 @@ OUTSIDERS = {
     "agent_routing": ["agent_bruno"],
     "callback": ["agent_bruno"],
     "team_csat": ["agent_bruno"],
+    "booking_type": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -209,6 +216,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found["routing_rule"] = routing_rule(support_team).pk
     found["agent_routing"] = agent_anna.pk
     found["team_csat"] = support_team.pk
+    found["booking_type"] = anna_booking_type(agent_anna).pk
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
@@ -282,6 +290,19 @@ def routing_rule(team):
     from klient.routing.rules import create_rule
 
     return create_rule(actor=None, name="Support chats", teams=[team.pk], channels=["chat"])
+
+
+def anna_booking_type(agent):
+    from klient.scheduling.actions import create_booking_type
+
+    return create_booking_type(
+        actor=agent,
+        name="Call",
+        slug="anna-call",
+        agent=agent.pk,
+        kind="phone",
+        duration_minutes=30,
+    )
 
 
 def body_for(path, method, objects):

@@ -152,6 +152,11 @@ STORED_KINDS = {
     "survey.answered",
     "survey.changed",
     "survey.settings_saved",
+    # Booking types and appointments (issue 15, klient.scheduling).
+    "scheduling.booking_type_created",
+    "scheduling.booking_type_updated",
+    "scheduling.booking_type_deleted",
+    "scheduling.appointment_booked",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

@@ -57,6 +57,9 @@ api.add_router("", __import__("klient.api.external_calendars", fromlist=["router
 api.add_router("", __import__("klient.api.webhooks", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.surveys", fromlist=["router"]).router)  # CSAT (h18)
 
+# Booking types and their public slots (issue 15).
+api.add_router("", __import__("klient.api.scheduling", fromlist=["router"]).router)
+
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()
 

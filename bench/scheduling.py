@@ -1,0 +1,191 @@
+"""Scheduling benchmark: how long the free slots of a booking type take to compute, the
+database reads included (klient.scheduling.queries.free_slots, what the public slots
+endpoint calls).
+
+1. One agent in Europe/Kyiv (09:00-17:00 on weekdays, a few absences) with a year of
+   appointments (six months back, six ahead: six a working day, each with its buffers)
+   and a busy external calendar (about six busy intervals a day, passed directly
+   as the external calendars' busy times would be): a 4-week window. Target p95 < 20 ms.
+2. A team of five such agents: a 31-day window. Target p95 < 150 ms.
+
+Embedded SQLite by default; set DATABASE_URL to measure on PostgreSQL.
+
+    .venv/bin/python bench/scheduling.py [--runs 200] [--seed 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+WEEKDAYS_9_TO_5 = {str(day): [["09:00", "17:00"]] for day in range(5)}
+
+
+def setup() -> None:
+    os.environ.setdefault("KLIENT_DATA_DIR", tempfile.mkdtemp(prefix="klient-bench-sched-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "klient.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def agent_with_a_year(rng: random.Random, index: int, team, now: datetime):  # type: ignore[no-untyped-def]
+    from django.db import transaction
+
+    from klient.calendars.actions import save_agent_hours
+    from klient.people.actions import add_agent, create_absence
+
+    with transaction.atomic():
+        agent = add_agent(
+            f"bench{index}-{rng.random():.6f}@shop.example", name=f"Agent {index}", teams=[team]
+        )
+        save_agent_hours(agent, actor=None, time_zone="Europe/Kyiv", hours=WEEKDAYS_9_TO_5)
+        for _ in range(4):
+            start = now + timedelta(days=rng.randrange(-180, 180))
+            create_absence(
+                agent,
+                actor=None,
+                starts_at=start,
+                ends_at=start + timedelta(days=rng.randrange(1, 4)),
+            )
+    return agent
+
+
+def appointments(rng: random.Random, booking_type, agent, now: datetime) -> int:  # type: ignore[no-untyped-def]
+    from klient.scheduling.models import Appointment
+
+    rows = []
+    day = (now - timedelta(days=182)).replace(hour=6, minute=0, second=0, microsecond=0)
+    while day < now + timedelta(days=183):
+        if day.weekday() < 5:
+            for slot in rng.sample(range(8), 6):  # six of the day's eight hours
+                start = day + timedelta(hours=slot, minutes=rng.choice([0, 10, 20]))
+                rows.append(
+                    Appointment(
+                        booking_type=booking_type,
+                        agent=agent,
+                        start=start,
+                        end=start + timedelta(minutes=30),
+                        buffer_before_minutes=5,
+                        buffer_after_minutes=5,
+                        blocked_from=start - timedelta(minutes=5),
+                        blocked_until=start + timedelta(minutes=35),
+                    )
+                )
+        day += timedelta(days=1)
+    Appointment.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
+def busy_calendar(
+    rng: random.Random, start: datetime, days: int
+) -> list[tuple[datetime, datetime]]:
+    out = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        for _ in range(6):
+            at = day + timedelta(minutes=rng.randrange(0, 24 * 60))
+            out.append((at, at + timedelta(minutes=rng.choice([15, 30, 45, 60, 120]))))
+    return out
+
+
+def measure(runs: int, call) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """Median and p95 of wall time and of this process's CPU time (on a shared machine the
+    wall time includes waiting for a core), in ms."""
+    walls, cpus, count = [], [], 0
+    for _ in range(runs):
+        began, began_cpu = time.perf_counter(), time.process_time()
+        count = len(call())
+        walls.append((time.perf_counter() - began) * 1000)
+        cpus.append((time.process_time() - began_cpu) * 1000)
+    walls.sort()
+    cpus.sort()
+
+    def p95(values: list[float]) -> float:
+        return values[int(0.95 * (len(values) - 1))]
+
+    return (
+        f"wall median {statistics.median(walls):.1f} ms, p95 {p95(walls):.1f} ms; "
+        f"CPU median {statistics.median(cpus):.1f} ms, p95 {p95(cpus):.1f} ms"
+    ), count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    setup()
+    from django.db import connection, transaction
+
+    from klient.people.actions import create_team
+    from klient.scheduling import queries
+    from klient.scheduling.actions import create_booking_type
+
+    rng = random.Random(args.seed)
+    now = datetime.now(UTC)
+    team = create_team(
+        f"Bench {rng.random():.6f}", address=f"bench{rng.randrange(10**9)}@shop.example"
+    )
+    agents = [agent_with_a_year(rng, index, team, now) for index in range(5)]
+    with transaction.atomic():
+        solo = create_booking_type(
+            actor=None,
+            name="Consultation",
+            slug=f"bench-solo-{rng.randrange(10**9)}",
+            agent=agents[0].pk,
+            kind="phone",
+            duration_minutes=30,
+            step_minutes=15,
+            buffer_before_minutes=10,
+            buffer_after_minutes=10,
+            horizon_days=365,
+        )
+        shared = create_booking_type(
+            actor=None,
+            name="Team call",
+            slug=f"bench-team-{rng.randrange(10**9)}",
+            team=team.pk,
+            kind="phone",
+            duration_minutes=30,
+            step_minutes=15,
+            buffer_before_minutes=10,
+            buffer_after_minutes=10,
+            horizon_days=365,
+            max_per_day=12,
+        )
+    stored = sum(appointments(rng, solo if a is agents[0] else shared, a, now) for a in agents)
+    start = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    print(
+        f"database: {connection.vendor}; appointments stored: {stored} (five agents, a year each)"
+    )
+
+    four_weeks = start + timedelta(days=28)
+    busy_one = {agents[0].pk: busy_calendar(rng, start - timedelta(days=2), 32)}
+    figures, count = measure(
+        args.runs, lambda: queries.free_slots(solo, start, four_weeks, now=now, busy_times=busy_one)
+    )
+    print(f"one agent, 4 weeks ({count} slots): {figures} (target p95 < 20)")
+
+    month = start + timedelta(days=31)
+    busy_team = {a.pk: busy_calendar(rng, start - timedelta(days=2), 35) for a in agents}
+    figures, count = measure(
+        args.runs, lambda: queries.free_slots(shared, start, month, now=now, busy_times=busy_team)
+    )
+    print(f"team of 5, 31 days ({count} slots): {figures} (target p95 < 150)")
+
+
+if __name__ == "__main__":
+    main()

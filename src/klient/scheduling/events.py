@@ -1,0 +1,61 @@
+"""Scheduling's Event kinds, one constructor per kind."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
+
+from klient.core.events import EventKind, append
+
+if TYPE_CHECKING:
+    from klient.core.models import Event
+
+
+class Kind(EventKind):
+    BOOKING_TYPE_CREATED = "scheduling.booking_type_created", _("Booking type created")
+    BOOKING_TYPE_UPDATED = "scheduling.booking_type_updated", _("Booking type changed")
+    BOOKING_TYPE_DELETED = "scheduling.booking_type_deleted", _("Booking type deleted")
+    APPOINTMENT_BOOKED = "scheduling.appointment_booked", _("Appointment booked")
+
+
+def _type_data(booking_type: Any, **extra: Any) -> dict[str, Any]:
+    return {
+        "booking_type": booking_type.pk,
+        "slug": booking_type.slug,
+        "agent": booking_type.agent_id,
+        "team": booking_type.team_id,
+        **extra,
+    }
+
+
+def booking_type_created(booking_type: Any, *, actor: Any) -> Event:
+    return append(Kind.BOOKING_TYPE_CREATED, actor=actor, data=_type_data(booking_type))
+
+
+def booking_type_updated(booking_type: Any, *, actor: Any, changed: list[str]) -> Event:
+    return append(
+        Kind.BOOKING_TYPE_UPDATED, actor=actor, data=_type_data(booking_type, changed=changed)
+    )
+
+
+def booking_type_deleted(booking_type: Any, *, actor: Any) -> Event:
+    return append(Kind.BOOKING_TYPE_DELETED, actor=actor, data=_type_data(booking_type))
+
+
+def appointment_booked(appointment: Any, *, phone: str = "") -> Event:
+    return append(
+        Kind.APPOINTMENT_BOOKED,
+        conversation=appointment.conversation,
+        actor_label="customer",
+        data={
+            "appointment": appointment.pk,
+            "reference": appointment.reference,
+            "booking_type": appointment.booking_type_id,
+            "agent": appointment.agent_id,
+            "start": appointment.start.isoformat(),
+            "end": appointment.end.isoformat(),
+            "time_zone": appointment.time_zone,
+            "phone": phone,
+        },
+    )

@@ -1,0 +1,162 @@
+"""Booking types (what a customer may book with an agent or a team) and appointments.
+
+Both are written only by klient.scheduling.actions."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class BookingType(models.Model):
+    """A kind of meeting a customer can book: with one agent, or with any free member of a
+    team. Times are minutes (days for the horizon), as the API exchanges them.
+
+    A deleted booking type is kept (its appointments point at it) with `deleted_at` set;
+    its slug is free again for a new type."""
+
+    class Kind(models.TextChoices):
+        VIDEO = "video", _("Video call")
+        PHONE = "phone", _("Phone call")
+        IN_PERSON = "in_person", _("In person")
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="booking_types",
+    )
+    team = models.ForeignKey(
+        "people.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    location = models.CharField(
+        max_length=500, blank=True, help_text="The video link, the phone number or the address."
+    )
+    duration_minutes = models.PositiveIntegerField()
+    buffer_before_minutes = models.PositiveIntegerField(default=0)
+    buffer_after_minutes = models.PositiveIntegerField(default=0)
+    minimum_notice_minutes = models.PositiveIntegerField(default=0)
+    horizon_days = models.PositiveIntegerField(default=60)
+    step_minutes = models.PositiveIntegerField(default=30)
+    max_per_day = models.PositiveIntegerField(null=True, blank=True)
+    questions = models.JSONField(default=list, blank=True)  # [{"label", "required"}]
+    cancel_notice_minutes = models.PositiveIntegerField(default=0)
+    max_reschedules = models.PositiveIntegerField(default=3)
+    reminders = models.JSONField(default=list, blank=True)  # [{"before_minutes", "channel"}]
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(agent__isnull=False, team__isnull=True)
+                | Q(agent__isnull=True, team__isnull=False),
+                name="booking_type_agent_xor_team",
+            ),
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(deleted_at__isnull=True),
+                name="booking_type_live_slug_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+
+class Appointment(models.Model):
+    """A booked meeting of one agent with a customer. `start`/`end` are UTC; the buffers
+    are those of the booking type when it was booked (a later change to the type does not
+    move existing appointments' buffers). `version` rises on every change, so work queued
+    for an earlier version (a reminder) can tell it is stale."""
+
+    class State(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        CANCELLED = "cancelled", _("Cancelled")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        MISSED = "missed", _("Missed")
+        DONE = "done", _("Done")
+
+    # The states whose time is taken: they block slots and count towards per-day limits.
+    BLOCKING = (State.BOOKED,)
+
+    booking_type = models.ForeignKey(
+        BookingType, on_delete=models.PROTECT, related_name="appointments"
+    )
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
+    )
+    customer = models.ForeignKey(
+        "people.Customer",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+    )
+    conversation = models.ForeignKey(
+        "conversations.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointments",
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    buffer_before_minutes = models.PositiveIntegerField(default=0)
+    buffer_after_minutes = models.PositiveIntegerField(default=0)
+    # The buffered span, stored so the database can refuse two booked appointments of one
+    # agent whose spans overlap (PostgreSQL: an exclusion constraint, migration 0002).
+    blocked_from = models.DateTimeField(null=True)
+    blocked_until = models.DateTimeField(null=True)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.BOOKED)
+    version = models.PositiveIntegerField(default=1)
+    reference = models.CharField(max_length=20, null=True, blank=True, unique=True)
+    # sha256 of the manage link's token: the link itself is shown once, in the answer.
+    manage_token_hash = models.CharField(max_length=64, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True, help_text="The customer's zone.")
+    answers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["agent", "start"], name="appointment_agent_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=models.F("start")), name="appointment_ends")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.booking_type_id} {self.start:%Y-%m-%d %H:%M} UTC"
+
+    @property
+    def buffered_start(self) -> datetime:
+        return self.start - timedelta(minutes=self.buffer_before_minutes)
+
+    @property
+    def buffered_end(self) -> datetime:
+        return self.end + timedelta(minutes=self.buffer_after_minutes)
+
+
+class BookingLock(models.Model):
+    """One row per agent, written first by every booking of that agent: concurrent
+    bookings of one agent take turns (on SQLite the write serialises all writers), so the
+    availability check and the insert that follows it see the same appointments."""
+
+    agent = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    bookings = models.PositiveIntegerField(default=0)

@@ -1,0 +1,190 @@
+"""Reads: which booking types an agent sees, and a booking type's free slots (the inputs
+gathered from the database and external calendars, the rules applied by the pure
+`availability` module)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, available_timezones
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from klient.calendars.absences import AgentCalendar
+from klient.calendars.calendar import BusinessCalendar
+from klient.people.access import is_admin
+from klient.people.working_time import agent_calendar
+
+from . import availability, busy
+from .models import Appointment, BookingType
+
+Span = tuple[datetime, datetime]
+# Appointments and busy times this far outside the window can still matter: buffers (at
+# most a day each) reach into it, and the agent's local days (offsets within +-14 hours)
+# overhang the window's UTC edges for the per-day limit.
+MARGIN = timedelta(days=2)
+# No appointment is longer than a booking type may last (actions.NUMBERS): a bound from
+# below on `start` lets the (agent, start) index skip the agent's whole past.
+LONGEST = timedelta(hours=12)
+MAX_WINDOW_DAYS = 92
+
+
+@lru_cache(maxsize=512)
+def _shared(hours: BusinessCalendar) -> BusinessCalendar:
+    """One instance per distinct calendar (they compare by value), so the per-day UTC
+    intervals it caches serve every request, not only the one that built it."""
+    return hours
+
+
+@lru_cache(maxsize=1)
+def _zone_names() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def zone_named(name: str) -> ZoneInfo | None:
+    """The IANA zone called `name` ("Area/City", or "UTC"), None for anything else."""
+    return ZoneInfo(name) if name in _zone_names() else None
+
+
+def visible_booking_types(user: Any) -> QuerySet[BookingType]:
+    """Live booking types the user sees: an administrator all, an agent their own and their
+    teams' (a team's type they may read but not change)."""
+    live = BookingType.objects.filter(deleted_at__isnull=True).select_related("agent", "team")
+    if not is_admin(user):
+        live = live.filter(Q(agent=user) | Q(team__members=user)).distinct()
+    return live.order_by("name", "pk")
+
+
+def visible_booking_type(user: Any, booking_type_id: int) -> BookingType:
+    """One booking type in the user's sight; Http404 otherwise (it may not exist)."""
+    found = visible_booking_types(user).filter(pk=booking_type_id).first()
+    if found is None:
+        raise Http404(_("No such booking type."))
+    return found
+
+
+def bookable(slug: str) -> BookingType:
+    """The live booking type with this slug, for the public; Http404 otherwise."""
+    found = (
+        BookingType.objects.filter(slug=slug, deleted_at__isnull=True)
+        .select_related("team")
+        .first()
+    )
+    if found is None:
+        raise Http404(_("No such booking type."))
+    return found
+
+
+def members(booking_type: BookingType) -> list[Any]:
+    """The agents who can take its appointments: its agent, or the team's active agents."""
+    users = get_user_model().objects.filter(is_active=True, agent__isnull=False)
+    if booking_type.agent_id is not None:
+        return list(users.filter(pk=booking_type.agent_id).select_related("agent"))
+    return list(users.filter(teams=booking_type.team_id).select_related("agent").order_by("pk"))
+
+
+def rules_of(booking_type: BookingType) -> availability.Rules:
+    return availability.Rules(
+        duration=timedelta(minutes=booking_type.duration_minutes),
+        step=timedelta(minutes=booking_type.step_minutes),
+        buffer_before=timedelta(minutes=booking_type.buffer_before_minutes),
+        buffer_after=timedelta(minutes=booking_type.buffer_after_minutes),
+        minimum_notice=timedelta(minutes=booking_type.minimum_notice_minutes),
+        horizon=timedelta(days=booking_type.horizon_days),
+        max_per_day=booking_type.max_per_day,
+    )
+
+
+def _working(agent: Any, start: datetime, end: datetime) -> tuple[ZoneInfo, list[Span]]:
+    """The agent's zone (their working hours', else their profile's, else UTC) and their
+    working intervals around [start, end), each local day expanded in that zone."""
+    calendar = agent_calendar(agent, since=start - MARGIN)
+    if calendar.hours is not None:
+        calendar = AgentCalendar(_shared(calendar.hours), calendar.absences)
+    zone_name = calendar.hours.time_zone if calendar.hours is not None else ""
+    zone = zone_named(zone_name or getattr(agent.agent, "time_zone", "") or "UTC")
+    zone = zone or ZoneInfo("UTC")
+    first: date = (start - MARGIN).astimezone(zone).date()
+    last: date = (end + MARGIN).astimezone(zone).date()
+    intervals: list[Span] = []
+    for ordinal in range(first.toordinal(), last.toordinal() + 1):
+        intervals.extend(calendar.open_intervals(date.fromordinal(ordinal)))
+    return zone, intervals
+
+
+def slots_by_agent(
+    booking_type: BookingType,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime | None = None,
+    busy_times: dict[int, list[Span]] | None = None,
+    agents: Sequence[Any] | None = None,
+) -> dict[int, list[Span]]:
+    """Each member's free slots starting in [start, end) (UTC). `busy_times` replaces the
+    external calendars' busy times (benchmarks and tests pass them directly)."""
+    now = now or timezone.now()
+    people = list(agents) if agents is not None else members(booking_type)
+    ids = [agent.pk for agent in people]
+    if busy_times is None:
+        busy_times = busy.external_busy_between(ids, start - MARGIN, end + MARGIN)
+    booked: dict[int, list[availability.Booked]] = defaultdict(list)
+    rows = Appointment.objects.filter(
+        agent_id__in=ids,
+        state__in=Appointment.BLOCKING,
+        start__lt=end + MARGIN,
+        start__gt=start - MARGIN - LONGEST,
+        end__gt=start - MARGIN,
+    ).values_list(
+        "agent_id",
+        "booking_type_id",
+        "start",
+        "end",
+        "buffer_before_minutes",
+        "buffer_after_minutes",
+    )
+    this_type = booking_type.pk
+    for agent_id, type_id, a_start, a_end, before, after in rows:
+        booked[agent_id].append(
+            availability.Booked(
+                a_start,
+                a_end,
+                timedelta(minutes=before),
+                timedelta(minutes=after),
+                counts_for_limit=type_id == this_type,
+            )
+        )
+    rules = rules_of(booking_type)
+    out: dict[int, list[Span]] = {}
+    for agent in people:
+        zone, working = _working(agent, start, end)
+        out[agent.pk] = availability.free_slots(
+            working=working,
+            booked=booked.get(agent.pk, ()),
+            busy=busy_times.get(agent.pk, ()),
+            rules=rules,
+            zone=zone,
+            now=now,
+            window=(start, end),
+        )
+    return out
+
+
+def free_slots(
+    booking_type: BookingType,
+    start: datetime,
+    end: datetime,
+    *,
+    now: datetime | None = None,
+    busy_times: dict[int, list[Span]] | None = None,
+) -> list[Span]:
+    """The booking type's slots starting in [start, end): a team's when any member is free."""
+    by_agent = slots_by_agent(booking_type, start, end, now=now, busy_times=busy_times)
+    return availability.any_member_free(by_agent.values())
