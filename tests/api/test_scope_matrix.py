@@ -62,6 +62,15 @@ TARGETS = {
     # A team's surveys (issue 18): members read, administrators change (403: test_csat_api).
     "/api/v1/teams/{id}/csat": "team_csat",
     "/api/v1/booking-types/{id}": "booking_type",  # Anna's own booking type (issue 15)
+    # Outgoing webhooks (issue 18): the desk's settings, administrators only.
+    "/api/v1/webhooks/{id}": "webhook",
+    "/api/v1/webhooks/{id}/rotate-secret": "webhook",
+    "/api/v1/webhooks/{id}/deliveries": "webhook",
+    "/api/v1/webhooks/{id}/deliveries/{delivery_id}/replay": "webhook_delivery",
+    # Anna's external calendars (issue 15): hers and the administrators'.
+    "/api/v1/agents/{id}/calendars": "agent",
+    "/api/v1/agents/{id}/calendars/{calendar_id}": "calendar",
+    "/api/v1/agents/{id}/calendars/{calendar_id}/sync": "calendar",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -112,6 +121,8 @@ BODIES = {
         "ask_comment": False,
     },
     ("/api/v1/booking-types/{id}", "patch"): {"duration_minutes": 45},
+    ("/api/v1/webhooks/{id}", "patch"): {"description": "Leaked"},
+    ("/api/v1/agents/{id}/calendars", "post"): {"kind": "ics", "url": "http://127.0.0.1:9/a.ics"},
     ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
         "agent": objects["agent"],
         "note": "Leaked handover",
@@ -132,6 +143,7 @@ INSIDERS["agent_routing"] = "admin_zofia"
 INSIDERS["callback"] = "agent_anna"  # a callback owed in a Support conversation (issue 14)
 INSIDERS["team_csat"] = "admin_zofia"
 INSIDERS["booking_type"] = "agent_anna"  # her own booking type (issue 15)
+INSIDERS.update(webhook="admin_zofia", webhook_delivery="admin_zofia", calendar="agent_anna")
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -151,6 +163,9 @@ OUTSIDERS = {
     "callback": ["agent_bruno"],
     "team_csat": ["agent_bruno"],
     "booking_type": ["agent_bruno"],
+    "webhook": ["agent_bruno", "agent_anna"],
+    "webhook_delivery": ["agent_bruno", "agent_anna"],
+    "calendar": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -217,6 +232,9 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found["agent_routing"] = agent_anna.pk
     found["team_csat"] = support_team.pk
     found["booking_type"] = anna_booking_type(agent_anna).pk
+    settings.KLIENT_WEBHOOK_ALLOWED_HOSTS = settings.KLIENT_CALENDAR_ALLOWED_HOSTS = "127.0.0.1"
+    found.update(a_webhook_and_its_delivery())
+    found["calendar"] = (agent_anna.pk, annas_calendar(agent_anna).pk)
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
@@ -310,11 +328,29 @@ def body_for(path, method, objects):
     return body(objects) if callable(body) else body
 
 
+def a_webhook_and_its_delivery():
+    from klient.webhooks.actions import create_endpoint, send_to_endpoint
+    from klient.webhooks.models import Delivery
+
+    endpoint, _ = create_endpoint("http://127.0.0.1:9/hook", ["conversation.created"])
+    send_to_endpoint(endpoint.pk, "test.ping", {})
+    delivery = Delivery.objects.get(endpoint=endpoint)
+    return {"webhook": endpoint.pk, "webhook_delivery": (endpoint.pk, delivery.pk)}
+
+
+def annas_calendar(agent):
+    from klient.external_calendars.actions import add_calendar
+
+    return add_calendar(agent, actor=agent, kind="ics", url="http://127.0.0.1:9/anna.ics")
+
+
 def url_for(path, value):
-    if isinstance(value, tuple):  # an agent's absence: (agent id, absence id)
-        value, absence = value
-        path = path.replace("{absence_id}", str(absence))
-    path = path.replace("{absence_id}", str(value))
+    if isinstance(value, tuple):  # (agent id, absence or calendar id), (webhook, delivery)
+        value, second = value
+        for name in ("{absence_id}", "{calendar_id}", "{delivery_id}"):
+            path = path.replace(name, str(second))
+    for name in ("{absence_id}", "{calendar_id}", "{delivery_id}"):
+        path = path.replace(name, str(value))
     return path.replace("{ref}", str(value)).replace("{id}", str(value))
 
 
