@@ -41,6 +41,7 @@ EVENT_KINDS: list[str] = [
     "klient.portal.events.Kind",
     "klient.routing.events.Kind",
     "klient.phone.events.Kind",
+    "klient.importers.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
