@@ -228,12 +228,16 @@ def write_export(folder: Path, tickets: int = 500, *, seed: int = 18) -> Expecte
             "due_at": _iso(created + timedelta(days=3)) if t % 4 == 2 else None,
             "comments": comments,
         }
-        if t == 13:  # Zendesk has no such status: the ticket is skipped with the reason
-            ticket["status"] = "deleted"
+        if t in (13, 21):
+            if t == 13:  # Zendesk has no such status: the ticket is skipped with the reason
+                ticket["status"] = "deleted"
+            else:  # a requester the export does not hold
+                ticket["requester_id"] = 424242
             skipped_tickets += 1
-        elif t == 21:  # a requester the export does not hold
-            ticket["requester_id"] = 424242
-            skipped_tickets += 1
+            for c in comments:  # a skipped ticket's files are not imported either
+                for a in c["attachments"]:
+                    expected.attachments.pop(a["id"], None)
+            expected.inline.pop(t, None)
         else:
             expected.statuses[t] = status
             counts["ticket"] += 1
@@ -252,9 +256,6 @@ def write_export(folder: Path, tickets: int = 500, *, seed: int = 18) -> Expecte
     (folder / "tickets.json").write_text("\n".join(ticket_lines) + "\n", encoding="utf-8")
     expected.tickets = tickets
     expected.skipped = {"ticket": skipped_tickets, "line": 5}
-    # Attachments of skipped tickets are not imported.
-    for t in (13, 21):
-        expected.inline.pop(t, None)
     return expected
 
 
