@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from django.test import Client
 
 from klient import cli
 from klient.conversations.models import Attachment, Conversation, Message
@@ -182,3 +183,22 @@ def test_a_folder_without_tickets_is_refused_clearly(tmp_path, support_team, cap
 def test_import_mail_still_works(tmp_path, support_team, capsys):
     assert cli.main(["import-mail", str(tmp_path / "nothing"), "--no-progress"]) == 2
     assert "no such file or folder" in capsys.readouterr().err
+
+
+def test_an_imported_conversation_reads_right_in_the_workspace(imported, anna_client, agent_anna):
+    conversation = conversation_of(7)
+    page = anna_client.get(f"/c/{conversation.reference}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Question 0 on ticket 7" in html
+    assert "Imported from another help desk" in html
+    first = conversation.messages.order_by("created_at", "pk").first()
+    original = anna_client.get(f"/c/{conversation.reference}/m/{first.pk}/")
+    assert original.status_code == 200
+    api = Client().get(
+        f"/api/v1/conversations/{conversation.reference}",
+        headers={"Authorization": f"Bearer {agent_anna.api_token}"},
+    )
+    assert api.status_code == 200, api.content
+    messages = api.json()["messages"]
+    assert [m["kind"] for m in messages][:1] == ["inbound"]
