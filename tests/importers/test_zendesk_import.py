@@ -109,6 +109,7 @@ def test_comments_keep_their_times_authors_and_privacy(imported, agent_anna):
     assert first.kind == "inbound" and first.sender == "customer"
     assert conversation.created_at == first.created_at
     assert conversation.created_at.year == 2023
+    assert conversation.language == conversation.customer.language != ""
     created = conversation.events.get(kind="conversation.created")
     assert created.at == conversation.created_at
     received = conversation.events.filter(kind="message.received").order_by("at")

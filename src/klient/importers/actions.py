@@ -49,6 +49,7 @@ class Person:
     address: str
     customer_id: int | None = None
     agent_id: int | None = None
+    language: str = ""
 
     @property
     def is_customer(self) -> bool:
@@ -181,9 +182,19 @@ def import_user(
                 warn(run, "time_zone", user.time_zone, "not a time zone Klient knows; left out")
         bulk.insert(
             ImportedObject,
-            [_checkpoint(run, Kind.USER, user.id, customer.pk, name=user.name, address=address)],
+            [
+                _checkpoint(
+                    run,
+                    Kind.USER,
+                    user.id,
+                    customer.pk,
+                    name=user.name,
+                    address=address,
+                    language=user.language,
+                )
+            ],
         )
-    return Person(name=user.name, address=address, customer_id=customer.pk)
+    return Person(name=user.name, address=address, customer_id=customer.pk, language=user.language)
 
 
 def _import_agent(run: ImportRun, user: zf.User, agents: dict[str, int]) -> Person:
@@ -251,6 +262,7 @@ def import_ticket(
             status=ticket.status,
             priority=ticket.priority,
             channel=ticket.channel,
+            language=requester.language,
             team=run.team,
             customer_id=requester.customer_id,
             assignee_id=assignee.agent_id if assignee else None,

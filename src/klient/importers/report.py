@@ -41,6 +41,10 @@ class Report:
         ]
         lines.append("imported:")
         for kind in KIND_ORDER:
+            if kind == "line":
+                if self.skipped.get(kind):
+                    lines.append(f"  unreadable lines {self.skipped[kind]:>3} skipped")
+                continue
             if self.imported.get(kind) or self.skipped.get(kind):
                 label = ImportedObject.Kind(kind).label
                 lines.append(

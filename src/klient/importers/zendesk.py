@@ -215,6 +215,7 @@ class _Importer:
                 address=details.get("address", ""),
                 customer_id=klient_id if kind == Kind.USER else None,
                 agent_id=klient_id if kind == Kind.AGENT else None,
+                language=details.get("language", ""),
             )
         return found
 
