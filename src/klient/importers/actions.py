@@ -1,7 +1,7 @@
 """The only writers of imports: runs, checkpoints, and what imported objects become.
 
 Each `import_*` action writes its object and the object's checkpoint (`ImportedObject`)
-in the caller's transaction (the importer opens one `entry_point()` per object), so after
+in the caller's transaction (the importer opens one `entry_point()` per batch), so after
 a crash a checkpoint exists exactly for what was stored.
 
 Conversations and messages are written through a bulk path of their own, like

@@ -1,8 +1,8 @@
 """`klient import zendesk PATH`: a folder of Zendesk's JSON exports into Klient.
 
-Organisations first, then users, then tickets, each object in a transaction of its own
-with its checkpoint, so a crash loses at most the object being written and a rerun
-continues where the last one stopped. Nothing aborts the whole import: a line that is
+Organisations first, then users, then tickets, BATCH objects to a transaction and each in
+a savepoint with its checkpoint, so a crash loses at most the batch being written and a
+rerun continues where the last one stopped. Nothing aborts the whole import: a line that is
 not JSON, a ticket that cannot be read or stored, an attachment whose file is missing is
 skipped or warned about with its reason, and the report lists them (docs/importers.md)."""
 
