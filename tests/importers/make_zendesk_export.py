@@ -215,7 +215,7 @@ def write_export(folder: Path, tickets: int = 500, *, seed: int = 18) -> Expecte
             "assignee_id": AGENTS[t % 2][0] if status != "new" else None,
             "organization_id": users[requester - 1000]["organization_id"],
             "group_id": 360000 + t % 3,
-            "collaborator_ids": [],
+            "collaborator_ids": [1000 + (t * 7 + 1) % n_users] if t % 11 == 0 else [],
             "tags": ["order", f"batch{t % 4}"] + (["vip"] if t % 9 == 0 else []),
             "custom_fields": [
                 {"id": 501, "value": f"ORD-{t:05d}"},

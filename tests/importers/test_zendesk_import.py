@@ -128,6 +128,16 @@ def test_customers_are_found_by_email_and_phone_in_their_organisations(imported)
     assert both.language == "pl"
 
 
+def test_customers_copied_on_a_ticket_may_write_into_its_conversation(imported):
+    conversation = conversation_of(22)  # copies user 1005 (ticket 22 * 7 + 1, of 50 users)
+    copied = ImportedObject.objects.get(kind="user", source_id="1005")
+    assert list(conversation.participants.values_list("address", flat=True)) == [
+        Customer.objects.get(pk=copied.klient_id).primary_email()
+    ]
+    assert conversation.participants.get().address == "customer5@customer05.example"
+    assert not conversation_of(23).participants.exists()
+
+
 def test_tags_priority_and_custom_fields_are_kept(imported):
     conversation = conversation_of(9)
     assert set(conversation.tags.values_list("name", flat=True)) == {"order", "batch1", "vip"}

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from klient.conversations import events as conversation_events
 from klient.conversations import search
-from klient.conversations.models import Attachment, Conversation, Message, Tag
+from klient.conversations.models import Attachment, Conversation, Message, Participant, Tag
 from klient.core import bulk
 from klient.core.events import append, collecting
 from klient.mail.sanitize import html_to_text, sanitize_html
@@ -288,6 +288,7 @@ def import_ticket(
             else:
                 events.message_imported(conversation, message, actor=message.author)
         _tag(conversation, ticket.tags)
+        _copy(conversation, ticket.copied_ids, people_by_id, requester)
         events.ticket_imported(
             run,
             conversation,
@@ -392,6 +393,31 @@ def _waiting_since(status: str, messages: list[tuple[Message, list[StoredFile]]]
         elif message.kind == Message.Kind.OUTBOUND:
             waiting = None
     return waiting
+
+
+def _copy(
+    conversation: Conversation,
+    user_ids: tuple[int, ...],
+    people_by_id: dict[int, Person],
+    requester: Person,
+) -> None:
+    """Customers copied on the ticket may write into the conversation, as the addresses
+    copied on a mail's first message may (conversations.receive)."""
+    addresses = sorted(
+        {
+            person.address
+            for uid in user_ids
+            if (person := people_by_id.get(uid)) is not None
+            and person.is_customer
+            and "@" in person.address
+            and person.address != requester.address
+        }
+    )
+    bulk.insert(
+        Participant,
+        [Participant(conversation=conversation, address=a[:320]) for a in addresses],
+        ignore_conflicts=True,
+    )
 
 
 def _tag(conversation: Conversation, names: tuple[str, ...]) -> None:

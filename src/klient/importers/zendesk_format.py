@@ -56,6 +56,7 @@ TICKET_FIELDS_READ = frozenset(
         "custom_fields", "fields", "created_at", "updated_at", "via", "comments",
         "generated_timestamp", "is_public", "allow_channelback", "allow_attachments",
         "brand_id", "ticket_form_id", "recipient", "custom_status_id", "from_messaging_channel",
+        "collaborator_ids", "email_cc_ids",
     }
 )  # fmt: skip
 
@@ -246,6 +247,8 @@ class Ticket:
     comments: tuple[Comment, ...]
     # (field id, raw value) of custom fields holding a value.
     custom_fields: tuple[tuple[int, Any], ...]
+    # Users copied on the ticket (collaborator_ids, email_cc_ids).
+    copied_ids: tuple[int, ...] = ()
     # Top-level fields Klient has no place for: name -> value.
     unmapped: dict[str, Any] = field(default_factory=dict)
     zendesk_status: str = ""
@@ -334,6 +337,17 @@ def ticket(data: dict[str, Any]) -> Ticket:
             if isinstance(f, dict)
             and optional_id(f.get("id")) is not None
             and f.get("value") not in (None, "", [])
+        ),
+        copied_ids=tuple(
+            sorted(
+                {
+                    uid
+                    for key in ("collaborator_ids", "email_cc_ids")
+                    if isinstance(data.get(key), list)
+                    for value in data[key]
+                    if (uid := optional_id(value)) is not None
+                }
+            )
         ),
         unmapped={
             key: value
