@@ -1,6 +1,6 @@
 """The `klient` command. Thin: parses arguments and calls actions.
 
-Sub-commands: serve, worker, migrate, demo, team add, agent add, import-mail,
+Sub-commands: serve, worker, migrate, demo, team add, agent add, import-mail, import zendesk,
 imap add, imap poll, quarantine list, quarantine retry, quarantine discard."""
 
 from __future__ import annotations
@@ -62,6 +62,16 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("path")
     imp.add_argument("--team", default=None, help="team name (default: from the recipients)")
     imp.add_argument("--no-progress", action="store_true")
+
+    importing = sub.add_parser("import", help="move in from another help desk").add_subparsers(
+        dest="source", required=True
+    )
+    zendesk = importing.add_parser(
+        "zendesk", help="a folder of Zendesk JSON exports (resumable: rerun after a stop)"
+    )
+    zendesk.add_argument("path", help="folder with tickets.json, users.json, organizations.json")
+    zendesk.add_argument("--team", default=None, help="team name (default: the first team)")
+    zendesk.add_argument("--no-progress", action="store_true")
 
     imap = sub.add_parser("imap", help="IMAP mailboxes").add_subparsers(
         dest="action", required=True

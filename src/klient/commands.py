@@ -137,6 +137,18 @@ def cmd_import_mail(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from klient.importers import zendesk
+
+    team = _team(args.team) if args.team else None
+    try:
+        report = zendesk.import_export(args.path, team=team, progress=not args.no_progress)
+    except zendesk.ZendeskExportError as exc:
+        raise CommandError(str(exc)) from exc
+    print(report.describe())
+    return 0
+
+
 def cmd_imap(args: argparse.Namespace) -> int:
     from klient.mail import imap, mailbox_admin
 

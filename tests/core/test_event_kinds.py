@@ -157,6 +157,13 @@ STORED_KINDS = {
     "scheduling.booking_type_updated",
     "scheduling.booking_type_deleted",
     "scheduling.appointment_booked",
+    # Moving in from another help desk (issue 18, klient.importers).
+    "import.started",
+    "import.finished",
+    "import.organisation",
+    "import.ticket",
+    "import.reply",
+    "import.note",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

@@ -45,6 +45,7 @@ EVENT_KINDS: list[str] = [
     "klient.external_calendars.events.Kind",
     "klient.surveys.events.Kind",
     "klient.scheduling.events.Kind",
+    "klient.importers.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
