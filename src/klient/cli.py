@@ -88,6 +88,15 @@ def _parser() -> argparse.ArgumentParser:
     qdiscard = qsub.add_parser("discard", help="give up on one, saying why (its source is kept)")
     qdiscard.add_argument("id", type=int)
     qdiscard.add_argument("--reason", required=True)
+
+    customer = sub.add_parser("customer", help="a customer's data: export or erase")
+    csub = customer.add_subparsers(dest="action", required=True)
+    cexport = csub.add_parser("export", help="write everything Klient holds about them as a zip")
+    cexport.add_argument("email")
+    cexport.add_argument("path")
+    cerase = csub.add_parser("erase", help="erase their personal data (without --yes: preview)")
+    cerase.add_argument("email")
+    cerase.add_argument("--yes", action="store_true", help="erase; without it nothing changes")
     return parser
 
 

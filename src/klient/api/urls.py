@@ -51,6 +51,8 @@ api.add_router("", __import__("klient.api.routing", fromlist=["router"]).router)
 # Calls and telephony webhooks (issue 14).
 api.add_router("", __import__("klient.api.phone", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.transfers", fromlist=["router"]).router)
+# A customer's data exported or erased, teams' retention rules (issue 18).
+api.add_router("", __import__("klient.api.privacy", fromlist=["router"]).router)
 
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()

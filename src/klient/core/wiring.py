@@ -41,6 +41,7 @@ EVENT_KINDS: list[str] = [
     "klient.portal.events.Kind",
     "klient.routing.events.Kind",
     "klient.phone.events.Kind",
+    "klient.privacy.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -118,6 +119,9 @@ SWEEPS: list[str] = [
     "klient.routing.coverage.sweep_ended_coverage",
     "klient.routing.offers.sweep_unanswered_offers",
     "klient.conversations.awaited.sweep_awaited",
+    # A customer's erasure: raw files deleted once it commits; retention once a day.
+    "klient.privacy.blob_files.delete_released",
+    "klient.privacy.retention.sweep_retention",
 ]
 
 DISPATCH_BATCH = 500

@@ -1,0 +1,73 @@
+"""What an export or an erasure covers: a customer (their identities, their conversations
+and what quotes them), or, for a team's retention rule, some conversations only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from klient.conversations.models import Attachment, Conversation, Message
+from klient.people.models import Customer, Identity
+from klient.phone.models import Call
+
+from . import scrub
+
+
+@dataclass
+class Scope:
+    customer: Customer | None
+    conversation_ids: list[int]
+    # The customer's identity values: email addresses (lower-cased), E.164 numbers, chat ids.
+    addresses: list[str] = field(default_factory=list)
+    numbers: list[str] = field(default_factory=list)
+    # The values to look for where something only quotes them (klient.privacy.scrub).
+    found: frozenset[str] = frozenset()
+
+    def messages(self) -> list[Message]:
+        return list(
+            Message.objects.filter(conversation_id__in=self.conversation_ids).order_by("id")
+        )
+
+
+def for_customer(customer: Customer) -> Scope:
+    identities = list(Identity.objects.filter(customer=customer).values_list("kind", "value"))
+    scope = Scope(
+        customer=customer,
+        conversation_ids=list(
+            Conversation.objects.filter(customer=customer).order_by("id").values_list("pk", flat=True)
+        ),
+        addresses=[v for k, v in identities if k == Identity.Kind.EMAIL],
+        numbers=[v for k, v in identities if k == Identity.Kind.PHONE],
+    )
+    scope.found = _needles(scope, [customer.name, *(v for _k, v in identities)])
+    return scope
+
+
+def for_conversations(conversation_ids: list[int]) -> Scope:
+    scope = Scope(customer=None, conversation_ids=sorted(conversation_ids))
+    scope.found = _needles(scope, [])
+    return scope
+
+
+def _needles(scope: Scope, values: list[str]) -> frozenset[str]:
+    """What quoting would give the erased data away: the given values, the conversations'
+    subjects, what their customers' messages say and who sent them, call numbers and file
+    names."""
+    ids = scope.conversation_ids
+    found = list(values)
+    found += Conversation.objects.filter(pk__in=ids).values_list("subject", flat=True)
+    for message in Message.objects.filter(conversation_id__in=ids).only(
+        "sender", "from_address", "from_name", "subject", "new_text", "body_text"
+    ):
+        found.append(message.subject)
+        if message.sender == Message.Sender.CUSTOMER:
+            found += [message.from_address, message.from_name]
+            found += scrub.text_lines(message.new_text or message.body_text)
+    found += Attachment.objects.filter(message__conversation_id__in=ids).values_list(
+        "filename", flat=True
+    )
+    for call in Call.objects.filter(conversation_id__in=ids).only(
+        "direction", "from_number", "to_number", "transcript", "notes"
+    ):
+        found.append(call.from_number if call.direction == Call.Direction.INBOUND else call.to_number)
+        found += scrub.text_lines(call.transcript) + scrub.text_lines(call.notes)
+    return scrub.needles(found)
