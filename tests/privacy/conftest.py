@@ -121,6 +121,8 @@ def olga(persona, support_team, agent_anna, admin_zofia, call, client, smtp_sink
          "notes": f"Rozmowa z {persona.name}", "transcript": persona.text},
         {"direction": "inbound", "number": persona.phone, "outcome": "missed"},
     ):  # fmt: skip
-        logged = call(agent_anna, "post", f"/api/v1/conversations/{conversation.reference}/calls", body)
+        logged = call(
+            agent_anna, "post", f"/api/v1/conversations/{conversation.reference}/calls", body
+        )
         assert logged.status_code == 201, logged.content
     return Olga(persona, customer, conversation)

@@ -22,12 +22,12 @@ def _forms(values: list[str]) -> list[str]:
 
 
 def database_hits(values: list[str]) -> list[str]:
-    """"table.column" for every cell that contains one of the values (case-insensitively)."""
+    """ "table.column" for every cell that contains one of the values (case-insensitively)."""
     forms = _forms(values)
     hits = []
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names(cursor):
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
             columns = [c[0] for c in cursor.description]
             for row in cursor.fetchall():
                 for column, cell in zip(columns, row, strict=True):

@@ -110,8 +110,12 @@ def test_tombstones_keep_the_conversation_its_messages_times_and_deliveries(
         )
         == messages
     )
-    assert set(Message.objects.filter(conversation=olga.conversation).values_list("body_text", flat=True)) == {""}
-    assert Message.objects.filter(conversation=olga.conversation, delivery__sent_at__isnull=False).exists()
+    assert set(
+        Message.objects.filter(conversation=olga.conversation).values_list("body_text", flat=True)
+    ) == {""}
+    assert Message.objects.filter(
+        conversation=olga.conversation, delivery__sent_at__isnull=False
+    ).exists()
     assert Attachment.objects.filter(blob="").count() == 2
     assert Call.objects.filter(duration_seconds__isnull=True).count() == 2
     assert Callback.objects.get().state == "given_up"

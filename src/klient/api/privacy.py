@@ -130,8 +130,12 @@ def preview_erasure(request: HttpRequest, id: int) -> Any:
 @router.post(
     "/customers/{id}/erase",
     response={
-        200: ErasureOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: RefusedErasureOut,
-    },  # fmt: skip
+        200: ErasureOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: RefusedErasureOut,
+    },
     summary='Erase a customer\'s personal data, keeping anonymised tombstones ({"confirm": true})',
 )
 def erase_customer(request: HttpRequest, id: int, payload: ErasureIn | None = None) -> Any:

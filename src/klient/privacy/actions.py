@@ -38,7 +38,7 @@ def _erase(scope: Scope) -> dict[str, int]:
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete = ON")
         transaction.on_commit(_checkpoint)
-    counts = {kind: 0 for kind in preview(scope)}
+    counts = dict.fromkeys(preview(scope), 0)
     for domain in modules():
         domain.erase(scope, counts)
     return counts

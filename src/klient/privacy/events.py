@@ -35,7 +35,9 @@ def customer_erased(customer_id: int, *, actor: Any, counts: dict[str, int]) -> 
     )
 
 
-def conversation_erased(conversation: Any, *, rule: dict[str, Any], counts: dict[str, int]) -> Event:
+def conversation_erased(
+    conversation: Any, *, rule: dict[str, Any], counts: dict[str, int]
+) -> Event:
     return append(
         Kind.CONVERSATION_ERASED,
         conversation=conversation,

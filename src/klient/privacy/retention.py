@@ -57,9 +57,9 @@ def _claim(day: date, now: datetime) -> RetentionRun | None:
         with transaction.atomic():
             return RetentionRun.objects.create(day=day, started_at=now, lease_until=_lease(now))
     except IntegrityError:
-        taken = RetentionRun.objects.filter(
-            day=day, finished_at=None, lease_until__lt=now
-        ).update(lease_until=_lease(now))
+        taken = RetentionRun.objects.filter(day=day, finished_at=None, lease_until__lt=now).update(
+            lease_until=_lease(now)
+        )
         return RetentionRun.objects.get(day=day) if taken else None
 
 
@@ -67,7 +67,11 @@ def _erase_one(conversation_id: int, rule: RetentionRule, now: datetime) -> bool
     with entry_point():
         conversation = (
             Conversation.objects.select_for_update()
-            .filter(pk=conversation_id, status__in=CLOSED, updated_at__lte=cutoff(now, rule.erase_closed_after_months or 0))
+            .filter(
+                pk=conversation_id,
+                status__in=CLOSED,
+                updated_at__lte=cutoff(now, rule.erase_closed_after_months or 0),
+            )
             .first()
         )
         # Checked again under the lock: a customer may have written since it was listed.
@@ -75,7 +79,10 @@ def _erase_one(conversation_id: int, rule: RetentionRule, now: datetime) -> bool
             return False
         erase_conversation(
             conversation,
-            rule={"team": rule.team_id, "erase_closed_after_months": rule.erase_closed_after_months},
+            rule={
+                "team": rule.team_id,
+                "erase_closed_after_months": rule.erase_closed_after_months,
+            },
         )
         return True
 

@@ -33,7 +33,9 @@ def for_customer(customer: Customer) -> Scope:
     scope = Scope(
         customer=customer,
         conversation_ids=list(
-            Conversation.objects.filter(customer=customer).order_by("id").values_list("pk", flat=True)
+            Conversation.objects.filter(customer=customer)
+            .order_by("id")
+            .values_list("pk", flat=True)
         ),
         addresses=[v for k, v in identities if k == Identity.Kind.EMAIL],
         numbers=[v for k, v in identities if k == Identity.Kind.PHONE],
@@ -68,6 +70,8 @@ def _needles(scope: Scope, values: list[str]) -> frozenset[str]:
     for call in Call.objects.filter(conversation_id__in=ids).only(
         "direction", "from_number", "to_number", "transcript", "notes"
     ):
-        found.append(call.from_number if call.direction == Call.Direction.INBOUND else call.to_number)
+        found.append(
+            call.from_number if call.direction == Call.Direction.INBOUND else call.to_number
+        )
         found += scrub.text_lines(call.transcript) + scrub.text_lines(call.notes)
     return scrub.needles(found)

@@ -19,9 +19,7 @@ SHORTEST_LINE = 16
 
 def needles(values: Iterable[str]) -> frozenset[str]:
     """The erased values worth looking for, lower-cased."""
-    return frozenset(
-        v.strip().lower() for v in values if v and len(v.strip()) >= SHORTEST_NEEDLE
-    )
+    return frozenset(v.strip().lower() for v in values if v and len(v.strip()) >= SHORTEST_NEEDLE)
 
 
 def text_lines(text: str) -> list[str]:

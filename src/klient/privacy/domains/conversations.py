@@ -24,7 +24,7 @@ MESSAGE_FIELDS = (
     "references", "language", "is_auto_reply", "is_bounce", "is_bulk", "created_at",
 )  # fmt: skip
 # What an erased message no longer holds, and the value it holds instead.
-ERASED = {
+ERASED: dict[str, Any] = {
     "from_address": "", "from_name": "", "to": [], "cc": [], "subject": "", "body_text": "",
     "new_text": "", "body_html": "", "raw_blob": "", "wording": None, "auto_reasons": [],
 }  # fmt: skip

@@ -28,7 +28,10 @@ def _rows(scope: Scope) -> list[Event]:
     ids = set(_own(scope).values_list("pk", flat=True))
     ids |= set(
         candidates(
-            Event.objects.filter(conversation=None), scope.found, text=["actor_label"], json=["data"]
+            Event.objects.filter(conversation=None),
+            scope.found,
+            text=["actor_label"],
+            json=["data"],
         ).values_list("pk", flat=True)
     )
     return list(Event.objects.filter(pk__in=ids).order_by("id"))

@@ -53,8 +53,8 @@ def erase(scope: Scope, counts: dict[str, int]) -> None:
     add(
         counts,
         "customer",
-        Customer.objects.filter(pk=customer.pk).exclude(name="", time_zone="").update(
-            name="", time_zone=""
-        ),
+        Customer.objects.filter(pk=customer.pk)
+        .exclude(name="", time_zone="")
+        .update(name="", time_zone=""),
     )
     add(counts, "identities", Identity.objects.filter(customer=customer).delete()[0])

@@ -34,16 +34,45 @@ def _attempts(scope: Scope) -> Any:
 def export(scope: Scope) -> dict[str, Any]:
     return {
         "calls": [
-            record(c, "conversation", "message", "provider", "direction", "from_number",
-                   "to_number", "agent", "state", "outcome", "duration_seconds", "notes",
-                   "recording_url", "transcript", "started_at", "answered_at", "ended_at")
+            record(
+                c,
+                "conversation",
+                "message",
+                "provider",
+                "direction",
+                "from_number",
+                "to_number",
+                "agent",
+                "state",
+                "outcome",
+                "duration_seconds",
+                "notes",
+                "recording_url",
+                "transcript",
+                "started_at",
+                "answered_at",
+                "ended_at",
+            )
             for c in _calls(scope)
-        ],  # fmt: skip
+        ],
         "callbacks": [
-            record(c, "conversation", "phone", "source", "call", "window_start", "window_end",
-                   "time_zone", "state", "due_at", "target_at", "attempts", "created_at")
+            record(
+                c,
+                "conversation",
+                "phone",
+                "source",
+                "call",
+                "window_start",
+                "window_end",
+                "time_zone",
+                "state",
+                "due_at",
+                "target_at",
+                "attempts",
+                "created_at",
+            )
             for c in _callbacks(scope)
-        ],  # fmt: skip
+        ],
         "callback_attempts": [
             record(a, "callback", "outcome", "note", "agent", "at") for a in _attempts(scope)
         ],
@@ -52,8 +81,9 @@ def export(scope: Scope) -> dict[str, Any]:
 
 def _erased_call(call: Call) -> bool:
     customer_side = call.from_number if call.direction == Call.Direction.INBOUND else call.to_number
-    return not (customer_side or call.notes or call.recording_url or call.recording_blob
-                or call.transcript)  # fmt: skip
+    return not (
+        customer_side or call.notes or call.recording_url or call.recording_blob or call.transcript
+    )
 
 
 def preview(scope: Scope) -> dict[str, int]:
@@ -74,9 +104,9 @@ def erase(scope: Scope, counts: dict[str, int]) -> None:
             call.to_number = ""
         call.notes = call.recording_url = call.recording_blob = call.transcript = ""
     Call.objects.bulk_update(
-        calls, ["from_number", "to_number", "notes", "recording_url", "recording_blob",
-                "transcript"]
-    )  # fmt: skip
+        calls,
+        ["from_number", "to_number", "notes", "recording_url", "recording_blob", "transcript"],
+    )
     add(counts, "calls", len(calls))
     add(counts, "recording_files", release(recordings))
     callbacks = _callbacks(scope).exclude(phone="")

@@ -5,49 +5,82 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conversations', '0015_automatic_conversations_and_awaited_messages'),
-        ('people', '0008_owners_skills_capacity_status'),
+        ("conversations", "0015_automatic_conversations_and_awaited_messages"),
+        ("people", "0008_owners_skills_capacity_status"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BlobDeletion',
+            name="BlobDeletion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('digest', models.CharField(max_length=64, unique=True)),
-                ('queued_at', models.DateTimeField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("digest", models.CharField(max_length=64, unique=True)),
+                ("queued_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='ErasedConversation',
+            name="ErasedConversation",
             fields=[
-                ('conversation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='conversations.conversation')),
-                ('erased_at', models.DateTimeField()),
-                ('reason', models.CharField(max_length=20)),
+                (
+                    "conversation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="conversations.conversation",
+                    ),
+                ),
+                ("erased_at", models.DateTimeField()),
+                ("reason", models.CharField(max_length=20)),
             ],
         ),
         migrations.CreateModel(
-            name='RetentionRun',
+            name="RetentionRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('day', models.DateField(unique=True)),
-                ('started_at', models.DateTimeField()),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('conversations', models.PositiveIntegerField(default=0, help_text='How many were erased.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("day", models.DateField(unique=True)),
+                ("started_at", models.DateTimeField()),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "conversations",
+                    models.PositiveIntegerField(default=0, help_text="How many were erased."),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RetentionRule',
+            name="RetentionRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('erase_closed_after_months', models.PositiveIntegerField(blank=True, null=True)),
-                ('updated_at', models.DateTimeField()),
-                ('team', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("erase_closed_after_months", models.PositiveIntegerField(blank=True, null=True)),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "team",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.team",
+                    ),
+                ),
             ],
         ),
     ]
