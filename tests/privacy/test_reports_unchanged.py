@@ -4,12 +4,11 @@ also once the SLA clock is recomputed from the erased history."""
 
 from __future__ import annotations
 
-from reports.conftest import sla_history  # noqa: F401  (four conversations, known figures)
-
 from klient.conversations.models import Conversation, Message
 from klient.privacy.actions import erase_customer
 from klient.reports.queries import Window, sla_compliance, sla_totals
 from klient.sla.actions import recompute
+from reports.conftest import sla_history  # noqa: F401  (four conversations, known figures)
 
 JUNE = Window.parse("2026-06-01", "2026-06-14")
 
