@@ -8,12 +8,12 @@ import json
 import zipfile
 
 import pytest
-from portal.portal_helpers import signed_in_client
 from scans import database_hits, file_hits
 
 from klient import cli
 from klient.core.models import Event
 from klient.portal.models import SignInLink
+from portal.portal_helpers import signed_in_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
