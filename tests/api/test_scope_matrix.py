@@ -56,6 +56,9 @@ TARGETS = {
     "/api/v1/conversations/{ref}/calls": "conversation",  # issue 14
     "/api/v1/conversations/{ref}/transfer": "conversation",
     "/api/v1/callbacks/{id}/attempts": "callback",
+    "/api/v1/customers/{id}/export": "customer_data",  # issue 18: Luc's data, administrators
+    "/api/v1/customers/{id}/erase": "customer_data",
+    "/api/v1/teams/{id}/retention": "team",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -99,6 +102,8 @@ BODIES = {
         "outcome": "no_answer",
     },
     ("/api/v1/callbacks/{id}/attempts", "post"): {"outcome": "reached"},
+    ("/api/v1/customers/{id}/erase", "post"): {"confirm": True},
+    ("/api/v1/teams/{id}/retention", "put"): {"erase_closed_after_months": 12},
     ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
         "agent": objects["agent"],
         "note": "Leaked handover",
@@ -117,6 +122,7 @@ INSIDERS["routing_rule"] = "admin_zofia"
 INSIDERS["agent_routing"] = "admin_zofia"
 
 INSIDERS["callback"] = "agent_anna"  # a callback owed in a Support conversation (issue 14)
+INSIDERS["customer_data"] = "admin_zofia"  # exported or erased by administrators (issue 18)
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -134,6 +140,7 @@ OUTSIDERS = {
     "routing_rule": ["agent_bruno", "agent_anna"],
     "agent_routing": ["agent_bruno"],
     "callback": ["agent_bruno"],
+    "customer_data": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -141,6 +148,7 @@ OUTSIDERS = {
 FORBIDDEN = {"team": ["agent_anna"], "inbound": ["agent_anna"]}
 FORBIDDEN["organisation"] = ["agent_anna"]  # one of its customers writes to Support
 FORBIDDEN["agent_routing"] = ["agent_anna"]  # her own capacity is an administrator's choice
+FORBIDDEN["customer_data"] = ["agent_anna"]  # she sees Luc, his data is an administrator's
 
 
 def test_every_object_path_is_covered():
@@ -198,6 +206,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found.update(customer_and_organisation(luc_power_cut.customer))
     found["routing_rule"] = routing_rule(support_team).pk
     found["agent_routing"] = agent_anna.pk
+    found["customer_data"] = found["customer"]
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
