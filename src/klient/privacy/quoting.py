@@ -17,15 +17,26 @@ def as_json_text(value: str) -> str:
     return json.dumps(value)[1:-1]
 
 
-def candidates(queryset: Any, found: frozenset[str], *, text: list[str], json: list[str]) -> Any:
-    """The rows of `queryset` whose text fields or JSON fields (as text) contain one of
-    `found`, case-insensitively: a superset of those scrub changes."""
-    if not found:
-        return queryset.none()
+# Conditions per statement: SQLite parses "a OR b OR …" as a tree at most 1000 deep.
+CHUNK = 100
+
+
+def candidates(
+    model: Any, where: Any, found: frozenset[str], *, text: list[str], json: list[str]
+) -> set[int]:
+    """The ids of `model`'s rows matching `where` whose text fields or JSON fields (as
+    text) contain one of `found`, case-insensitively: a superset of those scrub changes.
+    One statement per CHUNK conditions."""
     annotations = {f"_{name}_text": Cast(name, TextField()) for name in json}
-    wheres = []
-    for needle in found:
-        wheres += [Q(**{f"{name}__icontains": needle}) for name in text]
+    conditions = []
+    for needle in sorted(found):
+        conditions += [Q(**{f"{name}__icontains": needle}) for name in text]
         for name in json:
-            wheres += [Q(**{f"_{name}_text__icontains": v}) for v in {needle, as_json_text(needle)}]
-    return queryset.annotate(**annotations).filter(reduce(or_, wheres))
+            forms = {needle, as_json_text(needle)}
+            conditions += [Q(**{f"_{name}_text__icontains": v}) for v in sorted(forms)]
+    ids: set[int] = set()
+    for start in range(0, len(conditions), CHUNK):
+        chunk = reduce(or_, conditions[start : start + CHUNK])
+        rows = model.objects.filter(where).annotate(**annotations).filter(chunk)
+        ids.update(rows.values_list("pk", flat=True))
+    return ids

@@ -19,8 +19,11 @@ class Scope:
     # The customer's identity values: email addresses (lower-cased), E.164 numbers, chat ids.
     addresses: list[str] = field(default_factory=list)
     numbers: list[str] = field(default_factory=list)
-    # The values to look for where something only quotes them (klient.privacy.scrub).
+    # The values to look for where something only quotes them (klient.privacy.scrub):
+    # `found` in rows tied to the conversations; `identifiers` (who they are: name,
+    # addresses, numbers), a short list, also searched for elsewhere.
     found: frozenset[str] = frozenset()
+    identifiers: frozenset[str] = frozenset()
 
     def messages(self) -> list[Message]:
         return list(
@@ -40,29 +43,30 @@ def for_customer(customer: Customer) -> Scope:
         addresses=[v for k, v in identities if k == Identity.Kind.EMAIL],
         numbers=[v for k, v in identities if k == Identity.Kind.PHONE],
     )
-    scope.found = _needles(scope, [customer.name, *(v for _k, v in identities)])
+    scope.identifiers, scope.found = _needles(scope, [customer.name, *(v for _k, v in identities)])
     return scope
 
 
 def for_conversations(conversation_ids: list[int]) -> Scope:
     scope = Scope(customer=None, conversation_ids=sorted(conversation_ids))
-    scope.found = _needles(scope, [])
+    scope.identifiers, scope.found = _needles(scope, [])
     return scope
 
 
-def _needles(scope: Scope, values: list[str]) -> frozenset[str]:
-    """What quoting would give the erased data away: the given values, the conversations'
-    subjects, what their customers' messages say and who sent them, call numbers and file
-    names."""
+def _needles(scope: Scope, values: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """What quoting would give the erased data away: who they are (the given values, the
+    senders of their messages, the numbers of their calls), and also the conversations'
+    subjects, lines of what they wrote and the files' names."""
     ids = scope.conversation_ids
-    found = list(values)
+    who = list(values)
+    found: list[str] = []
     found += Conversation.objects.filter(pk__in=ids).values_list("subject", flat=True)
     for message in Message.objects.filter(conversation_id__in=ids).only(
         "sender", "from_address", "from_name", "subject", "new_text", "body_text"
     ):
         found.append(message.subject)
         if message.sender == Message.Sender.CUSTOMER:
-            found += [message.from_address, message.from_name]
+            who += [message.from_address, message.from_name]
             found += scrub.text_lines(message.new_text or message.body_text)
     found += Attachment.objects.filter(message__conversation_id__in=ids).values_list(
         "filename", flat=True
@@ -74,4 +78,6 @@ def _needles(scope: Scope, values: list[str]) -> frozenset[str]:
             call.from_number if call.direction == Call.Direction.INBOUND else call.to_number
         )
         found += scrub.text_lines(call.transcript) + scrub.text_lines(call.notes)
-    return scrub.needles(found)
+    # As written, for SQL's case-insensitive match; case-folded in `found` for scrub.
+    identifiers = frozenset(v.strip() for v in who if v and len(v.strip()) >= scrub.SHORTEST_NEEDLE)
+    return identifiers, scrub.needles([*identifiers, *found])

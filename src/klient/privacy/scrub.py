@@ -18,8 +18,10 @@ SHORTEST_LINE = 16
 
 
 def needles(values: Iterable[str]) -> frozenset[str]:
-    """The erased values worth looking for, lower-cased."""
-    return frozenset(v.strip().lower() for v in values if v and len(v.strip()) >= SHORTEST_NEEDLE)
+    """The erased values worth looking for, case-folded ("Straße" finds "STRASSE")."""
+    return frozenset(
+        v.strip().casefold() for v in values if v and len(v.strip()) >= SHORTEST_NEEDLE
+    )
 
 
 def text_lines(text: str) -> list[str]:
@@ -28,8 +30,8 @@ def text_lines(text: str) -> list[str]:
 
 
 def quotes(text: str, found: frozenset[str]) -> bool:
-    lowered = text.lower()
-    return any(needle in lowered for needle in found)
+    folded = text.casefold()
+    return any(needle in folded for needle in found)
 
 
 def scrub(value: Any, found: frozenset[str]) -> Any:

@@ -26,13 +26,10 @@ def _own(scope: Scope) -> Any:
 
 def _rows(scope: Scope) -> list[Event]:
     ids = set(_own(scope).values_list("pk", flat=True))
-    ids |= set(
-        candidates(
-            Event.objects.filter(conversation=None),
-            scope.found,
-            text=["actor_label"],
-            json=["data"],
-        ).values_list("pk", flat=True)
+    # Elsewhere, only who they are is looked for in SQL (a quarantined mail's reason
+    # naming its sender); their conversations' own events are scrubbed of everything.
+    ids |= candidates(
+        Event, Q(conversation=None), scope.identifiers, text=["actor_label"], json=["data"]
     )
     return list(Event.objects.filter(pk__in=ids).order_by("id"))
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q
+
 from klient.notifications.models import Notification
 
 from ..quoting import candidates
@@ -24,10 +26,12 @@ def _rows(scope: Scope) -> list[Notification]:
             "pk", flat=True
         )
     )
-    ids |= set(
-        candidates(
-            Notification.objects.all(), scope.found, text=["text", "email_error"], json=["params"]
-        ).values_list("pk", flat=True)
+    ids |= candidates(
+        Notification,
+        ~Q(conversation_id__in=scope.conversation_ids),
+        scope.identifiers,
+        text=["text", "email_error"],
+        json=["params"],
     )
     return list(Notification.objects.filter(pk__in=ids).order_by("id"))
 
