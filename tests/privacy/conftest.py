@@ -125,4 +125,28 @@ def olga(persona, support_team, agent_anna, admin_zofia, call, client, smtp_sink
             agent_anna, "post", f"/api/v1/conversations/{conversation.reference}/calls", body
         )
         assert logged.status_code == 201, logged.content
+    # Anna asks her colleague Celina about Olga, and starts another reply with a file.
+    from klient.people.actions import create_agent
+
+    create_agent("celina@shop.example", name="Celina Wójcik", teams=[support_team])
+    asked = call(
+        agent_anna,
+        "post",
+        f"/api/v1/conversations/{conversation.reference}/colleague-requests",
+        {"question": f"Kto zna model pralki {persona.name}?", "agent": "celina@shop.example"},
+    )
+    assert asked.status_code == 201, asked.content
+    note = client.post(
+        "/api/v1/uploads",
+        {"file": SimpleUploadedFile("szkic.bin", persona.file_text.encode() + b"?")},
+        headers=token,
+    )
+    drafted = call(
+        agent_anna,
+        "put",
+        f"/api/v1/conversations/{conversation.reference}/draft",
+        {"body": f"Pani {persona.name}, ", "attachments": [note.json()["id"]]},
+    )
+    assert drafted.status_code == 200, drafted.content
+    wiring.dispatch_pending()
     return Olga(persona, customer, conversation)

@@ -69,6 +69,8 @@ def test_the_preview_counts_first_and_changes_nothing(olga, call, admin_zofia):
     assert preview.json()["erased"] is False
     assert counts["identities"] == 2 and counts["attachments"] == 2 and counts["calls"] == 2
     assert counts["quarantined_mail"] == 1 and counts["search_documents"] >= 1
+    assert counts["drafts"] == 1 and counts["uploads"] == 2  # the reply's and the draft's
+    assert counts["colleague_requests"] == 1 and counts["notifications"] >= 1
     assert unconfirmed.status_code == 422 and unconfirmed.json()["preview"] == counts
     assert database_hits(olga.persona.values()) == before != []
     assert not Event.objects.filter(kind="customer.erased").exists()
