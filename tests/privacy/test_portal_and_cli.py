@@ -13,7 +13,7 @@ from scans import database_hits, file_hits
 from klient import cli
 from klient.core.models import Event
 from klient.portal.models import SignInLink
-from portal.portal_helpers import signed_in_client
+from portal.portal_helpers import filled, signed_in_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,6 +34,32 @@ def test_her_portal_session_ends_and_her_address_gets_no_sign_in_link(
     client.post("/portal/", {"email": olga.persona.email})
     assert not SignInLink.objects.exists()
     assert database_hits(olga.persona.values()) == []
+
+
+def test_what_her_request_form_said_is_erased_with_her(
+    persona, billing_team, client, call, admin_zofia
+):
+    from klient.portal.demo import seed_demo
+    from klient.portal.models import FormSubmission
+
+    form = seed_demo()
+    data = filled(form, email=persona.email, name=persona.name, f_message=persona.text,
+                  f_request_type="invoice", f_company=persona.file_text,
+                  f_vat_number="526-025-09-95")  # fmt: skip
+    assert client.post("/forms/contact/?lang=pl", data).status_code == 200
+    submission = FormSubmission.objects.get()
+    values = [persona.name, persona.email, persona.text, persona.file_text]
+    assert database_hits(values)
+
+    customer = submission.conversation.customer
+    response = call(
+        admin_zofia, "post", f"/api/v1/customers/{customer.pk}/erase", {"confirm": True}
+    )
+
+    assert response.json()["counts"]["form_submissions"] == 1
+    assert database_hits(values) == [] and file_hits(values) == []
+    submission.refresh_from_db()
+    assert submission.data == {} and submission.conversation.channel == "web"
 
 
 def test_the_cli_exports_her_data_to_a_zip(olga, tmp_path, capsys):
