@@ -120,3 +120,23 @@ def test_a_conversation_active_again_waits_anew(history, call, admin_zofia, supp
         assert sweep_retention() == 0
     with freeze_time(START + timedelta(days=51)):
         assert sweep_retention() == 1
+
+
+def test_a_long_run_is_continued_by_the_next_sweep_calls(
+    history, call, admin_zofia, support_team, billing_team, monkeypatch
+):
+    """Each call works for BUDGET_SECONDS at most (here: one conversation per call), then
+    hands the day's run to the next call; the day's run finishes once, then nothing."""
+    from klient.privacy import retention
+
+    monkeypatch.setattr(retention, "BUDGET_SECONDS", 0.0)
+    put(call, admin_zofia, support_team, 1)
+    put(call, admin_zofia, billing_team, 1)
+
+    with freeze_time(START + months(2)):
+        calls = [sweep_retention() for _ in range(4)]
+
+    assert calls == [1, 1, 0, 0]
+    run = RetentionRun.objects.get()
+    assert run.finished_at is not None and run.conversations == 2
+    assert Event.objects.filter(kind="conversation.erased").count() == 2

@@ -12,6 +12,7 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from klient.conversations.search import TABLE as SEARCH
 from klient.core.wiring import publish_on_commit
 from klient.people.models import Customer, Team
 
@@ -34,30 +35,33 @@ def preview(scope: Scope) -> dict[str, int]:
     return counts
 
 
-def _erase(scope: Scope) -> dict[str, int]:
+def _erase(scope: Scope, *, checkpoint: bool = True) -> dict[str, int]:
     # SQLite overwrites what it frees with zeros, so an erased value does not linger in the
     # database file's free pages (PostgreSQL's dead rows are vacuumed).
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete = ON")
-        transaction.on_commit(_checkpoint)
+        if checkpoint:
+            transaction.on_commit(compact_sqlite)
     counts = dict.fromkeys(preview(scope), 0)
     for domain in modules():
         domain.erase(scope, counts)
     return counts
 
 
-def _checkpoint() -> None:
-    """SQLite's write-ahead log still holds the pages as they were before the erasure:
-    copy it into the database file and empty it. Busy readers make it a partial
-    checkpoint, which the next one completes; nothing fails either way."""
+def compact_sqlite() -> None:
+    """After an erasure on SQLite: merge the full-text index's segments (a deleted row's
+    words stay in them until merged), then copy the write-ahead log, which still holds the
+    pages as they were, into the database file and empty it. Busy readers make it a
+    partial checkpoint that the next one completes; nothing fails either way."""
     if connection.in_atomic_block:
-        return  # a later erasure's checkpoint, or SQLite's own, copies it
+        return  # the next erasure's, or SQLite's own merges and checkpoints, do it
     try:
         with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {SEARCH}({SEARCH}) VALUES ('optimize')")  # noqa: S608
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except DatabaseError:
-        logger.warning("after an erasure: SQLite's write-ahead log could not be emptied now")
+        logger.warning("after an erasure: SQLite's search index or log could not be compacted")
 
 
 def preview_customer_erasure(customer: Customer) -> dict[str, int]:
@@ -84,9 +88,10 @@ def record_export(customer: Customer, *, actor: Any, counts: dict[str, int]) -> 
 
 def erase_conversation(conversation: Any, *, rule: dict[str, Any]) -> dict[str, int]:
     """Erase one conversation's personal content under a team's retention rule (its
-    messages, attachments, raw mail, calls, search document), keeping the tombstones."""
+    messages, attachments, raw mail, calls, search document), keeping the tombstones.
+    The sweep empties SQLite's write-ahead log once, after the last one."""
     with transaction.atomic():
-        counts = _erase(for_conversations([conversation.pk]))
+        counts = _erase(for_conversations([conversation.pk]), checkpoint=False)
         publish_on_commit(events.conversation_erased(conversation, rule=rule, counts=counts))
     return counts
 

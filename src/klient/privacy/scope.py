@@ -48,8 +48,12 @@ def for_customer(customer: Customer) -> Scope:
 
 
 def for_conversations(conversation_ids: list[int]) -> Scope:
+    """A retention rule's scope: what the conversations hold and what quotes it inside them.
+    Nothing is searched for elsewhere (no `identifiers`): the customer stays, with their
+    other conversations, and a sweep must cost what its conversations hold, not what the
+    whole desk's audit log does."""
     scope = Scope(customer=None, conversation_ids=sorted(conversation_ids))
-    scope.identifiers, scope.found = _needles(scope, [])
+    _identifiers, scope.found = _needles(scope, [])
     return scope
 
 

@@ -3,7 +3,7 @@ so no word of what was erased finds them. A tombstone has no text to index; a me
 that arrives later is indexed as usual.
 
 On SQLite the FTS5 index keeps a deleted row's words in its segments until they are
-merged: "optimize" merges them, so the words are gone from the file, not only hidden."""
+merged: klient.privacy.actions.compact_sqlite merges them after the erasure commits."""
 
 # The table name is a constant of klient.conversations.search; values are parameters.
 # ruff: noqa: S608
@@ -44,6 +44,4 @@ def erase(scope: Scope, counts: dict[str, int]) -> None:
         where, params = _where(scope)
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {TABLE} WHERE {where}", params)
-            if connection.vendor == "sqlite":
-                cursor.execute(f"INSERT INTO {TABLE}({TABLE}) VALUES ('optimize')")
     add(counts, "search_documents", found)
