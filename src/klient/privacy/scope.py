@@ -24,11 +24,16 @@ class Scope:
     # addresses, numbers), a short list, also searched for elsewhere.
     found: frozenset[str] = frozenset()
     identifiers: frozenset[str] = frozenset()
+    _messages: list[Message] | None = field(default=None, repr=False)
 
     def messages(self) -> list[Message]:
-        return list(
-            Message.objects.filter(conversation_id__in=self.conversation_ids).order_by("id")
-        )
+        """The conversations' messages as they were when first asked for (read once: the
+        domains that erase run after the ones that read them)."""
+        if self._messages is None:
+            self._messages = list(
+                Message.objects.filter(conversation_id__in=self.conversation_ids).order_by("id")
+            )
+        return self._messages
 
 
 def for_customer(customer: Customer) -> Scope:
