@@ -203,8 +203,11 @@ def cmd_customer(args: argparse.Namespace) -> int:
             return 0
         raise CommandError(f"no customer with the address {args.email!r}")
     if args.action == "export":
-        with open(args.path, "wb") as out:
-            data = write_zip(customer, out)
+        try:
+            with open(args.path, "wb") as out:
+                data = write_zip(customer, out)
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.path}: {exc.strerror}") from exc
         with entry_point():
             actions.record_export(customer, actor=None, counts=counts(data))
         print(f"customer {customer.pk}: written to {args.path}")

@@ -63,6 +63,10 @@ def test_the_preview_counts_first_and_changes_nothing(olga, call, admin_zofia):
 
     preview = call(admin_zofia, "get", f"/api/v1/customers/{olga.customer.pk}/erase")
     unconfirmed = call(admin_zofia, "post", f"/api/v1/customers/{olga.customer.pk}/erase", {})
+    no_body = call(admin_zofia, "post", f"/api/v1/customers/{olga.customer.pk}/erase")
+    declined = call(
+        admin_zofia, "post", f"/api/v1/customers/{olga.customer.pk}/erase", {"confirm": False}
+    )
 
     assert preview.status_code == 200
     counts = preview.json()["counts"]
@@ -72,6 +76,8 @@ def test_the_preview_counts_first_and_changes_nothing(olga, call, admin_zofia):
     assert counts["drafts"] == 1 and counts["uploads"] == 2  # the reply's and the draft's
     assert counts["colleague_requests"] == 1 and counts["notifications"] >= 1
     assert unconfirmed.status_code == 422 and unconfirmed.json()["preview"] == counts
+    assert "confirm" in unconfirmed.json()["detail"]
+    assert no_body.status_code == declined.status_code == 422
     assert database_hits(olga.persona.values()) == before != []
     assert not Event.objects.filter(kind="customer.erased").exists()
 

@@ -94,3 +94,9 @@ def test_the_cli_previews_without_yes_and_erases_with_it(olga, capsys):
 def test_the_cli_says_clearly_when_there_is_no_such_customer(db, tmp_path, capsys):
     assert cli.main(["customer", "export", "nobody@example.com", str(tmp_path / "x.zip")]) == 2
     assert "no customer with the address 'nobody@example.com'" in capsys.readouterr().err
+
+
+def test_the_cli_says_clearly_when_it_cannot_write_the_zip(olga, tmp_path, capsys):
+    missing = tmp_path / "no such folder" / "olga.zip"
+    assert cli.main(["customer", "export", olga.persona.email, str(missing)]) == 2
+    assert f"cannot write {missing}" in capsys.readouterr().err
