@@ -9,6 +9,7 @@ import pytest
 from django.db import transaction
 
 from klient.conversations.incoming import IncomingAttachment
+from klient.conversations.models import Attachment
 from klient.core import blobs
 from klient.mail import actions as mail_actions
 from klient.people.models import Customer
@@ -81,3 +82,21 @@ def test_a_rolled_back_erasure_deletes_no_file(support_team, receive, admin_zofi
     delete_released()  # the sweep finds nothing queued
     assert blobs.load(digest) == data
     assert preview_customer_erasure(ewa)["attachments"] == 1
+
+
+def test_an_erased_attachment_downloads_as_an_empty_file_not_an_error(
+    support_team, receive, admin_zofia, anna_client, call, agent_anna
+):
+    digest = blobs.store(b"Ewa's receipt, scanned")
+    receive(support_team, "ewa@example.com", "Paragon", "W załączniku.", attachments=(
+        IncomingAttachment(filename="paragon.pdf", content_type="application/pdf",
+                           blob=digest, size=22),
+    ))  # fmt: skip
+    attachment = Attachment.objects.get()
+    erase_customer(Customer.objects.get(identities__value="ewa@example.com"), actor=admin_zofia)
+
+    page = anna_client.get(f"/attachments/{attachment.pk}/")
+    api = call(agent_anna, "get", f"/api/v1/attachments/{attachment.pk}")
+
+    assert page.status_code == api.status_code == 200
+    assert b"".join(page.streaming_content) == b"".join(api.streaming_content) == b""
