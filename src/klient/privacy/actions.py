@@ -43,7 +43,7 @@ def _erase(scope: Scope, *, checkpoint: bool = True) -> dict[str, int]:
             cursor.execute("PRAGMA secure_delete = ON")
         if checkpoint:
             transaction.on_commit(compact_sqlite)
-    counts = dict.fromkeys(preview(scope), 0)
+    counts: dict[str, int] = {}  # each domain adds every kind it erases, 0 included
     for domain in modules():
         domain.erase(scope, counts)
     return counts
