@@ -107,6 +107,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     wcat.add_argument("--write", metavar="PATH", help="update the catalogue section of PATH")
     wcat.add_argument("--check", metavar="PATH", help="exit 1 if PATH's catalogue is stale")
+    customer = sub.add_parser("customer", help="a customer's data: export or erase")
+    csub = customer.add_subparsers(dest="action", required=True)
+    cexport = csub.add_parser("export", help="write everything Klient holds about them as a zip")
+    cexport.add_argument("email")
+    cexport.add_argument("path")
+    cerase = csub.add_parser("erase", help="erase their personal data (without --yes: preview)")
+    cerase.add_argument("email")
+    cerase.add_argument("--yes", action="store_true", help="erase; without it nothing changes")
     return parser
 
 

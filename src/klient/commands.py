@@ -221,3 +221,38 @@ def cmd_webhooks(args: argparse.Namespace) -> int:
         return 0
     print(catalogue.markdown())
     return 0
+
+
+def cmd_customer(args: argparse.Namespace) -> int:
+    """`klient customer export EMAIL PATH` and `klient customer erase EMAIL [--yes]`."""
+    from klient.privacy import actions
+    from klient.privacy.export import counts, write_zip
+    from klient.privacy.queries import customer_by_email
+
+    customer = customer_by_email(args.email)
+    if customer is None:
+        if args.action == "erase":
+            print(f"no customer with the address {args.email!r}: nothing to erase")
+            return 0
+        raise CommandError(f"no customer with the address {args.email!r}")
+    if args.action == "export":
+        try:
+            with open(args.path, "wb") as out:
+                data = write_zip(customer, out)
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.path}: {exc.strerror}") from exc
+        with entry_point():
+            actions.record_export(customer, actor=None, counts=counts(data))
+        print(f"customer {customer.pk}: written to {args.path}")
+        return 0
+    if not args.yes:
+        print(f"customer {customer.pk}: would erase (run again with --yes to erase):")
+        for kind, number in actions.preview_customer_erasure(customer).items():
+            print(f"  {kind}\t{number}")
+        return 0
+    with entry_point():
+        erased = actions.erase_customer(customer, actor=None)
+    print(f"customer {customer.pk}: erased")
+    for kind, number in erased.items():
+        print(f"  {kind}\t{number}")
+    return 0

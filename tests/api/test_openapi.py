@@ -70,6 +70,10 @@ PATHS = {
     "/api/v1/booking-types/{id}": {"get", "patch", "delete"},
     "/api/v1/booking-types/{slug}/slots": {"get"},
     "/api/v1/bookings": {"post"},
+    # A customer's data exported or erased, retention rules (issue 18).
+    "/api/v1/customers/{id}/export": {"get"},
+    "/api/v1/customers/{id}/erase": {"get", "post"},
+    "/api/v1/teams/{id}/retention": {"get", "put"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

@@ -71,6 +71,9 @@ TARGETS = {
     "/api/v1/agents/{id}/calendars": "agent",
     "/api/v1/agents/{id}/calendars/{calendar_id}": "calendar",
     "/api/v1/agents/{id}/calendars/{calendar_id}/sync": "calendar",
+    "/api/v1/customers/{id}/export": "customer_data",  # issue 18: Luc's data, administrators
+    "/api/v1/customers/{id}/erase": "customer_data",
+    "/api/v1/teams/{id}/retention": "team",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -123,6 +126,8 @@ BODIES = {
     ("/api/v1/booking-types/{id}", "patch"): {"duration_minutes": 45},
     ("/api/v1/webhooks/{id}", "patch"): {"description": "Leaked"},
     ("/api/v1/agents/{id}/calendars", "post"): {"kind": "ics", "url": "http://127.0.0.1:9/a.ics"},
+    ("/api/v1/customers/{id}/erase", "post"): {"confirm": True},
+    ("/api/v1/teams/{id}/retention", "put"): {"erase_closed_after_months": 12},
     ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
         "agent": objects["agent"],
         "note": "Leaked handover",
@@ -144,6 +149,7 @@ INSIDERS["callback"] = "agent_anna"  # a callback owed in a Support conversation
 INSIDERS["team_csat"] = "admin_zofia"
 INSIDERS["booking_type"] = "agent_anna"  # her own booking type (issue 15)
 INSIDERS.update(webhook="admin_zofia", webhook_delivery="admin_zofia", calendar="agent_anna")
+INSIDERS["customer_data"] = "admin_zofia"  # exported or erased by administrators (issue 18)
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -166,6 +172,7 @@ OUTSIDERS = {
     "webhook": ["agent_bruno", "agent_anna"],
     "webhook_delivery": ["agent_bruno", "agent_anna"],
     "calendar": ["agent_bruno"],
+    "customer_data": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -173,6 +180,7 @@ OUTSIDERS = {
 FORBIDDEN = {"team": ["agent_anna"], "inbound": ["agent_anna"]}
 FORBIDDEN["organisation"] = ["agent_anna"]  # one of its customers writes to Support
 FORBIDDEN["agent_routing"] = ["agent_anna"]  # her own capacity is an administrator's choice
+FORBIDDEN["customer_data"] = ["agent_anna"]  # she sees Luc, his data is an administrator's
 
 
 def test_every_object_path_is_covered():
@@ -235,6 +243,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     settings.KLIENT_WEBHOOK_ALLOWED_HOSTS = settings.KLIENT_CALENDAR_ALLOWED_HOSTS = "127.0.0.1"
     found.update(a_webhook_and_its_delivery())
     found["calendar"] = (agent_anna.pk, annas_calendar(agent_anna).pk)
+    found["customer_data"] = found["customer"]
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found

@@ -132,6 +132,11 @@ STORED_KINDS = {
     "call.updated",
     "callback.requested",
     "callback.attempted",
+    # A customer's data exported or erased, retention rules (issue 18).
+    "customer.exported",
+    "customer.erased",
+    "conversation.erased",
+    "retention.changed",
     "conversation.transferred",
     # Outgoing webhooks (issue 18, klient.webhooks).
     "webhook.created",

@@ -59,6 +59,8 @@ api.add_router("", __import__("klient.api.surveys", fromlist=["router"]).router)
 
 # Booking types and their public slots (issue 15).
 api.add_router("", __import__("klient.api.scheduling", fromlist=["router"]).router)
+# A customer's data exported or erased, teams' retention rules (issue 18).
+api.add_router("", __import__("klient.api.privacy", fromlist=["router"]).router)
 
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()

@@ -46,6 +46,7 @@ EVENT_KINDS: list[str] = [
     "klient.surveys.events.Kind",
     "klient.scheduling.events.Kind",
     "klient.importers.events.Kind",
+    "klient.privacy.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -132,6 +133,9 @@ SWEEPS: list[str] = [
     "klient.webhooks.delivery.sweep_due_deliveries",
     "klient.external_calendars.sync.sync_due_calendars",
     "klient.surveys.sending.send_due_surveys",
+    # A customer's erasure: raw files deleted once it commits; retention once a day.
+    "klient.privacy.blob_files.delete_released",
+    "klient.privacy.retention.sweep_retention",
 ]
 
 DISPATCH_BATCH = 500
