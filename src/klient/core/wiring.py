@@ -41,6 +41,7 @@ EVENT_KINDS: list[str] = [
     "klient.portal.events.Kind",
     "klient.routing.events.Kind",
     "klient.phone.events.Kind",
+    "klient.automations.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -54,6 +55,7 @@ HANDLER_TABLES: list[str] = [
     "klient.macros.handlers.HANDLERS",
     "klient.portal.handlers.HANDLERS",
     "klient.routing.handlers.HANDLERS",
+    "klient.automations.handlers.HANDLERS",
 ]
 
 # Each domain's texts to agents (TEXTS: kind -> wording function, in its texts.py): a
@@ -67,6 +69,7 @@ TEXT_TABLES: list[str] = [
     "klient.routing.texts.TEXTS",
     "klient.phone.texts.TEXTS",
     "klient.notifications.transfers.TEXTS",
+    "klient.automations.texts.TEXTS",
 ]
 
 
@@ -118,6 +121,7 @@ SWEEPS: list[str] = [
     "klient.routing.coverage.sweep_ended_coverage",
     "klient.routing.offers.sweep_unanswered_offers",
     "klient.conversations.awaited.sweep_awaited",
+    "klient.automations.engine.sweep_due_timers",
 ]
 
 DISPATCH_BATCH = 500
