@@ -64,6 +64,7 @@ class ConversationOut(Schema):
     created_at: datetime
     updated_at: datetime
     waiting_since: datetime | None
+    tags: list[str] = Field([], description="The conversation's tags, sorted.")
     merged_into: str | None = Field(
         None, description="The reference this conversation was merged into, if it was."
     )

@@ -51,6 +51,7 @@ api.add_router("", __import__("klient.api.routing", fromlist=["router"]).router)
 # Calls and telephony webhooks (issue 14).
 api.add_router("", __import__("klient.api.phone", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.transfers", fromlist=["router"]).router)
+api.add_router("", __import__("klient.api.automations", fromlist=["router"]).router)  # h18
 
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()

@@ -120,16 +120,16 @@ def facts_for(conversation_ids: Iterable[int]) -> dict[int, spec.Facts]:
 def _entered(conversations: Sequence[tuple[int, datetime]], status: str) -> dict[int, datetime]:
     """When each conversation (id, created_at) last entered `status`: its latest
     status.changed to it, else its creation (it was created in that state)."""
-    moments = {pk: created for pk, created in conversations}
+    changed: dict[int, datetime] = {}
     changes = Event.objects.filter(
         kind=ConversationKind.STATUS_CHANGED,
-        conversation_id__in=list(moments),
+        conversation_id__in=[pk for pk, _ in conversations],
         data__to=status,
     ).values_list("conversation_id", "at")
     for pk, at in changes:
-        if pk is not None and at > moments[pk]:
-            moments[pk] = at
-    return moments
+        if pk is not None and (pk not in changed or at > changed[pk]):
+            changed[pk] = at
+    return {pk: changed.get(pk, created) for pk, created in conversations}
 
 
 def in_state(when: spec.When) -> Any:
