@@ -280,9 +280,12 @@ def run_rule(
     moment: str,
     parent: chains.Cause | None,
     message_id: int | None = None,
+    facts: spec.Facts | None = None,
 ) -> str:
     """Run `rule` once on a conversation for one triggering moment; returns the outcome
-    (a Firing.Outcome, or "" when it had already run for that moment)."""
+    (a Firing.Outcome, or "" when it had already run for that moment). Its conditions are
+    checked on `facts` (default: the conversation now); when they hold but the rule is
+    already in the chain, or the chain is too deep, it is stopped and reported instead."""
     cause, allowed = chains.next_cause(parent, rule.pk)
     now = timezone.now()
     with transaction.atomic():
@@ -299,6 +302,17 @@ def run_rule(
             chain=list(cause.chain),
             at=now,
         )
+        rule_body = rule_spec(rule)
+        if facts is None:
+            facts = facts_for([conversation.pk]).get(conversation.pk)
+        if (
+            conversation.merged_into_id is not None
+            or facts is None
+            or not spec.matches(rule_body.conditions, facts)
+        ):
+            record.outcome = Firing.Outcome.NOT_MATCHED
+            record.save()
+            return record.outcome
         if not allowed:
             record.outcome = Firing.Outcome.LOOP_STOPPED
             record.save()
@@ -314,16 +328,6 @@ def run_rule(
                 conversation=conversation,
                 url=reverse("workspace:conversation", args=[conversation.reference]),
             )
-            return record.outcome
-        rule_body = rule_spec(rule)
-        facts = facts_for([conversation.pk]).get(conversation.pk)
-        if (
-            conversation.merged_into_id is not None
-            or facts is None
-            or not spec.matches(rule_body.conditions, facts)
-        ):
-            record.outcome = Firing.Outcome.NOT_MATCHED
-            record.save()
             return record.outcome
         message = Message.objects.filter(pk=message_id).first() if message_id else None
         after = _last_event_id()
@@ -361,7 +365,12 @@ def handle_events(event_ids: list[int]) -> None:
         if event.conversation_id is None or event.kind not in spec.EVENTS:
             continue
         message = event.data.get("message") if event.kind == "message.received" else None
-        for rule in _event_rules(event.kind, rules):
+        # Every rule on this event reads the conversation as it was before any of them
+        # acted: one rule's change is a new event, with its own chain, not a new state
+        # for the next rule on the same event.
+        concerned = _event_rules(event.kind, rules)
+        before = facts_for([event.conversation_id]).get(event.conversation_id) if concerned else None
+        for rule in concerned:
             try:
                 run_rule(
                     rule,
@@ -369,6 +378,7 @@ def handle_events(event_ids: list[int]) -> None:
                     moment=f"event:{event.pk}",
                     parent=chains.parent_of(event.data),
                     message_id=message if isinstance(message, int) else None,
+                    facts=before,
                 )
             except Exception:
                 logger.exception("automation rule %s failed on event %s", rule.pk, event.pk)
