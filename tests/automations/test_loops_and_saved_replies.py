@@ -3,6 +3,8 @@ automatic message or conversation."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import pytest
 
 from klient.automations.models import Firing
@@ -42,7 +44,11 @@ def test_two_rules_that_undo_each_other_are_stopped_and_reported(
         .values_list("data__to", "actor_label")
     )
     # Anna's change, then each rule once: the first would run again in the same chain.
-    assert changes == [("pending", agent_anna.email), ("open", reopen.label), ("pending", park.label)]
+    assert changes == [
+        ("pending", agent_anna.email),
+        ("open", reopen.label),
+        ("pending", park.label),
+    ]
     stopped = Event.objects.get(conversation=question, kind="automation.loop_stopped")
     assert stopped.data["chain"] == [reopen.pk, park.pk, reopen.pk]
     assert Firing.objects.get(outcome=Firing.Outcome.LOOP_STOPPED).rule == reopen
@@ -55,7 +61,7 @@ def test_two_rules_that_undo_each_other_are_stopped_and_reported(
 def test_a_rule_chain_deeper_than_the_limit_stops(make_rule, question, agent_anna):
     """Four different rules in a row are allowed; a fifth is stopped."""
     steps = ["pending", "on_hold", "solved", "closed", "open", "new"]
-    for current, following in zip(steps, steps[1:], strict=False):
+    for current, following in pairwise(steps):
         make_rule(
             {
                 "name": f"{current} then {following}",
@@ -118,13 +124,19 @@ def test_a_saved_reply_answers_a_customer(auto_answer, support_team, receive):
 
 def test_a_saved_reply_is_never_sent_to_an_automatic_message(auto_answer, support_team, receive):
     message = receive(
-        support_team, "ewa@poczta.pl", "Out of office", "I am away until Monday.", is_auto_reply=True
+        support_team,
+        "ewa@poczta.pl",
+        "Out of office",
+        "I am away until Monday.",
+        is_auto_reply=True,
     )
     worker_runs()
     assert outbound(message.conversation) == []
     firing = Firing.objects.get()
     assert firing.outcome == Firing.Outcome.FIRED
-    assert firing.errors == ["send_saved_reply: A saved reply is never sent to an automatic message."]
+    assert firing.errors == [
+        "send_saved_reply: A saved reply is never sent to an automatic message."
+    ]
 
 
 def test_a_saved_reply_is_never_sent_to_an_automatic_conversation(

@@ -39,7 +39,9 @@ def stale_rule(make_rule, *, minutes=120, business=True, conditions=()):
     return make_rule(
         {
             "name": "Stale pending",
-            "when": {"after": {"minutes": minutes, "business": business, "since": "status:pending"}},
+            "when": {
+                "after": {"minutes": minutes, "business": business, "since": "status:pending"}
+            },
             "if": list(conditions),
             "then": [{"action": "add_tag", "value": "stale"}],
         }
@@ -156,7 +158,11 @@ def test_an_edited_rule_never_fires_its_older_timers(make_rule, question, agent_
         rule = stale_rule(make_rule, minutes=60, business=False)
     set_pending(question, agent_anna, start)
     with freeze_time(start + timedelta(minutes=5)):
-        patch_rule(rule, {"when": {"after": {"minutes": 120, "since": "status:pending"}}}, actor=admin_zofia)
+        patch_rule(
+            rule,
+            {"when": {"after": {"minutes": 120, "since": "status:pending"}}},
+            actor=admin_zofia,
+        )
     worker_runs(at=start + timedelta(minutes=61))
     assert tags(question) == []
     [timer] = Timer.objects.filter(state=Timer.State.SCHEDULED)

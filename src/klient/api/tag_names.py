@@ -30,8 +30,8 @@ class _Joined(Aggregate):
 def tag_names() -> Subquery:
     """Annotate conversations with this (as `tag_names`); read it with `split`."""
     through = Conversation.tags.through.objects.filter(conversation_id=OuterRef("pk"))
-    joined = through.values("conversation_id").annotate(names=_Joined("tag__name")).values("names")
-    return Subquery(joined, output_field=CharField())
+    joined = through.values("conversation_id").annotate(names=_Joined("tag__name"))
+    return Subquery(joined.values("names"), output_field=CharField())  # type: ignore[misc]
 
 
 def split(joined: str | None) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.urls import reverse
 
 from klient.conversations import actions as conversation_actions
@@ -146,7 +147,9 @@ def _send_saved_reply(context: Context, value: int) -> None:
     message (the one that triggered the rule, or the customer side's latest)."""
     conversation = context.conversation
     latest = (
-        conversation.messages.filter(kind=Message.Kind.INBOUND).order_by("-created_at", "-id").first()
+        conversation.messages.filter(kind=Message.Kind.INBOUND)
+        .order_by("-created_at", "-id")
+        .first()
     )
     if conversation.automatic or _is_flagged(context.message) or _is_flagged(latest):
         raise NotSentToAutomatic("A saved reply is never sent to an automatic message.")
@@ -160,19 +163,24 @@ def _send_saved_reply(context: Context, value: int) -> None:
         conversation_actions.update_conversation(conversation, actor=None, status=macro.set_status)
 
 
+def administrators() -> list[Any]:
+    """The active administrators (who are told when a loop between rules is stopped)."""
+    admin = Q(is_staff=True) | Q(is_superuser=True)
+    return list(get_user_model().objects.filter(admin, is_active=True))
+
+
 def _notify(context: Context, value: str | int) -> None:
     conversation = Conversation.objects.select_related("team", "assignee").get(
         pk=context.conversation.pk
     )
-    users = get_user_model().objects.filter(is_active=True)
     if value == "assignee":
         recipients = [conversation.assignee] if conversation.assignee else []
     elif value == "team":
         recipients = list(conversation.team.members.filter(is_active=True))
     elif value == "admins":
-        recipients = list(users.filter(is_staff=True) | users.filter(is_superuser=True))
+        recipients = administrators()
     else:
-        recipients = list(users.filter(pk=value))
+        recipients = list(get_user_model().objects.filter(is_active=True, pk=value))
     notify_agents(
         recipients,
         kind=texts.NOTIFY,
@@ -184,9 +192,7 @@ def _notify(context: Context, value: str | int) -> None:
 
 ACTIONS: dict[str, ActionType] = {
     "set_status": ActionType(_choice(Conversation.Status.values, "status"), _set("status")),
-    "set_priority": ActionType(
-        _choice(Conversation.Priority.values, "priority"), _set("priority")
-    ),
+    "set_priority": ActionType(_choice(Conversation.Priority.values, "priority"), _set("priority")),
     "set_team": ActionType(_id_of(Team, "team"), _set_team),
     "set_assignee": ActionType(_check_assignee, _set_assignee),
     "add_tag": ActionType(_check_tag, _add_tag),
@@ -226,7 +232,11 @@ def _call_webhook(context: Context, value: int) -> None:
     send(
         value,
         "automation.fired",
-        {"rule": context.rule.pk, "name": context.rule.name, "conversation": conversation.reference},
+        {
+            "rule": context.rule.pk,
+            "name": context.rule.name,
+            "conversation": conversation.reference,
+        },
     )
 
 

@@ -42,9 +42,7 @@ def save_rule(body: Any, *, actor: Any, rule: Rule | None = None) -> Rule:
         rule.event = checked.when.event
         rule.since = checked.when.since
         # Strictly later than before: timers carry it, and older ones must never match.
-        rule.updated_at = (
-            now if created else max(now, rule.updated_at + timedelta(microseconds=1))
-        )
+        rule.updated_at = now if created else max(now, rule.updated_at + timedelta(microseconds=1))
         rule.save()
         publish_on_commit(events.rule_saved(rule, created=created, actor=actor))
     return rule
@@ -71,8 +69,6 @@ def schedule_after_save(event_ids: list[int]) -> None:
     """Handler on automation.rule_saved: the bulk pass of each saved rule (idempotent)."""
     from klient.core.models import Event
 
-    rule_ids = {
-        e.data.get("rule") for e in Event.objects.filter(pk__in=event_ids).only("data")
-    }
+    rule_ids = {e.data.get("rule") for e in Event.objects.filter(pk__in=event_ids).only("data")}
     for rule in Rule.objects.filter(pk__in=[r for r in rule_ids if isinstance(r, int)]):
         engine.schedule_existing(rule)

@@ -34,7 +34,7 @@ from klient.notifications.actions import notify
 from klient.sla.policies import calendars_for
 
 from . import chains, events, spec, texts
-from .action_table import ACTIONS, Context
+from .action_table import ACTIONS, Context, administrators
 from .models import Firing, Rule, Timer
 
 logger = logging.getLogger(__name__)
@@ -209,7 +209,7 @@ def _schedule_for_events(evs: Sequence[Event]) -> None:
     """A conversation entered a state: schedule the time rules counting from it, and cancel
     its timers counting from a status it left."""
     entering = [
-        e
+        (e, e.conversation_id)
         for e in evs
         if e.conversation_id is not None
         and e.kind in (ConversationKind.STATUS_CHANGED, ConversationKind.CONVERSATION_CREATED)
@@ -219,11 +219,14 @@ def _schedule_for_events(evs: Sequence[Event]) -> None:
     rules = list(Rule.objects.filter(active=True).exclude(since=""))
     now = timezone.now()
     with transaction.atomic():
-        for event in entering:
+        for event, conversation_id in entering:
             if event.kind == ConversationKind.STATUS_CHANGED:
-                status, starts = event.data.get("to"), [f"{spec.SINCE_STATUS}{event.data.get('to')}"]
+                status, starts = (
+                    event.data.get("to"),
+                    [f"{spec.SINCE_STATUS}{event.data.get('to')}"],
+                )
                 Timer.objects.filter(
-                    conversation_id=event.conversation_id,
+                    conversation_id=conversation_id,
                     state=Timer.State.SCHEDULED,
                     since__startswith=spec.SINCE_STATUS,
                     moment__lt=event.at,
@@ -233,7 +236,7 @@ def _schedule_for_events(evs: Sequence[Event]) -> None:
             concerned = [rule for rule in rules if rule.since in starts]
             if not concerned or status is None:
                 continue
-            conversation = Conversation.objects.filter(pk=event.conversation_id).first()
+            conversation = Conversation.objects.filter(pk=conversation_id).first()
             if conversation is None or conversation.automatic:
                 continue
             cause = event.data.get("automation")
@@ -264,13 +267,6 @@ def _mark_caused(conversation_id: int, after: int, cause: chains.Cause, rule: Ru
         if row.actor_id is None and row.actor_label in ("", "system"):
             row.actor_label = rule.label
     Event.objects.bulk_update(rows, ["data", "actor_label"])
-
-
-def _administrators() -> list[Any]:
-    from django.contrib.auth import get_user_model
-
-    users = get_user_model().objects.filter(is_active=True)
-    return [user for user in users.filter(is_staff=True) | users.filter(is_superuser=True)]
 
 
 def run_rule(
@@ -322,9 +318,13 @@ def run_rule(
                 )
             )
             notify(
-                _administrators(),
+                administrators(),
                 kind=texts.LOOP_STOPPED,
-                params={"rule": rule.name, "ref": conversation.reference, "chain": list(cause.chain)},
+                params={
+                    "rule": rule.name,
+                    "ref": conversation.reference,
+                    "chain": list(cause.chain),
+                },
                 conversation=conversation,
                 url=reverse("workspace:conversation", args=[conversation.reference]),
             )
@@ -369,7 +369,9 @@ def handle_events(event_ids: list[int]) -> None:
         # acted: one rule's change is a new event, with its own chain, not a new state
         # for the next rule on the same event.
         concerned = _event_rules(event.kind, rules)
-        before = facts_for([event.conversation_id]).get(event.conversation_id) if concerned else None
+        before = (
+            facts_for([event.conversation_id]).get(event.conversation_id) if concerned else None
+        )
         for rule in concerned:
             try:
                 run_rule(
@@ -409,7 +411,9 @@ def _fire_timer(held: work.Claim, timer_id: int, now: datetime) -> str:
     with held.pinned(), transaction.atomic():
         timer = Timer.objects.select_related("rule").get(pk=timer_id)
         rule = timer.rule
-        current = rule.active and rule.updated_at == timer.rule_version and rule.since == timer.since
+        current = (
+            rule.active and rule.updated_at == timer.rule_version and rule.since == timer.since
+        )
         if not current or not _still_in_state(timer):
             work.complete(held, timer.pk, Timer.State.SKIPPED, finished_at=now)
             return Timer.State.SKIPPED
@@ -459,18 +463,21 @@ def preview(rule: Rule, *, limit: int = 500) -> tuple[int, list[str]]:
         )
     )
     now = timezone.now()
-    count, refs, after = 0, [], 0
+    count, after = 0, 0
+    refs: list[str] = []
     while True:
         batch = list(
-            rows.filter(pk__gt=after).order_by("pk").values_list("pk", "team_id", "created_at")[
-                :2000
-            ]
+            rows.filter(pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", "team_id", "created_at")[:2000]
         )
         if not batch:
             return count, refs
         after = batch[-1][0]
         facts = facts_for([pk for pk, _, _ in batch])
-        hits = [pk for pk, _, _ in batch if pk in facts and spec.matches(body.conditions, facts[pk])]
+        hits = [
+            pk for pk, _, _ in batch if pk in facts and spec.matches(body.conditions, facts[pk])
+        ]
         if when.is_time and hits:
             hits = _due_now(rule, when, [(pk, t, c) for pk, t, c in batch if pk in set(hits)], now)
         count += len(hits)

@@ -156,7 +156,7 @@ def parse_when(raw: Any, choices: Choices) -> When:
     if unknown:
         raise SpecError(f"when.after: unknown keys {', '.join(sorted(unknown))}.")
     minutes = after.get("minutes")
-    if not _is_int(minutes) or not 1 <= minutes <= MAX_MINUTES:
+    if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAX_MINUTES:
         raise SpecError(f"when.after.minutes: a whole number of minutes, 1 to {MAX_MINUTES}.")
     business = after.get("business", False)
     if not isinstance(business, bool):
@@ -203,7 +203,7 @@ def parse_condition(raw: Any, index: int, choices: Choices) -> Condition:
     name, op = raw.get("field"), raw.get("op")
     if name not in FIELDS:
         raise SpecError(f"{where}.field: {name!r} is not one of {', '.join(FIELDS)}.")
-    ops = TAG_OPS if name == "tags" else SCALAR_OPS
+    ops: tuple[str, ...] = TAG_OPS if name == "tags" else SCALAR_OPS
     if name in ("organisation", "language"):
         ops = (*ops, *EMPTY_OPS)
     if op not in ops:
