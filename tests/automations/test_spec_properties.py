@@ -4,7 +4,7 @@ its limit."""
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from klient.automations import chains, spec
@@ -70,12 +70,14 @@ body = st.fixed_dictionaries(
 )
 
 
+@settings(deadline=None)  # a shared machine: no timed assertions
 @given(body)
 def test_a_rule_parses_back_from_its_json(raw):
     rule = spec.parse(raw, CHOICES)
     assert spec.parse(rule.as_json(), CHOICES) == rule
 
 
+@settings(deadline=None)  # a shared machine: no timed assertions
 @given(condition, facts)
 def test_a_condition_and_its_negation_never_both_hold(raw, seen):
     opposite = {v: k for k, v in NEGATION.items()}
@@ -85,6 +87,7 @@ def test_a_condition_and_its_negation_never_both_hold(raw, seen):
     assert spec.holds(one, seen) != spec.holds(other, seen)
 
 
+@settings(deadline=None)  # a shared machine: no timed assertions
 @given(st.lists(st.integers(1, 6), max_size=10))
 def test_a_chain_never_repeats_a_rule_nor_grows_past_its_limit(rules):
     parent = None
