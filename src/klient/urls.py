@@ -16,6 +16,7 @@ urlpatterns = [
     # Administrators' settings: mailboxes and quarantine; request forms.
     path("settings/", include("klient.workspace.settings_ops_urls")),
     path("settings/", include("klient.portal.settings_urls")),
+    path("settings/automations/", include("klient.automations.urls")),  # issue 18
     # Settings (/settings/…: teams, agents), the profile, forgot password, invitations.
     path("", include("klient.administration.urls")),
     # The customer portal owns /portal/… and the embeddable request forms /forms/….

@@ -6,90 +6,189 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conversations', '0015_automatic_conversations_and_awaited_messages'),
+        ("conversations", "0015_automatic_conversations_and_awaited_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Rule',
+            name="Rule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('active', models.BooleanField(default=True)),
-                ('when', models.JSONField()),
-                ('conditions', models.JSONField(blank=True, default=list)),
-                ('actions', models.JSONField(default=list)),
-                ('event', models.CharField(blank=True, help_text="An event rule's event.", max_length=60)),
-                ('since', models.CharField(blank=True, help_text="A time rule's start.", max_length=30)),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("active", models.BooleanField(default=True)),
+                ("when", models.JSONField()),
+                ("conditions", models.JSONField(blank=True, default=list)),
+                ("actions", models.JSONField(default=list)),
+                (
+                    "event",
+                    models.CharField(blank=True, help_text="An event rule's event.", max_length=60),
+                ),
+                (
+                    "since",
+                    models.CharField(blank=True, help_text="A time rule's start.", max_length=30),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name', 'pk'],
+                "ordering": ["name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Firing',
+            name="Firing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('moment', models.CharField(max_length=40)),
-                ('outcome', models.CharField(choices=[('fired', 'Fired'), ('not_matched', 'Conditions did not hold'), ('loop_stopped', 'Stopped: a loop between rules')], max_length=12)),
-                ('depth', models.PositiveSmallIntegerField(default=1)),
-                ('chain', models.JSONField(blank=True, default=list)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('at', models.DateTimeField()),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='conversations.conversation')),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='firings', to='automations.rule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("moment", models.CharField(max_length=40)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("fired", "Fired"),
+                            ("not_matched", "Conditions did not hold"),
+                            ("loop_stopped", "Stopped: a loop between rules"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("depth", models.PositiveSmallIntegerField(default=1)),
+                ("chain", models.JSONField(blank=True, default=list)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("at", models.DateTimeField()),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="conversations.conversation",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="firings",
+                        to="automations.rule",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Timer',
+            name="Timer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_version', models.DateTimeField()),
-                ('since', models.CharField(max_length=30)),
-                ('moment', models.DateTimeField()),
-                ('cause', models.JSONField(blank=True, null=True)),
-                ('due_at', models.DateTimeField()),
-                ('state', models.CharField(choices=[('scheduled', 'Scheduled'), ('firing', 'Firing'), ('fired', 'Fired'), ('skipped', 'Skipped'), ('cancelled', 'Cancelled')], default='scheduled', max_length=10)),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='conversations.conversation')),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='timers', to='automations.rule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_version", models.DateTimeField()),
+                ("since", models.CharField(max_length=30)),
+                ("moment", models.DateTimeField()),
+                ("cause", models.JSONField(blank=True, null=True)),
+                ("due_at", models.DateTimeField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("scheduled", "Scheduled"),
+                            ("firing", "Firing"),
+                            ("fired", "Fired"),
+                            ("skipped", "Skipped"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="scheduled",
+                        max_length=10,
+                    ),
+                ),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="conversations.conversation",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="timers",
+                        to="automations.rule",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='rule',
-            index=models.Index(condition=models.Q(('active', True)), fields=['event'], name='automation_rule_event'),
+            model_name="rule",
+            index=models.Index(
+                condition=models.Q(("active", True)), fields=["event"], name="automation_rule_event"
+            ),
         ),
         migrations.AddIndex(
-            model_name='rule',
-            index=models.Index(condition=models.Q(('active', True)), fields=['since'], name='automation_rule_since'),
+            model_name="rule",
+            index=models.Index(
+                condition=models.Q(("active", True)), fields=["since"], name="automation_rule_since"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='firing',
-            constraint=models.UniqueConstraint(fields=('rule', 'conversation', 'moment'), name='automation_firing_once'),
+            model_name="firing",
+            constraint=models.UniqueConstraint(
+                fields=("rule", "conversation", "moment"), name="automation_firing_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='timer',
-            index=models.Index(condition=models.Q(('state', 'scheduled')), fields=['due_at'], name='automation_timer_due'),
+            model_name="timer",
+            index=models.Index(
+                condition=models.Q(("state", "scheduled")),
+                fields=["due_at"],
+                name="automation_timer_due",
+            ),
         ),
         migrations.AddIndex(
-            model_name='timer',
-            index=models.Index(condition=models.Q(('state', 'firing')), fields=['lease_until'], name='automation_timer_firing'),
+            model_name="timer",
+            index=models.Index(
+                condition=models.Q(("state", "firing")),
+                fields=["lease_until"],
+                name="automation_timer_firing",
+            ),
         ),
         migrations.AddIndex(
-            model_name='timer',
-            index=models.Index(condition=models.Q(('state', 'scheduled')), fields=['conversation'], name='automation_timer_conv'),
+            model_name="timer",
+            index=models.Index(
+                condition=models.Q(("state", "scheduled")),
+                fields=["conversation"],
+                name="automation_timer_conv",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='timer',
-            constraint=models.UniqueConstraint(fields=('rule', 'conversation', 'moment'), name='automation_timer_once'),
+            model_name="timer",
+            constraint=models.UniqueConstraint(
+                fields=("rule", "conversation", "moment"), name="automation_timer_once"
+            ),
         ),
     ]
