@@ -52,7 +52,7 @@ def test_two_rules_that_undo_each_other_are_stopped_and_reported(
     stopped = Event.objects.get(conversation=question, kind="automation.loop_stopped")
     assert stopped.data["chain"] == [reopen.pk, park.pk, reopen.pk]
     assert Firing.objects.get(outcome=Firing.Outcome.LOOP_STOPPED).rule == reopen
-    alert = Notification.objects.get(recipient=admin_zofia, kind="automation.loop_stopped")
+    alert = Notification.objects.get(recipient=admin_zofia, kind="automation.loop_notice")
     assert "Never pending" in alert.text and question.reference in alert.text
     question.refresh_from_db()
     assert question.status == "pending"

@@ -27,7 +27,7 @@ from klient.macros.models import Macro
 from klient.notifications.actions import notify as notify_agents
 from klient.people.models import Team
 
-from . import texts
+from . import events, texts
 
 NOTIFY_TARGETS = ("assignee", "team", "admins")
 MAX_NOTE = 10_000
@@ -231,7 +231,7 @@ def _call_webhook(context: Context, value: int) -> None:
     conversation = context.conversation
     send(
         value,
-        "automation.fired",
+        events.Kind.FIRED.value,
         {
             "rule": context.rule.pk,
             "name": context.rule.name,

@@ -31,6 +31,7 @@ from klient.core import shutdown, work
 from klient.core.models import Event
 from klient.core.wiring import publish_on_commit
 from klient.notifications.actions import notify
+from klient.sla.events import Kind as SlaKind
 from klient.sla.policies import calendars_for
 
 from . import chains, events, spec, texts
@@ -58,10 +59,19 @@ TIMER_WORK = work.WorkKind(
     reschedules=False,  # due_at is the rule's moment: a retry never moves it
 )
 OPEN_STATUSES = ("new", "open", "pending", "on_hold")
+# What an event rule may start on. Not `promise.broken`: no promise exists yet (issue 17).
+EVENTS: tuple[str, ...] = (
+    ConversationKind.CONVERSATION_CREATED.value,
+    ConversationKind.MESSAGE_RECEIVED.value,
+    ConversationKind.STATUS_CHANGED.value,
+    SlaKind.WARNING.value,
+    SlaKind.BREACHED.value,
+)
 
 
 def choices() -> spec.Choices:
     return spec.Choices(
+        events=EVENTS,
         statuses=tuple(Conversation.Status.values),
         priorities=tuple(Conversation.Priority.values),
         channels=tuple(Conversation.Channel.values),
@@ -363,9 +373,11 @@ def handle_events(event_ids: list[int]) -> None:
     _schedule_for_events(evs)
     rules: dict[str, list[Rule]] = {}
     for event in evs:
-        if event.conversation_id is None or event.kind not in spec.EVENTS:
+        if event.conversation_id is None or event.kind not in EVENTS:
             continue
-        message = event.data.get("message") if event.kind == "message.received" else None
+        message = (
+            event.data.get("message") if event.kind == ConversationKind.MESSAGE_RECEIVED else None
+        )
         # Every rule on this event reads the conversation as it was before any of them
         # acted: one rule's change is a new event, with its own chain, not a new state
         # for the next rule on the same event.

@@ -19,15 +19,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# The events an event rule may start on (the kinds' values, klient.conversations.events
-# and klient.sla.events). `promise.broken` is not here: no promise exists yet (issue 17).
-EVENTS = (
-    "conversation.created",
-    "message.received",
-    "status.changed",
-    "sla.warning",
-    "sla.breached",
-)
 # What a time rule counts from: entering a status, or the conversation's creation.
 SINCE_STATUS = "status:"
 SINCE_CREATED = "created"
@@ -51,6 +42,7 @@ class SpecError(ValueError):
 class Choices:
     """What values are allowed, given by the caller (the models' choices)."""
 
+    events: tuple[str, ...]  # what an event rule may start on
     statuses: tuple[str, ...]
     priorities: tuple[str, ...]
     channels: tuple[str, ...]
@@ -146,8 +138,8 @@ def parse_when(raw: Any, choices: Choices) -> When:
         )
     if "event" in raw:
         event = raw["event"]
-        if event not in EVENTS:
-            raise SpecError(f"when.event: {event!r} is not one of {', '.join(EVENTS)}.")
+        if event not in choices.events:
+            raise SpecError(f"when.event: {event!r} is not one of {', '.join(choices.events)}.")
         return When(event=event)
     after = raw["after"]
     if not isinstance(after, Mapping):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 # Notification.kind values.
 NOTIFY = "automation.notify"
-LOOP_STOPPED = "automation.loop_stopped"
+LOOP_STOPPED = "automation.loop_notice"  # not the event kind: what a notification says
 
 
 def notify(params: Mapping[str, Any]) -> str:
