@@ -295,7 +295,8 @@ def run_rule(
     already in the chain, or the chain is too deep, it is stopped and reported instead."""
     cause, allowed = chains.next_cause(parent, rule.pk)
     now = timezone.now()
-    with transaction.atomic():
+    # Its own transaction from the handler; the timer's savepoint from the sweep.
+    with transaction.atomic(savepoint=False):
         conversation = Conversation.objects.select_for_update().filter(pk=conversation_id).first()
         if conversation is None:
             return ""
@@ -421,7 +422,8 @@ def _still_in_state(timer: Timer) -> bool:
 
 
 def _fire_timer(held: work.Claim, timer_id: int, now: datetime) -> str:
-    with transaction.atomic():
+    """Precondition: inside the savepoint _fire_group opens for this timer."""
+    with transaction.atomic(savepoint=False):
         timer = Timer.objects.select_related("rule").get(pk=timer_id)
         rule = timer.rule
         current = (
