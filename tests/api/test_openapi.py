@@ -52,6 +52,10 @@ PATHS = {
     "/api/v1/reports/transfers": {"get"},
     "/api/v1/callbacks": {"get", "post"},
     "/api/v1/callbacks/{id}/attempts": {"post"},
+    # Automation rules (issue 18).
+    "/api/v1/automations": {"get", "post"},
+    "/api/v1/automations/{id}": {"get", "patch", "delete"},
+    "/api/v1/automations/{id}/preview": {"post"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

@@ -56,6 +56,8 @@ TARGETS = {
     "/api/v1/conversations/{ref}/calls": "conversation",  # issue 14
     "/api/v1/conversations/{ref}/transfer": "conversation",
     "/api/v1/callbacks/{id}/attempts": "callback",
+    "/api/v1/automations/{id}": "automation_rule",  # issue 18: administrators
+    "/api/v1/automations/{id}/preview": "automation_rule",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -99,6 +101,7 @@ BODIES = {
         "outcome": "no_answer",
     },
     ("/api/v1/callbacks/{id}/attempts", "post"): {"outcome": "reached"},
+    ("/api/v1/automations/{id}", "patch"): {"active": False},
     ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
         "agent": objects["agent"],
         "note": "Leaked handover",
@@ -117,6 +120,7 @@ INSIDERS["routing_rule"] = "admin_zofia"
 INSIDERS["agent_routing"] = "admin_zofia"
 
 INSIDERS["callback"] = "agent_anna"  # a callback owed in a Support conversation (issue 14)
+INSIDERS["automation_rule"] = "admin_zofia"  # issue 18
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -134,6 +138,7 @@ OUTSIDERS = {
     "routing_rule": ["agent_bruno", "agent_anna"],
     "agent_routing": ["agent_bruno"],
     "callback": ["agent_bruno"],
+    "automation_rule": ["agent_bruno", "agent_anna"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -198,6 +203,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found.update(customer_and_organisation(luc_power_cut.customer))
     found["routing_rule"] = routing_rule(support_team).pk
     found["agent_routing"] = agent_anna.pk
+    found["automation_rule"] = automation_rule().pk
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
@@ -271,6 +277,19 @@ def routing_rule(team):
     from klient.routing.rules import create_rule
 
     return create_rule(actor=None, name="Support chats", teams=[team.pk], channels=["chat"])
+
+
+def automation_rule():
+    from klient.automations.actions import save_rule
+    from klient.people.actions import create_agent
+
+    admin, _ = create_agent("rules@shop.example", name="Rules Admin", admin=True)
+    body = {
+        "name": "Tag",
+        "when": {"event": "message.received"},
+        "then": [{"action": "add_tag", "value": "seen"}],
+    }
+    return save_rule(body, actor=admin)
 
 
 def body_for(path, method, objects):
