@@ -64,7 +64,6 @@ def test_an_event_rule_and_a_one_minute_rule_are_valid(call, admin_zofia):
         ({"then": []}, "then"),
         ({"then": [{"action": "explode", "value": 1}]}, "then[0].action"),
         ({"then": [{"action": "set_team", "value": 999}]}, "then[0].value"),
-        ({"then": [{"action": "call_webhook", "value": 1}]}, "then[0].action"),
         ({"name": "  "}, "name"),
     ],
 )
@@ -73,6 +72,19 @@ def test_a_body_that_is_no_rule_is_refused_saying_where(call, admin_zofia, chang
     assert response.status_code == 422
     assert response.json()["detail"].startswith(detail)
     assert not Rule.objects.exists()
+
+
+def test_call_webhook_is_an_action_only_once_the_webhooks_domain_offers_it(call, admin_zofia):
+    from klient.automations.action_table import ACTIONS, _send_to_endpoint
+
+    body = {**STALE, "then": [{"action": "call_webhook", "value": 1}]}
+    response = call(admin_zofia, "post", URL, body)
+    if _send_to_endpoint() is None:
+        assert "call_webhook" not in ACTIONS
+        assert response.status_code == 422
+        assert response.json()["detail"].startswith("then[0].action")
+    else:
+        assert response.status_code == 201
 
 
 def test_a_patch_that_breaks_the_rule_changes_nothing(call, admin_zofia):
