@@ -21,6 +21,7 @@ urlpatterns = [
     path("settings/", include("klient.webhooks.urls")),  # outgoing webhooks (issue 18)
     # Satisfaction surveys: /survey/<token>/, /settings/csat/, /reports/csat.csv (issue 18).
     path("", include("klient.surveys.urls")),
+    path("settings/automations/", include("klient.automations.urls")),  # issue 18
     # Settings (/settings/…: teams, agents), the profile, forgot password, invitations.
     path("", include("klient.administration.urls")),
     # The customer portal owns /portal/… and the embeddable request forms /forms/….

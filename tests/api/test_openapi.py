@@ -74,6 +74,10 @@ PATHS = {
     "/api/v1/customers/{id}/export": {"get"},
     "/api/v1/customers/{id}/erase": {"get", "post"},
     "/api/v1/teams/{id}/retention": {"get", "put"},
+    # Automation rules (issue 18).
+    "/api/v1/automations": {"get", "post"},
+    "/api/v1/automations/{id}": {"get", "patch", "delete"},
+    "/api/v1/automations/{id}/preview": {"post"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

@@ -74,6 +74,8 @@ TARGETS = {
     "/api/v1/customers/{id}/export": "customer_data",  # issue 18: Luc's data, administrators
     "/api/v1/customers/{id}/erase": "customer_data",
     "/api/v1/teams/{id}/retention": "team",
+    "/api/v1/automations/{id}": "automation_rule",  # issue 18: administrators
+    "/api/v1/automations/{id}/preview": "automation_rule",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -128,6 +130,7 @@ BODIES = {
     ("/api/v1/agents/{id}/calendars", "post"): {"kind": "ics", "url": "http://127.0.0.1:9/a.ics"},
     ("/api/v1/customers/{id}/erase", "post"): {"confirm": True},
     ("/api/v1/teams/{id}/retention", "put"): {"erase_closed_after_months": 12},
+    ("/api/v1/automations/{id}", "patch"): {"active": False},
     ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
         "agent": objects["agent"],
         "note": "Leaked handover",
@@ -150,6 +153,7 @@ INSIDERS["team_csat"] = "admin_zofia"
 INSIDERS["booking_type"] = "agent_anna"  # her own booking type (issue 15)
 INSIDERS.update(webhook="admin_zofia", webhook_delivery="admin_zofia", calendar="agent_anna")
 INSIDERS["customer_data"] = "admin_zofia"  # exported or erased by administrators (issue 18)
+INSIDERS["automation_rule"] = "admin_zofia"  # issue 18
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -173,6 +177,7 @@ OUTSIDERS = {
     "webhook_delivery": ["agent_bruno", "agent_anna"],
     "calendar": ["agent_bruno"],
     "customer_data": ["agent_bruno"],
+    "automation_rule": ["agent_bruno", "agent_anna"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -244,6 +249,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found.update(a_webhook_and_its_delivery())
     found["calendar"] = (agent_anna.pk, annas_calendar(agent_anna).pk)
     found["customer_data"] = found["customer"]
+    found["automation_rule"] = automation_rule().pk
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
@@ -330,6 +336,19 @@ def anna_booking_type(agent):
         kind="phone",
         duration_minutes=30,
     )
+
+
+def automation_rule():
+    from klient.automations.actions import save_rule
+    from klient.people.actions import create_agent
+
+    admin, _ = create_agent("rules@shop.example", name="Rules Admin", admin=True)
+    body = {
+        "name": "Tag",
+        "when": {"event": "message.received"},
+        "then": [{"action": "add_tag", "value": "seen"}],
+    }
+    return save_rule(body, actor=admin)
 
 
 def body_for(path, method, objects):

@@ -169,6 +169,11 @@ STORED_KINDS = {
     "import.ticket",
     "import.reply",
     "import.note",
+    # Automation rules (issue 18, klient.automations).
+    "automation.rule_saved",
+    "automation.rule_deleted",
+    "automation.fired",
+    "automation.loop_stopped",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

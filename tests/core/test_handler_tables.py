@@ -45,12 +45,14 @@ def test_handlers_of_a_kind_run_in_the_order_of_the_tables():
         "klient.live.publish.push_conversation_changes",
         "klient.collab.followups.handle_events",
         _ROUTE,
+        _RULES,
     ]
     assert domain_handlers()["status.changed"] == [
         "klient.sla.tasks.recompute_for_events",
         "klient.live.publish.push_conversation_changes",
         "klient.collab.followups.handle_events",
         _SURVEYS,
+        _RULES,
     ]
 
 
@@ -83,6 +85,7 @@ def domain_handlers() -> dict[str, list[str]]:
 
 
 _SURVEYS = "klient.surveys.scheduling.schedule_surveys"  # issue 18: a solve schedules a survey
+_RULES = "klient.automations.engine.handle_events"  # issue 18: automation rules last
 
 
 def test_the_collected_table_is_the_one_the_desk_relies_on():
@@ -92,12 +95,15 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
     reply leaves the agents' open pages, and a notification refreshes its reader's bell."""
     assert domain_handlers() == {
         "conversation.created": [_LIVE, _ROUTE],
+    assert wiring.EVENT_HANDLERS == {
+        "conversation.created": [_LIVE, _ROUTE, _RULES],
         "message.received": [
             "klient.mail.tasks.acknowledge_events",
             _SLA,
             _LIVE,
             _FOLLOW_UPS,
             _ROUTE,
+            _RULES,
         ],
         "message.outbound_queued": [
             "klient.conversations.channel_registry.deliver_for_events",
@@ -111,6 +117,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "delivery.failed": [_SLA, _UNDELIVERED, _LIVE],
         "delivery.resend_requested": [_DELIVER, _LIVE],
         "status.changed": [_SLA, _LIVE, _FOLLOW_UPS, _SURVEYS],
+        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS, _RULES],
         "assignee.changed": [_LIVE],
         "priority.changed": [_SLA, _LIVE],
         "team.changed": [_SLA, _LIVE],
@@ -132,4 +139,8 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "agent.status_changed": ["klient.routing.intake.drain_for_events"],
         # Issue 14: the receiver of a transfer is told, with the handover note.
         "conversation.transferred": ["klient.notifications.transfers.notify_transferred"],
+        # Issue 18: event rules on SLA alerts; a saved rule schedules its timers.
+        "sla.warning": [_RULES],
+        "sla.breached": [_RULES],
+        "automation.rule_saved": ["klient.automations.actions.schedule_after_save"],
     }

@@ -48,6 +48,7 @@ from .schemas import (
     UnknownFilterOut,
 )
 from .serializers import conversation_out, event_out, message_out
+from .tag_names import tag_names
 
 router = Router(tags=["conversations"])
 
@@ -261,8 +262,9 @@ def patch_conversation(request: HttpRequest, ref: str, payload: ConversationPatc
 
 
 def rows_with_sla() -> QuerySet[Conversation]:
-    """conversation_rows() with the stored SLA state and its policy in the same query."""
-    return conversation_rows().select_related("sla__policy")
+    """conversation_rows() with the stored SLA state, its policy and the tags in the same
+    query."""
+    return conversation_rows().select_related("sla__policy").annotate(tag_names=tag_names())
 
 
 def with_sla(conversation: Conversation) -> dict[str, Any]:

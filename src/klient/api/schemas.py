@@ -69,6 +69,7 @@ class ConversationOut(Schema):
         description="Opened by automatic replies alone (out of office, receipts); only "
         "administrators list these, with automatic=true.",
     )
+    tags: list[str] = Field([], description="The conversation's tags, sorted.")
     merged_into: str | None = Field(
         None, description="The reference this conversation was merged into, if it was."
     )

@@ -10,6 +10,8 @@ from django.urls import reverse
 from klient.conversations.models import Attachment, Conversation, Delivery, Message
 from klient.core.models import Event
 
+from .tag_names import split
+
 
 def agent_ref(user: Any) -> dict[str, Any] | None:
     if user is None:
@@ -19,7 +21,7 @@ def agent_ref(user: Any) -> dict[str, Any] | None:
 
 def conversation_out(conversation: Conversation) -> dict[str, Any]:
     """A conversation loaded with queries.conversation_rows() (team, customer, assignee
-    and customer_email in the same query)."""
+    and customer_email in the same query); its tags too when annotated (tag_names)."""
     customer = conversation.customer
     return {
         "ref": conversation.reference,
@@ -40,6 +42,11 @@ def conversation_out(conversation: Conversation) -> dict[str, Any]:
         "updated_at": conversation.updated_at,
         "waiting_since": conversation.waiting_since,
         "automatic": conversation.automatic,
+        "tags": (
+            split(conversation.tag_names)
+            if hasattr(conversation, "tag_names")
+            else sorted(tag.name for tag in conversation.tags.all())
+        ),
         "merged_into": (
             Conversation(pk=conversation.merged_into_id).reference
             if conversation.merged_into_id

@@ -47,6 +47,7 @@ EVENT_KINDS: list[str] = [
     "klient.scheduling.events.Kind",
     "klient.importers.events.Kind",
     "klient.privacy.events.Kind",
+    "klient.automations.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -61,6 +62,7 @@ HANDLER_TABLES: list[str] = [
     "klient.portal.handlers.HANDLERS",
     "klient.routing.handlers.HANDLERS",
     "klient.surveys.handlers.HANDLERS",
+    "klient.automations.handlers.HANDLERS",
     # Last: outgoing webhooks fan each handled event out to its subscribers (issue 18).
     "klient.webhooks.handlers.HANDLERS",
 ]
@@ -78,6 +80,7 @@ TEXT_TABLES: list[str] = [
     "klient.notifications.transfers.TEXTS",
     "klient.webhooks.texts.TEXTS",
     "klient.surveys.texts.TEXTS",
+    "klient.automations.texts.TEXTS",
 ]
 
 
@@ -136,6 +139,7 @@ SWEEPS: list[str] = [
     # A customer's erasure: raw files deleted once it commits; retention once a day.
     "klient.privacy.blob_files.delete_released",
     "klient.privacy.retention.sweep_retention",
+    "klient.automations.engine.sweep_due_timers",
 ]
 
 DISPATCH_BATCH = 500
