@@ -94,8 +94,6 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
     resent one too, a reply that was not delivered is told to its author, an undone
     reply leaves the agents' open pages, and a notification refreshes its reader's bell."""
     assert domain_handlers() == {
-        "conversation.created": [_LIVE, _ROUTE],
-    assert wiring.EVENT_HANDLERS == {
         "conversation.created": [_LIVE, _ROUTE, _RULES],
         "message.received": [
             "klient.mail.tasks.acknowledge_events",
@@ -116,8 +114,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "delivery.bounced": [_SLA, _UNDELIVERED, _LIVE],
         "delivery.failed": [_SLA, _UNDELIVERED, _LIVE],
         "delivery.resend_requested": [_DELIVER, _LIVE],
-        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS, _SURVEYS],
-        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS, _RULES],
+        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS, _SURVEYS, _RULES],
         "assignee.changed": [_LIVE],
         "priority.changed": [_SLA, _LIVE],
         "team.changed": [_SLA, _LIVE],
