@@ -74,17 +74,24 @@ def test_a_body_that_is_no_rule_is_refused_saying_where(call, admin_zofia, chang
     assert not Rule.objects.exists()
 
 
-def test_call_webhook_is_an_action_only_once_the_webhooks_domain_offers_it(call, admin_zofia):
-    from klient.automations.action_table import ACTIONS, _send_to_endpoint
+def test_call_webhook_names_an_existing_webhook(call, admin_zofia, settings):
+    from klient.webhooks.actions import create_endpoint
 
-    body = {**STALE, "then": [{"action": "call_webhook", "value": 1}]}
-    response = call(admin_zofia, "post", URL, body)
-    if _send_to_endpoint() is None:
-        assert "call_webhook" not in ACTIONS
-        assert response.status_code == 422
-        assert response.json()["detail"].startswith("then[0].action")
-    else:
-        assert response.status_code == 201
+    settings.KLIENT_WEBHOOK_ALLOWED_HOSTS = "127.0.0.1"
+    endpoint, _ = create_endpoint("http://127.0.0.1:9/k", ["conversation.created"])
+    missing = call(
+        admin_zofia, "post", URL, {**STALE, "then": [{"action": "call_webhook", "value": 999}]}
+    )
+    made = call(
+        admin_zofia,
+        "post",
+        URL,
+        {**STALE, "then": [{"action": "call_webhook", "value": endpoint.pk}]},
+    )
+
+    assert missing.status_code == 422
+    assert missing.json()["detail"] == "then[0].value: call_webhook: there is no webhook #999."
+    assert made.status_code == 201, made.content
 
 
 def test_a_patch_that_breaks_the_rule_changes_nothing(call, admin_zofia):

@@ -4,6 +4,8 @@ the domains' own actions, named after the rule in the timeline."""
 
 from __future__ import annotations
 
+import json
+
 from klient.automations.models import Firing
 from klient.conversations.actions import set_tags, update_conversation
 from klient.conversations.models import Conversation, Message
@@ -123,3 +125,31 @@ def test_an_sla_breach_notifies_the_team(make_rule, question, agent_anna):
     worker_runs()
     notification = Notification.objects.get(recipient=agent_anna, kind="automation.notify")
     assert "Breach alarm" in notification.text and question.reference in notification.text
+
+
+def test_a_rule_calls_a_webhook_with_the_conversation(make_rule, support_team, receive, settings):
+    """A shop's order system hears of every new Support conversation through a rule's
+    "call a webhook": one signed delivery queued in the firing's transaction."""
+    from klient.webhooks.actions import create_endpoint
+    from klient.webhooks.models import Delivery
+
+    settings.KLIENT_WEBHOOK_ALLOWED_HOSTS = "127.0.0.1"
+    endpoint, _ = create_endpoint("http://127.0.0.1:9/orders", ["note.added"])
+    rule = make_rule(
+        {
+            "name": "Tell the order system",
+            "when": {"event": "conversation.created"},
+            "if": [{"field": "team", "op": "is", "value": support_team.pk}],
+            "then": [{"action": "call_webhook", "value": endpoint.pk}],
+        }
+    )
+    message = receive(support_team, "ewa@poczta.pl", "Parcel", "Where is it?")
+    worker_runs()
+
+    delivery = Delivery.objects.get(endpoint=endpoint, event_type="automation.fired")
+    conversation = Conversation.objects.get(pk=message.conversation_id)
+    assert json.loads(delivery.body)["data"] == {
+        "rule": rule.pk,
+        "name": "Tell the order system",
+        "conversation": conversation.reference,
+    }

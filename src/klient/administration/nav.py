@@ -28,4 +28,5 @@ SECTIONS: list[Section] = [
     Section("administration:routing", _("Routing")),
     Section("webhook_settings:webhooks", _("Webhooks")),
     Section("surveys:settings", _("Satisfaction surveys")),
+    Section("automations:rules", _("Automation rules")),
 ]

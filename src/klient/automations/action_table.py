@@ -3,13 +3,12 @@ through the domain's own action (klient.conversations.actions, klient.macros.act
 klient.notifications.actions), so it validates, writes and emits events as any change
 does; klient.automations.engine then marks those events with the rule that caused them.
 
-Adding an action is one entry here. "call_webhook" is an entry only when the webhooks
-domain offers `klient.webhooks.actions.send_to_endpoint` (it is built separately)."""
+Adding an action is one entry here. "call_webhook" queues a signed delivery to one of the
+desk's webhook endpoints (`klient.webhooks.actions.send_to_endpoint`, in the firing's
+transaction)."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +25,8 @@ from klient.macros import actions as macro_actions
 from klient.macros.models import Macro
 from klient.notifications.actions import notify as notify_agents
 from klient.people.models import Team
+from klient.webhooks.actions import send_to_endpoint
+from klient.webhooks.models import Endpoint
 
 from . import events, texts
 
@@ -203,33 +204,20 @@ ACTIONS: dict[str, ActionType] = {
 }
 
 
-# -- webhooks, when that domain is there ---------------------------------------------------
-
-WEBHOOKS = "klient.webhooks.actions"
-
-
-def _send_to_endpoint() -> Callable[..., Any] | None:
-    """klient.webhooks.actions.send_to_endpoint, or None while it does not exist."""
-    try:
-        if importlib.util.find_spec(WEBHOOKS) is None:
-            return None
-    except ModuleNotFoundError:
-        return None
-    return getattr(importlib.import_module(WEBHOOKS), "send_to_endpoint", None)
+# -- webhooks --------------------------------------------------------------------------
 
 
 def _check_endpoint(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ValidationError("call_webhook: give the webhook endpoint's id.")
+    if not Endpoint.objects.filter(pk=value).exists():
+        raise ValidationError(f"call_webhook: there is no webhook #{value}.")
     return value
 
 
 def _call_webhook(context: Context, value: int) -> None:
-    send = _send_to_endpoint()
-    if send is None:
-        raise ValidationError("Webhooks are not available.")
     conversation = context.conversation
-    send(
+    send_to_endpoint(
         value,
         events.Kind.FIRED.value,
         {
@@ -240,5 +228,4 @@ def _call_webhook(context: Context, value: int) -> None:
     )
 
 
-if _send_to_endpoint() is not None:
-    ACTIONS["call_webhook"] = ActionType(_check_endpoint, _call_webhook)
+ACTIONS["call_webhook"] = ActionType(_check_endpoint, _call_webhook)

@@ -7,7 +7,7 @@
 
 DOMAINS lists them in the order an erasure runs: content first (it reads the rows that
 name the customer), then what only quotes it, then the customer and identities, last. A
-new domain (appointments, surveys) is one module here and one line in DOMAINS."""
+new domain is one module here and one line in DOMAINS."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ DOMAINS: list[str] = [
     "klient.privacy.domains.phone",
     "klient.privacy.domains.portal",
     "klient.privacy.domains.collab",
+    "klient.privacy.domains.surveys",
+    "klient.privacy.domains.scheduling",
     "klient.privacy.domains.notifications",
     "klient.privacy.domains.events",
     "klient.privacy.domains.search",
