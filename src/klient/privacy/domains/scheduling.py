@@ -36,7 +36,7 @@ def export(scope: Scope) -> dict[str, Any]:
                 "time_zone",
                 "answers",
                 "created_at",
-            )  # fmt: skip
+            )
             for a in _appointments(scope)
         ]
     }

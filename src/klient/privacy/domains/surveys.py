@@ -33,7 +33,7 @@ def export(scope: Scope) -> dict[str, Any]:
                 "comment",
                 "answered_at",
                 "changed_at",
-            )  # fmt: skip
+            )
             for s in _surveys(scope)
         ]
     }
