@@ -65,7 +65,7 @@ def test_one_tap_tells_the_agent_at_once(interview, agent_olha, smtp_sink):
     response = Client().post(f"/b/{token}/lost-connection")
     assert response.status_code == 200
     assert "Olha Koval" in response.content.decode(), "the page says whom we told"
-    notice = Notification.objects.get(recipient=agent_olha, kind="scheduling.lost_connection")
+    notice = Notification.objects.get(recipient=agent_olha, kind="scheduling.connection_lost")
     assert "lost power or connection" in notice.text
     assert "+380 67 123 4567" in notice.text, "a phone number to continue on"
     assert f"/b/{token}/" in notice.text, "a link to pick a new time"

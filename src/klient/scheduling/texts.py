@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 # Notification kinds.
-LOST_CONNECTION = "scheduling.lost_connection"
+LOST_CONNECTION = "scheduling.connection_lost"
 
 
 def lost_connection(params: Mapping[str, Any]) -> str:
