@@ -70,6 +70,9 @@ PATHS = {
     "/api/v1/booking-types/{id}": {"get", "patch", "delete"},
     "/api/v1/booking-types/{slug}/slots": {"get"},
     "/api/v1/bookings": {"post"},
+    # When an appointment goes wrong (issue 15, items 7 and 8).
+    "/api/v1/appointments/{id}/lost-connection": {"post"},
+    "/api/v1/appointments/{id}/missed": {"post"},
     # A customer's data exported or erased, retention rules (issue 18).
     "/api/v1/customers/{id}/export": {"get"},
     "/api/v1/customers/{id}/erase": {"get", "post"},

@@ -76,6 +76,9 @@ TARGETS = {
     "/api/v1/teams/{id}/retention": "team",
     "/api/v1/automations/{id}": "automation_rule",  # issue 18: administrators
     "/api/v1/automations/{id}/preview": "automation_rule",
+    # Anna's appointment (issue 15): hers, her teams' and the administrators'.
+    "/api/v1/appointments/{id}/lost-connection": "appointment",
+    "/api/v1/appointments/{id}/missed": "appointment",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -131,6 +134,7 @@ BODIES = {
     ("/api/v1/customers/{id}/erase", "post"): {"confirm": True},
     ("/api/v1/teams/{id}/retention", "put"): {"erase_closed_after_months": 12},
     ("/api/v1/automations/{id}", "patch"): {"active": False},
+    ("/api/v1/appointments/{id}/missed", "post"): {"party": "customer", "reason": "power_cut"},
     ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
         "agent": objects["agent"],
         "note": "Leaked handover",
@@ -154,6 +158,7 @@ INSIDERS["booking_type"] = "agent_anna"  # her own booking type (issue 15)
 INSIDERS.update(webhook="admin_zofia", webhook_delivery="admin_zofia", calendar="agent_anna")
 INSIDERS["customer_data"] = "admin_zofia"  # exported or erased by administrators (issue 18)
 INSIDERS["automation_rule"] = "admin_zofia"  # issue 18
+INSIDERS["appointment"] = "agent_anna"  # her own appointment (issue 15)
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -178,6 +183,7 @@ OUTSIDERS = {
     "calendar": ["agent_bruno"],
     "customer_data": ["agent_bruno"],
     "automation_rule": ["agent_bruno", "agent_anna"],
+    "appointment": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -250,6 +256,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found["calendar"] = (agent_anna.pk, annas_calendar(agent_anna).pk)
     found["customer_data"] = found["customer"]
     found["automation_rule"] = automation_rule().pk
+    found["appointment"] = annas_appointment(agent_anna).pk
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
@@ -335,6 +342,21 @@ def anna_booking_type(agent):
         agent=agent.pk,
         kind="phone",
         duration_minutes=30,
+    )
+
+
+def annas_appointment(agent):
+    from datetime import UTC, datetime, timedelta
+
+    from klient.scheduling.models import Appointment, BookingType
+
+    start = datetime(2027, 3, 1, 9, tzinfo=UTC)
+    return Appointment.objects.create(
+        booking_type=BookingType.objects.get(slug="anna-call"),
+        agent=agent,
+        start=start,
+        end=start + timedelta(minutes=30),
+        time_zone="Europe/Paris",
     )
 
 

@@ -162,6 +162,11 @@ STORED_KINDS = {
     "scheduling.booking_type_updated",
     "scheduling.booking_type_deleted",
     "scheduling.appointment_booked",
+    # Reminders, lost connection, missed meetings (issue 15, items 6-8).
+    "scheduling.reminder_sent",
+    "scheduling.lost_connection",
+    "scheduling.appointment_missed",
+    "scheduling.missed_reason_given",
     # Moving in from another help desk (issue 18, klient.importers).
     "import.started",
     "import.finished",

@@ -36,7 +36,7 @@ from klient.core import wiring
 from klient.people.actions import find_or_create_customer_by_email
 from klient.people.models import Team
 
-from . import events, queries
+from . import events, queries, reminders
 from .models import Appointment, BookingLock, BookingType
 
 ALTERNATIVES = 5
@@ -214,6 +214,7 @@ def book(
             appointment.customer = customer
             appointment.conversation = conversation
             appointment.save(update_fields=["customer", "conversation"])
+            reminders.remember_contact(appointment, token=token, phone=phone, language=language)
             wiring.publish_on_commit(events.appointment_booked(appointment, phone=phone))
             return Booking(appointment, token)
     raise SlotTaken(alternatives(booking_type, start))

@@ -17,6 +17,10 @@ class Kind(EventKind):
     BOOKING_TYPE_UPDATED = "scheduling.booking_type_updated", _("Booking type changed")
     BOOKING_TYPE_DELETED = "scheduling.booking_type_deleted", _("Booking type deleted")
     APPOINTMENT_BOOKED = "scheduling.appointment_booked", _("Appointment booked")
+    REMINDER_SENT = "scheduling.reminder_sent", _("Appointment reminder sent")
+    LOST_CONNECTION = "scheduling.lost_connection", _("Lost connection")
+    APPOINTMENT_MISSED = "scheduling.appointment_missed", _("Appointment missed")
+    MISSED_REASON_GIVEN = "scheduling.missed_reason_given", _("Reason for a missed appointment")
 
 
 def _type_data(booking_type: Any, **extra: Any) -> dict[str, Any]:
@@ -59,3 +63,37 @@ def appointment_booked(appointment: Any, *, phone: str = "") -> Event:
             "phone": phone,
         },
     )
+
+
+def _appointment_event(kind: Kind, appointment: Any, *, actor: Any = None, **data: Any) -> Event:
+    return append(
+        kind,
+        conversation=appointment.conversation,
+        actor=actor,
+        actor_label="" if actor is not None else "customer",
+        data={"appointment": appointment.pk, "reference": appointment.reference, **data},
+    )
+
+
+def reminder_sent(reminder: Any) -> Event:
+    return _appointment_event(
+        Kind.REMINDER_SENT,
+        reminder.appointment,
+        channel=reminder.channel,
+        before_minutes=reminder.before_minutes,
+        version=reminder.version,
+    )
+
+
+def lost_connection(appointment: Any, *, side: str, actor: Any = None) -> Event:
+    return _appointment_event(Kind.LOST_CONNECTION, appointment, actor=actor, side=side)
+
+
+def appointment_missed(appointment: Any, *, party: str, reason: str, actor: Any = None) -> Event:
+    return _appointment_event(
+        Kind.APPOINTMENT_MISSED, appointment, actor=actor, party=party, reason=reason
+    )
+
+
+def missed_reason_given(appointment: Any, *, reason: str) -> Event:
+    return _appointment_event(Kind.MISSED_REASON_GIVEN, appointment, reason=reason)

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from klient.core.work import WorkItem
+
 
 class BookingType(models.Model):
     """A kind of meeting a customer can book: with one agent, or with any free member of a
@@ -160,3 +162,112 @@ class BookingLock(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     bookings = models.PositiveIntegerField(default=0)
+
+
+class AppointmentContact(models.Model):
+    """What a booking told us that later messages need and the appointment does not keep:
+    the customer's phone (for SMS), the language they booked in, and the manage link's
+    token, sealed (klient.core.sealing) so reminders and follow-ups can carry the link
+    while the database alone cannot open it. Written once, by booking."""
+
+    objects = models.Manager()  # named: mypy's Django plugin missed the implicit one here
+
+    appointment = models.OneToOneField(
+        Appointment, on_delete=models.CASCADE, related_name="contact"
+    )
+    phone = models.CharField(max_length=40, blank=True)
+    language = models.CharField(max_length=8, blank=True)
+    manage_token_sealed = models.TextField(blank=True)
+
+
+class Reminder(WorkItem):
+    """One reminder of one appointment's version: scheduled(next_attempt_at = its time) ->
+    sending(lease_until) -> sent | skipped (cancelled, moved, no phone...) | failed.
+    Unique per (appointment, before_minutes, channel, version): never twice."""
+
+    objects = models.Manager()  # named: mypy's Django plugin missed the implicit one here
+
+    class State(models.TextChoices):
+        SCHEDULED = "scheduled", _("Scheduled")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        SKIPPED = "skipped", _("Not sent")
+        FAILED = "failed", _("Failed")
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="reminders")
+    before_minutes = models.PositiveIntegerField()
+    channel = models.CharField(max_length=5)  # email | sms
+    version = models.PositiveIntegerField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.SCHEDULED)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    skip_reason = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "before_minutes", "channel", "version"],
+                name="reminder_once_per_version",
+            )
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="reminder_due")]
+
+
+class OutgoingMessage(WorkItem):
+    """An email or SMS to a customer that scheduling hands over: queued -> sending ->
+    sent | failed. A reminder is marked sent in the transaction that writes this row, so a
+    worker dying mid-send re-drives the row, not the reminder (no second message)."""
+
+    objects = models.Manager()  # named: mypy's Django plugin missed the implicit one here
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("SMS")
+
+    appointment = models.ForeignKey(
+        Appointment, on_delete=models.CASCADE, related_name="outgoing_messages"
+    )
+    reminder = models.OneToOneField(
+        Reminder, null=True, blank=True, on_delete=models.CASCADE, related_name="message"
+    )
+    purpose = models.CharField(max_length=20)  # reminder | lost_connection | missed
+    channel = models.CharField(max_length=5, choices=Channel.choices)
+    to = models.CharField(max_length=320)
+    language = models.CharField(max_length=8, blank=True)
+    subject = models.CharField(max_length=300, blank=True)
+    body = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="outgoing_due")]
+
+
+class MissedAppointment(models.Model):
+    """A meeting that did not happen, and why, if the customer told us. Context for the
+    agent ("2 earlier appointments missed: power cut, power cut"), never a penalty."""
+
+    objects = models.Manager()  # named: mypy's Django plugin missed the implicit one here
+
+    class Party(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        AGENT = "agent", _("Agent")
+
+    class Reason(models.TextChoices):
+        POWER_CUT = "power_cut", _("power cut")
+        ILLNESS = "illness", _("illness")
+        FORGOT = "forgot", _("forgot")
+        OTHER = "other", _("other")
+
+    appointment = models.OneToOneField(Appointment, on_delete=models.CASCADE, related_name="missed")
+    party = models.CharField(max_length=8, choices=Party.choices)
+    reason = models.CharField(max_length=10, choices=Reason.choices, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField()
+    reason_given_at = models.DateTimeField(null=True, blank=True)
