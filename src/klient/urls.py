@@ -15,6 +15,7 @@ urlpatterns = [
     path("callbacks/", include("klient.phone.urls")),  # Callbacks due (issue 14)
     path("", include("klient.external_calendars.urls")),  # /profile/calendars/… (issue 15)
     path("scheduling/", include("klient.scheduling.urls")),  # Booking types (issue 15)
+    path("b/", include("klient.scheduling.manage_urls")),  # manage links (issue 15)
     # Administrators' settings: mailboxes and quarantine; request forms.
     path("settings/", include("klient.workspace.settings_ops_urls")),
     path("settings/", include("klient.portal.settings_urls")),

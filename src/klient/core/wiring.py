@@ -81,6 +81,7 @@ TEXT_TABLES: list[str] = [
     "klient.webhooks.texts.TEXTS",
     "klient.surveys.texts.TEXTS",
     "klient.automations.texts.TEXTS",
+    "klient.scheduling.texts.TEXTS",
 ]
 
 
@@ -140,6 +141,7 @@ SWEEPS: list[str] = [
     "klient.privacy.blob_files.delete_released",
     "klient.privacy.retention.sweep_retention",
     "klient.automations.engine.sweep_due_timers",
+    "klient.scheduling.invitation_mail.send_due_invitations",
 ]
 
 DISPATCH_BATCH = 500

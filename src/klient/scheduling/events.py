@@ -17,6 +17,9 @@ class Kind(EventKind):
     BOOKING_TYPE_UPDATED = "scheduling.booking_type_updated", _("Booking type changed")
     BOOKING_TYPE_DELETED = "scheduling.booking_type_deleted", _("Booking type deleted")
     APPOINTMENT_BOOKED = "scheduling.appointment_booked", _("Appointment booked")
+    APPOINTMENT_RESCHEDULED = "scheduling.appointment_rescheduled", _("Appointment rescheduled")
+    APPOINTMENT_CANCELLED = "scheduling.appointment_cancelled", _("Appointment cancelled")
+    INVITATION_SENT = "scheduling.invitation_sent", _("Appointment email sent")
 
 
 def _type_data(booking_type: Any, **extra: Any) -> dict[str, Any]:
@@ -57,5 +60,57 @@ def appointment_booked(appointment: Any, *, phone: str = "") -> Event:
             "end": appointment.end.isoformat(),
             "time_zone": appointment.time_zone,
             "phone": phone,
+        },
+    )
+
+
+def _actor(actor: Any) -> dict[str, Any]:
+    """An agent by user, the customer (through the manage link) by label."""
+    return {"actor": actor} if actor is not None else {"actor_label": "customer"}
+
+
+def appointment_rescheduled(appointment: Any, *, actor: Any, previous_start: Any) -> Event:
+    return append(
+        Kind.APPOINTMENT_RESCHEDULED,
+        conversation=appointment.conversation,
+        **_actor(actor),
+        data={
+            "appointment": appointment.pk,
+            "reference": appointment.reference,
+            "agent": appointment.agent_id,
+            "previous_start": previous_start.isoformat(),
+            "start": appointment.start.isoformat(),
+            "end": appointment.end.isoformat(),
+            "version": appointment.version,
+            "reschedules": appointment.reschedules,
+        },
+    )
+
+
+def appointment_cancelled(appointment: Any, *, actor: Any) -> Event:
+    return append(
+        Kind.APPOINTMENT_CANCELLED,
+        conversation=appointment.conversation,
+        **_actor(actor),
+        data={
+            "appointment": appointment.pk,
+            "reference": appointment.reference,
+            "agent": appointment.agent_id,
+            "start": appointment.start.isoformat(),
+            "version": appointment.version,
+            "reason": appointment.cancel_reason,
+        },
+    )
+
+
+def invitation_sent(email: Any) -> Event:
+    return append(
+        Kind.INVITATION_SENT,
+        conversation=email.appointment.conversation,
+        data={
+            "appointment": email.appointment_id,
+            "email": email.pk,
+            "change": email.change,
+            "sequence": email.version - 1,
         },
     )
