@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from icalendar import Calendar
 from scheduling_helpers import api
+
 from support import worker_runs
 
 
@@ -54,3 +55,10 @@ def invitation(email):
 def vevent(calendar):
     (event,) = calendar.walk("VEVENT")
     return event
+
+
+def offered_times(page):
+    """The start times the manage page offers to move to (its radio buttons' values)."""
+    import re
+
+    return re.findall(r'name="start" value="([^"]+)"', page.content.decode())

@@ -88,7 +88,7 @@ def local_when(start: datetime, end: datetime, zone_name: str) -> str:
     a, b = start.astimezone(zone), end.astimezone(zone)
     offset = a.strftime("%z")
     offset = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
-    day = date_format(a, "l j F Y")
+    day = date_format(a, "l j E Y")
     return f"{day}, {a:%H:%M}–{b:%H:%M} ({zone_name or 'UTC'}, {offset})"
 
 

@@ -21,8 +21,11 @@ SLOTS_SHOWN = 10
 SLOTS_DAYS = 14
 
 
-def _next_slots(appointment: Appointment) -> list[tuple[datetime, datetime]]:
-    now = timezone.now()
+def _next_slots(
+    appointment: Appointment, after: datetime | None = None
+) -> list[tuple[datetime, datetime]]:
+    """The next free slots (from `after` on, when the customer asked for later times)."""
+    now = max(timezone.now(), after or timezone.now())
     found = queries.free_slots(appointment.booking_type, now, now + timedelta(days=SLOTS_DAYS))
     return [s for s in found if s[0] != appointment.start][:SLOTS_SHOWN]
 
@@ -39,7 +42,8 @@ def _page(
     zone = queries.zone_named(appointment.time_zone) or queries.zone_named("UTC")
     reschedule_refused = changes.why_not(appointment, reschedule=True)
     cancel_refused = changes.why_not(appointment, reschedule=False)
-    slots = [] if reschedule_refused else _next_slots(appointment)
+    after = _parse(request.GET.get("after", ""))
+    slots = [] if reschedule_refused else _next_slots(appointment, after)
     context = {
         "token": token,
         "appointment": appointment,
@@ -54,6 +58,7 @@ def _page(
             )
             for a, b in slots
         ],
+        "later": (slots[-1][0] + timedelta(minutes=1)).isoformat() if slots else "",
         "reschedule_refused": reschedule_refused,
         "cancel_refused": cancel_refused,
         "error": error,
