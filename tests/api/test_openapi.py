@@ -70,6 +70,11 @@ PATHS = {
     "/api/v1/booking-types/{id}": {"get", "patch", "delete"},
     "/api/v1/booking-types/{slug}/slots": {"get"},
     "/api/v1/bookings": {"post"},
+    # Appointments for agents: read, cancel, reschedule (issue 15).
+    "/api/v1/appointments": {"get"},
+    "/api/v1/appointments/{id}": {"get"},
+    "/api/v1/appointments/{id}/cancel": {"post"},
+    "/api/v1/appointments/{id}/reschedule": {"post"},
     # A customer's data exported or erased, retention rules (issue 18).
     "/api/v1/customers/{id}/export": {"get"},
     "/api/v1/customers/{id}/erase": {"get", "post"},

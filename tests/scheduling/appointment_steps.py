@@ -9,7 +9,7 @@ from scheduling_helpers import api
 from support import worker_runs
 
 
-def booked(start, *, email="dmytro@mail.example", language="uk", time_zone="America/New_York"):
+def booked(start, *, email="dmytro@mail.example", language="en", time_zone="America/New_York"):
     """A booking made by the public API; returns (appointment id, manage token)."""
     response = api(
         None,
