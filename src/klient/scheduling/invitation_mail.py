@@ -93,7 +93,8 @@ def local_when(start: datetime, end: datetime, zone_name: str) -> str:
 
 
 def where(booking_type: BookingType) -> str:
-    labels = {
+    """The place or link, from the booking type's kind: "Video call: https://…"."""
+    labels: dict[str, str] = {
         BookingType.Kind.VIDEO: _("Video call: %s"),
         BookingType.Kind.PHONE: _("Phone call: %s"),
         BookingType.Kind.IN_PERSON: _("Address: %s"),
