@@ -7,6 +7,7 @@ the event they already have instead of adding a second one; a cancellation is
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -38,9 +39,16 @@ class Invitation:
         return CANCEL if self.cancelled else REQUEST
 
 
+def _clean(text: str, *, lines: bool = False) -> str:
+    """Without control characters, which an ICS cannot carry (a customer's name is theirs
+    to type); newlines kept only where the text may have lines."""
+    kept = (c for c in text if (c == "\n" and lines) or unicodedata.category(c) != "Cc")
+    return "".join(kept).strip()
+
+
 def _address(email: str, name: str, **params: str) -> vCalAddress:
     address = vCalAddress(f"mailto:{email}")
-    if name:
+    if name := " ".join(_clean(name).split()):
         address.params["cn"] = vText(name)
     for key, value in params.items():
         address.params[key] = vText(value)
@@ -59,10 +67,10 @@ def build_ics(invitation: Invitation) -> bytes:
     event.add("dtstamp", invitation.stamp.astimezone(UTC))
     event.add("dtstart", invitation.start.astimezone(UTC))
     event.add("dtend", invitation.end.astimezone(UTC))
-    event.add("summary", invitation.summary)
-    event.add("description", invitation.description)
-    if invitation.location:
-        event.add("location", invitation.location)
+    event.add("summary", _clean(invitation.summary))
+    event.add("description", _clean(invitation.description, lines=True))
+    if location := _clean(invitation.location):
+        event.add("location", location)
     event.add("status", "CANCELLED" if invitation.cancelled else "CONFIRMED")
     event.add("organizer", _address(invitation.organizer_email, invitation.organizer_name))
     event.add(
