@@ -95,3 +95,19 @@ def test_refused_changes_are_clear_errors_and_change_nothing(interview, agent_ol
         .values_list("kind", flat=True)
     )
     assert kinds == ["scheduling.appointment_booked", "scheduling.appointment_cancelled"]
+
+
+def test_every_change_is_in_the_conversations_timeline(interview, agent_olha):
+    free = slots("interview", next_monday())
+    appointment_id, _ = booked(free[0][0])
+    url = f"/api/v1/appointments/{appointment_id}"
+    assert api(agent_olha, "post", f"{url}/reschedule", {"start": free[4][0]}).status_code == 200
+    assert api(agent_olha, "post", f"{url}/cancel", {"reason": "ill"}).status_code == 200
+    reference = api(agent_olha, "get", url).json()["conversation"]
+    seen = api(agent_olha, "get", f"/api/v1/conversations/{reference}").json()
+    kinds = [e["kind"] for e in seen["events"] if e["kind"].startswith("scheduling.")]
+    assert kinds == [
+        "scheduling.appointment_booked",
+        "scheduling.appointment_rescheduled",
+        "scheduling.appointment_cancelled",
+    ]

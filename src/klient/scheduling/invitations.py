@@ -48,7 +48,8 @@ def _clean(text: str, *, lines: bool = False) -> str:
 
 def _address(email: str, name: str, **params: str) -> vCalAddress:
     address = vCalAddress(f"mailto:{email}")
-    if name := " ".join(_clean(name).split()):
+    # A parameter value cannot escape a quote or a backslash (RFC 5545 3.2): they go.
+    if name := " ".join(_clean(name).replace('"', "").replace("\\", "").split()):
         address.params["cn"] = vText(name)
     for key, value in params.items():
         address.params[key] = vText(value)
