@@ -162,6 +162,9 @@ STORED_KINDS = {
     "scheduling.booking_type_updated",
     "scheduling.booking_type_deleted",
     "scheduling.appointment_booked",
+    "scheduling.appointment_rescheduled",  # issue 15: after booking
+    "scheduling.appointment_cancelled",
+    "scheduling.invitation_sent",
     # Moving in from another help desk (issue 18, klient.importers).
     "import.started",
     "import.finished",
