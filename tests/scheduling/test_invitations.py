@@ -90,3 +90,28 @@ def test_the_emails_speak_the_customers_language(smtp_sink, interview, agent_olh
     assert len({s.split(":")[0] for s in subjects.values()}) == 5, subjects
     for email in found:
         assert invitation(email)[0] == "REQUEST"
+
+
+def test_a_relay_that_refuses_for_now_gets_the_same_invitation_again(
+    smtp_sink, interview, agent_olha
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from klient.scheduling.models import AppointmentEmail
+    from support import worker_runs
+
+    smtp_sink.answer_next("451 4.3.0 try again later")
+    booked(slots("interview", next_monday())[0][0])
+    worker_runs()
+    assert smtp_sink.messages == [] and len(smtp_sink.refused) == 1
+    row = AppointmentEmail.objects.get()
+    assert row.state == "pending" and row.attempts == 1 and "451" in row.last_error
+    worker_runs(at=timezone.now() + timedelta(minutes=5))
+    (email,) = smtp_sink.wait_for(1)
+    method, calendar, body = invitation(email)
+    assert method == "REQUEST" and int(vevent(calendar)["SEQUENCE"]) == 0
+    row.refresh_from_db()
+    assert row.state == "sent" and row.manage_url == "", "the link is not kept once sent"
+    assert "/b/" in body
