@@ -73,6 +73,11 @@ PATHS = {
     # When an appointment goes wrong (issue 15, items 7 and 8).
     "/api/v1/appointments/{id}/lost-connection": {"post"},
     "/api/v1/appointments/{id}/missed": {"post"},
+    # Appointments for agents: read, cancel, reschedule (issue 15).
+    "/api/v1/appointments": {"get"},
+    "/api/v1/appointments/{id}": {"get"},
+    "/api/v1/appointments/{id}/cancel": {"post"},
+    "/api/v1/appointments/{id}/reschedule": {"post"},
     # A customer's data exported or erased, retention rules (issue 18).
     "/api/v1/customers/{id}/export": {"get"},
     "/api/v1/customers/{id}/erase": {"get", "post"},

@@ -79,6 +79,10 @@ TARGETS = {
     # Anna's appointment (issue 15): hers, her teams' and the administrators'.
     "/api/v1/appointments/{id}/lost-connection": "appointment",
     "/api/v1/appointments/{id}/missed": "appointment",
+    # Appointments (issue 15): Anna's own, booked on her booking type.
+    "/api/v1/appointments/{id}": "appointment",
+    "/api/v1/appointments/{id}/cancel": "appointment",
+    "/api/v1/appointments/{id}/reschedule": "appointment",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -135,6 +139,10 @@ BODIES = {
     ("/api/v1/teams/{id}/retention", "put"): {"erase_closed_after_months": 12},
     ("/api/v1/automations/{id}", "patch"): {"active": False},
     ("/api/v1/appointments/{id}/missed", "post"): {"party": "customer", "reason": "power_cut"},
+    ("/api/v1/appointments/{id}/cancel", "post"): {"reason": "Leaked cancel"},
+    ("/api/v1/appointments/{id}/reschedule", "post"): lambda objects: {
+        "start": objects["free_start"]
+    },
     ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
         "agent": objects["agent"],
         "note": "Leaked handover",
@@ -257,6 +265,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found["customer_data"] = found["customer"]
     found["automation_rule"] = automation_rule().pk
     found["appointment"] = annas_appointment(agent_anna).pk
+    found["appointment"], found["free_start"] = anna_appointment(agent_anna)
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
@@ -457,3 +466,26 @@ def test_an_object_that_does_not_exist_is_the_same_404(request, call, objects, p
 
     assert response.status_code == 404
     assert response.json()["detail"]
+
+
+def anna_appointment(agent):
+    """An appointment booked on Anna's call, and a free time to move it to."""
+    from datetime import UTC, datetime, timedelta
+
+    from klient.calendars.actions import save_agent_hours
+    from klient.scheduling import booking, queries
+    from klient.scheduling.models import BookingType
+
+    save_agent_hours(
+        agent,
+        actor=None,
+        time_zone="Europe/Warsaw",
+        hours={str(day): [["09:00", "17:00"]] for day in range(5)},
+    )
+    call = BookingType.objects.get(slug="anna-call")
+    now = datetime.now(UTC)
+    free = queries.free_slots(call, now, now + timedelta(days=8))
+    made = booking.book(
+        call, start=free[0][0], name="Luc", email="luc@client.fr", time_zone="Europe/Paris"
+    )
+    return made.appointment.pk, free[2][0].isoformat()

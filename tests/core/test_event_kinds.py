@@ -167,6 +167,9 @@ STORED_KINDS = {
     "scheduling.lost_connection",
     "scheduling.appointment_missed",
     "scheduling.missed_reason_given",
+    "scheduling.appointment_rescheduled",  # issue 15: after booking
+    "scheduling.appointment_cancelled",
+    "scheduling.invitation_sent",
     # Moving in from another help desk (issue 18, klient.importers).
     "import.started",
     "import.finished",

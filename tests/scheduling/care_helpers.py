@@ -42,3 +42,13 @@ def book_as_customer(booking_type, *, email="dmytro@mail.example", phone="", lan
 
 def minutes_before(appointment, minutes: int, *, plus_seconds: int = 1) -> datetime:
     return appointment.start - timedelta(minutes=minutes) + timedelta(seconds=plus_seconds)
+
+
+def without_invitations(sink) -> list:
+    """What the sink received besides the appointment emails carrying an ICS invitation
+    (booked, moved, cancelled: tests/scheduling/test_invitations.py reads those)."""
+    return [
+        m
+        for m in sink.parsed()
+        if not any(p.get_content_type() == "text/calendar" for p in m.walk())
+    ]

@@ -8,7 +8,14 @@ import json
 from datetime import timedelta
 
 import pytest
-from care_helpers import SMS_SECRET, book_as_customer, minutes_before, start_receiver, verify
+from care_helpers import (
+    SMS_SECRET,
+    book_as_customer,
+    minutes_before,
+    start_receiver,
+    verify,
+    without_invitations,
+)
 
 from klient.core import work
 from klient.scheduling.models import Appointment, OutgoingMessage, Reminder
@@ -42,7 +49,7 @@ def sms_receiver(settings):
 
 
 def reminder_emails(sink):
-    return [m for m in sink.parsed() if "reminder" in m.get_content().lower()]
+    return [m for m in without_invitations(sink) if "reminder" in m.get_content().lower()]
 
 
 def test_the_email_reminder_comes_at_its_time_in_the_customers_language(
@@ -55,10 +62,10 @@ def test_the_email_reminder_comes_at_its_time_in_the_customers_language(
         (DAY, "email", 1),
     }
     worker_runs(at=minutes_before(appointment, DAY, plus_seconds=-60))
-    assert smtp_sink.parsed() == [], "not before its time"
+    assert without_invitations(smtp_sink) == [], "not before its time"
 
     worker_runs(at=minutes_before(appointment, DAY))
-    [email] = smtp_sink.parsed()
+    [email] = without_invitations(smtp_sink)
     assert email["To"] == "dmytro@mail.example"
     assert email["Content-Language"] == "uk"
     body = email.get_content()
@@ -71,14 +78,14 @@ def test_the_email_reminder_comes_at_its_time_in_the_customers_language(
     # No phone was given: the SMS reminder is skipped, with its reason.
     worker_runs(at=minutes_before(appointment, 60))
     assert Reminder.objects.get(channel="sms").skip_reason in {"no phone", "SMS webhook not set"}
-    assert len(smtp_sink.parsed()) == 1
+    assert len(without_invitations(smtp_sink)) == 1
 
 
 def test_no_reminder_for_a_cancelled_appointment(reminded_interview, smtp_sink):
     appointment, _token = book_as_customer(reminded_interview)
     Appointment.objects.filter(pk=appointment.pk).update(state=Appointment.State.CANCELLED)
     worker_runs(at=minutes_before(appointment, 60))
-    assert smtp_sink.parsed() == []
+    assert without_invitations(smtp_sink) == []
     assert set(Reminder.objects.values_list("state", flat=True)) == {Reminder.State.SKIPPED}
     assert not OutgoingMessage.objects.exists()
 
@@ -88,7 +95,7 @@ def test_no_reminder_for_the_old_time_of_a_moved_appointment(reminded_interview,
     # Rescheduled (the manage page's job): the same row, a new version.
     Appointment.objects.filter(pk=appointment.pk).update(version=2)
     worker_runs(at=minutes_before(appointment, DAY))
-    assert smtp_sink.parsed() == []
+    assert without_invitations(smtp_sink) == []
     assert Reminder.objects.get(channel="email").skip_reason == "appointment moved"
 
 
@@ -101,7 +108,7 @@ def test_a_worker_killed_mid_send_causes_no_second_email(reminded_interview, smt
     assert Reminder.objects.get(channel="email").state == Reminder.State.SENDING
     # While its lease runs, nobody else takes it.
     worker_runs(at=due + timedelta(seconds=1))
-    assert smtp_sink.parsed() == []
+    assert without_invitations(smtp_sink) == []
     # The lease runs out; the sweep takes it over and sends it once.
     after_lease = due + timedelta(seconds=settings.KLIENT_LEASE_SECONDS + 5)
     worker_runs(at=after_lease)
@@ -142,3 +149,22 @@ def test_the_sms_reminder_goes_through_the_signed_webhook(reminded_interview, sm
     assert f"/b/{token}/" in payload["text"]
     assert "(America/New_York)" in payload["text"]
     assert Reminder.objects.get(channel="sms").state == Reminder.State.SENT
+
+
+def test_a_moved_appointment_is_reminded_at_its_new_time_only(reminded_interview, agent_olha):
+    from klient.scheduling.changes import reschedule
+    from klient.scheduling.queries import free_slots
+
+    appointment, _token = book_as_customer(reminded_interview)
+    later = appointment.start + timedelta(days=7)
+    new_start = next(
+        s for s, _e in free_slots(reminded_interview, later, later + timedelta(days=7))
+    )
+
+    moved = reschedule(appointment, start=new_start, actor=agent_olha)
+
+    rows = {(r.version, r.channel): r for r in Reminder.objects.filter(appointment=appointment)}
+    assert moved.version == 2
+    assert rows[(2, "email")].next_attempt_at == new_start - timedelta(minutes=DAY)
+    assert rows[(2, "sms")].next_attempt_at == new_start - timedelta(minutes=60)
+    assert rows[(1, "email")].state == Reminder.State.SCHEDULED  # skipped when it comes due

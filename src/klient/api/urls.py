@@ -60,6 +60,7 @@ api.add_router("", __import__("klient.api.surveys", fromlist=["router"]).router)
 # Booking types and their public slots (issue 15).
 api.add_router("", __import__("klient.api.scheduling", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.appointment_care", fromlist=["router"]).router)  # h15
+api.add_router("", __import__("klient.api.appointments", fromlist=["router"]).router)
 # A customer's data exported or erased, teams' retention rules (issue 18).
 api.add_router("", __import__("klient.api.privacy", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.automations", fromlist=["router"]).router)  # h18

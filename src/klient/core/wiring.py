@@ -143,6 +143,7 @@ SWEEPS: list[str] = [
     "klient.automations.engine.sweep_due_timers",
     "klient.scheduling.reminders.send_due_reminders",
     "klient.scheduling.outbox.send_due_messages",
+    "klient.scheduling.invitation_mail.send_due_invitations",
 ]
 
 DISPATCH_BATCH = 500

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -34,10 +35,11 @@ from klient.conversations.incoming import IncomingMessage
 from klient.conversations.receive import receive_message
 from klient.core import wiring
 from klient.people.actions import find_or_create_customer_by_email
+from klient.people.languages import supported_language
 from klient.people.models import Team
 
-from . import events, queries, reminders
-from .models import Appointment, BookingLock, BookingType
+from . import events, invitation_mail, queries, reminders
+from .models import Appointment, AppointmentEmail, BookingLock, BookingType
 
 ALTERNATIVES = 5
 ALTERNATIVES_DAYS = 14
@@ -56,6 +58,11 @@ class SlotTaken(Exception):
 class Booking:
     appointment: Appointment
     manage_token: str = field(repr=False)
+
+
+def manage_url(token: str) -> str:
+    """The customer's manage link: /b/<token>/ (the token is 32 random bytes)."""
+    return settings.KLIENT_BASE_URL.rstrip("/") + f"/b/{token}/"
 
 
 def _token_hash(token: str) -> str:
@@ -204,6 +211,7 @@ def book(
                         manage_token_hash=_token_hash(token),
                         time_zone=time_zone,
                         answers=kept,
+                        language=supported_language(language) or "",
                     )
             except IntegrityError:
                 continue  # the database refused an overlap: another booking was first
@@ -216,6 +224,10 @@ def book(
             appointment.save(update_fields=["customer", "conversation"])
             reminders.remember_contact(appointment, token=token, phone=phone, language=language)
             wiring.publish_on_commit(events.appointment_booked(appointment, phone=phone))
+            # The confirmation with its invitation, durable: written in this transaction.
+            invitation_mail.queue(
+                appointment, AppointmentEmail.Change.BOOKED, manage_url=manage_url(token)
+            )
             return Booking(appointment, token)
     raise SlotTaken(alternatives(booking_type, start))
 

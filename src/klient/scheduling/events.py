@@ -21,6 +21,9 @@ class Kind(EventKind):
     LOST_CONNECTION = "scheduling.lost_connection", _("Lost connection")
     APPOINTMENT_MISSED = "scheduling.appointment_missed", _("Appointment missed")
     MISSED_REASON_GIVEN = "scheduling.missed_reason_given", _("Reason for a missed appointment")
+    APPOINTMENT_RESCHEDULED = "scheduling.appointment_rescheduled", _("Appointment rescheduled")
+    APPOINTMENT_CANCELLED = "scheduling.appointment_cancelled", _("Appointment cancelled")
+    INVITATION_SENT = "scheduling.invitation_sent", _("Appointment email sent")
 
 
 def _type_data(booking_type: Any, **extra: Any) -> dict[str, Any]:
@@ -97,3 +100,55 @@ def appointment_missed(appointment: Any, *, party: str, reason: str, actor: Any 
 
 def missed_reason_given(appointment: Any, *, reason: str) -> Event:
     return _appointment_event(Kind.MISSED_REASON_GIVEN, appointment, reason=reason)
+
+
+def _actor(actor: Any) -> dict[str, Any]:
+    """An agent by user, the customer (through the manage link) by label."""
+    return {"actor": actor} if actor is not None else {"actor_label": "customer"}
+
+
+def appointment_rescheduled(appointment: Any, *, actor: Any, previous_start: Any) -> Event:
+    return append(
+        Kind.APPOINTMENT_RESCHEDULED,
+        conversation=appointment.conversation,
+        **_actor(actor),
+        data={
+            "appointment": appointment.pk,
+            "reference": appointment.reference,
+            "agent": appointment.agent_id,
+            "previous_start": previous_start.isoformat(),
+            "start": appointment.start.isoformat(),
+            "end": appointment.end.isoformat(),
+            "version": appointment.version,
+            "reschedules": appointment.reschedules,
+        },
+    )
+
+
+def appointment_cancelled(appointment: Any, *, actor: Any) -> Event:
+    return append(
+        Kind.APPOINTMENT_CANCELLED,
+        conversation=appointment.conversation,
+        **_actor(actor),
+        data={
+            "appointment": appointment.pk,
+            "reference": appointment.reference,
+            "agent": appointment.agent_id,
+            "start": appointment.start.isoformat(),
+            "version": appointment.version,
+            "reason": appointment.cancel_reason,
+        },
+    )
+
+
+def invitation_sent(email: Any) -> Event:
+    return append(
+        Kind.INVITATION_SENT,
+        conversation=email.appointment.conversation,
+        data={
+            "appointment": email.appointment_id,
+            "email": email.pk,
+            "change": email.change,
+            "sequence": email.version - 1,
+        },
+    )

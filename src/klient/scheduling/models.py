@@ -133,6 +133,10 @@ class Appointment(models.Model):
     manage_token_hash = models.CharField(max_length=64, blank=True)
     time_zone = models.CharField(max_length=64, blank=True, help_text="The customer's zone.")
     answers = models.JSONField(default=dict, blank=True)
+    language = models.CharField(max_length=8, blank=True, help_text="The customer's language.")
+    reschedules = models.PositiveIntegerField(default=0)
+    cancel_reason = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -271,3 +275,42 @@ class MissedAppointment(models.Model):
     note = models.CharField(max_length=500, blank=True)
     recorded_at = models.DateTimeField()
     reason_given_at = models.DateTimeField(null=True, blank=True)
+
+
+class AppointmentEmail(WorkItem):
+    """One email to the customer about their appointment (booked, moved, cancelled) with
+    its ICS invitation: durable work (klient.core.work), sent by
+    klient.scheduling.invitation_mail. The email is built when it is sent, from the
+    appointment as it was at `version` (the ICS SEQUENCE), so a retry says the same."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    class Change(models.TextChoices):
+        BOOKED = "booked", _("Booked")
+        RESCHEDULED = "rescheduled", _("Rescheduled")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="emails")
+    change = models.CharField(max_length=12, choices=Change.choices)
+    version = models.PositiveIntegerField()
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    to = models.CharField(max_length=320)
+    # The manage link while the email waits (the token is known only when the customer
+    # books or uses it); blanked once sent, since only its hash is kept otherwise.
+    manage_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(state__in=["pending", "sending"]),
+                name="appointment_email_due",
+            )
+        ]

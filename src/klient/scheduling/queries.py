@@ -188,3 +188,28 @@ def free_slots(
     """The booking type's slots starting in [start, end): a team's when any member is free."""
     by_agent = slots_by_agent(booking_type, start, end, now=now, busy_times=busy_times)
     return availability.any_member_free(by_agent.values())
+
+
+def visible_appointments(user: Any) -> QuerySet[Appointment]:
+    """Appointments an agent sees: their own and their teams' booking types'
+    (administrators: all)."""
+    rows = Appointment.objects.select_related("booking_type", "agent", "customer", "conversation")
+    if not is_admin(user):
+        rows = rows.filter(Q(agent=user) | Q(booking_type__team__members=user)).distinct()
+    return rows.order_by("start", "pk")
+
+
+def visible_appointment(user: Any, appointment_id: int) -> Appointment:
+    """One appointment in the user's sight; Http404 otherwise (it may not exist)."""
+    found = visible_appointments(user).filter(pk=appointment_id).first()
+    if found is None:
+        raise Http404(_("No such appointment."))
+    return found
+
+
+def agent_zone(agent: Any) -> ZoneInfo:
+    """The agent's own zone: their working hours', else their profile's, else UTC."""
+    calendar = agent_calendar(agent, since=timezone.now())
+    name = calendar.hours.time_zone if calendar.hours is not None else ""
+    profile = getattr(agent, "agent", None)
+    return zone_named(name or getattr(profile, "time_zone", "") or "UTC") or ZoneInfo("UTC")

@@ -1,5 +1,6 @@
-"""What scheduling tells agents in the app (worded in the reader's language when read or
-emailed; klient.core.texts)."""
+"""What scheduling tells agents in the app, worded when each reader reads it or it is
+emailed (klient.core.texts): a customer moved or cancelled an appointment through their
+manage link, or lost power or connection."""
 
 from __future__ import annotations
 
@@ -8,8 +9,32 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-# Notification kinds.
+# Notification.kind values.
+APPOINTMENT_RESCHEDULED = "appointment_rescheduled"
+APPOINTMENT_CANCELLED = "appointment_cancelled"
 LOST_CONNECTION = "scheduling.connection_lost"
+
+
+def appointment_rescheduled(params: Mapping[str, Any]) -> str:
+    return _("%(customer)s moved the appointment %(ref)s “%(type)s” to %(when)s.") % {
+        "customer": params["customer"],
+        "ref": params["ref"],
+        "type": params["type"],
+        "when": params["when"],
+    }
+
+
+def appointment_cancelled(params: Mapping[str, Any]) -> str:
+    reason = " ".join(str(params.get("reason") or "").split()) or _("no reason given")
+    return _(
+        "%(customer)s cancelled the appointment %(ref)s “%(type)s” of %(when)s: %(reason)s."
+    ) % {
+        "customer": params["customer"],
+        "ref": params["ref"],
+        "type": params["type"],
+        "when": params["when"],
+        "reason": reason,
+    }
 
 
 def lost_connection(params: Mapping[str, Any]) -> str:
@@ -24,4 +49,8 @@ def lost_connection(params: Mapping[str, Any]) -> str:
     return text
 
 
-TEXTS = {LOST_CONNECTION: lost_connection}
+TEXTS = {
+    APPOINTMENT_RESCHEDULED: appointment_rescheduled,
+    APPOINTMENT_CANCELLED: appointment_cancelled,
+    LOST_CONNECTION: lost_connection,
+}

@@ -8,4 +8,5 @@ urlpatterns = [
     path("booking-types/new/", views.booking_type_edit, name="create"),
     path("booking-types/<int:booking_type_id>/edit/", views.booking_type_edit, name="edit"),
     path("booking-types/<int:booking_type_id>/delete/", views.booking_type_delete, name="delete"),
+    path("appointments/", views.appointment_list, name="appointments"),
 ]

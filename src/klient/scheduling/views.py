@@ -3,11 +3,16 @@ actions, sight in queries."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -69,3 +74,23 @@ def booking_type_delete(request: HttpRequest, booking_type_id: int) -> HttpRespo
     actions.delete_booking_type(_editable(request, booking_type_id), actor=request.user)
     messages.success(request, _("Booking type deleted."))
     return redirect("scheduling:list")
+
+
+@login_required
+def appointment_list(request: HttpRequest) -> HttpResponse:
+    """The agent's upcoming appointments (and their teams'), in the agent's own zone."""
+    zone = queries.agent_zone(request.user)
+    since = timezone.now() - timedelta(hours=2)
+    rows = [
+        (a, a.start.astimezone(zone).isoformat(), _local(a, zone))
+        for a in queries.visible_appointments(request.user).filter(end__gte=since)[:200]
+    ]
+    return render_agent_page(
+        request, "scheduling/appointments.html", {"rows": rows, "zone": str(zone)}
+    )
+
+
+def _local(appointment: Any, zone: Any) -> str:
+    # Formatted here: a template would show aware times in the site's zone.
+    start, end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
+    return f"{date_format(start, 'D j M Y')}, {start:%H:%M}–{end:%H:%M}"
