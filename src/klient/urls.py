@@ -17,6 +17,7 @@ urlpatterns = [
     path("scheduling/", include("klient.scheduling.urls")),  # Booking types (issue 15)
     path("", include("klient.scheduling.care_urls")),  # /b/<token>/lost-connection, missed
     path("b/", include("klient.scheduling.manage_urls")),  # manage links (issue 15)
+    path("book/", include("klient.scheduling.book_urls")),  # public booking page (issue 15)
     # Administrators' settings: mailboxes and quarantine; request forms.
     path("settings/", include("klient.workspace.settings_ops_urls")),
     path("settings/", include("klient.portal.settings_urls")),

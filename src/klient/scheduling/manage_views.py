@@ -86,6 +86,7 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
         return _unknown(request)
     with translation.override(invitation_mail.language_of(appointment)):
         done = {
+            "booked": _("Your appointment is booked. A confirmation is on its way by email."),
             "moved": _("Your appointment is moved."),
             "cancelled": _("Your appointment is cancelled."),
         }

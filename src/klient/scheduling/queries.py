@@ -48,6 +48,11 @@ def _zone_names() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+def zone_names() -> list[str]:
+    """Every IANA zone name a visitor may choose, sorted."""
+    return sorted(_zone_names())
+
+
 def zone_named(name: str) -> ZoneInfo | None:
     """The IANA zone called `name` ("Area/City", or "UTC"), None for anything else."""
     return ZoneInfo(name) if name in _zone_names() else None
