@@ -49,7 +49,11 @@ def test_the_page_is_small_and_needs_no_script(interview):
     assert "<script" not in html.lower(), "no script needed"
     assert not re.search(r'(src|href)="(https?:)?//', html), "no external asset"
     assert '<link rel="stylesheet"' not in html, "the CSS is inline"
-    assert re.search(r'<form method="post">\s*<button type="submit">', html), "a plain form"
+    assert re.search(
+        r'<form method="post"><input type="hidden" name="csrfmiddlewaretoken" value="[^"]+">'
+        r'\s*<button type="submit">',
+        html,
+    ), "a plain form (with the CSRF token every form of Klient carries)"
     assert '<html lang="uk"' in html
     assert "Я втратив(-ла) зв’язок" in html
 
