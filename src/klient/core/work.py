@@ -25,7 +25,7 @@ import contextlib
 import logging
 import random
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -356,6 +356,44 @@ def due(
 
 
 # -- renewal ------------------------------------------------------------------------------------
+
+
+def drain_due(
+    kind: WorkKind,
+    handle: Callable[[Claim, list[int]], None],
+    *,
+    now: datetime,
+    batch: int,
+    limit: int = 10_000,
+) -> int:
+    """A sweep's loop: claim the rows of `kind` due by `now`, `batch` at a time (rows
+    another worker is claiming are passed over), and hand each batch's ids, in pk order
+    (oldest first: a cancellation never overtakes its booking's email), to
+    `handle(held, ids)` while the lease is renewed; until none is due or `limit` rows were
+    handled. Returns how many were."""
+    done = 0
+    while done < limit and (
+        held := claim(kind, limit=min(batch, limit - done), now=now, due_by=now, skip_locked=True)
+    ):
+        ids = sorted(held.ids)
+        with holding(held):
+            handle(held, ids)
+        done += len(ids)
+    return done
+
+
+def each_row(
+    held: Claim, ids: Sequence[int], handle_one: Callable[[int], Any], *, what: str, now: datetime
+) -> None:
+    """`handle_one(pk)` for every id; one that raises is logged and failed (retried after
+    the kind's backoff) and the others go on."""
+    for pk in ids:
+        try:
+            handle_one(pk)
+        except Exception as exc:
+            logger.exception("%s %s failed; retried later", what, pk)
+            fail(held, pk, 1, exc, permanent=False, now=now)
+
 
 _held: set[Claim] = set()
 _held_lock = threading.Lock()

@@ -242,23 +242,8 @@ def send_due_invitations(now: datetime | None = None, limit: int = 10_000) -> in
     """For core.wiring.SWEEPS: hand the waiting appointment emails to the relay, in the
     order they were written (a cancellation never overtakes its booking's email)."""
     now = now or timezone.now()
-    done = 0
-    while done < limit and (
-        held := work.claim(
-            INVITATION_WORK,
-            limit=min(BATCH_SIZE, limit - done),
-            now=now,
-            due_by=now,
-            skip_locked=True,
-        )
-    ):
-        ids = sorted(held.ids)
-        with work.holding(held):
-            for row_id in ids:
-                try:
-                    _send(held, row_id)
-                except Exception as exc:
-                    logger.exception("appointment email %s failed; retried later", row_id)
-                    work.fail(held, row_id, 1, exc, permanent=False, now=now)
-        done += len(ids)
-    return done
+
+    def handle(held: work.Claim, ids: list[int]) -> None:
+        work.each_row(held, ids, lambda pk: _send(held, pk), what="appointment email", now=now)
+
+    return work.drain_due(INVITATION_WORK, handle, now=now, batch=BATCH_SIZE, limit=limit)

@@ -181,26 +181,13 @@ def _send(held: work.Claim, row: OutgoingMessage, now: datetime) -> str:
 def send_due_messages(now: datetime | None = None, limit: int = 10_000) -> int:
     """For core.wiring.SWEEPS: send queued messages (and those whose worker died)."""
     now = now or timezone.now()
-    done = 0
-    while done < limit and (
-        held := work.claim(
-            OUTGOING_WORK,
-            limit=min(BATCH_SIZE, limit - done),
-            now=now,
-            due_by=now,
-            skip_locked=True,
-        )
-    ):
-        ids = list(held.ids)
+
+    def handle(held: work.Claim, ids: list[int]) -> None:
         rows = OutgoingMessage.objects.select_related("appointment__conversation__team").in_bulk(
             ids
         )
-        with work.holding(held):
-            for pk in ids:
-                try:
-                    _send(held, rows[pk], now)
-                except Exception as exc:
-                    logger.exception("scheduling message %s failed; retried later", pk)
-                    work.fail(held, pk, 1, exc, permanent=False, now=now)
-        done += len(ids)
-    return done
+        work.each_row(
+            held, ids, lambda pk: _send(held, rows[pk], now), what="scheduling message", now=now
+        )
+
+    return work.drain_due(OUTGOING_WORK, handle, now=now, batch=BATCH_SIZE, limit=limit)

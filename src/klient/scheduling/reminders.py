@@ -134,23 +134,8 @@ def send_due_reminders(now: datetime | None = None, limit: int = 10_000) -> int:
     """For core.wiring.SWEEPS: hand over the reminders that are due (and those whose
     worker died). Returns how many rows were handled."""
     now = now or timezone.now()
-    done = 0
-    while done < limit and (
-        held := work.claim(
-            REMINDER_WORK,
-            limit=min(BATCH_SIZE, limit - done),
-            now=now,
-            due_by=now,
-            skip_locked=True,
-        )
-    ):
-        ids = list(held.ids)
-        with work.holding(held):
-            for reminder_id in ids:
-                try:
-                    _send(held, reminder_id)
-                except Exception as exc:
-                    logger.exception("reminder %s failed; retried later", reminder_id)
-                    work.fail(held, reminder_id, 1, exc, permanent=False, now=now)
-        done += len(ids)
-    return done
+
+    def handle(held: work.Claim, ids: list[int]) -> None:
+        work.each_row(held, ids, lambda pk: _send(held, pk), what="reminder", now=now)
+
+    return work.drain_due(REMINDER_WORK, handle, now=now, batch=BATCH_SIZE, limit=limit)

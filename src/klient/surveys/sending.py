@@ -182,19 +182,8 @@ def send_due_surveys(now: datetime | None = None, limit: int = 10_000) -> int:
     """For core.wiring.SWEEPS: send the surveys that are due (and those whose worker
     died). Returns how many rows were handled."""
     now = now or timezone.now()
-    done = 0
-    while done < limit and (
-        held := work.claim(
-            SURVEY_WORK, limit=min(BATCH_SIZE, limit - done), now=now, due_by=now, skip_locked=True
-        )
-    ):
-        ids = list(held.ids)
-        with work.holding(held):
-            for survey_id in ids:
-                try:
-                    _send(held, survey_id, now)
-                except Exception as exc:
-                    logger.exception("survey %s failed; retried later", survey_id)
-                    work.fail(held, survey_id, 1, exc, permanent=False, now=now)
-        done += len(ids)
-    return done
+
+    def handle(held: work.Claim, ids: list[int]) -> None:
+        work.each_row(held, ids, lambda pk: _send(held, pk, now), what="survey", now=now)
+
+    return work.drain_due(SURVEY_WORK, handle, now=now, batch=BATCH_SIZE, limit=limit)
