@@ -264,7 +264,6 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found["calendar"] = (agent_anna.pk, annas_calendar(agent_anna).pk)
     found["customer_data"] = found["customer"]
     found["automation_rule"] = automation_rule().pk
-    found["appointment"] = annas_appointment(agent_anna).pk
     found["appointment"], found["free_start"] = anna_appointment(agent_anna)
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
@@ -351,21 +350,6 @@ def anna_booking_type(agent):
         agent=agent.pk,
         kind="phone",
         duration_minutes=30,
-    )
-
-
-def annas_appointment(agent):
-    from datetime import UTC, datetime, timedelta
-
-    from klient.scheduling.models import Appointment, BookingType
-
-    start = datetime(2027, 3, 1, 9, tzinfo=UTC)
-    return Appointment.objects.create(
-        booking_type=BookingType.objects.get(slug="anna-call"),
-        agent=agent,
-        start=start,
-        end=start + timedelta(minutes=30),
-        time_zone="Europe/Paris",
     )
 
 

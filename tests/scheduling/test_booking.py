@@ -178,3 +178,24 @@ def test_the_database_itself_refuses_overlapping_appointments(interview, agent_o
     book(interview, agent_olha, start, after=15)
     with pytest.raises(IntegrityError), transaction.atomic():
         book(interview, agent_olha, start + timedelta(minutes=70))  # inside the buffer
+
+
+def test_an_appointment_saved_without_its_span_blocks_only_its_own_time(interview, agent_olha):
+    """The stored span is computed on save: left empty it would be an unbounded range to
+    PostgreSQL's exclusion constraint, and one such row would refuse every other booking
+    of the agent."""
+    monday = next_monday()
+    first = datetime.fromisoformat(slots("interview", monday)[0][0])
+    Appointment.objects.create(
+        booking_type=interview,
+        agent=agent_olha,
+        start=first,
+        end=first + timedelta(hours=1),
+        buffer_after_minutes=0,
+    )
+    taken = Appointment.objects.get()
+    assert (taken.blocked_from, taken.blocked_until) == (first, first + timedelta(hours=1))
+
+    body = booking_body(slots("interview", monday)[0][0])
+    assert api(None, "post", "/api/v1/bookings", body).status_code == 201
+    assert Appointment.objects.count() == 2

@@ -5,6 +5,7 @@ Both are written only by klient.scheduling.actions."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -147,6 +148,15 @@ class Appointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.booking_type_id} {self.start:%Y-%m-%d %H:%M} UTC"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The stored buffered span is what the database compares: left empty it would be an
+        # unbounded range on PostgreSQL, overlapping every other appointment of the agent.
+        if self.blocked_from is None:
+            self.blocked_from = self.buffered_start
+        if self.blocked_until is None:
+            self.blocked_until = self.buffered_end
+        super().save(*args, **kwargs)
 
     @property
     def buffered_start(self) -> datetime:
