@@ -7,6 +7,8 @@ PYTHON ?= $(shell for p in python3 python3.13 python3.12 python3.11; do \
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# The suite runs on every core (pytest-xdist); `make test PYTEST_ARGS="-n 0 tests/x"` runs a part serially.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint venv clean messages
 
