@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -162,3 +163,20 @@ def receive(db):
         return message
 
     return _receive
+
+
+@pytest.fixture
+def call(client):
+    """call(user, method, url, body=None, token=None) -> response, with the user's API token
+    (or `token`), the body sent as JSON."""
+
+    def _call(user, method, url, body=None, *, token=None):
+        token = token if token is not None else user.api_token
+        headers = {"Authorization": f"Bearer {token}"}
+        if body is None:
+            return getattr(client, method)(url, headers=headers)
+        return getattr(client, method)(
+            url, data=json.dumps(body), content_type="application/json", headers=headers
+        )
+
+    return _call

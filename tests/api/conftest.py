@@ -3,25 +3,7 @@ teams (Support: Luc's power cuts; Billing: Ola's invoice)."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-
-
-@pytest.fixture
-def call(client):
-    """call(user, method, url, body=None, token=None) -> response, with the user's token."""
-
-    def _call(user, method, url, body=None, *, token=None):
-        token = token if token is not None else user.api_token
-        headers = {"Authorization": f"Bearer {token}"}
-        if body is None:
-            return getattr(client, method)(url, headers=headers)
-        return getattr(client, method)(
-            url, data=json.dumps(body), content_type="application/json", headers=headers
-        )
-
-    return _call
 
 
 @pytest.fixture

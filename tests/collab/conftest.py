@@ -3,8 +3,6 @@ invoice question in Support, and the API caller."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 
@@ -34,18 +32,3 @@ def invoice_question(support_team, receive, agent_anna):
         language="fr",
     )
     return update_conversation(message.conversation, actor=agent_anna, assignee=agent_anna)
-
-
-@pytest.fixture
-def call(client):
-    """call(user, method, url, body=None) -> response, with the user's API token."""
-
-    def _call(user, method, url, body=None):
-        headers = {"Authorization": f"Bearer {user.api_token}"}
-        if body is None:
-            return getattr(client, method)(url, headers=headers)
-        return getattr(client, method)(
-            url, data=json.dumps(body), content_type="application/json", headers=headers
-        )
-
-    return _call

@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import http.client
 import http.server
-import json
 import subprocess
 import sys
 import threading
@@ -164,18 +163,3 @@ def feed_server() -> Iterator[FeedServer]:
 @pytest.fixture
 def loopback_allowed(settings):
     settings.KLIENT_CALENDAR_ALLOWED_HOSTS = "127.0.0.1"
-
-
-@pytest.fixture
-def call(client):
-    """call(user, method, url, body=None) -> response, with the user's API token."""
-
-    def _call(user, method, url, body=None):
-        headers = {"Authorization": f"Bearer {user.api_token}"}
-        if body is None:
-            return getattr(client, method)(url, headers=headers)
-        return getattr(client, method)(
-            url, data=json.dumps(body), content_type="application/json", headers=headers
-        )
-
-    return _call

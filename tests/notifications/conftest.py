@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 
@@ -28,15 +26,6 @@ def luc(support_team, receive):
 
 
 @pytest.fixture
-def api(client):
+def api(call):
     """api(user, method, url, body=None) -> response, with the user's bearer token."""
-
-    def _api(user, method, url, body=None):
-        headers = {"Authorization": f"Bearer {user.api_token}"}
-        if body is None:
-            return getattr(client, method)(url, headers=headers)
-        return getattr(client, method)(
-            url, data=json.dumps(body), content_type="application/json", headers=headers
-        )
-
-    return _api
+    return call

@@ -7,7 +7,6 @@ the API, the worker's dispatch and sweeps, an SMTP relay on a free port."""
 from __future__ import annotations
 
 import html
-import json
 import re
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -49,21 +48,6 @@ def work() -> None:
         dispatched = wiring.dispatch_pending()
         if not done and not dispatched:
             return
-
-
-@pytest.fixture
-def call(client):
-    """call(user, method, url, body=None) -> the API's response, with the user's token."""
-
-    def _call(user, method, url, body=None):
-        headers = {"Authorization": f"Bearer {user.api_token}"}
-        if body is None:
-            return getattr(client, method)(url, headers=headers)
-        return getattr(client, method)(
-            url, data=json.dumps(body), content_type="application/json", headers=headers
-        )
-
-    return _call
 
 
 def customer_email(team) -> Conversation:

@@ -3,24 +3,7 @@ lead, and a French customer's question that Anna has."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
-
-
-@pytest.fixture
-def call(client):
-    """call(user, method, url, body=None) -> response, with the user's API token."""
-
-    def _call(user, method, url, body=None):
-        headers = {"Authorization": f"Bearer {user.api_token}"}
-        if body is None:
-            return getattr(client, method)(url, headers=headers)
-        return getattr(client, method)(
-            url, data=json.dumps(body), content_type="application/json", headers=headers
-        )
-
-    return _call
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@ an operator would allow an internal host), and API calls as Zofia, the administr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
-from django.test import Client
 from receiver import Receiver, start_receiver
 
 
@@ -27,19 +25,9 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture
-def api():
+def api(call):
     """api(user, method, url, body=None) -> response, with the user's API token."""
-    client = Client()
-
-    def _call(user, method, url, body=None):
-        headers = {"Authorization": f"Bearer {user.api_token}"}
-        if body is None:
-            return getattr(client, method)(url, headers=headers)
-        return getattr(client, method)(
-            url, data=json.dumps(body), content_type="application/json", headers=headers
-        )
-
-    return _call
+    return call
 
 
 @pytest.fixture
