@@ -169,3 +169,44 @@ def test_an_edited_rule_never_fires_its_older_timers(make_rule, question, agent_
     assert timer.due_at == start + timedelta(minutes=120)
     worker_runs(at=start + timedelta(minutes=121))
     assert tags(question) == ["stale"]
+
+
+def test_new_business_hours_move_the_scheduled_timers(
+    make_rule, office_hours, question, agent_anna, support_team
+):
+    """The team opens at 08:00 instead of 09:00 from the next week: a timer counting 120
+    business minutes from Friday 16:00 is due at Monday 09:00, not 10:00, and fires then."""
+    stale_rule(make_rule)
+    set_pending(question, agent_anna, FRIDAY_4PM)
+    assert Timer.objects.get().due_at == MONDAY_10AM
+
+    with freeze_time(FRIDAY_4PM + timedelta(minutes=5)):
+        save_team_hours(
+            support_team,
+            actor=None,
+            time_zone="Europe/Warsaw",
+            hours={day: [("08:00", "17:00")] for day in range(5)},
+        )
+    worker_runs(at=FRIDAY_4PM + timedelta(minutes=5))
+    assert Timer.objects.get().due_at == MONDAY_10AM - timedelta(hours=1)
+
+    worker_runs(at=MONDAY_10AM - timedelta(minutes=59))
+    assert tags(question) == ["stale"]
+
+
+def test_new_hours_leave_real_time_timers_and_other_teams_alone(
+    make_rule, office_hours, question, agent_anna, support_team, billing_team
+):
+    stale_rule(make_rule, minutes=24 * 60, business=False)
+    set_pending(question, agent_anna, FRIDAY_4PM)
+    due = Timer.objects.get().due_at
+
+    for team in (support_team, billing_team):
+        save_team_hours(
+            team,
+            actor=None,
+            time_zone="Europe/Warsaw",
+            hours={day: [("06:00", "20:00")] for day in range(7)},
+        )
+    worker_runs(at=FRIDAY_4PM + timedelta(minutes=5))
+    assert Timer.objects.get().due_at == due

@@ -124,7 +124,10 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "sla.policy_saved": [_POLICY_CHANGE],
         "sla.policy_deleted": [_POLICY_CHANGE],
         "sla.policies_reordered": [_POLICY_CHANGE],
-        "calendars.working_hours_saved": ["klient.sla.admin_tasks.recompute_after_hours_change"],
+        "calendars.working_hours_saved": [
+            "klient.sla.admin_tasks.recompute_after_hours_change",
+            "klient.automations.engine.recompute_after_hours_change",
+        ],
         "notification.created": [
             "klient.mail.notifications.send_for_events",
             "klient.live.publish.push_notifications",

@@ -261,6 +261,55 @@ def _schedule_for_events(evs: Sequence[Event]) -> None:
                 )
 
 
+def recompute_after_hours_change(event_ids: list[int], *, batch: int = 2000) -> int:
+    """Handler for calendars.working_hours_saved: a team's new business hours move the due
+    times of its conversations' scheduled business-minute timers (as the SLA's due times
+    move), counted again from each timer's own moment. Timers already firing or finished
+    keep theirs. Returns how many timers it looked at."""
+    teams = {
+        int(data["team"])
+        for data in Event.objects.filter(pk__in=event_ids).values_list("data", flat=True)
+        if data.get("team") is not None
+    }
+    if not teams:
+        return 0
+    business = {
+        rule.pk: when
+        for rule in Rule.objects.filter(active=True).exclude(since="")
+        if (when := rule_spec(rule).when).business
+    }
+    if not business:
+        return 0
+    calendars = calendars_for(teams)
+    seen, after = 0, 0
+    while True:
+        rows = list(
+            Timer.objects.filter(
+                pk__gt=after,
+                state=Timer.State.SCHEDULED,
+                rule_id__in=business,
+                conversation__team_id__in=teams,
+            )
+            .order_by("pk")
+            .values_list("pk", "rule_id", "moment", "due_at", "conversation__team_id")[:batch]
+        )
+        if not rows:
+            return seen
+        after = rows[-1][0]
+        seen += len(rows)
+        moved = [
+            Timer(pk=pk, due_at=due)
+            for pk, rule_id, moment, old, team in rows
+            if (due := due_time(business[rule_id], calendars.get(team), moment)) != old
+        ]
+        with transaction.atomic():
+            # Only timers still scheduled: one a sweep claimed meanwhile keeps its moment.
+            for timer in moved:
+                Timer.objects.filter(pk=timer.pk, state=Timer.State.SCHEDULED).update(
+                    due_at=timer.due_at
+                )
+
+
 # -- firing ---------------------------------------------------------------------------------
 
 

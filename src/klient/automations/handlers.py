@@ -3,6 +3,7 @@ handler takes a list of event ids and is idempotent)."""
 
 from __future__ import annotations
 
+from klient.calendars.events import Kind as CalendarKind
 from klient.conversations.events import Kind as ConversationKind
 from klient.core.events import EventKind
 from klient.sla.events import Kind as SlaKind
@@ -19,4 +20,6 @@ HANDLERS: dict[EventKind, list[str]] = {
     SlaKind.BREACHED: [_RULES],
     # A saved time rule: timers for the conversations already in its state.
     Kind.RULE_SAVED: ["klient.automations.actions.schedule_after_save"],
+    # A team's new business hours move its business-minute timers.
+    CalendarKind.WORKING_HOURS_SAVED: ["klient.automations.engine.recompute_after_hours_change"],
 }
