@@ -12,7 +12,7 @@ from webhook_requests import (
     VONAGE_SECRET,
 )
 
-from api.conftest import call, luc_power_cut, ola_invoice  # noqa: F401  (API requests; Luc, Ola)
+from api.conftest import luc_power_cut, ola_invoice  # noqa: F401  (Luc, Ola)
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from api.conftest import call  # noqa: F401  (API requests with a token)
 from support import customer_email
 
 
@@ -73,7 +72,7 @@ class Olga:
 
 
 @pytest.fixture
-def olga(persona, support_team, agent_anna, admin_zofia, call, client, smtp_sink) -> Olga:  # noqa: F811
+def olga(persona, support_team, agent_anna, admin_zofia, call, client, smtp_sink) -> Olga:
     """Olga writes with an attachment; Anna answers with an upload and logs two calls;
     another mail of hers is quarantined."""
     from klient.conversations.models import Conversation

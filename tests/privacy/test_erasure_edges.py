@@ -100,3 +100,41 @@ def test_an_erased_attachment_downloads_as_an_empty_file_not_an_error(
 
     assert page.status_code == api.status_code == 200
     assert b"".join(page.streaming_content) == b"".join(api.streaming_content) == b""
+
+
+def test_where_she_was_only_in_copy_her_address_goes_and_the_other_customers_text_stays(
+    support_team, receive, admin_zofia
+):
+    """Jan wrote to Support with Ewa in copy, and Ewa has a conversation of her own. Erasing
+    Ewa takes her address out of Jan's message and its participants; Jan's words, and his
+    own address, stay; her export names the copy, not Jan's text."""
+    from klient.conversations.models import Participant
+    from klient.privacy.export import customer_data
+
+    ewa = receive(support_team, "ewa@example.com", "Zwrot", "Chcę zwrócić buty.").conversation
+    jan = receive(
+        support_team,
+        "jan@example.com",
+        "Zwrot dla Ewy",
+        "Proszę o zwrot butów mojej żony.",
+        cc=("ewa@example.com", "ola@example.com"),
+    )
+    assert set(Participant.objects.filter(conversation=jan.conversation).values_list(
+        "address", flat=True)) >= {"ewa@example.com"}  # fmt: skip
+
+    exported, _files = customer_data(ewa.customer)
+    assert [c["conversation"] for c in exported["copies"]] == [
+        jan.conversation_id,
+        jan.conversation_id,
+    ]
+    assert "Proszę o zwrot" not in str(exported)
+    assert preview_customer_erasure(ewa.customer)["copies"] == 2
+
+    counts = erase_customer(ewa.customer, actor=admin_zofia)
+    assert counts["copies"] == 2
+    jan.refresh_from_db()
+    assert jan.cc == ["ola@example.com"]
+    assert jan.body_text == "Proszę o zwrot butów mojej żony."
+    assert jan.from_address == "jan@example.com"
+    assert not Participant.objects.filter(address="ewa@example.com").exists()
+    assert erase_customer(ewa.customer, actor=admin_zofia)["copies"] == 0

@@ -25,6 +25,7 @@ DOMAINS: list[str] = [
     "klient.privacy.domains.notifications",
     "klient.privacy.domains.events",
     "klient.privacy.domains.search",
+    "klient.privacy.domains.copies",
     "klient.privacy.domains.conversations",
     "klient.privacy.domains.people",
 ]
