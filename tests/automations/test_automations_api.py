@@ -4,6 +4,7 @@ saying where and why; tags are listed on conversations."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -149,3 +150,38 @@ def test_conversations_list_their_tags(call, agent_anna, support_team, receive):
     assert item["tags"] == ["refund", "vip"]
     detail = call(agent_anna, "get", f"/api/v1/conversations/{conversation.reference}").json()
     assert detail["tags"] == ["refund", "vip"]
+
+
+@pytest.mark.parametrize(
+    ("language", "detail"),
+    [
+        ("en", "when.after.minutes: a whole number of minutes, 1 to 527040."),
+        ("fr", "when.after.minutes : un nombre entier de minutes, de 1 à 527040."),
+        ("pl", "when.after.minutes: liczba całkowita minut, od 1 do 527040."),
+        ("de", "when.after.minutes: eine ganze Zahl von Minuten, 1 bis 527040."),
+        ("uk", "when.after.minutes: ціла кількість хвилин, від 1 до 527040."),
+    ],
+)
+def test_the_refusal_is_worded_in_the_readers_language(client, admin_zofia, language, detail):
+    body = {**STALE, "when": {"after": {"minutes": 0, "since": "status:pending"}}}
+    response = client.post(
+        URL,
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {admin_zofia.api_token}", "Accept-Language": language},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"] == detail
+
+
+def test_an_action_value_is_refused_in_the_readers_language(client, admin_zofia):
+    body = {**STALE, "then": [{"action": "call_webhook", "value": 999}]}
+    response = client.post(
+        URL,
+        data=json.dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {admin_zofia.api_token}", "Accept-Language": "de"},
+    )
+    assert (
+        response.json()["detail"] == "then[0].value: call_webhook: es gibt keinen Webhook Nr. 999."
+    )

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from klient.conversations import actions as conversation_actions
 from klient.conversations.actions import MAX_TAG_LENGTH
@@ -56,7 +57,11 @@ class ActionType:
 def _choice(values: list[str], what: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         if value not in values:
-            raise ValidationError(f"{what}: {value!r} is not one of {', '.join(values)}.")
+            raise ValidationError(
+                _("{what}: {value!r} is not one of {allowed}.").format(
+                    what=what, value=value, allowed=", ".join(values)
+                )
+            )
         return str(value)
 
     return check
@@ -65,9 +70,11 @@ def _choice(values: list[str], what: str) -> Callable[[Any], str]:
 def _id_of(model: Any, what: str, **among: Any) -> Callable[[Any], int]:
     def check(value: Any) -> int:
         if not isinstance(value, int) or isinstance(value, bool):
-            raise ValidationError(f"{what}: give its id (a whole number).")
+            raise ValidationError(_("{what}: give its id (a whole number).").format(what=what))
         if not model.objects.filter(pk=value, **among).exists():
-            raise ValidationError(f"{what}: there is no {what} #{value}.")
+            raise ValidationError(
+                _("{what}: there is no {what} #{value}.").format(what=what, value=value)
+            )
         return value
 
     return check
@@ -82,13 +89,15 @@ def _check_assignee(value: Any) -> int | None:
 def _check_tag(value: Any) -> str:
     tag = " ".join(str(value or "").split()).lower() if isinstance(value, str) else ""
     if not tag or len(tag) > MAX_TAG_LENGTH:
-        raise ValidationError(f"tag: a name of 1 to {MAX_TAG_LENGTH} characters.")
+        raise ValidationError(
+            _("tag: a name of 1 to {most} characters.").format(most=MAX_TAG_LENGTH)
+        )
     return tag
 
 
 def _check_note(value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_NOTE:
-        raise ValidationError(f"note: a text of 1 to {MAX_NOTE} characters.")
+        raise ValidationError(_("note: a text of 1 to {most} characters.").format(most=MAX_NOTE))
     return value.strip()
 
 
@@ -97,7 +106,9 @@ def _check_notify(value: Any) -> str | int:
         return str(value)
     if isinstance(value, int) and not isinstance(value, bool):
         return _check_assignee(value) or 0
-    raise ValidationError(f"notify: {', '.join(NOTIFY_TARGETS)}, or an agent's id.")
+    raise ValidationError(
+        _("notify: {allowed}, or an agent's id.").format(allowed=", ".join(NOTIFY_TARGETS))
+    )
 
 
 # -- runs -----------------------------------------------------------------------------------
@@ -209,9 +220,9 @@ ACTIONS: dict[str, ActionType] = {
 
 def _check_endpoint(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ValidationError("call_webhook: give the webhook endpoint's id.")
+        raise ValidationError(_("call_webhook: give the webhook endpoint's id."))
     if not Endpoint.objects.filter(pk=value).exists():
-        raise ValidationError(f"call_webhook: there is no webhook #{value}.")
+        raise ValidationError(_("call_webhook: there is no webhook #{value}.").format(value=value))
     return value
 
 

@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from klient.calendars.business_time import due_at
 from klient.conversations.events import Kind as ConversationKind
@@ -85,7 +86,8 @@ def check_rule(body: Any) -> spec.RuleSpec:
     try:
         rule = spec.parse(body, choices())
     except spec.SpecError as exc:
-        raise ValidationError(str(exc)) from None
+        # Worded in the reader's language; the JSON paths in it (then[0].value) stay as sent.
+        raise ValidationError(gettext(exc.template).format(**exc.params)) from None
     checked = []
     for index, action in enumerate(rule.actions):
         try:

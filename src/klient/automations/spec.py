@@ -35,7 +35,13 @@ ID_FIELDS = ("team", "organisation")
 
 
 class SpecError(ValueError):
-    """A rule body that cannot be a rule; the message says where and why."""
+    """A rule body that cannot be a rule; the message says where and why. `template` is
+    the English wording with named {placeholders}, so the caller can word it in the
+    reader's language (klient.automations.engine.check_rule); str() is the English."""
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.template, self.params = template, params
+        super().__init__(template.format(**params))
 
 
 @dataclass(frozen=True)
@@ -134,22 +140,28 @@ def _is_int(value: Any) -> bool:
 def parse_when(raw: Any, choices: Choices) -> When:
     if not isinstance(raw, Mapping) or len(raw) != 1 or not ({"event", "after"} & set(raw)):
         raise SpecError(
-            'when: give {"event": …} or {"after": {"minutes": …, "business": …, "since": …}}.'
+            'when: give {{"event": …}} or {{"after": {{"minutes": …, "business": …, "since": …}}}}.'
         )
     if "event" in raw:
         event = raw["event"]
         if event not in choices.events:
-            raise SpecError(f"when.event: {event!r} is not one of {', '.join(choices.events)}.")
+            raise SpecError(
+                "when.event: {event!r} is not one of {allowed}.",
+                event=event,
+                allowed=", ".join(choices.events),
+            )
         return When(event=event)
     after = raw["after"]
     if not isinstance(after, Mapping):
-        raise SpecError('when.after: give {"minutes", "business", "since"}.')
+        raise SpecError('when.after: give {{"minutes", "business", "since"}}.')
     unknown = set(after) - {"minutes", "business", "since"}
     if unknown:
-        raise SpecError(f"when.after: unknown keys {', '.join(sorted(unknown))}.")
+        raise SpecError("when.after: unknown keys {keys}.", keys=", ".join(sorted(unknown)))
     minutes = after.get("minutes")
     if not isinstance(minutes, int) or isinstance(minutes, bool) or not 1 <= minutes <= MAX_MINUTES:
-        raise SpecError(f"when.after.minutes: a whole number of minutes, 1 to {MAX_MINUTES}.")
+        raise SpecError(
+            "when.after.minutes: a whole number of minutes, 1 to {most}.", most=MAX_MINUTES
+        )
     business = after.get("business", False)
     if not isinstance(business, bool):
         raise SpecError("when.after.business: true or false.")
@@ -157,7 +169,9 @@ def parse_when(raw: Any, choices: Choices) -> When:
     statuses = [f"{SINCE_STATUS}{s}" for s in choices.statuses]
     if since not in (*statuses, SINCE_CREATED):
         raise SpecError(
-            f"when.after.since: {since!r} is not one of {', '.join([*statuses, SINCE_CREATED])}."
+            "when.after.since: {since!r} is not one of {allowed}.",
+            since=since,
+            allowed=", ".join([*statuses, SINCE_CREATED]),
         )
     return When(minutes=minutes, business=business, since=since)
 
@@ -174,42 +188,62 @@ def _values_for(name: str, choices: Choices) -> tuple[str, ...] | None:
 def _check_scalar(where: str, name: str, value: Any, choices: Choices) -> Any:
     if name in ID_FIELDS:
         if not _is_int(value) or value < 1:
-            raise SpecError(f"{where}.value: a {name} id (a positive whole number).")
+            raise SpecError(
+                "{where}.value: a {name} id (a positive whole number).", where=where, name=name
+            )
         return value
     if not isinstance(value, str) or not value.strip():
-        raise SpecError(f"{where}.value: a non-empty string.")
+        raise SpecError("{where}.value: a non-empty string.", where=where)
     value = value.strip().lower() if name in ("tags", "language") else value.strip()
     allowed = _values_for(name, choices)
     if allowed is not None and value not in allowed:
-        raise SpecError(f"{where}.value: {value!r} is not one of {', '.join(allowed)}.")
+        raise SpecError(
+            "{where}.value: {value!r} is not one of {allowed}.",
+            where=where,
+            value=value,
+            allowed=", ".join(allowed),
+        )
     return value
 
 
 def parse_condition(raw: Any, index: int, choices: Choices) -> Condition:
     where = f"if[{index}]"
     if not isinstance(raw, Mapping):
-        raise SpecError(f'{where}: give {{"field", "op", "value"}}.')
+        raise SpecError('{where}: give {{"field", "op", "value"}}.', where=where)
     unknown = set(raw) - {"field", "op", "value"}
     if unknown:
-        raise SpecError(f"{where}: unknown keys {', '.join(sorted(unknown))}.")
+        raise SpecError(
+            "{where}: unknown keys {keys}.", where=where, keys=", ".join(sorted(unknown))
+        )
     name, op = raw.get("field"), raw.get("op")
     if name not in FIELDS:
-        raise SpecError(f"{where}.field: {name!r} is not one of {', '.join(FIELDS)}.")
+        raise SpecError(
+            "{where}.field: {name!r} is not one of {allowed}.",
+            where=where,
+            name=name,
+            allowed=", ".join(FIELDS),
+        )
     ops: tuple[str, ...] = TAG_OPS if name == "tags" else SCALAR_OPS
     if name in ("organisation", "language"):
         ops = (*ops, *EMPTY_OPS)
     if op not in ops:
-        raise SpecError(f"{where}.op: {op!r} does not apply to {name}; use {', '.join(ops)}.")
+        raise SpecError(
+            "{where}.op: {op!r} does not apply to {name}; use {allowed}.",
+            where=where,
+            op=op,
+            name=name,
+            allowed=", ".join(ops),
+        )
     if op in EMPTY_OPS:
         if raw.get("value") is not None:
-            raise SpecError(f"{where}.value: {op} takes no value.")
+            raise SpecError("{where}.value: {op} takes no value.", where=where, op=op)
         return Condition(name, op)
     if "value" not in raw:
-        raise SpecError(f"{where}.value: missing.")
+        raise SpecError("{where}.value: missing.", where=where)
     value = raw["value"]
     if op in ("in", "not_in"):
         if not isinstance(value, list) or not value:
-            raise SpecError(f"{where}.value: {op} takes a non-empty list.")
+            raise SpecError("{where}.value: {op} takes a non-empty list.", where=where, op=op)
         cleaned = tuple(
             dict.fromkeys(_check_scalar(f"{where}", name, item, choices) for item in value)
         )
@@ -221,13 +255,20 @@ def parse_action(raw: Any, index: int, choices: Choices) -> Action:
     """Only the shape and the name; each action checks its own value (actions.table)."""
     where = f"then[{index}]"
     if not isinstance(raw, Mapping):
-        raise SpecError(f'{where}: give {{"action", "value"}}.')
+        raise SpecError('{where}: give {{"action", "value"}}.', where=where)
     unknown = set(raw) - {"action", "value"}
     if unknown:
-        raise SpecError(f"{where}: unknown keys {', '.join(sorted(unknown))}.")
+        raise SpecError(
+            "{where}: unknown keys {keys}.", where=where, keys=", ".join(sorted(unknown))
+        )
     name = raw.get("action")
     if name not in choices.actions:
-        raise SpecError(f"{where}.action: {name!r} is not one of {', '.join(choices.actions)}.")
+        raise SpecError(
+            "{where}.action: {name!r} is not one of {allowed}.",
+            where=where,
+            name=name,
+            allowed=", ".join(choices.actions),
+        )
     return Action(name, raw.get("value"))
 
 
@@ -237,20 +278,20 @@ def parse(raw: Any, choices: Choices) -> RuleSpec:
         raise SpecError("A rule is a JSON object.")
     unknown = set(raw) - {"name", "when", "if", "then", "active"}
     if unknown:
-        raise SpecError(f"Unknown keys {', '.join(sorted(unknown))}.")
+        raise SpecError("Unknown keys {keys}.", keys=", ".join(sorted(unknown)))
     name = raw.get("name")
     if not isinstance(name, str) or not " ".join(name.split()):
         raise SpecError("name: give the rule a name.")
     name = " ".join(name.split())
     if len(name) > MAX_NAME:
-        raise SpecError(f"name: at most {MAX_NAME} characters.")
+        raise SpecError("name: at most {most} characters.", most=MAX_NAME)
     when = parse_when(raw.get("when"), choices)
     conditions_raw = raw.get("if", [])
     if not isinstance(conditions_raw, list) or len(conditions_raw) > MAX_CONDITIONS:
-        raise SpecError(f"if: a list of at most {MAX_CONDITIONS} conditions.")
+        raise SpecError("if: a list of at most {most} conditions.", most=MAX_CONDITIONS)
     actions_raw = raw.get("then")
     if not isinstance(actions_raw, list) or not 1 <= len(actions_raw) <= MAX_ACTIONS:
-        raise SpecError(f"then: a list of 1 to {MAX_ACTIONS} actions.")
+        raise SpecError("then: a list of 1 to {most} actions.", most=MAX_ACTIONS)
     active = raw.get("active", True)
     if not isinstance(active, bool):
         raise SpecError("active: true or false.")
