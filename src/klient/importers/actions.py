@@ -247,10 +247,12 @@ def import_ticket(
     people_by_id: dict[int, Person],
     files: dict[int, StoredFile],
     custom_fields: dict[str, Any],
+    team: Team | None = None,
 ) -> Conversation:
     """A ticket becomes a conversation with its comments as messages (public ones as the
     customer's messages or agents' replies, private ones as internal notes), all at their
-    original times, its attachments (`files`, already stored) and its inline images.
+    original times, its attachments (`files`, already stored) and its inline images. It
+    lands in `team` (the team of its Zendesk group's name), else the run's team.
 
     Precondition: the requester is a customer in `people_by_id` (the importer checks)."""
     requester = people_by_id[ticket.requester_id]
@@ -263,7 +265,7 @@ def import_ticket(
             priority=ticket.priority,
             channel=ticket.channel,
             language=requester.language,
-            team=run.team,
+            team=team or run.team,
             customer_id=requester.customer_id,
             assignee_id=assignee.agent_id if assignee else None,
             created_at=ticket.created_at,

@@ -36,11 +36,12 @@ from .report import Report, build
 logger = logging.getLogger(__name__)
 
 SOURCE = "zendesk"
-TICKETS, USERS, ORGANIZATIONS, TICKET_FIELDS = (
+TICKETS, USERS, ORGANIZATIONS, TICKET_FIELDS, GROUPS = (
     "tickets.json",
     "users.json",
     "organizations.json",
     "ticket_fields.json",
+    "groups.json",
 )
 FETCH_TIMEOUT = 30.0
 # Objects stored per transaction. Each keeps its checkpoint in the transaction that stores
@@ -109,6 +110,7 @@ class _Importer:
                 self.earlier += 1
         self.field_types = self._field_types()
         self._warned: set[tuple[str, str]] = set()
+        self.teams = self._teams_of_groups()
         self._queue: list[tuple[str, str, Callable[[], Any]]] = []
 
     # -- reading ---------------------------------------------------------------------------
@@ -127,6 +129,35 @@ class _Importer:
                 self._skip(Kind.LINE, f"{name}:{line.number}", line.error)
                 continue
             yield line.number, line.data
+
+    def _teams_of_groups(self) -> dict[int, Team]:
+        """Zendesk group id -> the Klient team of the same name (case and spacing aside).
+        groups.json is optional; a group with no such team sends its tickets to the run's
+        team, said once in the report."""
+        path = self.root / GROUPS
+        if not path.is_file():
+            return {}
+        teams = {" ".join(team.name.split()).casefold(): team for team in Team.objects.all()}
+        found: dict[int, Team] = {}
+        for line in zf.read_lines(path):
+            if line.data is None:
+                continue
+            try:
+                gid, name = zf.group(line.data)
+            except zf.Malformed as exc:
+                actions_warn(self.run, "group", f"{GROUPS}:{line.number}", str(exc))
+                continue
+            team = teams.get(name.casefold())
+            if team is None:
+                actions_warn(
+                    self.run,
+                    "group_without_team",
+                    f"{name} ({gid})",
+                    f"no Klient team of that name: its tickets go to {self.run.team.name}",
+                )
+                continue
+            found[gid] = team
+        return found
 
     def _field_types(self) -> dict[int, zf.FieldType]:
         path = self.root / TICKET_FIELDS
@@ -274,6 +305,7 @@ class _Importer:
                 people_by_id=people,
                 files=self._files(ticket),
                 custom_fields=self._custom_fields(ticket),
+                team=self.teams.get(ticket.group_id or 0),
             )
         self._flush()
 

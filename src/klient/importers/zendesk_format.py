@@ -56,7 +56,7 @@ TICKET_FIELDS_READ = frozenset(
         "custom_fields", "fields", "created_at", "updated_at", "via", "comments",
         "generated_timestamp", "is_public", "allow_channelback", "allow_attachments",
         "brand_id", "ticket_form_id", "recipient", "custom_status_id", "from_messaging_channel",
-        "collaborator_ids", "email_cc_ids",
+        "collaborator_ids", "email_cc_ids", "group_id",
     }
 )  # fmt: skip
 
@@ -249,6 +249,8 @@ class Ticket:
     custom_fields: tuple[tuple[int, Any], ...]
     # Users copied on the ticket (collaborator_ids, email_cc_ids).
     copied_ids: tuple[int, ...] = ()
+    # The Zendesk group the ticket is in: a Klient team of the group's name takes it.
+    group_id: int | None = None
     # Top-level fields Klient has no place for: name -> value.
     unmapped: dict[str, Any] = field(default_factory=dict)
     zendesk_status: str = ""
@@ -349,6 +351,7 @@ def ticket(data: dict[str, Any]) -> Ticket:
                 }
             )
         ),
+        group_id=optional_id(data.get("group_id")),
         unmapped={
             key: value
             for key, value in data.items()
@@ -396,3 +399,12 @@ def inline_images(html: str, attachments: tuple[Attachment, ...]) -> tuple[str, 
         return f"{match.group(1)}{match.group(2)}cid:{content_id(aid)}{match.group(2)}"
 
     return _IMG_SRC.sub(swap, html), shown
+
+
+def group(data: dict[str, Any]) -> tuple[int, str]:
+    """(id, name) of a line of groups.json."""
+    gid = object_id(data, "group")
+    name = " ".join(_text(data.get("name")).split())
+    if not name:
+        raise Malformed(f"group {gid}: no name")
+    return gid, name
