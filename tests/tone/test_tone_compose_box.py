@@ -33,13 +33,11 @@ def test_the_compose_box_shows_the_words_category_reason_and_warmer_wording(anna
     button = re.search(r'<button type="button" class="finding-dismiss"[^>]*>', html).group(0)
     assert f'hx-post="{dismiss_url(luc)}"' in button
     start = DRAFT.index("comme")
-    assert f'&quot;start&quot;: &quot;{start}&quot;' in button or f'"start": "{start}"' in button
+    assert f"&quot;start&quot;: &quot;{start}&quot;" in button or f'"start": "{start}"' in button
 
 
 def test_the_category_is_named_in_the_agents_language(anna_client, luc):
-    response = anna_client.post(
-        check_url(luc), {"body": DRAFT}, headers={"accept-language": "de"}
-    )
+    response = anna_client.post(check_url(luc), {"body": DRAFT}, headers={"accept-language": "de"})
 
     assert "Passiv-aggressiv" in response.content.decode()
 
@@ -110,7 +108,12 @@ def test_an_administrators_rule_is_effective_at_once_and_dismissals_are_on_her_p
 
     anna_client.post(
         dismiss_url(luc),
-        {"body": draft, "start": 9, "end": 9 + len("selon notre politique"), "category": "dismissive"},
+        {
+            "body": draft,
+            "start": 9,
+            "end": 9 + len("selon notre politique"),
+            "category": "dismissive",
+        },
     )
     settings_page = zofia_client.get(reverse("tone:settings")).content.decode()
     assert f"<code>admin.{rule.pk}</code>" in settings_page

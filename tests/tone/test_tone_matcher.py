@@ -46,12 +46,37 @@ def test_rule_ids_are_unique_and_name_their_language_and_category():
 @pytest.mark.parametrize(
     ("language", "text", "category", "quote"),
     [
-        ("en", "As I already told you, the refund takes five days.", "passive_aggressive", "As I already told you"),
-        ("fr", "Comme je vous l'ai déjà dit, le remboursement prend cinq jours.", "passive_aggressive", "Comme je vous l'ai déjà dit"),
+        (
+            "en",
+            "As I already told you, the refund takes five days.",
+            "passive_aggressive",
+            "As I already told you",
+        ),
+        (
+            "fr",
+            "Comme je vous l'ai déjà dit, le remboursement prend cinq jours.",
+            "passive_aggressive",
+            "Comme je vous l'ai déjà dit",
+        ),
         ("pl", "Jak już mówiłem, zwrot trwa pięć dni.", "passive_aggressive", "Jak już mówiłem"),
-        ("de", "Wie ich bereits schrieb, liefern wir sonntags nicht.", "passive_aggressive", "Wie ich bereits schrieb"),
-        ("uk", "Як я вже казав, повернення триває п'ять днів.", "passive_aggressive", "Як я вже казав"),
-        ("en", "Please let us know whether you will actually come on Thursday.", "doubting", "whether you will actually come"),
+        (
+            "de",
+            "Wie ich bereits schrieb, liefern wir sonntags nicht.",
+            "passive_aggressive",
+            "Wie ich bereits schrieb",
+        ),
+        (
+            "uk",
+            "Як я вже казав, повернення триває п'ять днів.",
+            "passive_aggressive",
+            "Як я вже казав",
+        ),
+        (
+            "en",
+            "Please let us know whether you will actually come on Thursday.",
+            "doubting",
+            "whether you will actually come",
+        ),
         ("en", "You should have read the terms.", "blaming", "You should have"),
         ("en", "Obviously you need to log in first.", "condescending", "Obviously you"),
         ("en", "There is nothing we can do.", "dismissive", "There is nothing we can do"),
@@ -69,12 +94,21 @@ def test_a_finding_quotes_the_offending_words(language, text, category, quote):
     [
         ("en", "As discussed, I have attached the quote."),
         ("en", "Actually, that is a great idea."),
-        ("en", "Could you please confirm whether you will attend, so that we can reserve the room for you?"),
+        (
+            "en",
+            "Could you please confirm whether you will attend, so that we can reserve the room?",
+        ),
         ("en", "If you have already paid, please disregard this message."),
-        ("en", "We can't refund this ourselves, but I have forwarded your request to our billing team."),
+        (
+            "en",
+            "We can't refund this ourselves, but I have forwarded your request to our billing.",
+        ),
         ("fr", "Comme convenu, je vous envoie le formulaire."),
         ("pl", "Jeśli płatność została już dokonana, prosimy zignorować tę wiadomość."),
-        ("de", "Falls Sie bereits bezahlt haben, betrachten Sie diese Nachricht bitte als gegenstandslos."),
+        (
+            "de",
+            "Falls Sie bereits bezahlt haben, betrachten Sie diese Nachricht als gegenstandslos.",
+        ),
         ("uk", "Якщо ви вже оплатили, просто не зважайте на цей лист."),
     ],
 )
@@ -132,7 +166,9 @@ def test_an_offending_phrase_is_found_wherever_it_stands(before, phrase, after):
         found += find(text, rulebook.rulebook(language))
     for finding in found:
         assert text[finding.start : finding.end] == finding.quote
-    assert any(phrase.lower() in f.quote.lower() or f.quote.lower() in phrase.lower() for f in found)
+    assert any(
+        phrase.lower() in f.quote.lower() or f.quote.lower() in phrase.lower() for f in found
+    )
 
 
 @given(st.text(max_size=200))

@@ -18,7 +18,7 @@ the words just before the match ("this was not your fault")."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -157,7 +157,7 @@ class Rulebook:
     def __post_init__(self) -> None:
         self._compiled = [compile_rule(rule) for rule in self.rules]
 
-    def __iter__(self) -> Iterable[_Compiled]:
+    def __iter__(self) -> Iterator[_Compiled]:
         return iter(self._compiled)
 
 

@@ -54,7 +54,9 @@ def load_rules(language: str) -> tuple[Rule, ...]:
     for table in data.get("rule", []):
         rule_id = str(table["id"])
 
-        def expanded(key: str, table: dict[str, object] = table, rule_id: str = rule_id) -> tuple[str, ...]:
+        def expanded(
+            key: str, table: dict[str, object] = table, rule_id: str = rule_id
+        ) -> tuple[str, ...]:
             return tuple(_expand(p, words, rule_id) for p in _strings(table, key))
 
         rules.append(

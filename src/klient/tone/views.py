@@ -50,7 +50,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
                 (LANGUAGE_LABELS[language], n)
                 for language, n in queries.shipped_rule_counts().items()
             ],
-            "by_rule": [(row, CATEGORY_LABELS[row.category]) for row in queries.dismissals_by_rule()],
+            "by_rule": [
+                (row, CATEGORY_LABELS[row.category]) for row in queries.dismissals_by_rule()
+            ],
             "by_category": [
                 (CATEGORY_LABELS[c], n) for c, n in queries.dismissals_by_category().items()
             ],
@@ -96,5 +98,8 @@ def dismiss(request: HttpRequest, ref: str) -> HttpResponse:
     return render(
         request,
         "workspace/_reply_findings.html",
-        {"findings": checks.check_reply(draft) if body.strip() else [], "conversation": conversation},
+        {
+            "findings": checks.check_reply(draft) if body.strip() else [],
+            "conversation": conversation,
+        },
     )

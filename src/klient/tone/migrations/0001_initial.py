@@ -6,48 +6,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conversations', '0015_automatic_conversations_and_awaited_messages'),
+        ("conversations", "0015_automatic_conversations_and_awaited_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ToneDismissal',
+            name="ToneDismissal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule', models.CharField(db_index=True, max_length=80)),
-                ('category', models.CharField(max_length=24)),
-                ('language', models.CharField(max_length=5)),
-                ('quote', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('agent', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('conversation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='conversations.conversation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule", models.CharField(db_index=True, max_length=80)),
+                ("category", models.CharField(max_length=24)),
+                ("language", models.CharField(max_length=5)),
+                ("quote", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "agent",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="conversations.conversation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ToneRule',
+            name="ToneRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(choices=[('en', 'English'), ('fr', 'French'), ('pl', 'Polish'), ('de', 'German'), ('uk', 'Ukrainian')], max_length=5)),
-                ('category', models.CharField(choices=[('doubting', 'Doubting'), ('blaming', 'Blaming'), ('condescending', 'Condescending'), ('passive_aggressive', 'Passive-aggressive'), ('dismissive', 'Dismissive')], max_length=24)),
-                ('phrase', models.CharField(max_length=200)),
-                ('reason', models.CharField(max_length=300)),
-                ('suggestion', models.CharField(max_length=300)),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("fr", "French"),
+                            ("pl", "Polish"),
+                            ("de", "German"),
+                            ("uk", "Ukrainian"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("doubting", "Doubting"),
+                            ("blaming", "Blaming"),
+                            ("condescending", "Condescending"),
+                            ("passive_aggressive", "Passive-aggressive"),
+                            ("dismissive", "Dismissive"),
+                        ],
+                        max_length=24,
+                    ),
+                ),
+                ("phrase", models.CharField(max_length=200)),
+                ("reason", models.CharField(max_length=300)),
+                ("suggestion", models.CharField(max_length=300)),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['language', 'category', 'phrase'],
-                'constraints': [models.UniqueConstraint(fields=('language', 'phrase'), name='tone_rule_unique_phrase')],
+                "ordering": ["language", "category", "phrase"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("language", "phrase"), name="tone_rule_unique_phrase"
+                    )
+                ],
             },
         ),
     ]
