@@ -86,6 +86,8 @@ PATHS = {
     "/api/v1/automations": {"get", "post"},
     "/api/v1/automations/{id}": {"get", "patch", "delete"},
     "/api/v1/automations/{id}/preview": {"post"},
+    # The tone guard (issue 17).
+    "/api/v1/insights/tone": {"post"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

@@ -182,6 +182,10 @@ STORED_KINDS = {
     "automation.rule_deleted",
     "automation.fired",
     "automation.loop_stopped",
+    # The tone guard (issue 17, klient.tone).
+    "tone.rule_added",
+    "tone.rule_changed",
+    "tone.finding_dismissed",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

@@ -29,4 +29,5 @@ SECTIONS: list[Section] = [
     Section("webhook_settings:webhooks", _("Webhooks")),
     Section("surveys:settings", _("Satisfaction surveys")),
     Section("automations:rules", _("Automation rules")),
+    Section("tone:settings", _("Tone guard")),  # issue 17
 ]

@@ -48,6 +48,7 @@ EVENT_KINDS: list[str] = [
     "klient.importers.events.Kind",
     "klient.privacy.events.Kind",
     "klient.automations.events.Kind",
+    "klient.tone.events.Kind",  # the tone guard (issue 17)
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.

@@ -46,5 +46,5 @@ def reply_findings(request: HttpRequest, ref: str) -> HttpResponse:
     return render(
         request,
         "workspace/_reply_findings.html",
-        {"findings": findings_on(conversation, request.user, body)},
+        {"findings": findings_on(conversation, request.user, body), "conversation": conversation},
     )
