@@ -48,6 +48,7 @@ EVENT_KINDS: list[str] = [
     "klient.importers.events.Kind",
     "klient.privacy.events.Kind",
     "klient.automations.events.Kind",
+    "klient.voice.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -63,6 +64,7 @@ HANDLER_TABLES: list[str] = [
     "klient.routing.handlers.HANDLERS",
     "klient.surveys.handlers.HANDLERS",
     "klient.automations.handlers.HANDLERS",
+    "klient.voice.handlers.HANDLERS",
     # Last: outgoing webhooks fan each handled event out to its subscribers (issue 18).
     "klient.webhooks.handlers.HANDLERS",
 ]
@@ -82,6 +84,7 @@ TEXT_TABLES: list[str] = [
     "klient.surveys.texts.TEXTS",
     "klient.automations.texts.TEXTS",
     "klient.scheduling.texts.TEXTS",
+    "klient.voice.texts.TEXTS",
 ]
 
 
@@ -144,6 +147,8 @@ SWEEPS: list[str] = [
     "klient.scheduling.reminders.send_due_reminders",
     "klient.scheduling.outbox.send_due_messages",
     "klient.scheduling.invitation_mail.send_due_invitations",
+    # Recurring topics recomputed per team (issue 17).
+    "klient.voice.refresh.refresh_due_topics",
 ]
 
 DISPATCH_BATCH = 500
