@@ -6,7 +6,7 @@ weeks into topics:
 1. Each message is a tf-idf vector of its terms (`words.words`), weighed against the whole
    window: a word nearly every message has (a greeting the stopwords missed, the bank's
    name) weighs little, one that links a few messages weighs much. Words in one message
-   only, or in more than MAX_SHARE of them, are left out.
+   only, or in more than MAX_SHARE of them (when FEW or more), are left out.
 2. Leader clustering: in order, each message joins the topic whose centre is closest
    (cosine at least JOIN), or starts one. Then REFINE rounds move every message to the
    closest centre again, and topics whose centres are closer than MERGE are merged, so the
@@ -37,6 +37,7 @@ REFINE = 2
 ATTACH = 0.3  # cosine for a message left out to join a topic at the end
 MIN_SIZE = 3
 MAX_SHARE = 0.5  # a term in more than this share of the messages says nothing
+FEW = 30  # ... among at least this many: a few messages may well all be one complaint
 SIGNATURE_TERMS = 25
 LABEL_WORDS = 3
 SAME_TOPIC = 0.3  # a new topic continues a stored one when their signatures are this close
@@ -118,7 +119,7 @@ class _Corpus:
         self.idf = {
             t: math.log((n + 1) / (count + 1)) + 1.0
             for t, count in df.items()
-            if count >= 2 and count <= max(2, MAX_SHARE * n)
+            if count >= 2 and (n < FEW or count <= MAX_SHARE * n)
         }
         self.vectors = [
             _normalised({t: self.idf[t] for t in terms if t in self.idf}) for terms in self.terms
