@@ -182,6 +182,11 @@ STORED_KINDS = {
     "automation.rule_deleted",
     "automation.fired",
     "automation.loop_stopped",
+    # Recurring topics and corrective actions (issue 17, klient.voice).
+    "voice.topics_refreshed",
+    "corrective_action.created",
+    "corrective_action.changed",
+    "corrective_action.closed",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

@@ -63,8 +63,8 @@ HANDLER_TABLES: list[str] = [
     "klient.portal.handlers.HANDLERS",
     "klient.routing.handlers.HANDLERS",
     "klient.surveys.handlers.HANDLERS",
-    "klient.automations.handlers.HANDLERS",
     "klient.voice.handlers.HANDLERS",
+    "klient.automations.handlers.HANDLERS",
     # Last: outgoing webhooks fan each handled event out to its subscribers (issue 18).
     "klient.webhooks.handlers.HANDLERS",
 ]
