@@ -497,8 +497,15 @@ def support_corrective_action(team, conversation):
     team.save(update_fields=["lead"])
     today = timezone.localdate()
     topic = Topic.objects.create(
-        team=team, language="fr", label=["coupure"], signature={"coupur": 1.0}, volume=3,
-        first_seen=today, last_seen=today, created_at=timezone.now(), updated_at=timezone.now(),
+        team=team,
+        language="fr",
+        label=["coupure"],
+        signature={"coupur": 1.0},
+        volume=3,
+        first_seen=today,
+        last_seen=today,
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
     )
     return create_action(
         topic,

@@ -22,9 +22,7 @@ ADVISOR = [
 OTHERS = ["Jakie są godziny otwarcia oddziału?", "Dziękuję za pomoc z przelewem."]
 
 
-def test_messages_make_their_team_due_and_the_sweep_writes_topics(
-    support_team, weeks_of_messages
-):
+def test_messages_make_their_team_due_and_the_sweep_writes_topics(support_team, weeks_of_messages):
     weeks_of_messages(support_team, [(4 - n, text) for n, text in enumerate(ADVISOR)])
     weeks_of_messages(support_team, [(0, text) for text in OTHERS], sender="inny@bank.example")
 

@@ -138,7 +138,9 @@ def _owner(pk: int) -> Any:
 
 def _conversations(user: Any, refs: list[str]) -> list[Conversation]:
     pks = {ref: Conversation.pk_from_reference(ref) for ref in refs}
-    found = {c.pk: c for c in conversations_in_scope(user).filter(pk__in=[p for p in pks.values() if p])}
+    found = {
+        c.pk: c for c in conversations_in_scope(user).filter(pk__in=[p for p in pks.values() if p])
+    }
     missing = [ref for ref, pk in pks.items() if pk not in found]
     if missing:
         raise ValidationError(

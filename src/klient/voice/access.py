@@ -50,9 +50,7 @@ def access_topic(user: Any, pk: int) -> Topic:
 
 
 def access_action(user: Any, pk: int) -> CorrectiveAction:
-    action = (
-        actions_in_scope(user).filter(pk=pk).select_related("topic__team", "owner").first()
-    )
+    action = actions_in_scope(user).filter(pk=pk).select_related("topic__team", "owner").first()
     if action is None:
         raise Http404("No such corrective action that you can see.")
     return action

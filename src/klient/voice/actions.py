@@ -107,8 +107,8 @@ def change_action(
     manager of its topic's team), or close it (`state="closed"` with a `resolution`,
     what was changed: its owner only). A closed action changes no more."""
     with transaction.atomic():
-        action = CorrectiveAction.objects.select_for_update().select_related("topic").get(
-            pk=action.pk
+        action = (
+            CorrectiveAction.objects.select_for_update().select_related("topic").get(pk=action.pk)
         )
         if action.state == CorrectiveAction.State.CLOSED:
             raise ValidationError({"state": _("This corrective action is closed.")})

@@ -66,9 +66,7 @@ def effect(action: CorrectiveAction, now: datetime | None = None) -> Effect:
     created = topics.week_of(timezone.localtime(action.created_at))
     closed_at = action.closed_at
     mark = topics.week_of(timezone.localtime(closed_at)) if closed_at else created
-    volumes = dict(
-        TopicWeek.objects.filter(topic_id=action.topic_id).values_list("week", "volume")
-    )
+    volumes = dict(TopicWeek.objects.filter(topic_id=action.topic_id).values_list("week", "volume"))
     before = [created - timedelta(weeks=n) for n in range(EFFECT_WEEKS, 0, -1)]
     after = [
         week

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -82,10 +82,12 @@ def window_start(now: datetime) -> datetime:
     monday = topics.week_of(timezone.localtime(now)) - timedelta(
         weeks=settings.KLIENT_VOICE_WEEKS - 1
     )
-    return timezone.make_aware(datetime(monday.year, monday.month, monday.day))
+    return datetime.combine(monday, time(), tzinfo=timezone.get_current_timezone())
 
 
-def team_documents(team_id: int, *, since: datetime) -> tuple[list[topics.Document], dict[int, int]]:
+def team_documents(
+    team_id: int, *, since: datetime
+) -> tuple[list[topics.Document], dict[int, int]]:
     """The team's customer messages since `since` as documents (their new text, a call's
     transcript), and each message's conversation id. Automatic replies, bounces, bulk
     mail and automatic conversations are not the customer's voice."""
@@ -106,8 +108,9 @@ def team_documents(team_id: int, *, since: datetime) -> tuple[list[topics.Docume
             is_bulk=False,
         )
         .order_by("pk")
-        .values_list("pk", "conversation_id", "new_text", "language", "conversation__language",
-                     "created_at")
+        .values_list(
+            "pk", "conversation_id", "new_text", "language", "conversation__language", "created_at"
+        )
     )
     documents, conversations = [], {}
     for pk, conversation_id, text, language, fallback, created_at in rows:
@@ -224,9 +227,9 @@ def refresh_due_topics(now: datetime | None = None, limit: int = 1000) -> int:
     """For core.wiring.SWEEPS: recompute the teams whose topics are due (and those whose
     worker died); a team done more than a day ago is due again. Returns how many."""
     now = now or timezone.now()
-    TopicRefresh.objects.filter(
-        state=TopicRefresh.State.DONE, refreshed_at__lt=now - DAILY
-    ).update(state=TopicRefresh.State.PENDING, next_attempt_at=now)
+    TopicRefresh.objects.filter(state=TopicRefresh.State.DONE, refreshed_at__lt=now - DAILY).update(
+        state=TopicRefresh.State.PENDING, next_attempt_at=now
+    )
 
     def handle(held: work.Claim, ids: list[int]) -> None:
         work.each_row(held, ids, lambda pk: _refresh(held, pk, now), what="topic refresh", now=now)

@@ -257,9 +257,7 @@ def group(documents: Sequence[Document]) -> list[Topic]:
     return topics
 
 
-def match(
-    topics: Sequence[Topic], stored: Sequence[tuple[int, str, Vector]]
-) -> dict[int, int]:
+def match(topics: Sequence[Topic], stored: Sequence[tuple[int, str, Vector]]) -> dict[int, int]:
     """Which stored topic (id, language, signature) each new topic continues: {index in
     `topics`: stored id}, closest pairs first, each stored topic used once, only within a
     language and only when at least SAME_TOPIC close. The others are new topics."""
@@ -312,7 +310,9 @@ def purity(found: Sequence[Sequence[int]], truth: dict[int, str]) -> float:
     return sum(Counter(truth[k] for k in g).most_common(1)[0][1] for g in found) / placed
 
 
-def pairwise(found: Sequence[Sequence[int]], truth: dict[int, str], noise: str = "") -> dict[str, float]:
+def pairwise(
+    found: Sequence[Sequence[int]], truth: dict[int, str], noise: str = ""
+) -> dict[str, float]:
     """Pairwise precision, recall and F1: of the pairs of documents put together, the share
     truly together; of the pairs truly together (not noise), the share put together."""
     together = {(a, b) for g in found for a in g for b in g if a < b}

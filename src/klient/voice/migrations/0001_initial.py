@@ -6,106 +6,241 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conversations', '0015_automatic_conversations_and_awaited_messages'),
-        ('people', '0008_owners_skills_capacity_status'),
+        ("conversations", "0015_automatic_conversations_and_awaited_messages"),
+        ("people", "0008_owners_skills_capacity_status"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Topic',
+            name="Topic",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(max_length=8)),
-                ('label', models.JSONField(default=list, help_text='Its characteristic words, as written.')),
-                ('signature', models.JSONField(default=dict, help_text='term -> weight, to recognise it.')),
-                ('volume', models.PositiveIntegerField(default=0, help_text='Messages in the window.')),
-                ('trend', models.CharField(blank=True, max_length=10)),
-                ('active', models.BooleanField(default=True)),
-                ('first_seen', models.DateField()),
-                ('last_seen', models.DateField()),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='topics', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("language", models.CharField(max_length=8)),
+                (
+                    "label",
+                    models.JSONField(
+                        default=list, help_text="Its characteristic words, as written."
+                    ),
+                ),
+                (
+                    "signature",
+                    models.JSONField(default=dict, help_text="term -> weight, to recognise it."),
+                ),
+                (
+                    "volume",
+                    models.PositiveIntegerField(default=0, help_text="Messages in the window."),
+                ),
+                ("trend", models.CharField(blank=True, max_length=10)),
+                ("active", models.BooleanField(default=True)),
+                ("first_seen", models.DateField()),
+                ("last_seen", models.DateField()),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="topics",
+                        to="people.team",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CorrectiveAction',
+            name="CorrectiveAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.TextField()),
-                ('due_date', models.DateField()),
-                ('state', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('resolution', models.TextField(blank=True, help_text='What was changed, by the owner.')),
-                ('created_at', models.DateTimeField()),
-                ('updated_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('conversations', models.ManyToManyField(blank=True, related_name='corrective_actions', to='conversations.conversation')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='corrective_actions_created', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='corrective_actions', to=settings.AUTH_USER_MODEL)),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='voice.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.TextField()),
+                ("due_date", models.DateField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "resolution",
+                    models.TextField(blank=True, help_text="What was changed, by the owner."),
+                ),
+                ("created_at", models.DateTimeField()),
+                ("updated_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "conversations",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="corrective_actions",
+                        to="conversations.conversation",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="corrective_actions_created",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrective_actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="voice.topic",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TopicMessage',
+            name="TopicMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField()),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topic_links', to='conversations.conversation')),
-                ('message', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='topic_links', to='conversations.message')),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='voice.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week", models.DateField()),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topic_links",
+                        to="conversations.conversation",
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="topic_links",
+                        to="conversations.message",
+                    ),
+                ),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="voice.topic",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TopicRefresh',
+            name="TopicRefresh",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField()),
-                ('lease_until', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('state', models.CharField(choices=[('pending', 'Due'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('refreshed_at', models.DateTimeField(blank=True, null=True)),
-                ('requested_at', models.DateTimeField()),
-                ('messages', models.PositiveIntegerField(default=0, help_text='Read by the last run.')),
-                ('team', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField()),
+                ("lease_until", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Due"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("refreshed_at", models.DateTimeField(blank=True, null=True)),
+                ("requested_at", models.DateTimeField()),
+                (
+                    "messages",
+                    models.PositiveIntegerField(default=0, help_text="Read by the last run."),
+                ),
+                (
+                    "team",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="people.team",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TopicWeek',
+            name="TopicWeek",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('week', models.DateField()),
-                ('volume', models.PositiveIntegerField()),
-                ('topic', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='weeks', to='voice.topic')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("week", models.DateField()),
+                ("volume", models.PositiveIntegerField()),
+                (
+                    "topic",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="weeks",
+                        to="voice.topic",
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
-            model_name='topic',
-            index=models.Index(fields=['team', 'active', '-volume'], name='topic_team'),
+            model_name="topic",
+            index=models.Index(fields=["team", "active", "-volume"], name="topic_team"),
         ),
         migrations.AddIndex(
-            model_name='correctiveaction',
-            index=models.Index(fields=['state', 'due_date'], name='corrective_action_due'),
+            model_name="correctiveaction",
+            index=models.Index(fields=["state", "due_date"], name="corrective_action_due"),
         ),
         migrations.AddIndex(
-            model_name='topicmessage',
-            index=models.Index(fields=['topic', 'week'], name='topic_message_week'),
+            model_name="topicmessage",
+            index=models.Index(fields=["topic", "week"], name="topic_message_week"),
         ),
         migrations.AddConstraint(
-            model_name='topicmessage',
-            constraint=models.UniqueConstraint(fields=('message',), name='topic_message_unique'),
+            model_name="topicmessage",
+            constraint=models.UniqueConstraint(fields=("message",), name="topic_message_unique"),
         ),
         migrations.AddIndex(
-            model_name='topicrefresh',
-            index=models.Index(condition=models.Q(('state__in', ['pending', 'running'])), fields=['next_attempt_at'], name='topic_refresh_due'),
+            model_name="topicrefresh",
+            index=models.Index(
+                condition=models.Q(("state__in", ["pending", "running"])),
+                fields=["next_attempt_at"],
+                name="topic_refresh_due",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='topicweek',
-            constraint=models.UniqueConstraint(fields=('topic', 'week'), name='topic_week_unique'),
+            model_name="topicweek",
+            constraint=models.UniqueConstraint(fields=("topic", "week"), name="topic_week_unique"),
         ),
     ]
