@@ -53,8 +53,11 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.topic = topic
         members = topic.team.members.filter(is_active=True).order_by("first_name", "email")
-        self.fields["owner"].choices = [(u.pk, u.get_full_name() or u.email) for u in members]
-        self.fields["conversations"].choices = [(ref, ref) for ref in linkable(topic)]
+        owner = self.fields["owner"]
+        linked = self.fields["conversations"]
+        assert isinstance(owner, forms.ChoiceField) and isinstance(linked, forms.ChoiceField)
+        owner.choices = [(u.pk, u.get_full_name() or u.email) for u in members]
+        linked.choices = [(ref, ref) for ref in linkable(topic)]
 
 
 class CloseForm(forms.Form):
@@ -91,7 +94,10 @@ def _card(
     topic: Topic, weeks: list[date], volumes: list[int], user: Any, form: ActionForm | None = None
 ) -> dict[str, Any]:
     topic_actions = list(
-        topic.actions.select_related("owner").prefetch_related("conversations").order_by("pk")
+        CorrectiveAction.objects.filter(topic=topic)
+        .select_related("owner")
+        .prefetch_related("conversations")
+        .order_by("pk")
     )
     marks: defaultdict[date, list[tuple[str, str]]] = defaultdict(list)
     for action in topic_actions:
@@ -180,7 +186,7 @@ def create_action(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(topic, request.POST, auto_id=f"t{topic.pk}-%s")
     if form.is_valid():
         refs = form.cleaned_data["conversations"]
-        pks = [Conversation.pk_from_reference(ref) for ref in refs]
+        pks = [pk for ref in refs if (pk := Conversation.pk_from_reference(ref))]
         try:
             actions.create_action(
                 topic,

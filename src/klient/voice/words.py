@@ -6,9 +6,10 @@ by, so that "karta", "karty" and "kartę" or "blocked" and "blocking" count as o
 
 The term is the lemma from `simplemma` when that optional package is installed (`pip
 install simplemma`); without it, a light stemmer: the language's commonest inflection
-endings are taken off, then the word is cut to its first STEM_LENGTH letters. Cutting is
-crude but steady for Polish and Ukrainian inflection, and topics only need the same word
-to map to the same term in every message; `lemmatiser()` says which one is in use.
+endings are taken off, then the word is cut to its first STEM_LENGTH letters (fewer for
+Polish: STEM_LENGTHS). Cutting is crude but steady for Polish and Ukrainian inflection,
+and topics only need the same word to map to the same term in every message;
+`lemmatiser()` says which one is in use.
 
 Words that say nothing about what a message is about (greetings, sign-offs, pronouns,
 "please", "problem" itself) are the per-language STOPWORDS below, data to extend."""
@@ -22,6 +23,9 @@ from functools import cache
 
 LANGUAGES = ("en", "fr", "pl", "de", "uk")
 STEM_LENGTH = 6
+# Polish verbs change their stem's sixth letter between aspects and tenses (oddzwonić,
+# oddzwania, oddzwonił): five letters keep them one word.
+STEM_LENGTHS = {"pl": 5}
 MIN_LENGTH = 3
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
@@ -162,7 +166,7 @@ def _stem(word: str, language: str) -> str:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
             word = word[: -len(ending)]
             break
-    return word[:STEM_LENGTH]
+    return word[: STEM_LENGTHS.get(language, STEM_LENGTH)]
 
 
 @cache
