@@ -5,13 +5,18 @@ the topics of 10,000 messages takes.
     .venv/bin/python bench/voice.py                 # held-out part (the figures reported)
     .venv/bin/python bench/voice.py --part dev      # the part stopwords were chosen on
     .venv/bin/python bench/voice.py --messages 10000 --repeat 3
+    .venv/bin/python bench/voice.py --messages 0 --database 10000   # the whole recomputation
 
 Quality: purity (of the messages put in a topic, the share in its commonest true topic,
 noise counting as one) and pairwise precision / recall / F1 (pairs put together that
 belong together; noise pairs never belong together), and how many topics were found for
 the six there are. Speed: the pure grouping (klient.voice.topics.group) of N messages
 drawn from both parts of all five languages, spread over 26 weeks, with a word or a
-number changed in each so that no two are the same text."""
+number changed in each so that no two are the same text. With --database N: the whole
+recomputation of one team (klient.voice.refresh.recompute: reading N stored messages,
+grouping, matching stored topics, writing topics, weeks and links, in one transaction), in
+a fresh database of its own (SQLite in a temporary directory; DATABASE_URL for another),
+first when no topic exists yet, then again when every topic is matched to a stored one."""
 
 from __future__ import annotations
 
@@ -92,15 +97,76 @@ def speed(n: int, repeat: int) -> None:
     )
 
 
+def database(n: int) -> None:
+    import os
+    import tempfile
+
+    data = tempfile.mkdtemp(prefix="klient-bench-voice-")
+    os.environ["KLIENT_DATA_DIR"] = data
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{data}/bench.sqlite3")
+    os.environ["DJANGO_SETTINGS_MODULE"] = "klient.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from klient.conversations.models import Conversation, Message
+    from klient.people.actions import create_team
+    from klient.people.models import Customer
+    from klient.voice import refresh
+
+    call_command("migrate", verbosity=0)
+    team = create_team("Bank", address="bank@bench.example")
+    now = timezone.now()
+    customers = Customer.objects.bulk_create(
+        [Customer(name=f"Customer {i}") for i in range(n // 5 + 1)]
+    )
+    conversations = Conversation.objects.bulk_create(
+        [
+            Conversation(team=team, customer=c, subject="Bank", created_at=now, updated_at=now)
+            for c in customers
+        ]
+    )
+    rows = []
+    for document in synthetic(n):
+        monday = timezone.localtime(now).date() - timedelta(weeks=document.key % 26)
+        at = now - (timezone.localtime(now).date() - monday)
+        rows.append(
+            Message(
+                conversation=conversations[document.key % len(conversations)],
+                kind="inbound",
+                sender="customer",
+                new_text=document.text,
+                body_text=document.text,
+                language=document.language,
+                created_at=at - timedelta(minutes=document.key % 600),
+            )
+        )
+    Message.objects.bulk_create(rows, batch_size=2000)
+    for label in ("first run (no stored topic)", "again (every topic matched)"):
+        words.term.cache_clear()
+        started = time.perf_counter()
+        figures = refresh.recompute(team.pk, now=now)
+        took = time.perf_counter() - started
+        print(
+            f"Recomputing one team's topics from {figures['messages']} stored messages, {label}: "
+            f"{took:.2f} s ({figures['topics']} topics, {figures['new']} new)"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("dev", "heldout"), default="heldout")
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--database", type=int, default=0, metavar="N")
     args = parser.parse_args()
     quality(args.part)
     if args.messages:
         speed(args.messages, args.repeat)
+    if args.database:
+        database(args.database)
 
 
 if __name__ == "__main__":
