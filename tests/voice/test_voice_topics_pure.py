@@ -102,3 +102,11 @@ def test_purity_and_pairwise_f1():
     assert topics.purity([[1, 2], [3, 4]], truth) == 1.0
     assert topics.pairwise([[1, 2], [3, 4]], truth)["f1"] == 1.0
     assert topics.pairwise([[1, 2, 3, 4]], truth)["precision"] == 2 / 6
+
+
+def test_grouping_the_same_messages_again_continues_every_topic():
+    texts = ADVISOR_PL + CARD_PL + ["Jakie są godziny otwarcia?"]
+    first = topics.group(docs(texts))
+    stored = [(100 + i, t.language, t.signature) for i, t in enumerate(first)]
+    again = topics.group(docs(texts))
+    assert topics.match(again, stored) == {i: 100 + i for i in range(len(first))}
