@@ -200,7 +200,11 @@ def create_action(request: HttpRequest, payload: ActionIn) -> Any:
     summary="Corrective actions of the teams you manage, and yours",
 )
 def list_actions(request: HttpRequest, params: Query[ActionsParams]) -> Any:
-    rows = actions_in_scope(caller(request)).select_related("topic", "owner", "created_by")
+    rows = (
+        actions_in_scope(caller(request))
+        .select_related("topic", "owner", "created_by")
+        .prefetch_related("conversations")
+    )
     if params.state != "all":
         rows = rows.filter(state=params.state)
     return {"items": [action_out(a) for a in rows.order_by("due_date", "pk")]}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -123,11 +124,39 @@ def team_documents(
     return documents, conversations
 
 
-def recompute(team_id: int, *, now: datetime) -> dict[str, int]:
-    """Recompute one team's topics and write them (the caller's transaction, or its own)."""
+@dataclass(frozen=True)
+class Grouped:
+    """A team's topics as found, before they are stored."""
+
+    team_id: int
+    since: datetime
+    documents: list[topics.Document]
+    conversations: dict[int, int]  # message id -> conversation id
+    found: list[topics.Topic]
+
+
+def group_team(team_id: int, *, now: datetime) -> Grouped:
+    """Read the team's window and group it: no write, no transaction (it takes seconds
+    for a large team, and holds no lock meanwhile)."""
     since = window_start(now)
     documents, conversations = team_documents(team_id, since=since)
-    found = topics.group(documents)
+    return Grouped(team_id, since, documents, conversations, topics.group(documents))
+
+
+def recompute(team_id: int, *, now: datetime) -> dict[str, int]:
+    """Recompute one team's topics and write them (the caller's transaction, or its own)."""
+    return store(group_team(team_id, now=now), now=now)
+
+
+def store(grouped: Grouped, *, now: datetime) -> dict[str, int]:
+    """Write a team's topics as grouped: each continues the stored topic it matches."""
+    team_id, since, documents, conversations, found = (
+        grouped.team_id,
+        grouped.since,
+        grouped.documents,
+        grouped.conversations,
+        grouped.found,
+    )
     week_of = {document.key: document.week for document in documents}
     weeks = topics.weeks_between(since.date(), timezone.localtime(now).date())
     with transaction.atomic():
@@ -196,31 +225,23 @@ def recompute(team_id: int, *, now: datetime) -> dict[str, int]:
 def _refresh(held: work.Claim, pk: int, now: datetime) -> None:
     row = TopicRefresh.objects.get(pk=pk)
     started = timezone.now()
+    grouped = group_team(row.team_id, now=now)  # the lease is renewed meanwhile
     with held.pinned(), transaction.atomic():
-        figures = recompute(row.team_id, now=now)
         requested = TopicRefresh.objects.values_list("requested_at", flat=True).get(pk=pk)
-        if requested > started:
-            # A message came while this run read the others: due again.
-            work.complete(
-                held,
-                pk,
-                TopicRefresh.State.PENDING,
-                next_attempt_at=requested + _delay(),
-                refreshed_at=started,
-                messages=figures["messages"],
-                attempts=0,
-                last_error="",
-            )
-        else:
-            work.complete(
-                held,
-                pk,
-                TopicRefresh.State.DONE,
-                refreshed_at=started,
-                messages=figures["messages"],
-                attempts=0,
-                last_error="",
-            )
+        # A message that came after this run read the others makes the team due again.
+        again = requested > started
+        done = work.complete(
+            held,
+            pk,
+            TopicRefresh.State.PENDING if again else TopicRefresh.State.DONE,
+            refreshed_at=started,
+            messages=len(grouped.documents),
+            attempts=0,
+            last_error="",
+            **({"next_attempt_at": requested + _delay()} if again else {}),
+        )
+        if done:  # else the lease ran out and another worker took the team over
+            store(grouped, now=now)
 
 
 def refresh_due_topics(now: datetime | None = None, limit: int = 1000) -> int:
