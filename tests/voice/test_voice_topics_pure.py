@@ -110,3 +110,17 @@ def test_grouping_the_same_messages_again_continues_every_topic():
     stored = [(100 + i, t.language, t.signature) for i, t in enumerate(first)]
     again = topics.group(docs(texts))
     assert topics.match(again, stored) == {i: 100 + i for i in range(len(first))}
+
+
+def test_german_compounds_count_for_their_parts():
+    known = {"karte", "zahlung", "gebühr", "konto"}
+    assert words.compound_parts("kartenzahlung", known) == ["karte", "zahlung"]
+    assert words.compound_parts("kontoführungsgebühr", known) == ["konto", "gebühr"]
+    assert words.compound_parts("karte", known) == []
+    german = [
+        "Meine Karte ist gesperrt.",
+        "Kartenzahlung abgelehnt, Karte gesperrt?",
+        "Die Kreditkarte wurde gesperrt.",
+    ]
+    [topic] = topics.group(docs(german, "de"))
+    assert sorted(topic.members) == [0, 1, 2]

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from .words import words
+from .words import COMPOUNDING, compound_parts, term, words
 
 JOIN = 0.22  # cosine to a topic's centre to join it
 MERGE = 0.45  # centres at least this close are one topic
@@ -107,8 +107,15 @@ class _Corpus:
         self.terms: list[list[str]] = []
         self.surfaces: defaultdict[str, Counter[str]] = defaultdict(Counter)
         df: Counter[str] = Counter()
-        for document in documents:
-            pairs = words(document.text, document.language)
+        every = [words(document.text, document.language) for document in documents]
+        known = {surface for pairs in every for _, surface in pairs}
+        for document, pairs in zip(documents, every, strict=True):
+            if document.language in COMPOUNDING:
+                pairs = pairs + [
+                    (term(part, document.language), part)
+                    for _, surface in pairs
+                    for part in compound_parts(surface, known)
+                ]
             seen = list(dict.fromkeys(t for t, _ in pairs))
             for t, surface in pairs:
                 self.surfaces[t][surface] += 1

@@ -205,3 +205,23 @@ def words(text: str, language: str) -> list[tuple[str, str]]:
         if stem not in stop:
             found.append((stem, word))
     return found
+
+
+# Languages that write compounds as one word: "Kartenzahlung" is also about the "Karte".
+COMPOUNDING = frozenset({"de"})
+COMPOUND_MIN = 8  # shorter words are not split
+PART_MIN = 4
+
+
+def compound_parts(word: str, known: frozenset[str] | set[str]) -> list[str]:
+    """The known words a compound starts or ends with ("kartenzahlung" -> "karte",
+    "zahlung"; "kontoführungsgebühr" -> "konto", "gebühr"), given the words seen on their
+    own: the longest of each, at most one head and one tail."""
+    if len(word) < COMPOUND_MIN:
+        return []
+    head = next(
+        (word[:i] for i in range(len(word) - PART_MIN, PART_MIN - 1, -1) if word[:i] in known),
+        None,
+    )
+    tail = next((word[i:] for i in range(1, len(word) - PART_MIN + 1) if word[i:] in known), None)
+    return [part for part in (head, tail) if part and part != word]
