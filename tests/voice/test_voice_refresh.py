@@ -102,6 +102,14 @@ def test_call_transcripts_are_read_like_messages(support_team, agent_anna, recei
             outcome="answered",
             transcript=text,
         )
+        # A call without a transcript is only Klient's wording of it: not her words.
+        log_call(
+            first.conversation,
+            actor=agent_anna,
+            direction="inbound",
+            number=f"+4860123457{n}",
+            outcome="answered",
+        )
     worker_runs()
     [topic] = Topic.objects.filter(team=support_team)
     assert topic.volume == 3

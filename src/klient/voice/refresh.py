@@ -100,7 +100,10 @@ def team_documents(
     )
     rows = (
         Message.objects.filter(
-            Q(kind=Message.Kind.INBOUND, sender=Message.Sender.CUSTOMER) | Q(pk__in=transcripts),
+            # A call's message is Klient's wording of the call ("Inbound call, answered"):
+            # only its transcript is the customer's words.
+            Q(kind=Message.Kind.INBOUND, sender=Message.Sender.CUSTOMER, call__isnull=True)
+            | Q(pk__in=transcripts),
             conversation__team_id=team_id,
             conversation__automatic=False,
             created_at__gte=since,
