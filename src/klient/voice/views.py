@@ -139,7 +139,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     series = queries.series([t.pk for t in rows], weeks)
     mine = (
         actions_in_scope(request.user)
-        .filter(owner=request.user, state=CorrectiveAction.State.OPEN)
+        .filter(owner_id=request.user.pk, state=CorrectiveAction.State.OPEN)
         .select_related("topic")
     )
     return render(
@@ -188,7 +188,7 @@ def create_action(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(topic, request.POST, auto_id=f"t{topic.pk}-%s")
     if form.is_valid():
         refs = form.cleaned_data["conversations"]
-        pks = [pk for ref in refs if (pk := Conversation.pk_from_reference(ref))]
+        pks = [found for ref in refs if (found := Conversation.pk_from_reference(ref))]
         try:
             actions.create_action(
                 topic,
