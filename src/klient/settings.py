@@ -261,3 +261,9 @@ LOGGING = {
         "django_tasks_db": {"handlers": ["console"], "level": "WARNING"},
     },
 }
+# Voice of the customer (issue 17): topics are recomputed over this many ISO weeks, this
+# long after the message that asked for it (a burst of messages is one recomputation).
+KLIENT_VOICE_WEEKS = int(os.environ.get("KLIENT_VOICE_WEEKS", "26"))
+KLIENT_VOICE_REFRESH_SECONDS = int(os.environ.get("KLIENT_VOICE_REFRESH_SECONDS", "300"))
+if KLIENT_VOICE_WEEKS < 1 or KLIENT_VOICE_REFRESH_SECONDS < 0:
+    raise ValueError("KLIENT_VOICE_WEEKS must be 1 or more, KLIENT_VOICE_REFRESH_SECONDS 0 or more")

@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("klient.surveys.urls")),
     path("settings/automations/", include("klient.automations.urls")),  # issue 18
     path("", include("klient.tone.urls")),  # /settings/tone/, the compose box's dismiss (h17)
+    path("voice/", include("klient.voice.urls")),  # recurring topics, corrective actions (h17)
     # Settings (/settings/…: teams, agents), the profile, forgot password, invitations.
     path("", include("klient.administration.urls")),
     # The customer portal owns /portal/… and the embeddable request forms /forms/….

@@ -88,6 +88,10 @@ PATHS = {
     "/api/v1/automations/{id}/preview": {"post"},
     # The tone guard (issue 17).
     "/api/v1/insights/tone": {"post"},
+    # Recurring topics and corrective actions (issue 17).
+    "/api/v1/topics": {"get"},
+    "/api/v1/corrective-actions": {"get", "post"},
+    "/api/v1/corrective-actions/{id}": {"get", "patch"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

@@ -83,6 +83,9 @@ TARGETS = {
     "/api/v1/appointments/{id}": "appointment",
     "/api/v1/appointments/{id}/cancel": "appointment",
     "/api/v1/appointments/{id}/reschedule": "appointment",
+    # A corrective action on a Support topic (issue 17): its team's lead, administrators
+    # and its owner; Anna is neither here.
+    "/api/v1/corrective-actions/{id}": "corrective_action",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -143,6 +146,7 @@ BODIES = {
     ("/api/v1/appointments/{id}/reschedule", "post"): lambda objects: {
         "start": objects["free_start"]
     },
+    ("/api/v1/corrective-actions/{id}", "patch"): {"description": "Leaked change"},
     ("/api/v1/conversations/{ref}/transfer", "post"): lambda objects: {
         "agent": objects["agent"],
         "note": "Leaked handover",
@@ -167,6 +171,7 @@ INSIDERS.update(webhook="admin_zofia", webhook_delivery="admin_zofia", calendar=
 INSIDERS["customer_data"] = "admin_zofia"  # exported or erased by administrators (issue 18)
 INSIDERS["automation_rule"] = "admin_zofia"  # issue 18
 INSIDERS["appointment"] = "agent_anna"  # her own appointment (issue 15)
+INSIDERS["corrective_action"] = "admin_zofia"  # issue 17: managers and the owner
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -192,6 +197,7 @@ OUTSIDERS = {
     "customer_data": ["agent_bruno"],
     "automation_rule": ["agent_bruno", "agent_anna"],
     "appointment": ["agent_bruno"],
+    "corrective_action": ["agent_bruno", "agent_anna"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -265,6 +271,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found["customer_data"] = found["customer"]
     found["automation_rule"] = automation_rule().pk
     found["appointment"], found["free_start"] = anna_appointment(agent_anna)
+    found["corrective_action"] = support_corrective_action(support_team, luc_power_cut).pk
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
@@ -473,3 +480,38 @@ def anna_appointment(agent):
         call, start=free[0][0], name="Luc", email="luc@client.fr", time_zone="Europe/Paris"
     )
     return made.appointment.pk, free[2][0].isoformat()
+
+
+def support_corrective_action(team, conversation):
+    """A corrective action on a Support topic, owned by Support's lead (not Anna)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from klient.people.actions import create_agent
+    from klient.voice.actions import create_action
+    from klient.voice.models import Topic
+
+    lead, _ = create_agent("voice-lead@shop.example", name="Voice Lead", teams=[team])
+    team.lead = lead
+    team.save(update_fields=["lead"])
+    today = timezone.localdate()
+    topic = Topic.objects.create(
+        team=team,
+        language="fr",
+        label=["coupure"],
+        signature={"coupur": 1.0},
+        volume=3,
+        first_seen=today,
+        last_seen=today,
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    return create_action(
+        topic,
+        actor=lead,
+        owner=lead,
+        due_date=date(2031, 1, 31),
+        description="Coupures: un plan",
+        conversations=[conversation],
+    )

@@ -186,6 +186,11 @@ STORED_KINDS = {
     "tone.rule_added",
     "tone.rule_changed",
     "tone.finding_dismissed",
+    # Recurring topics and corrective actions (issue 17, klient.voice).
+    "voice.topics_refreshed",
+    "corrective_action.created",
+    "corrective_action.changed",
+    "corrective_action.closed",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

@@ -45,6 +45,7 @@ def test_handlers_of_a_kind_run_in_the_order_of_the_tables():
         "klient.live.publish.push_conversation_changes",
         "klient.collab.followups.handle_events",
         _ROUTE,
+        _VOICE,
         _RULES,
     ]
     assert domain_handlers()["status.changed"] == [
@@ -86,6 +87,7 @@ def domain_handlers() -> dict[str, list[str]]:
 
 _SURVEYS = "klient.surveys.scheduling.schedule_surveys"  # issue 18: a solve schedules a survey
 _RULES = "klient.automations.engine.handle_events"  # issue 18: automation rules last
+_VOICE = "klient.voice.refresh.refresh_for_events"  # issue 17: a team's topics fall due
 
 
 def test_the_collected_table_is_the_one_the_desk_relies_on():
@@ -101,6 +103,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
             _LIVE,
             _FOLLOW_UPS,
             _ROUTE,
+            _VOICE,
             _RULES,
         ],
         "message.outbound_queued": [
@@ -143,4 +146,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "sla.warning": [_RULES],
         "sla.breached": [_RULES],
         "automation.rule_saved": ["klient.automations.actions.schedule_after_save"],
+        # Issue 17: a call's transcript is a customer's words too.
+        "call.logged": [_VOICE],
+        "call.updated": [_VOICE],
     }

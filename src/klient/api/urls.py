@@ -65,6 +65,8 @@ api.add_router("", __import__("klient.api.appointments", fromlist=["router"]).ro
 api.add_router("", __import__("klient.api.privacy", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.automations", fromlist=["router"]).router)  # h18
 api.add_router("", __import__("klient.api.tone", fromlist=["router"]).router)  # tone (h17)
+# Recurring topics and corrective actions (issue 17).
+api.add_router("", __import__("klient.api.voice", fromlist=["router"]).router)
 
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()

@@ -49,6 +49,7 @@ EVENT_KINDS: list[str] = [
     "klient.privacy.events.Kind",
     "klient.automations.events.Kind",
     "klient.tone.events.Kind",  # the tone guard (issue 17)
+    "klient.voice.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -63,6 +64,7 @@ HANDLER_TABLES: list[str] = [
     "klient.portal.handlers.HANDLERS",
     "klient.routing.handlers.HANDLERS",
     "klient.surveys.handlers.HANDLERS",
+    "klient.voice.handlers.HANDLERS",
     "klient.automations.handlers.HANDLERS",
     # Last: outgoing webhooks fan each handled event out to its subscribers (issue 18).
     "klient.webhooks.handlers.HANDLERS",
@@ -83,6 +85,7 @@ TEXT_TABLES: list[str] = [
     "klient.surveys.texts.TEXTS",
     "klient.automations.texts.TEXTS",
     "klient.scheduling.texts.TEXTS",
+    "klient.voice.texts.TEXTS",
 ]
 
 
@@ -145,6 +148,8 @@ SWEEPS: list[str] = [
     "klient.scheduling.reminders.send_due_reminders",
     "klient.scheduling.outbox.send_due_messages",
     "klient.scheduling.invitation_mail.send_due_invitations",
+    # Recurring topics recomputed per team (issue 17).
+    "klient.voice.refresh.refresh_due_topics",
 ]
 
 DISPATCH_BATCH = 500

@@ -1,2 +1,2 @@
-"""Voice of the customer (issue 17): recurring topics per week and the corrective actions they
-lead to."""
+"""Voice of the customer (issue 17): recurring topics per week, and the corrective actions
+they lead to."""
