@@ -48,6 +48,7 @@ EVENT_KINDS: list[str] = [
     "klient.importers.events.Kind",
     "klient.privacy.events.Kind",
     "klient.automations.events.Kind",
+    "klient.sentiment.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -62,6 +63,8 @@ HANDLER_TABLES: list[str] = [
     "klient.portal.handlers.HANDLERS",
     "klient.routing.handlers.HANDLERS",
     "klient.surveys.handlers.HANDLERS",
+    # Before automation rules: a rule's sentiment condition reads the stored analysis.
+    "klient.sentiment.handlers.HANDLERS",
     "klient.automations.handlers.HANDLERS",
     # Last: outgoing webhooks fan each handled event out to its subscribers (issue 18).
     "klient.webhooks.handlers.HANDLERS",
@@ -82,6 +85,7 @@ TEXT_TABLES: list[str] = [
     "klient.surveys.texts.TEXTS",
     "klient.automations.texts.TEXTS",
     "klient.scheduling.texts.TEXTS",
+    "klient.sentiment.texts.TEXTS",
 ]
 
 
