@@ -86,6 +86,10 @@ PATHS = {
     "/api/v1/automations": {"get", "post"},
     "/api/v1/automations/{id}": {"get", "patch", "delete"},
     "/api/v1/automations/{id}/preview": {"post"},
+    # Customer sentiment and recovery tasks (issue 17, klient.sentiment).
+    "/api/v1/insights/sentiment": {"post"},
+    "/api/v1/recovery-tasks": {"get"},
+    "/api/v1/recovery-tasks/{id}/close": {"post"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

@@ -182,6 +182,10 @@ STORED_KINDS = {
     "automation.rule_deleted",
     "automation.fired",
     "automation.loop_stopped",
+    # Customer sentiment and recovery tasks (issue 17, klient.sentiment).
+    "sentiment.analysed",
+    "recovery_task.opened",
+    "recovery_task.closed",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

@@ -86,6 +86,10 @@ def domain_handlers() -> dict[str, list[str]]:
 
 _SURVEYS = "klient.surveys.scheduling.schedule_surveys"  # issue 18: a solve schedules a survey
 _RULES = "klient.automations.engine.handle_events"  # issue 18: automation rules last
+# Issue 17: every inbound message analysed (before the rules, which read it); a bad rating
+# opens a recovery task.
+_SENTIMENT = "klient.sentiment.intake.analyse_for_events"
+_BAD_RATING = "klient.sentiment.intake.recovery_for_bad_ratings"
 
 
 def test_the_collected_table_is_the_one_the_desk_relies_on():
@@ -101,6 +105,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
             _LIVE,
             _FOLLOW_UPS,
             _ROUTE,
+            _SENTIMENT,
             _RULES,
         ],
         "message.outbound_queued": [
@@ -140,4 +145,6 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "sla.warning": [_RULES],
         "sla.breached": [_RULES],
         "automation.rule_saved": ["klient.automations.actions.schedule_after_save"],
+        "survey.answered": [_BAD_RATING],
+        "survey.changed": [_BAD_RATING],
     }

@@ -106,7 +106,7 @@ def analyse_message(message: Message) -> MessageSentiment | None:
             risk = [
                 reason
                 for reason in reasons
-                if reason["kind"] in analyser.AT_RISK_KINDS or reason["kind"] in FAILURE_KINDS
+                if reason["kind"] in analyser.AT_RISK_KINDS or reason["kind"] in FAILURE_KINDS.values()
             ]
             open_recovery_task(
                 message.conversation,
@@ -123,7 +123,7 @@ def recovery_assignee(conversation: Conversation) -> Any:
     customer = conversation.customer
     owner = None
     if customer is not None:
-        owner_id = customer.personal_owner_id
+        owner_id = customer.personal_owner_id()
         if owner_id is not None:
             from django.contrib.auth import get_user_model
 
