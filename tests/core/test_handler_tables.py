@@ -45,6 +45,7 @@ def test_handlers_of_a_kind_run_in_the_order_of_the_tables():
         "klient.live.publish.push_conversation_changes",
         "klient.collab.followups.handle_events",
         _ROUTE,
+        _SENTIMENT,
         _RULES,
     ]
     assert domain_handlers()["status.changed"] == [

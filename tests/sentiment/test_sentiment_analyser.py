@@ -43,9 +43,7 @@ NOT_AT_RISK = [
 
 
 @pytest.mark.parametrize(("language", "text", "kind"), AT_RISK)
-def test_a_customer_who_says_they_are_going_is_at_risk_with_the_words_and_why(
-    language, text, kind
-):
+def test_a_customer_who_says_they_are_going_is_at_risk_with_the_words_and_why(language, text, kind):
     result = analyse(text, language)
 
     assert result.at_risk
@@ -87,7 +85,11 @@ def test_the_development_sets_are_read_right():
             for line in (LABELLED / f"{language}-dev.tsv").read_text("utf-8").splitlines()
         ]
         assert len(rows) >= 60
-        wrong = [t for label, _, t in rows if (analyse(t, language).label == "negative") != (label == "negative")]
+        wrong = [
+            t
+            for label, _, t in rows
+            if (analyse(t, language).label == "negative") != (label == "negative")
+        ]
         assert len(wrong) <= 3, (language, wrong)
 
 
@@ -115,7 +117,8 @@ def test_any_text_gets_a_label_a_bounded_score_and_quotes_from_itself(text, lang
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.sampled_from([(lang, text) for lang, text, _ in AT_RISK]),
+@given(
+    st.sampled_from([(lang, text) for lang, text, _ in AT_RISK]),
     st.text(alphabet=" 0123456789-,;#", max_size=40),
 )
 def test_polite_words_before_a_threat_do_not_take_the_risk_away(case, prefix):

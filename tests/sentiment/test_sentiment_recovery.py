@@ -87,7 +87,10 @@ def test_an_at_risk_message_opens_one_task_for_the_lead_and_tells_her(
     assert task.source_message == first
     assert {"repeated", "leaving"} <= {reason["kind"] for reason in task.reasons}
     assert task.due_at > task.opened_at
-    assert Notification.objects.filter(recipient=lead_zofia, kind="sentiment.recovery_task").count() == 1
+    assert (
+        Notification.objects.filter(recipient=lead_zofia, kind="sentiment.recovery_task").count()
+        == 1
+    )
     kinds = list(first.conversation.events.values_list("kind", flat=True))
     assert kinds.count("recovery_task.opened") == 1
     assert kinds.count("sentiment.analysed") == 2
@@ -97,7 +100,9 @@ def test_a_retried_handler_opens_nothing_new(support_team, receive, lead_zofia):
     from klient.sentiment.intake import analyse_for_events
 
     message = customer_writes(receive, support_team, "I want to close my account.", language="en")
-    events = list(message.conversation.events.filter(kind="message.received").values_list("pk", flat=True))
+    events = list(
+        message.conversation.events.filter(kind="message.received").values_list("pk", flat=True)
+    )
     MessageSentiment.objects.filter(message=message).delete()  # as if the first run was lost
 
     analyse_for_events(events)
@@ -130,7 +135,11 @@ def test_a_calm_answer_after_a_missed_deadline_is_not(support_team, receive, lea
         append(SlaKind.BREACHED, conversation=first.conversation, actor_label="system")
 
     customer_writes(
-        receive, support_team, "Could you tell me when?", conversation=first.conversation, language="en"
+        receive,
+        support_team,
+        "Could you tell me when?",
+        conversation=first.conversation,
+        language="en",
     )
 
     assert not RecoveryTask.objects.exists()
@@ -143,7 +152,12 @@ def test_a_bad_satisfaction_rating_opens_a_recovery_task(
     from klient.surveys.models import Survey
 
     update_settings(
-        support_team, actor=lead_zofia, enabled=True, delay_minutes=0, scale="good_bad", ask_comment=False
+        support_team,
+        actor=lead_zofia,
+        enabled=True,
+        delay_minutes=0,
+        scale="good_bad",
+        ask_comment=False,
     )
     message = customer_writes(receive, support_team, "Bonjour, une question.", language="fr")
     update_conversation(message.conversation, actor=agent_anna, status="solved")
@@ -176,16 +190,36 @@ def test_recovery_tasks_are_listed_and_closed_with_an_outcome(
         }
     ]
     assert call(agent_bruno, "get", "/api/v1/recovery-tasks?state=all").json()["items"] == []
-    assert call(agent_bruno, "post", f"/api/v1/recovery-tasks/{task.pk}/close", {"outcome": "x"}).status_code == 404
-    assert call(agent_anna, "post", f"/api/v1/recovery-tasks/{task.pk}/close", {"outcome": " "}).status_code == 422
+    assert (
+        call(
+            agent_bruno, "post", f"/api/v1/recovery-tasks/{task.pk}/close", {"outcome": "x"}
+        ).status_code
+        == 404
+    )
+    assert (
+        call(
+            agent_anna, "post", f"/api/v1/recovery-tasks/{task.pk}/close", {"outcome": " "}
+        ).status_code
+        == 422
+    )
 
-    closed = call(lead_zofia, "post", f"/api/v1/recovery-tasks/{task.pk}/close", {"outcome": "Called her, she stays."})
+    closed = call(
+        lead_zofia,
+        "post",
+        f"/api/v1/recovery-tasks/{task.pk}/close",
+        {"outcome": "Called her, she stays."},
+    )
 
     assert closed.status_code == 200
     assert closed.json()["state"] == "closed"
-    assert call(agent_anna, "get", "/api/v1/recovery-tasks?state=closed").json()["items"][0]["id"] == task.pk
+    assert (
+        call(agent_anna, "get", "/api/v1/recovery-tasks?state=closed").json()["items"][0]["id"]
+        == task.pk
+    )
     assert call(agent_anna, "get", "/api/v1/recovery-tasks").json()["items"] == []
-    again = call(lead_zofia, "post", f"/api/v1/recovery-tasks/{task.pk}/close", {"outcome": "again"})
+    again = call(
+        lead_zofia, "post", f"/api/v1/recovery-tasks/{task.pk}/close", {"outcome": "again"}
+    )
     assert again.status_code == 422
     assert "recovery_task.closed" in message.conversation.events.values_list("kind", flat=True)
 
@@ -197,7 +231,11 @@ def test_once_closed_a_new_at_risk_message_opens_a_new_task(support_team, receiv
     close_recovery_task(RecoveryTask.objects.get(), outcome="Reste cliente", actor=lead_zofia)
 
     customer_writes(
-        receive, support_team, "Encore la même erreur, j'en ai marre.", conversation=first.conversation, language="fr"
+        receive,
+        support_team,
+        "Encore la même erreur, j'en ai marre.",
+        conversation=first.conversation,
+        language="fr",
     )
 
     assert RecoveryTask.objects.filter(state="open").count() == 1
@@ -206,7 +244,10 @@ def test_once_closed_a_new_at_risk_message_opens_a_new_task(support_team, receiv
 
 def test_the_insights_endpoint_answers_exactly_the_contract(call, agent_anna):
     response = call(
-        agent_anna, "post", "/api/v1/insights/sentiment", {"text": "Nadal nie dostarczone, mam dość."}
+        agent_anna,
+        "post",
+        "/api/v1/insights/sentiment",
+        {"text": "Nadal nie dostarczone, mam dość."},
     )
 
     body = response.json()
@@ -214,11 +255,18 @@ def test_the_insights_endpoint_answers_exactly_the_contract(call, agent_anna):
     assert set(body) == {"label", "score", "at_risk", "reasons"}
     assert body["label"] == "negative" and body["at_risk"]
     assert {"kind": "repeated", "quote": "nadal nie"}.items() <= body["reasons"][0].items()
-    assert call(agent_anna, "post", "/api/v1/insights/sentiment", {"text": "x", "language": "es"}).status_code == 422
+    assert (
+        call(
+            agent_anna, "post", "/api/v1/insights/sentiment", {"text": "x", "language": "es"}
+        ).status_code
+        == 422
+    )
 
 
 def test_the_page_lists_tasks_and_closes_one_with_htmx(client, support_team, receive, lead_zofia):
-    message = customer_writes(receive, support_team, "I will never order from you again.", language="en")
+    message = customer_writes(
+        receive, support_team, "I will never order from you again.", language="en"
+    )
     task = RecoveryTask.objects.get()
     client.force_login(lead_zofia)
 
@@ -228,7 +276,9 @@ def test_the_page_lists_tasks_and_closes_one_with_htmx(client, support_team, rec
     assert "never order from you again" in page.content.decode()
 
     fragment = client.post(
-        f"/recovery-tasks/{task.pk}/close/", {"outcome": "Voucher sent"}, headers={"HX-Request": "true"}
+        f"/recovery-tasks/{task.pk}/close/",
+        {"outcome": "Voucher sent"},
+        headers={"HX-Request": "true"},
     )
     assert fragment.status_code == 200
     assert "Voucher sent" in fragment.content.decode()

@@ -41,7 +41,9 @@ def test_her_angry_answer_to_the_doubting_reminder_gives_the_manager_a_recovery_
     # Three smooth years: she writes about next week's session.
     conversation = accept_customer_email(
         team,
-        client_mail("Termin nächste Woche", "Guten Tag, ich freue mich auf den Termin am Dienstag."),
+        client_mail(
+            "Termin nächste Woche", "Guten Tag, ich freue mich auf den Termin am Dienstag."
+        ),
     )
     assert not RecoveryTask.objects.exists()
 

@@ -20,14 +20,17 @@ from klient.core.models import Event
 from klient.core.wiring import publish_on_commit
 from klient.mail.language import detect_language
 from klient.notifications.actions import notify
+from klient.sla.events import Kind as SlaKind
 
 from . import analyser, events, texts
 from .models import MessageSentiment, RecoveryTask
 
 # A recovery is a call or a message from the manager while the customer still listens.
 RECOVERY_DUE_AFTER = timedelta(hours=24)
-# Failures of the team a customer answers angrily (klient.promises, klient.sla).
-FAILURE_KINDS = {"promise.broken": "after_broken_promise", "sla.breached": "after_breach"}
+# Failures of the team a customer answers angrily (klient.promises, klient.sla). klient.promises
+# is written alongside this app: once merged, use its enumeration member for the string.
+PROMISE_BROKEN = "promise.broken"
+FAILURE_KINDS = {PROMISE_BROKEN: "after_broken_promise", SlaKind.BREACHED: "after_breach"}
 MAX_OUTCOME = 4000
 
 
@@ -69,7 +72,7 @@ def _failures_answered(message: Message) -> list[dict[str, Any]]:
     if previous is not None:
         failures = failures.filter(at__gt=previous)
     return [
-        {"kind": FAILURE_KINDS[event.kind], "event": event.pk, "at": event.at.isoformat()}
+        {"kind": FAILURE_KINDS[str(event.kind)], "event": event.pk, "at": event.at.isoformat()}
         for event in failures.order_by("at", "id")
     ]
 
@@ -106,7 +109,8 @@ def analyse_message(message: Message) -> MessageSentiment | None:
             risk = [
                 reason
                 for reason in reasons
-                if reason["kind"] in analyser.AT_RISK_KINDS or reason["kind"] in FAILURE_KINDS.values()
+                if reason["kind"] in analyser.AT_RISK_KINDS
+                or reason["kind"] in FAILURE_KINDS.values()
             ]
             open_recovery_task(
                 message.conversation,
@@ -133,9 +137,9 @@ def recovery_assignee(conversation: Conversation) -> Any:
         teams = list(owner.teams.select_related("lead").order_by("pk"))
         teams.sort(key=lambda t: t.pk != conversation.team_id)
         for candidate in teams:
-            if candidate.lead is not None and candidate.lead.is_active:
-                if candidate.lead_id != owner.pk:
-                    return candidate.lead
+            lead = candidate.lead
+            if lead is not None and lead.is_active and lead.pk != owner.pk:
+                return lead
     if team is not None and team.lead is not None and team.lead.is_active:
         return team.lead
     return owner

@@ -182,9 +182,7 @@ def analyse(text: str, language: str) -> Sentiment:
             if entry.kind == "leaving" and _in_question(text, end):
                 continue
             taken.append((start, end))
-            findings.append(
-                Finding(entry.kind, match.group(), start, end, entry.weight, negated)
-            )
+            findings.append(Finding(entry.kind, match.group(), start, end, entry.weight, negated))
     score = 0.0
     for finding in findings:
         if not finding.negated:
@@ -193,9 +191,7 @@ def analyse(text: str, language: str) -> Sentiment:
             score -= finding.weight
     # Repeating oneself is a risk when it is a complaint ("again the same error"), not in a
     # happy message ("thanks again, third time I order and always perfect").
-    said_without_repeats = sum(
-        f.weight for f in findings if f.kind != "repeated" and not f.negated
-    )
+    said_without_repeats = sum(f.weight for f in findings if f.kind != "repeated" and not f.negated)
     at_risk = any(
         not f.negated and (f.kind != "repeated" or said_without_repeats <= 0)
         for f in findings

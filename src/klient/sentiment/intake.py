@@ -7,6 +7,7 @@ from klient.conversations.events import Kind as ConversationKind
 from klient.conversations.models import Message
 from klient.core.models import Event
 from klient.core.transactions import entry_point
+from klient.surveys.events import Kind as SurveyKind
 
 from . import actions
 
@@ -28,7 +29,7 @@ def analyse_for_events(event_ids: list[int]) -> None:
 def recovery_for_bad_ratings(event_ids: list[int]) -> None:
     """Wired on survey.answered and survey.changed: a bad rating feeds the at-risk signal."""
     rows = Event.objects.select_related("conversation").filter(
-        pk__in=event_ids, kind__in=["survey.answered", "survey.changed"]
+        pk__in=event_ids, kind__in=[SurveyKind.ANSWERED, SurveyKind.CHANGED]
     )
     for event in rows.order_by("at", "id"):
         if not event.data.get("bad") or event.conversation is None:

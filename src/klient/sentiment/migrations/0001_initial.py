@@ -6,47 +6,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('conversations', '0015_automatic_conversations_and_awaited_messages'),
+        ("conversations", "0015_automatic_conversations_and_awaited_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MessageSentiment',
+            name="MessageSentiment",
             fields=[
-                ('message', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='sentiment', serialize=False, to='conversations.message')),
-                ('label', models.CharField(max_length=10)),
-                ('score', models.FloatField()),
-                ('at_risk', models.BooleanField(default=False)),
-                ('reasons', models.JSONField(blank=True, default=list)),
-                ('language', models.CharField(blank=True, max_length=8)),
-                ('analysed_at', models.DateTimeField()),
+                (
+                    "message",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="sentiment",
+                        serialize=False,
+                        to="conversations.message",
+                    ),
+                ),
+                ("label", models.CharField(max_length=10)),
+                ("score", models.FloatField()),
+                ("at_risk", models.BooleanField(default=False)),
+                ("reasons", models.JSONField(blank=True, default=list)),
+                ("language", models.CharField(blank=True, max_length=8)),
+                ("analysed_at", models.DateTimeField()),
             ],
         ),
         migrations.CreateModel(
-            name='RecoveryTask',
+            name="RecoveryTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('state', models.CharField(choices=[('open', 'Open'), ('closed', 'Closed')], default='open', max_length=10)),
-                ('reasons', models.JSONField(default=list)),
-                ('due_at', models.DateTimeField()),
-                ('source_key', models.CharField(max_length=60)),
-                ('outcome', models.TextField(blank=True)),
-                ('opened_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='recovery_tasks', to=settings.AUTH_USER_MODEL)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('conversation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='recovery_tasks', to='conversations.conversation')),
-                ('source_message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='conversations.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("open", "Open"), ("closed", "Closed")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("reasons", models.JSONField(default=list)),
+                ("due_at", models.DateTimeField()),
+                ("source_key", models.CharField(max_length=60)),
+                ("outcome", models.TextField(blank=True)),
+                ("opened_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="recovery_tasks",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "conversation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recovery_tasks",
+                        to="conversations.conversation",
+                    ),
+                ),
+                (
+                    "source_message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="conversations.message",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at', 'id'],
-                'indexes': [models.Index(fields=['state', 'due_at'], name='recovery_state_due')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('state', 'open')), fields=('conversation',), name='recovery_one_open_per_conversation')],
+                "ordering": ["due_at", "id"],
+                "indexes": [models.Index(fields=["state", "due_at"], name="recovery_state_due")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("state", "open")),
+                        fields=("conversation",),
+                        name="recovery_one_open_per_conversation",
+                    )
+                ],
             },
         ),
     ]

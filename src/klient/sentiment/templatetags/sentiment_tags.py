@@ -33,7 +33,7 @@ def sentiment_label(label: str) -> str:
 
 @register.filter
 def risk_reasons(reasons: list[dict[str, Any]]) -> str:
-    """"says they are leaving: “I will look for another consultant”; ..."."""
+    """ "says they are leaving: “I will look for another consultant”; ..."."""
     words = _kind_words()
     parts = []
     for reason in reasons or ():
