@@ -18,6 +18,7 @@ asking how something works is not a decision to go.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -85,6 +86,8 @@ class _Entry:
     phrase: str
     pattern: re.Pattern[str]
     weight: float
+    # The phrase's longest literal piece: a substring test (fast) before the pattern (slow).
+    needle: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +108,13 @@ def _compile(phrase: str) -> re.Pattern[str]:
             parts.append(r"\W+" + re.escape(word))
     body = "".join(parts)
     body = body.removeprefix(r"\W+")
-    return re.compile(r"(?<!\w)" + body + r"(?!\w)", re.IGNORECASE | re.UNICODE)
+    # No look-behind and no IGNORECASE (the text is lowercased first): a pattern that starts
+    # with its literal is searched for fast; the word boundary before it is checked by hand.
+    return re.compile(body + r"(?!\w)")
+
+
+def _needle(phrase: str) -> str:
+    return max((w.rstrip("*") for w in phrase.split() if w != ".."), key=len, default="")
 
 
 def parse_lexicon(text: str) -> dict[str, list[tuple[str, float]]]:
@@ -135,7 +144,7 @@ def parse_lexicon(text: str) -> dict[str, list[tuple[str, float]]]:
 def _lexicon(language: str) -> _Lexicon:
     sections = parse_lexicon((_LEXICONS / f"{language}.txt").read_text(encoding="utf-8"))
     entries = tuple(
-        _Entry(kind, phrase, _compile(phrase), weight)
+        _Entry(kind, phrase, _compile(phrase), weight, _needle(phrase))
         for kind in ("negative", "positive", *AT_RISK_KINDS)
         for phrase, weight in sections[kind]
     )
@@ -143,15 +152,36 @@ def _lexicon(language: str) -> _Lexicon:
     return _Lexicon(entries, negators, negators_after=language in ("de", "fr"))
 
 
-def _negated(lexicon: _Lexicon, text: str, start: int, end: int) -> bool:
+@dataclass(frozen=True, slots=True)
+class _Clauses:
+    """Where the text's clauses end (, ; : . ! ? and line breaks), found once per text."""
+
+    starts: list[int]  # where each separator starts
+    ends: list[int]  # where each separator ends
+
+    @classmethod
+    def of(cls, text: str) -> _Clauses:
+        found = list(_CLAUSE_END.finditer(text))
+        return cls([m.start() for m in found], [m.end() for m in found])
+
+    def start_before(self, position: int) -> int:
+        index = bisect_right(self.ends, position) - 1
+        return self.ends[index] if index >= 0 else 0
+
+    def end_after(self, position: int, length: int) -> int:
+        index = bisect_left(self.starts, position)
+        return self.starts[index] if index < len(self.starts) else length
+
+
+def _negated(lexicon: _Lexicon, text: str, clauses: _Clauses, start: int, end: int) -> bool:
     # Negation stays within its clause: "if it is not fixed, I am leaving" is still leaving.
-    clause_start = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
-    before = _WORD.findall(text[clause_start:start])[-NEGATION_WINDOW:]
+    clause_start = max(clauses.start_before(start), start - 80)
+    before = _WORD.findall(text, clause_start, start)[-NEGATION_WINDOW:]
     if any(w in lexicon.negators for w in before):
         return True
     if lexicon.negators_after:
-        tail = _CLAUSE_END.split(text[end:], maxsplit=1)[0]
-        after = _WORD.findall(tail)[:2]
+        clause_end = min(clauses.end_after(end, len(text)), end + 80)
+        after = _WORD.findall(text, end, clause_end)[:2]
         return any(w in lexicon.negators for w in after)
     return False
 
@@ -166,7 +196,8 @@ def analyse(text: str, language: str) -> Sentiment:
     lexicon = _lexicon(language if language in LANGUAGES else "en")
     text = text[:MAX_CHARS].translate(_APOSTROPHES).lower()
     findings: list[Finding] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where a finding already is
+    clauses = _Clauses.of(text)
     # At-risk phrases first, then longer phrases: a span counts once ("still not happy" is one
     # repeated frustration, not also "not happy").
     order = sorted(
@@ -174,14 +205,18 @@ def analyse(text: str, language: str) -> Sentiment:
         key=lambda e: (e.kind not in AT_RISK_KINDS, -len(e.phrase)),
     )
     for entry in order:
+        if entry.needle not in text:
+            continue
         for match in entry.pattern.finditer(text):
             start, end = match.span()
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
+            if start and _WORD.match(text, start - 1):
+                continue  # inside a word: "kalt" in "Inhalt"
+            if taken.find(1, start, end) != -1:
                 continue
-            negated = _negated(lexicon, text, start, end)
+            negated = _negated(lexicon, text, clauses, start, end)
             if entry.kind == "leaving" and _in_question(text, end):
                 continue
-            taken.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
             findings.append(Finding(entry.kind, match.group(), start, end, entry.weight, negated))
     score = 0.0
     for finding in findings:
