@@ -254,7 +254,7 @@ def test_the_insights_endpoint_answers_exactly_the_contract(call, agent_anna):
     assert response.status_code == 200
     assert set(body) == {"label", "score", "at_risk", "reasons"}
     assert body["label"] == "negative" and body["at_risk"]
-    assert {"kind": "repeated", "quote": "nadal nie"}.items() <= body["reasons"][0].items()
+    assert {"kind": "repeated", "quote": "Nadal nie"}.items() <= body["reasons"][0].items()
     assert (
         call(
             agent_anna, "post", "/api/v1/insights/sentiment", {"text": "x", "language": "es"}
@@ -287,3 +287,4 @@ def test_the_page_lists_tasks_and_closes_one_with_htmx(client, support_team, rec
 
     conversation_page = client.get(f"/c/{message.conversation.reference}/").content.decode()
     assert "sentiment-negative" in conversation_page
+    assert "says they are leaving: “never order from you again”" in conversation_page

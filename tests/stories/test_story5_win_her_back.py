@@ -71,7 +71,7 @@ def test_her_angry_answer_to_the_doubting_reminder_gives_the_manager_a_recovery_
     assert task.conversation == conversation
     assert task.assignee == manager
     assert task.state == "open"
-    assert "anderen berater" in [reason.get("quote") for reason in task.reasons]
+    assert "anderen Berater" in [reason.get("quote") for reason in task.reasons]
     assert task.due_at > task.opened_at
     assert Notification.objects.filter(recipient=manager, kind="sentiment.recovery_task").exists()
     # Her first, friendly message opened nothing; a second angry one opens nothing more.

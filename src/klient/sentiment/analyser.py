@@ -51,7 +51,7 @@ class Finding:
     """Words of the message that moved the score or flagged the risk, and why."""
 
     kind: str  # "negative", "positive", or an at-risk kind
-    quote: str
+    quote: str  # the words as written; start and end are offsets into the analysed text
     start: int
     end: int
     weight: float
@@ -191,10 +191,20 @@ def _in_question(text: str, end: int) -> bool:
     return stop is not None and "?" in stop.group()
 
 
+def _lowered(text: str) -> str:
+    """Lowercase, one character for one, so offsets into it are offsets into the text
+    ("İ".lower() is two characters; its first is kept)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(ch.lower()[:1] for ch in text)
+
+
 def analyse(text: str, language: str) -> Sentiment:
     """The sentiment of a customer's own words (the new text of a message, not its quotes)."""
     lexicon = _lexicon(language if language in LANGUAGES else "en")
-    text = text[:MAX_CHARS].translate(_APOSTROPHES).lower()
+    original = text[:MAX_CHARS]
+    text = _lowered(original.translate(_APOSTROPHES))
     findings: list[Finding] = []
     taken = bytearray(len(text))  # 1 where a finding already is
     clauses = _Clauses.of(text)
@@ -217,7 +227,9 @@ def analyse(text: str, language: str) -> Sentiment:
             if entry.kind == "leaving" and _in_question(text, end):
                 continue
             taken[start:end] = b"\x01" * (end - start)
-            findings.append(Finding(entry.kind, match.group(), start, end, entry.weight, negated))
+            findings.append(
+                Finding(entry.kind, original[start:end], start, end, entry.weight, negated)
+            )
     score = 0.0
     for finding in findings:
         if not finding.negated:

@@ -47,3 +47,14 @@ def risk_reasons(reasons: list[dict[str, Any]]) -> str:
 def finding_words(reasons: list[dict[str, Any]]) -> str:
     """The words that decided, for the badge's tooltip."""
     return risk_reasons([r for r in reasons or () if not r.get("negated")])
+
+
+_RISK_KINDS = ("leaving", "elsewhere", "public", "repeated", "after_broken_promise", "after_breach")
+
+
+@register.filter
+def at_risk_words(reasons: list[dict[str, Any]]) -> str:
+    """Only what made the relationship at risk, shown beside the badge."""
+    return risk_reasons(
+        [r for r in reasons or () if r.get("kind") in _RISK_KINDS and not r.get("negated")]
+    )
