@@ -9,6 +9,7 @@ urlpatterns = [
     path("notifications/", include("klient.notifications.urls")),
     path("reports/", include("klient.reports.urls")),
     path("collab/", include("klient.collab.urls")),
+    path("recovery-tasks/", include("klient.sentiment.urls")),  # issue 17
     path("macros/", include("klient.macros.urls")),
     path("knowledge/", include("klient.knowledge.urls")),
     path("routing/", include("klient.routing.urls")),

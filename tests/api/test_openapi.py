@@ -92,6 +92,10 @@ PATHS = {
     "/api/v1/topics": {"get"},
     "/api/v1/corrective-actions": {"get", "post"},
     "/api/v1/corrective-actions/{id}": {"get", "patch"},
+    # Customer sentiment and recovery tasks (issue 17, klient.sentiment).
+    "/api/v1/insights/sentiment": {"post"},
+    "/api/v1/recovery-tasks": {"get"},
+    "/api/v1/recovery-tasks/{id}/close": {"post"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

@@ -86,6 +86,7 @@ TARGETS = {
     # A corrective action on a Support topic (issue 17): its team's lead, administrators
     # and its owner; Anna is neither here.
     "/api/v1/corrective-actions/{id}": "corrective_action",
+    "/api/v1/recovery-tasks/{id}/close": "recovery_task",  # issue 17: Support's conversation
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -141,6 +142,7 @@ BODIES = {
     ("/api/v1/customers/{id}/erase", "post"): {"confirm": True},
     ("/api/v1/teams/{id}/retention", "put"): {"erase_closed_after_months": 12},
     ("/api/v1/automations/{id}", "patch"): {"active": False},
+    ("/api/v1/recovery-tasks/{id}/close", "post"): {"outcome": "Leaked outcome"},
     ("/api/v1/appointments/{id}/missed", "post"): {"party": "customer", "reason": "power_cut"},
     ("/api/v1/appointments/{id}/cancel", "post"): {"reason": "Leaked cancel"},
     ("/api/v1/appointments/{id}/reschedule", "post"): lambda objects: {
@@ -172,6 +174,7 @@ INSIDERS["customer_data"] = "admin_zofia"  # exported or erased by administrator
 INSIDERS["automation_rule"] = "admin_zofia"  # issue 18
 INSIDERS["appointment"] = "agent_anna"  # her own appointment (issue 15)
 INSIDERS["corrective_action"] = "admin_zofia"  # issue 17: managers and the owner
+INSIDERS["recovery_task"] = "agent_anna"  # on a Support conversation (issue 17)
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -198,6 +201,7 @@ OUTSIDERS = {
     "automation_rule": ["agent_bruno", "agent_anna"],
     "appointment": ["agent_bruno"],
     "corrective_action": ["agent_bruno", "agent_anna"],
+    "recovery_task": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -272,6 +276,7 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found["automation_rule"] = automation_rule().pk
     found["appointment"], found["free_start"] = anna_appointment(agent_anna)
     found["corrective_action"] = support_corrective_action(support_team, luc_power_cut).pk
+    found["recovery_task"] = recovery_task(luc_power_cut).pk
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
@@ -371,6 +376,14 @@ def automation_rule():
         "then": [{"action": "add_tag", "value": "seen"}],
     }
     return save_rule(body, actor=admin)
+
+
+def recovery_task(conversation):
+    from klient.sentiment.actions import open_recovery_task
+
+    return open_recovery_task(
+        conversation, reasons=[{"kind": "leaving", "quote": "je résilie"}], source_key="scope"
+    )
 
 
 def body_for(path, method, objects):

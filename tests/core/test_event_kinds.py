@@ -191,6 +191,10 @@ STORED_KINDS = {
     "corrective_action.created",
     "corrective_action.changed",
     "corrective_action.closed",
+    # Customer sentiment and recovery tasks (issue 17, klient.sentiment).
+    "sentiment.analysed",
+    "recovery_task.opened",
+    "recovery_task.closed",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).

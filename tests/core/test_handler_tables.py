@@ -46,6 +46,7 @@ def test_handlers_of_a_kind_run_in_the_order_of_the_tables():
         "klient.collab.followups.handle_events",
         _ROUTE,
         _VOICE,
+        _SENTIMENT,
         _RULES,
     ]
     assert domain_handlers()["status.changed"] == [
@@ -88,6 +89,10 @@ def domain_handlers() -> dict[str, list[str]]:
 _SURVEYS = "klient.surveys.scheduling.schedule_surveys"  # issue 18: a solve schedules a survey
 _RULES = "klient.automations.engine.handle_events"  # issue 18: automation rules last
 _VOICE = "klient.voice.refresh.refresh_for_events"  # issue 17: a team's topics fall due
+# Issue 17: every inbound message analysed (before the rules, which read it); a bad rating
+# opens a recovery task.
+_SENTIMENT = "klient.sentiment.intake.analyse_for_events"
+_BAD_RATING = "klient.sentiment.intake.recovery_for_bad_ratings"
 
 
 def test_the_collected_table_is_the_one_the_desk_relies_on():
@@ -104,6 +109,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
             _FOLLOW_UPS,
             _ROUTE,
             _VOICE,
+            _SENTIMENT,
             _RULES,
         ],
         "message.outbound_queued": [
@@ -149,4 +155,6 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         # Issue 17: a call's transcript is a customer's words too.
         "call.logged": [_VOICE],
         "call.updated": [_VOICE],
+        "survey.answered": [_BAD_RATING],
+        "survey.changed": [_BAD_RATING],
     }

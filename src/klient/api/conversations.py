@@ -125,7 +125,9 @@ def get_conversation(request: HttpRequest, ref: str) -> Any:
 
 def _detail(conversation: Conversation) -> dict[str, Any]:
     """A conversation loaded by rows_with_sla(), with its messages and events."""
-    messages = conversation.messages.select_related("delivery").prefetch_related("attachments")
+    messages = conversation.messages.select_related("delivery", "sentiment").prefetch_related(
+        "attachments"
+    )
     return {
         **with_sla(conversation),
         "messages": [message_out(m) for m in messages],

@@ -117,6 +117,13 @@ class FlagsOut(Schema):
     remote_images: bool
 
 
+class MessageSentimentOut(Schema):
+    label: str = Field(..., description="negative, neutral or positive")
+    score: float = Field(..., description="From -1 (most negative) to 1 (most positive).")
+    at_risk: bool
+    reasons: list[dict[str, Any]]
+
+
 class MessageOut(Schema):
     id: int
     kind: str
@@ -148,6 +155,11 @@ class MessageOut(Schema):
     created_at: datetime
     attachments: list[AttachmentOut]
     delivery: DeliveryOut | None
+    sentiment: MessageSentimentOut | None = Field(
+        None,
+        description="Inbound customer messages: label, score, at_risk, reasons (issue 17);"
+        " null for other messages and until the message is analysed.",
+    )
 
 
 class EventOut(Schema):

@@ -93,7 +93,17 @@ def message_out(message: Message) -> dict[str, Any]:
         "created_at": message.created_at,
         "attachments": [attachment_out(a) for a in message.attachments.all()],
         "delivery": None if delivery is None else delivery_out(delivery),
+        **sentiment_field(message),
     }
+
+
+def sentiment_field(message: Message) -> dict[str, Any]:
+    """Inbound customer messages carry their "sentiment" (null until analysed), others null
+    (select_related("sentiment") to read it in the same query)."""
+    if message.kind != Message.Kind.INBOUND or message.sender != Message.Sender.CUSTOMER:
+        return {"sentiment": None}
+    sentiment = getattr(message, "sentiment", None)
+    return {"sentiment": None if sentiment is None else sentiment.as_dict()}
 
 
 def delivery_out(delivery: Delivery) -> dict[str, Any]:

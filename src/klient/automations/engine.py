@@ -32,6 +32,8 @@ from klient.core import shutdown, work
 from klient.core.models import Event
 from klient.core.wiring import publish_on_commit
 from klient.notifications.actions import notify
+from klient.sentiment.intake import analyse_for_events
+from klient.sentiment.models import MessageSentiment
 from klient.sla.events import Kind as SlaKind
 from klient.sla.policies import calendars_for
 
@@ -116,6 +118,7 @@ def facts_for(conversation_ids: Iterable[int]) -> dict[int, spec.Facts]:
     rows = Conversation.objects.filter(pk__in=ids).values_list(
         "pk", "team_id", "channel", "status", "priority", "language", "customer__organisation_id"
     )
+    sentiments = _last_sentiments(ids)
     return {
         pk: spec.Facts(
             team=team,
@@ -125,9 +128,24 @@ def facts_for(conversation_ids: Iterable[int]) -> dict[int, spec.Facts]:
             language=language,
             organisation=organisation,
             tags=frozenset(tags.get(pk, ())),
+            sentiment=sentiments.get(pk, ""),
         )
         for pk, team, channel, status, priority, language, organisation in rows
     }
+
+
+def _last_sentiments(conversation_ids: list[int]) -> dict[int, str]:
+    """The label of each conversation's last analysed inbound customer message (sentiment
+    runs before the rules on message.received: the triggering message's, then)."""
+    rows = (
+        MessageSentiment.objects.filter(message__conversation_id__in=conversation_ids)
+        .order_by("message__conversation_id", "-message__created_at", "-message_id")
+        .values_list("message__conversation_id", "label")
+    )
+    last: dict[int, str] = {}
+    for conversation_id, label in rows:
+        last.setdefault(conversation_id, label)
+    return last
 
 
 def _entered(conversations: Sequence[tuple[int, datetime]], status: str) -> dict[int, datetime]:
@@ -417,6 +435,10 @@ def _event_rules(kind: str, cache: dict[str, list[Rule]]) -> list[Rule]:
     return cache[kind]
 
 
+def _reads_sentiment(rule: Rule) -> bool:
+    return any(condition.get("field") == "sentiment" for condition in rule.conditions or ())
+
+
 def handle_events(event_ids: list[int]) -> None:
     """Handler (automations.handlers): schedule time rules' timers for the states entered,
     then run the event rules on each event, in order. Idempotent (Firing is unique per
@@ -434,6 +456,11 @@ def handle_events(event_ids: list[int]) -> None:
         # acted: one rule's change is a new event, with its own chain, not a new state
         # for the next rule on the same event.
         concerned = _event_rules(event.kind, rules)
+        if isinstance(message, int) and any(_reads_sentiment(rule) for rule in concerned):
+            # Handlers of a burst run in the order their kinds first appear: a new
+            # conversation's rules may come before sentiment's handler. Analysing is
+            # idempotent, so the rule analyses its triggering message itself first.
+            analyse_for_events([event.pk])
         before = (
             facts_for([event.conversation_id]).get(event.conversation_id) if concerned else None
         )

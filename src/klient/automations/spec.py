@@ -10,6 +10,9 @@ Conditions (docs/automations.md):
 | team, organisation | an id | is, is_not, in, not_in, is_empty, is_not_empty (organisation) |
 | channel, status, priority, language | a string | is, is_not, in, not_in (language also is_empty) |
 | tags | a tag name | contains, not_contains (a list: in = any of, not_in = none of) |
+| sentiment | negative, neutral, positive (issue 17) | is, is_not, in, not_in, is_empty |
+
+sentiment: the label of the conversation's last analysed inbound customer message.
 
 All conditions of a rule must hold (AND). An empty list always holds."""
 
@@ -30,7 +33,17 @@ MAX_NAME = 120
 SCALAR_OPS = ("is", "is_not", "in", "not_in")
 EMPTY_OPS = ("is_empty", "is_not_empty")
 TAG_OPS = ("contains", "not_contains", "in", "not_in")
-FIELDS = ("team", "channel", "status", "priority", "tags", "language", "organisation")
+FIELDS = (
+    "team",
+    "channel",
+    "status",
+    "priority",
+    "tags",
+    "language",
+    "organisation",
+    "sentiment",
+)
+SENTIMENTS = ("negative", "neutral", "positive")
 ID_FIELDS = ("team", "organisation")
 
 
@@ -128,6 +141,8 @@ class Facts:
     language: str
     organisation: int | None
     tags: frozenset[str] = field(default_factory=frozenset)
+    # The label of the last analysed inbound customer message ("" when none is).
+    sentiment: str = ""
 
 
 # -- parsing --------------------------------------------------------------------------------
@@ -182,6 +197,7 @@ def _values_for(name: str, choices: Choices) -> tuple[str, ...] | None:
         "status": choices.statuses,
         "priority": choices.priorities,
         "channel": choices.channels,
+        "sentiment": SENTIMENTS,
     }.get(name)
 
 
@@ -224,7 +240,7 @@ def parse_condition(raw: Any, index: int, choices: Choices) -> Condition:
             allowed=", ".join(FIELDS),
         )
     ops: tuple[str, ...] = TAG_OPS if name == "tags" else SCALAR_OPS
-    if name in ("organisation", "language"):
+    if name in ("organisation", "language", "sentiment"):
         ops = (*ops, *EMPTY_OPS)
     if op not in ops:
         raise SpecError(

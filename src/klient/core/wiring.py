@@ -50,6 +50,7 @@ EVENT_KINDS: list[str] = [
     "klient.automations.events.Kind",
     "klient.tone.events.Kind",  # the tone guard (issue 17)
     "klient.voice.events.Kind",
+    "klient.sentiment.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -65,6 +66,8 @@ HANDLER_TABLES: list[str] = [
     "klient.routing.handlers.HANDLERS",
     "klient.surveys.handlers.HANDLERS",
     "klient.voice.handlers.HANDLERS",
+    # Before automation rules: a rule's sentiment condition reads the stored analysis.
+    "klient.sentiment.handlers.HANDLERS",
     "klient.automations.handlers.HANDLERS",
     # Last: outgoing webhooks fan each handled event out to its subscribers (issue 18).
     "klient.webhooks.handlers.HANDLERS",
@@ -86,6 +89,7 @@ TEXT_TABLES: list[str] = [
     "klient.automations.texts.TEXTS",
     "klient.scheduling.texts.TEXTS",
     "klient.voice.texts.TEXTS",
+    "klient.sentiment.texts.TEXTS",
 ]
 
 

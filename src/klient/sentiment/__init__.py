@@ -1,2 +1,2 @@
-"""Customer sentiment and relationships at risk (issue 17), with recovery tasks for the team
-lead."""
+"""Customer sentiment and relationships at risk (issue 17), with recovery tasks for the
+team lead."""

@@ -455,7 +455,7 @@ def _conversation_page(
     opened: bool = False,
 ) -> HttpResponse:
     thread = list(
-        conversation.messages.select_related("author", "delivery")
+        conversation.messages.select_related("author", "delivery", "sentiment")
         .prefetch_related("attachments")
         .order_by("created_at", "id")
     )
