@@ -64,6 +64,7 @@ api.add_router("", __import__("klient.api.appointments", fromlist=["router"]).ro
 # A customer's data exported or erased, teams' retention rules (issue 18).
 api.add_router("", __import__("klient.api.privacy", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.automations", fromlist=["router"]).router)  # h18
+api.add_router("", __import__("klient.api.promises", fromlist=["router"]).router)  # h17
 
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()

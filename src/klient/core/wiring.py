@@ -48,6 +48,7 @@ EVENT_KINDS: list[str] = [
     "klient.importers.events.Kind",
     "klient.privacy.events.Kind",
     "klient.automations.events.Kind",
+    "klient.promises.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -63,6 +64,7 @@ HANDLER_TABLES: list[str] = [
     "klient.routing.handlers.HANDLERS",
     "klient.surveys.handlers.HANDLERS",
     "klient.automations.handlers.HANDLERS",
+    "klient.promises.handlers.HANDLERS",
     # Last: outgoing webhooks fan each handled event out to its subscribers (issue 18).
     "klient.webhooks.handlers.HANDLERS",
 ]
@@ -82,6 +84,7 @@ TEXT_TABLES: list[str] = [
     "klient.surveys.texts.TEXTS",
     "klient.automations.texts.TEXTS",
     "klient.scheduling.texts.TEXTS",
+    "klient.promises.texts.TEXTS",
 ]
 
 
@@ -137,6 +140,7 @@ SWEEPS: list[str] = [
     "klient.webhooks.delivery.sweep_due_deliveries",
     "klient.external_calendars.sync.sync_due_calendars",
     "klient.surveys.sending.send_due_surveys",
+    "klient.promises.tracking.break_due_promises",
     # A customer's erasure: raw files deleted once it commits; retention once a day.
     "klient.privacy.blob_files.delete_released",
     "klient.privacy.retention.sweep_retention",

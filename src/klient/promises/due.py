@@ -69,7 +69,9 @@ def anchor_date(anchor: Anchor, today: date) -> date:
     if kind == "end_month":
         last = last_business_day_of_month(today.year, today.month)
         if last < today:
-            year, month = (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+            year, month = (
+                (today.year + 1, 1) if today.month == 12 else (today.year, today.month + 1)
+            )
             last = last_business_day_of_month(year, month)
         return last
     if kind == "date":
@@ -124,4 +126,3 @@ def _local(day: date, at: time, zone: tzinfo) -> datetime:
 
 def _monday_after(today: date) -> date:
     return today + timedelta(days=7 - today.weekday())
-

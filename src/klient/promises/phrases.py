@@ -90,8 +90,10 @@ def _at(clock: Clock) -> Callable[[Match], Clock]:
 
 
 TODAY, TOMORROW, AFTER_TOMORROW = Anchor("today"), Anchor("tomorrow"), Anchor("after_tomorrow")
-END_WEEK, NEXT_WEEK, EARLY_NEXT_WEEK = Anchor("end_week"), Anchor("next_week"), Anchor(
-    "early_next_week"
+END_WEEK, NEXT_WEEK, EARLY_NEXT_WEEK = (
+    Anchor("end_week"),
+    Anchor("next_week"),
+    Anchor("early_next_week"),
 )
 END_MONTH = Anchor("end_month")
 NOON, FIRST_THING, AFTERNOON, EVENING = Clock(12), Clock(10), Clock(18), Clock(21)
@@ -164,7 +166,8 @@ ENGLISH = Rules(
         (
             _p(rf"\b(?:within|in) (?:the next )?{EN_N} (?P<unit>days?|weeks?)\b"),
             lambda m: Anchor(
-                "days", _number(m["n"], EN_NUMBERS) * (7 if m["unit"].lower().startswith("w") else 1)
+                "days",
+                _number(m["n"], EN_NUMBERS) * (7 if m["unit"].lower().startswith("w") else 1),
             ),
         ),
         (
@@ -199,7 +202,9 @@ ENGLISH = Rules(
         (_p(r"\b(?:within|in) (?:the next )?half an hour\b"), lambda m: 30),
         (
             _p(rf"\b(?:within|in) (?:the next )?{EN_N} (?P<unit>minutes?|mins?|hours?|hrs?)\b"),
-            lambda m: _number(m["n"], EN_NUMBERS) * (60 if m["unit"].lower().startswith("h") else 1),
+            lambda m: (
+                _number(m["n"], EN_NUMBERS) * (60 if m["unit"].lower().startswith("h") else 1)
+            ),
         ),
     ],
     commitment=_p(
@@ -260,7 +265,8 @@ FRENCH = Rules(
         (
             _p(rf"\b{FR_WITHIN}{FR_N} (?P<unit>jours?|semaines?)\b"),
             lambda m: Anchor(
-                "days", _number(m["n"], FR_NUMBERS) * (7 if m["unit"].lower().startswith("s") else 1)
+                "days",
+                _number(m["n"], FR_NUMBERS) * (7 if m["unit"].lower().startswith("s") else 1),
             ),
         ),
         (
@@ -283,7 +289,9 @@ FRENCH = Rules(
         (_p(r"\b(?:dans|sous|d'ici)\s+(?:une\s+)?demi-heure\b"), lambda m: 30),
         (
             _p(rf"\b{FR_WITHIN}{FR_N} (?P<unit>minutes?|heures?)\b"),
-            lambda m: _number(m["n"], FR_NUMBERS) * (60 if m["unit"].lower().startswith("h") else 1),
+            lambda m: (
+                _number(m["n"], FR_NUMBERS) * (60 if m["unit"].lower().startswith("h") else 1)
+            ),
         ),
     ],
     commitment=_p(r"(?:^|\W)(?:je|j'|j’|nous)\b"),
@@ -366,7 +374,9 @@ POLISH = Rules(
         (_p(r"\bw ciągu (?:pół godziny|półgodziny)\b"), lambda m: 30),
         (
             _p(rf"\bw ciągu {PL_N} (?P<unit>minut|godzin|godziny)\b"),
-            lambda m: _number(m["n"], PL_NUMBERS) * (60 if m["unit"].lower().startswith("g") else 1),
+            lambda m: (
+                _number(m["n"], PL_NUMBERS) * (60 if m["unit"].lower().startswith("g") else 1)
+            ),
         ),
         (_p(r"\bw ciągu godziny\b"), lambda m: 60),
     ],
@@ -436,7 +446,8 @@ GERMAN = Rules(
         (
             _p(rf"\b(?:innerhalb (?:von )?|in ){DE_N} (?P<unit>tagen|tag|wochen|woche)\b"),
             lambda m: Anchor(
-                "days", _number(m["n"], DE_NUMBERS) * (7 if m["unit"].lower().startswith("w") else 1)
+                "days",
+                _number(m["n"], DE_NUMBERS) * (7 if m["unit"].lower().startswith("w") else 1),
             ),
         ),
         (
@@ -467,7 +478,9 @@ GERMAN = Rules(
         (_p(r"\b(?:innerhalb (?:von )?|in )(?:einer )?halben stunde\b"), lambda m: 30),
         (
             _p(rf"\b(?:innerhalb (?:von )?|in ){DE_N} (?P<unit>minuten|minute|stunden|stunde)\b"),
-            lambda m: _number(m["n"], DE_NUMBERS) * (60 if m["unit"].lower().startswith("s") else 1),
+            lambda m: (
+                _number(m["n"], DE_NUMBERS) * (60 if m["unit"].lower().startswith("s") else 1)
+            ),
         ),
     ],
     commitment=_p(r"\b(?:ich|wir)\b"),
@@ -540,7 +553,9 @@ UKRAINIAN = Rules(
         (_p(r"\b(?:протягом|впродовж|за) півгодини\b"), lambda m: 30),
         (
             _p(rf"\b(?:протягом|впродовж|за|через) {UK_N} (?P<unit>хвилин\w*|годин\w*)\b"),
-            lambda m: _number(m["n"], UK_NUMBERS) * (60 if m["unit"].lower().startswith("г") else 1),
+            lambda m: (
+                _number(m["n"], UK_NUMBERS) * (60 if m["unit"].lower().startswith("г") else 1)
+            ),
         ),
         (_p(r"\b(?:протягом|впродовж) години\b"), lambda m: 60),
     ],
