@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from klient.conversations.models import Message
 from klient.core.wiring import publish_on_commit
+from klient.mail.language import detect_language
 
 from . import events
 from .detect import find_promises
@@ -35,7 +36,9 @@ def offer_from_message(message: Message) -> list[Promise]:
     conversation = message.conversation
     zone = conversation_zone(conversation)
     text = message.new_text or message.body_text
-    found = find_promises(text, message.created_at.astimezone(zone), message.language or None)
+    # The language of what the agent wrote, not the conversation's: an agent may answer
+    # in another language; undetected, every language's rules are tried.
+    found = find_promises(text, message.created_at.astimezone(zone), detect_language(text) or None)
     if not found:
         return []
     stored: list[Promise] = []

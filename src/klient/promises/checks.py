@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from klient.conversations.checks import Draft, Finding
+from klient.mail.language import detect_language
 
 from .detect import find_promises
 from .zones import conversation_zone
@@ -20,7 +21,7 @@ CHECK = "promises"
 def promises_in_draft(draft: Draft) -> Iterable[Finding]:
     zone = conversation_zone(draft.conversation)
     now = timezone.now().astimezone(zone)
-    for found in find_promises(draft.body, now, draft.language or None):
+    for found in find_promises(draft.body, now, detect_language(draft.body) or None):
         due = found.due.strftime("%Y-%m-%d %H:%M")
         yield Finding(
             check=CHECK,
