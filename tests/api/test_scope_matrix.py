@@ -83,6 +83,10 @@ TARGETS = {
     "/api/v1/appointments/{id}": "appointment",
     "/api/v1/appointments/{id}/cancel": "appointment",
     "/api/v1/appointments/{id}/reschedule": "appointment",
+    # Promises (issue 17): those of conversations the agent sees.
+    "/api/v1/promises/{id}/confirm": "promise",
+    "/api/v1/promises/{id}/kept": "promise",
+    "/api/v1/promises/{id}/dismiss": "promise",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -167,6 +171,7 @@ INSIDERS.update(webhook="admin_zofia", webhook_delivery="admin_zofia", calendar=
 INSIDERS["customer_data"] = "admin_zofia"  # exported or erased by administrators (issue 18)
 INSIDERS["automation_rule"] = "admin_zofia"  # issue 18
 INSIDERS["appointment"] = "agent_anna"  # her own appointment (issue 15)
+INSIDERS["promise"] = "agent_anna"  # promised in a Support conversation (issue 17)
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -192,6 +197,7 @@ OUTSIDERS = {
     "customer_data": ["agent_bruno"],
     "automation_rule": ["agent_bruno", "agent_anna"],
     "appointment": ["agent_bruno"],
+    "promise": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -265,9 +271,23 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found["customer_data"] = found["customer"]
     found["automation_rule"] = automation_rule().pk
     found["appointment"], found["free_start"] = anna_appointment(agent_anna)
+    found["promise"] = support_promise(luc_power_cut, agent_anna).pk
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
+
+
+def support_promise(conversation, agent):
+    from klient.promises.actions import offer_from_message
+
+    answer = reply_for_promise(conversation, agent, "Je vous rappelle demain.")
+    return offer_from_message(answer)[0]
+
+
+def reply_for_promise(conversation, agent, body):
+    from klient.conversations.actions import reply
+
+    return reply(conversation, actor=agent, body=body)
 
 
 def failed_reply(conversation, agent):

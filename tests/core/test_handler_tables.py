@@ -53,6 +53,7 @@ def test_handlers_of_a_kind_run_in_the_order_of_the_tables():
         "klient.collab.followups.handle_events",
         _SURVEYS,
         _RULES,
+        _PROMISES,
     ]
 
 
@@ -86,6 +87,8 @@ def domain_handlers() -> dict[str, list[str]]:
 
 _SURVEYS = "klient.surveys.scheduling.schedule_surveys"  # issue 18: a solve schedules a survey
 _RULES = "klient.automations.engine.handle_events"  # issue 18: automation rules last
+# Issue 17: a reply offers its promises; a reply, a call, a booking or a solve keeps them.
+_PROMISES = "klient.promises.tracking.on_activity"
 
 
 def test_the_collected_table_is_the_one_the_desk_relies_on():
@@ -106,6 +109,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "message.outbound_queued": [
             "klient.conversations.channel_registry.deliver_for_events",
             _LIVE,
+            _PROMISES,
         ],
         "message.undone": [_LIVE],
         "note.added": [_LIVE],
@@ -114,7 +118,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "delivery.bounced": [_SLA, _UNDELIVERED, _LIVE],
         "delivery.failed": [_SLA, _UNDELIVERED, _LIVE],
         "delivery.resend_requested": [_DELIVER, _LIVE],
-        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS, _SURVEYS, _RULES],
+        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS, _SURVEYS, _RULES, _PROMISES],
         "assignee.changed": [_LIVE],
         "priority.changed": [_SLA, _LIVE],
         "team.changed": [_SLA, _LIVE],
@@ -140,4 +144,6 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "sla.warning": [_RULES],
         "sla.breached": [_RULES],
         "automation.rule_saved": ["klient.automations.actions.schedule_after_save"],
+        "call.logged": [_PROMISES],
+        "scheduling.appointment_booked": [_PROMISES],
     }

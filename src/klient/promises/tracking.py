@@ -29,6 +29,8 @@ from klient.core import work
 from klient.core.models import Event
 from klient.core.wiring import publish_on_commit
 from klient.notifications.actions import notify
+from klient.phone.events import Kind as PhoneKind
+from klient.scheduling.events import Kind as SchedulingKind
 
 from . import events, texts
 from .actions import keep_by_activity, offer_from_message
@@ -40,8 +42,8 @@ BATCH_SIZE = 100
 PRIORITY_LADDER = ["low", "normal", "high", "urgent"]
 KEEPING_KINDS = {
     ConversationKind.MESSAGE_OUTBOUND_QUEUED.value,
-    "call.logged",
-    "scheduling.appointment_booked",
+    PhoneKind.CALL_LOGGED.value,
+    SchedulingKind.APPOINTMENT_BOOKED.value,
     ConversationKind.STATUS_CHANGED.value,
 }
 
