@@ -11,11 +11,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
+from tests.support import worker_runs
 
 from klient.core.models import Event
 from klient.notifications.models import Notification
 from klient.promises.models import Promise
-from tests.support import worker_runs
 
 # Wednesday 25 March 2026, 10:00 in Warsaw (09:00 UTC).
 SENT_AT = datetime(2026, 3, 25, 9, 0, tzinfo=UTC)

@@ -10,9 +10,10 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from klient.conversations.access import is_admin
+from klient.conversations.models import Conversation
 from klient.promises import actions
 from klient.promises.access import access_promise, promises_in_scope
 from klient.promises.detect import find_promises
@@ -120,9 +121,7 @@ def list_promises(
     if state:
         rows = rows.filter(state=state)
     if conversation:
-        from klient.conversations.models import Conversation
-
-        rows = rows.filter(conversation_id=Conversation.pk_from_reference(conversation))
+        rows = rows.filter(conversation_id=Conversation.pk_from_reference(conversation) or 0)
     return {"items": [promise_out(p) for p in rows.order_by("due_at", "pk")[:500]]}
 
 
@@ -160,7 +159,7 @@ def dismiss_promise(request: HttpRequest, id: int) -> Any:
 )
 def report_promises(
     request: HttpRequest,
-    group: Query[Literal["agent", "team"]] = "agent",  # type: ignore[type-arg]
+    group: Literal["agent", "team"] = "agent",
 ) -> Any:
     user = caller(request)
     rows = promises_in_scope(user) if not is_admin(user) else Promise.objects.all()

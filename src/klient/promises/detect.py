@@ -10,8 +10,10 @@ the coming days") are no deadline at all, so they never make one."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from .due import Anchor, Clock, elapsed, resolve
 from .phrases import RULES, Rules
@@ -19,6 +21,7 @@ from .phrases import RULES, Rules
 # Sentence ends: ., !, ? or ; followed by space, and line breaks. Abbreviated dates
 # ("15. April", "03.04.") keep their dots because a digit or a letter follows closely.
 _SENTENCE_END = re.compile(r"(?<=[.!?;])(?<!\b\d\.)(?<!\b\d\d\.)\s+(?=\S)|\n+")
+T = TypeVar("T")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})  # same length: offsets unchanged
 
 
@@ -84,7 +87,11 @@ def due_of(sentence: str, reference: datetime, rules: Rules) -> datetime | None:
     return resolve(reference, anchor, clock)
 
 
-def _first(sentence, table, taken):  # type: ignore[no-untyped-def]
+def _first(
+    sentence: str,
+    table: Sequence[tuple[re.Pattern[str], Callable[[re.Match[str]], T]]],
+    taken: list[tuple[int, int]],
+) -> T | None:
     """The value of the first pattern of `table` that matches outside the spans already
     `taken` (the table's order says which reading wins); its span is taken too."""
     for pattern, build in table:
