@@ -143,6 +143,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         # Issue 18: event rules on SLA alerts; a saved rule schedules its timers.
         "sla.warning": [_RULES],
         "sla.breached": [_RULES],
+        "promise.broken": [_RULES],
         "automation.rule_saved": ["klient.automations.actions.schedule_after_save"],
         "call.logged": [_PROMISES],
         "scheduling.appointment_booked": [_PROMISES],
