@@ -101,8 +101,10 @@ def break_due_promises(now: datetime | None = None, limit: int = 10_000) -> int:
 
 def _break(held: work.Claim, pk: int, now: datetime) -> None:
     with transaction.atomic():
+        # Only the promise's row is locked (PostgreSQL refuses to lock the nullable side
+        # of the joins to its agent and the team lead).
         promise = (
-            Promise.objects.select_for_update()
+            Promise.objects.select_for_update(of=("self",))
             .select_related("conversation__team__lead", "agent")
             .get(pk=pk)
         )
