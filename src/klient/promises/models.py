@@ -27,7 +27,8 @@ class Promise(models.Model):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.PROTECT, related_name="promises"
     )
-    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="promises")
+    # A reply undone before it went out is deleted: its promises were never made.
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="promises")
     # Who promised and for which team, kept as they were when promised (for the report).
     agent = models.ForeignKey(
         settings.AUTH_USER_MODEL,
