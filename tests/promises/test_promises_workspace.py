@@ -55,3 +55,21 @@ def test_another_teams_agent_cannot_touch_it(
     client.force_login(agent_bruno)
     assert client.post(reverse("promises:confirm", args=[promise.pk])).status_code == 404
     assert Promise.objects.get().state == "offered"
+
+
+def test_the_reports_page_shows_kept_and_broken_per_team(
+    client, admin_zofia, agent_anna, support_team, receive
+):
+    from klient.promises.actions import mark_kept
+
+    conversation = receive(support_team, "luc@client.fr", "Coupure", "Encore !").conversation
+    with transaction.atomic():
+        sent = reply(conversation, actor=agent_anna, body="I'll call you back tomorrow.")
+    [promise] = offer_from_message(sent)
+    with transaction.atomic():
+        mark_kept(promise, actor=agent_anna)
+    client.force_login(admin_zofia)
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    assert 'id="promises"' in page
+    section = page[page.index('id="promises"') :]
+    assert '<th scope="row">Support</th><td>1</td><td>0</td>' in section
