@@ -230,3 +230,15 @@ def test_kept_and_broken_are_reported_per_agent_and_team(
     assert (row["id"], row["kept"], row["broken"], row["kept_rate"]) == (agent_anna.pk, 1, 1, 0.5)
     [team_row] = call(agent_anna, "get", "/api/v1/reports/promises?group=team").json()["rows"]
     assert (team_row["name"], team_row["kept"], team_row["broken"]) == ("Support", 1, 1)
+
+
+def test_a_reply_sent_as_solved_does_not_keep_its_own_promise(call, agent_anna, luc):
+    with freeze_time(SENT_AT):
+        answer = call(
+            agent_anna,
+            "post",
+            f"/api/v1/conversations/{luc.reference}/replies",
+            {"body": PROMISE, "status": "solved"},
+        ).json()
+    worker_runs(at=SENT_AT + timedelta(minutes=1))
+    assert Promise.objects.get(pk=answer["promises"][0]["id"]).state == "offered"

@@ -80,9 +80,10 @@ def on_activity(event_ids: list[int]) -> None:
         ):
             continue
         assert event.conversation_id is not None
-        keep_by_activity(
-            event.conversation_id, at=event.at, by=event.kind, excluding_message=message_id
-        )
+        # A reply that solves as it promises ("I'll call you tomorrow", sent as solved)
+        # keeps none of its own promises: its status.changed names it as `reply`.
+        own = message_id if message_id is not None else event.data.get("reply")
+        keep_by_activity(event.conversation_id, at=event.at, by=event.kind, excluding_message=own)
         if message_id is not None:
             message = Message.objects.select_related("conversation__customer").filter(pk=message_id)
             for found in message:
