@@ -14,6 +14,7 @@ urlpatterns = [
     path("knowledge/", include("klient.knowledge.urls")),
     path("routing/", include("klient.routing.urls")),
     path("callbacks/", include("klient.phone.urls")),  # Callbacks due (issue 14)
+    path("promises/", include("klient.promises.urls")),  # one-click confirm (issue 17)
     path("", include("klient.external_calendars.urls")),  # /profile/calendars/… (issue 15)
     path("scheduling/", include("klient.scheduling.urls")),  # Booking types (issue 15)
     path("", include("klient.scheduling.care_urls")),  # /b/<token>/lost-connection, missed

@@ -96,6 +96,13 @@ PATHS = {
     "/api/v1/insights/sentiment": {"post"},
     "/api/v1/recovery-tasks": {"get"},
     "/api/v1/recovery-tasks/{id}/close": {"post"},
+    # Promises (issue 17).
+    "/api/v1/insights/promises": {"post"},
+    "/api/v1/promises": {"get"},
+    "/api/v1/promises/{id}/confirm": {"post"},
+    "/api/v1/promises/{id}/kept": {"post"},
+    "/api/v1/promises/{id}/dismiss": {"post"},
+    "/api/v1/reports/promises": {"get"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}

@@ -87,6 +87,10 @@ TARGETS = {
     # and its owner; Anna is neither here.
     "/api/v1/corrective-actions/{id}": "corrective_action",
     "/api/v1/recovery-tasks/{id}/close": "recovery_task",  # issue 17: Support's conversation
+    # Promises (issue 17): those of conversations the agent sees.
+    "/api/v1/promises/{id}/confirm": "promise",
+    "/api/v1/promises/{id}/kept": "promise",
+    "/api/v1/promises/{id}/dismiss": "promise",
 }
 # Valid bodies, so that a 404 cannot hide behind a 422.
 BODIES = {
@@ -175,6 +179,7 @@ INSIDERS["automation_rule"] = "admin_zofia"  # issue 18
 INSIDERS["appointment"] = "agent_anna"  # her own appointment (issue 15)
 INSIDERS["corrective_action"] = "admin_zofia"  # issue 17: managers and the owner
 INSIDERS["recovery_task"] = "agent_anna"  # on a Support conversation (issue 17)
+INSIDERS["promise"] = "agent_anna"  # promised in a Support conversation (issue 17)
 OUTSIDERS = {
     "conversation": ["agent_bruno"],
     "attachment": ["agent_bruno"],
@@ -202,6 +207,7 @@ OUTSIDERS = {
     "appointment": ["agent_bruno"],
     "corrective_action": ["agent_bruno", "agent_anna"],
     "recovery_task": ["agent_bruno"],
+    "promise": ["agent_bruno"],
 }
 
 # Who sees that the object exists but may not act on it, as non-administrators: 403.
@@ -277,9 +283,23 @@ def objects(support_team, receive, attachment_factory, luc_power_cut, agent_anna
     found["appointment"], found["free_start"] = anna_appointment(agent_anna)
     found["corrective_action"] = support_corrective_action(support_team, luc_power_cut).pk
     found["recovery_task"] = recovery_task(luc_power_cut).pk
+    found["promise"] = support_promise(luc_power_cut, agent_anna).pk
     # Last: sending a reply (the failed one above) deletes its author's draft there.
     save_draft(luc_power_cut, agent=agent_anna, body="Half-written")
     return found
+
+
+def support_promise(conversation, agent):
+    from klient.promises.actions import offer_from_message
+
+    answer = reply_for_promise(conversation, agent, "Je vous rappelle demain.")
+    return offer_from_message(answer)[0]
+
+
+def reply_for_promise(conversation, agent, body):
+    from klient.conversations.actions import reply
+
+    return reply(conversation, actor=agent, body=body)
 
 
 def failed_reply(conversation, agent):

@@ -55,7 +55,7 @@ def test_an_event_rule_and_a_one_minute_rule_are_valid(call, admin_zofia):
 @pytest.mark.parametrize(
     ("change", "detail"),
     [
-        ({"when": {"event": "promise.broken"}}, "when.event"),
+        ({"when": {"event": "promise.kept"}}, "when.event"),  # promise.broken is one (issue 17)
         ({"when": {"after": {"minutes": 0, "since": "status:pending"}}}, "when.after.minutes"),
         ({"when": {"after": {"minutes": 1.5, "since": "status:pending"}}}, "when.after.minutes"),
         ({"when": {"after": {"minutes": 60, "since": "status:later"}}}, "when.after.since"),

@@ -195,12 +195,19 @@ STORED_KINDS = {
     "sentiment.analysed",
     "recovery_task.opened",
     "recovery_task.closed",
+    # Promises tracked until kept or broken (issue 17, klient.promises).
+    "promise.offered",
+    "promise.confirmed",
+    "promise.kept",
+    "promise.broken",
+    "promise.dismissed",
 }
 # Notification.kind values that happen to read like Event kinds (what a notification is
 # about, not an event): (file, value).
 NOT_EVENT_KINDS = {
     ("collab/texts.py", "collab.asked"),
     ("collab/texts.py", "collab.answered"),
+    ("promises/texts.py", "promise.broken"),
 }
 
 

@@ -55,6 +55,7 @@ def test_handlers_of_a_kind_run_in_the_order_of_the_tables():
         "klient.collab.followups.handle_events",
         _SURVEYS,
         _RULES,
+        _PROMISES,
     ]
 
 
@@ -93,6 +94,8 @@ _VOICE = "klient.voice.refresh.refresh_for_events"  # issue 17: a team's topics 
 # opens a recovery task.
 _SENTIMENT = "klient.sentiment.intake.analyse_for_events"
 _BAD_RATING = "klient.sentiment.intake.recovery_for_bad_ratings"
+# Issue 17: a reply offers its promises; a reply, a call, a booking or a solve keeps them.
+_PROMISES = "klient.promises.tracking.on_activity"
 
 
 def test_the_collected_table_is_the_one_the_desk_relies_on():
@@ -115,6 +118,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "message.outbound_queued": [
             "klient.conversations.channel_registry.deliver_for_events",
             _LIVE,
+            _PROMISES,
         ],
         "message.undone": [_LIVE],
         "note.added": [_LIVE],
@@ -123,7 +127,7 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         "delivery.bounced": [_SLA, _UNDELIVERED, _LIVE],
         "delivery.failed": [_SLA, _UNDELIVERED, _LIVE],
         "delivery.resend_requested": [_DELIVER, _LIVE],
-        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS, _SURVEYS, _RULES],
+        "status.changed": [_SLA, _LIVE, _FOLLOW_UPS, _SURVEYS, _RULES, _PROMISES],
         "assignee.changed": [_LIVE],
         "priority.changed": [_SLA, _LIVE],
         "team.changed": [_SLA, _LIVE],
@@ -151,10 +155,12 @@ def test_the_collected_table_is_the_one_the_desk_relies_on():
         # Issue 18: event rules on SLA alerts; a saved rule schedules its timers.
         "sla.warning": [_RULES],
         "sla.breached": [_RULES],
+        "promise.broken": [_RULES],
         "automation.rule_saved": ["klient.automations.actions.schedule_after_save"],
         # Issue 17: a call's transcript is a customer's words too.
-        "call.logged": [_VOICE],
+        "call.logged": [_VOICE, _PROMISES],
         "call.updated": [_VOICE],
         "survey.answered": [_BAD_RATING],
         "survey.changed": [_BAD_RATING],
+        "scheduling.appointment_booked": [_PROMISES],
     }

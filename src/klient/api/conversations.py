@@ -5,6 +5,7 @@ Thin: parse, get the object through conversations.access, call one action, answe
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -29,6 +30,7 @@ from klient.conversations.queries import (
     parse_inbox_params,
 )
 from klient.people.models import Team
+from klient.promises.actions import offer_from_message
 from klient.sla.models import ConversationSla
 
 from .auth import caller
@@ -183,7 +185,16 @@ def post_reply(request: HttpRequest, ref: str, payload: ReplyIn) -> Any:
         channel=payload.channel,
         attachments=files,
     )
-    return Status(201, {**message_out(message), "findings": findings})
+    offered = [
+        {
+            "id": p.pk,
+            "quote": p.quote,
+            "due": p.due_at.astimezone(ZoneInfo(p.time_zone)).isoformat(),
+            "state": p.state,
+        }
+        for p in offer_from_message(message)
+    ]
+    return Status(201, {**message_out(message), "findings": findings, "promises": offered})
 
 
 @router.post(

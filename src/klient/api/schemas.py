@@ -219,9 +219,21 @@ class FindingsOut(Schema):
     findings: list[FindingOut]
 
 
+class OfferedPromiseOut(Schema):
+    """A promise found in a reply: confirm it with POST /promises/{id}/confirm."""
+
+    id: int
+    quote: str
+    due: str = Field(..., description="ISO 8601 with the conversation's zone offset.")
+    state: str
+
+
 class ReplyOut(MessageOut):
     findings: list[FindingOut] = Field(
         ..., description="The pre-send checks' findings on the body, as check-reply gives."
+    )
+    promises: list[OfferedPromiseOut] = Field(
+        default_factory=list, description="Promises found in the reply, offered to confirm."
     )
 
 

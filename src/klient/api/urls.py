@@ -68,6 +68,7 @@ api.add_router("", __import__("klient.api.tone", fromlist=["router"]).router)  #
 # Recurring topics and corrective actions (issue 17).
 api.add_router("", __import__("klient.api.voice", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.sentiment", fromlist=["router"]).router)  # h17
+api.add_router("", __import__("klient.api.promises", fromlist=["router"]).router)  # h17
 
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()

@@ -32,6 +32,7 @@ from klient.core import shutdown, work
 from klient.core.models import Event
 from klient.core.wiring import publish_on_commit
 from klient.notifications.actions import notify
+from klient.promises.events import Kind as PromiseKind
 from klient.sentiment.intake import analyse_for_events
 from klient.sentiment.models import MessageSentiment
 from klient.sla.events import Kind as SlaKind
@@ -62,13 +63,14 @@ TIMER_WORK = work.WorkKind(
     reschedules=False,  # due_at is the rule's moment: a retry never moves it
 )
 OPEN_STATUSES = ("new", "open", "pending", "on_hold")
-# What an event rule may start on. Not `promise.broken`: no promise exists yet (issue 17).
+# What an event rule may start on; a promise broken at its due time too (issue 17).
 EVENTS: tuple[str, ...] = (
     ConversationKind.CONVERSATION_CREATED.value,
     ConversationKind.MESSAGE_RECEIVED.value,
     ConversationKind.STATUS_CHANGED.value,
     SlaKind.WARNING.value,
     SlaKind.BREACHED.value,
+    PromiseKind.BROKEN.value,
 )
 
 

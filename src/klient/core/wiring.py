@@ -51,6 +51,7 @@ EVENT_KINDS: list[str] = [
     "klient.tone.events.Kind",  # the tone guard (issue 17)
     "klient.voice.events.Kind",
     "klient.sentiment.events.Kind",
+    "klient.promises.events.Kind",
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
@@ -69,6 +70,7 @@ HANDLER_TABLES: list[str] = [
     # Before automation rules: a rule's sentiment condition reads the stored analysis.
     "klient.sentiment.handlers.HANDLERS",
     "klient.automations.handlers.HANDLERS",
+    "klient.promises.handlers.HANDLERS",
     # Last: outgoing webhooks fan each handled event out to its subscribers (issue 18).
     "klient.webhooks.handlers.HANDLERS",
 ]
@@ -90,6 +92,7 @@ TEXT_TABLES: list[str] = [
     "klient.scheduling.texts.TEXTS",
     "klient.voice.texts.TEXTS",
     "klient.sentiment.texts.TEXTS",
+    "klient.promises.texts.TEXTS",
 ]
 
 
@@ -145,6 +148,7 @@ SWEEPS: list[str] = [
     "klient.webhooks.delivery.sweep_due_deliveries",
     "klient.external_calendars.sync.sync_due_calendars",
     "klient.surveys.sending.send_due_surveys",
+    "klient.promises.tracking.break_due_promises",
     # A customer's erasure: raw files deleted once it commits; retention once a day.
     "klient.privacy.blob_files.delete_released",
     "klient.privacy.retention.sweep_retention",

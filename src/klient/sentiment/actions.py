@@ -20,6 +20,7 @@ from klient.core.models import Event
 from klient.core.wiring import publish_on_commit
 from klient.mail.language import detect_language
 from klient.notifications.actions import notify
+from klient.promises.events import Kind as PromiseKind
 from klient.sla.events import Kind as SlaKind
 
 from . import analyser, events, texts
@@ -27,10 +28,8 @@ from .models import MessageSentiment, RecoveryTask
 
 # A recovery is a call or a message from the manager while the customer still listens.
 RECOVERY_DUE_AFTER = timedelta(hours=24)
-# Failures of the team a customer answers angrily (klient.promises, klient.sla). klient.promises
-# is written alongside this app: once merged, use its enumeration member for the string.
-PROMISE_BROKEN = "promise.broken"
-FAILURE_KINDS = {PROMISE_BROKEN: "after_broken_promise", SlaKind.BREACHED: "after_breach"}
+# Failures of the team a customer answers angrily (klient.promises, klient.sla).
+FAILURE_KINDS = {PromiseKind.BROKEN: "after_broken_promise", SlaKind.BREACHED: "after_breach"}
 MAX_OUTCOME = 4000
 
 

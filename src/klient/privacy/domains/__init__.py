@@ -21,6 +21,7 @@ DOMAINS: list[str] = [
     "klient.privacy.domains.portal",
     "klient.privacy.domains.collab",
     "klient.privacy.domains.surveys",
+    "klient.privacy.domains.promises",  # issue 17: promises quote replies
     "klient.privacy.domains.scheduling",
     "klient.privacy.domains.notifications",
     "klient.privacy.domains.events",
