@@ -122,6 +122,16 @@ def test_the_issues_examples_are_promises(language, text):
         ("pl", "Nie mogę obiecać, że będzie gotowe jutro."),
         ("de", "Ich kann nicht versprechen, dass es morgen fertig ist."),
         ("uk", "Не можу обіцяти, що завтра буде готово."),
+        # Asking about the customer's own plans (story 5's reminder draft) commits no one.
+        ("de", "Ich wollte nachfragen, ob Sie den Termin am Donnerstag wahrnehmen."),
+        ("en", "I wanted to check whether you are coming on Thursday."),
+        ("uk", "Я хотіла уточнити, чи ви прийдете в четвер."),
+        # Looking forward to a meeting is no commitment to act.
+        ("de", "Ich freue mich auf unseren Termin am Donnerstag um 10 Uhr."),
+        ("en", "I look forward to our meeting on Thursday at 10."),
+        ("fr", "Au plaisir de vous voir jeudi à 10 h."),
+        ("pl", "Cieszę się na nasze spotkanie w czwartek o 10."),
+        ("uk", "Радий буду бачити вас у четвер о 10."),
     ],
 )
 def test_what_the_issue_says_is_no_promise(language, text):

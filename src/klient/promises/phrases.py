@@ -218,6 +218,8 @@ ENGLISH = Rules(
         (_p(r"^\W*(?:please|could you|can you|kindly|let me know)\b|\bplease\b"), "request"),
         (_p(r"\b(?:i could|could i|would you|shall i|should i|may i)\b"), "offer"),
         (_p(r"\b(?:hope|try to|hopefully|maybe|perhaps|sometime)\b"), "hedge"),
+        (_p(r"\b(?:whether|wanted to (?:ask|check)|wondering)\b"), "question"),
+        (_p(r"\blook(?:ing)? forward\b"), "looking forward"),
     ],
 )
 
@@ -305,6 +307,7 @@ FRENCH = Rules(
         ),
         (_p(r"\b(?:je peux|je pourrais|voulez-vous|souhaitez-vous|aiderait)\b"), "offer"),
         (_p(r"\b(?:esp[eéè]r\w*|essaierai|essayer|peut-être)\b"), "hedge"),
+        (_p(r"\b(?:au plaisir|hâte de|me réjouis|nous réjouissons)\b"), "looking forward"),
         (
             _p(
                 r"\b(?:ai|avons|avez|a|ont)\s+(?:déjà\s+|bien\s+)?"
@@ -394,6 +397,7 @@ POLISH = Rules(
         (_p(r"\b(?:nadziej\w*|spróbuję|postaram się|może)\b"), "hedge"),
         (_p(r"\b(?:mamy|jesteśmy)\b"), "no verb of doing"),
         (_p(r"\b\w+(?:łem|łam|liśmy|łyśmy)\b"), "past"),
+        (_p(r"\bciesz(?:ę|ymy) się\b"), "looking forward"),
     ],
 )
 
@@ -492,6 +496,9 @@ GERMAN = Rules(
         (_p(r"\b(?:soll ich|könnte ich|möchten sie|würde es)\b"), "offer"),
         (_p(r"\b(?:hoffe\w*|versuche\w*|vielleicht|eventuell)\b"), "hedge"),
         (_p(r"\b(?:habe|haben|hatte|hatten|wurde|wurden)\b"), "past"),
+        # "Ich wollte nachfragen, ob Sie … am Donnerstag …": asking about the customer's plan.
+        (_p(r"\b(?:ob|nachfragen|nachzufragen|erkundigen|wollte|wollten)\b"), "question"),
+        (_p(r"\bfreu(?:e|en) (?:mich|uns)\b"), "looking forward"),
     ],
 )
 
@@ -572,6 +579,8 @@ UKRAINIAN = Rules(
         (_p(r"\bбудь ласка\b|^\W*прошу\b"), "request"),
         (_p(r"\b(?:можу|можемо|хочете|мені)\b"), "offer"),
         (_p(r"\b(?:сподіва\w*|спробую|постараюся|можливо)\b"), "hedge"),
+        (_p(r"\bхотіл?\w*\b|\bчи\b"), "question"),
+        (_p(r"\b(?:з нетерпінням|радий|рада|раді)\b"), "looking forward"),
     ],
 )
 
