@@ -14,6 +14,10 @@ endpoint calls).
 `--busy given` passes the busy times to the engine instead of reading them (the figure
 of the first measurement, kept to compare).
 
+`--against DIR` compares with another checkout's `klient/scheduling/queries.py` (DIR is
+its `src`), in this same process and on the same data, the two called in turn run after
+run, so a busy machine's noise falls on both alike; it also counts each one's queries.
+
 Embedded SQLite by default; set DATABASE_URL to measure on PostgreSQL.
 
     .venv/bin/python bench/scheduling.py [--runs 200] [--seed 1] [--busy stored|given]
@@ -148,6 +152,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--busy", choices=["stored", "given"], default="stored")
+    parser.add_argument("--against", type=Path, help="another checkout's src, to compare")
     args = parser.parse_args()
     setup()
     from django.db import connection, transaction
@@ -216,6 +221,60 @@ def main() -> None:
         args.runs, lambda: queries.free_slots(shared, start, month, now=now, busy_times=busy_team)
     )
     print(f"team of 5, 31 days ({count} slots): {figures} (target p95 < 150)")
+
+    if args.against is not None:
+        other = load_queries(args.against)
+        for label, booking_type, until, busy_times in (
+            ("one agent, 4 weeks", solo, four_weeks, busy_one),
+            ("team of 5, 31 days", shared, month, busy_team),
+        ):
+            compare(label, args.runs, other, queries, booking_type, start, until, now, busy_times)
+
+
+def load_queries(src: Path):  # type: ignore[no-untyped-def]
+    """That checkout's scheduling.queries as a module of this package (its siblings,
+    availability and busy, are this checkout's)."""
+    import importlib.util
+
+    path = src / "klient" / "scheduling" / "queries.py"
+    spec = importlib.util.spec_from_file_location("klient.scheduling.queries_against", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def compare(label, runs, other, ours, booking_type, start, until, now, busy_times) -> None:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def call(module):  # type: ignore[no-untyped-def]
+        return lambda: module.free_slots(booking_type, start, until, now=now, busy_times=busy_times)
+
+    assert call(other)() == call(ours)(), "both give the same slots"
+    counts = {}
+    for name, module in (("against", other), ("this", ours)):
+        with CaptureQueriesContext(connection) as seen:
+            call(module)()
+        counts[name] = len(seen.captured_queries)
+    wall: dict[str, list[float]] = {"against": [], "this": []}
+    cpu: dict[str, list[float]] = {"against": [], "this": []}
+    for _ in range(runs):
+        for name, module in (("against", other), ("this", ours)):
+            began, began_cpu = time.perf_counter(), time.process_time()
+            call(module)()
+            wall[name].append((time.perf_counter() - began) * 1000)
+            cpu[name].append((time.process_time() - began_cpu) * 1000)
+
+    def p95(values: list[float]) -> float:
+        return sorted(values)[int(0.95 * (len(values) - 1))]
+
+    for name in ("against", "this"):
+        print(
+            f"{label}, {name}: {counts[name]} queries; wall median "
+            f"{statistics.median(wall[name]):.1f} ms, p95 {p95(wall[name]):.1f} ms; CPU median "
+            f"{statistics.median(cpu[name]):.1f} ms, p95 {p95(cpu[name]):.1f} ms (in turn)"
+        )
 
 
 if __name__ == "__main__":

@@ -222,7 +222,8 @@ def book(
             appointment.customer = customer
             appointment.conversation = conversation
             appointment.save(update_fields=["customer", "conversation"])
-            if conversation is not None and chosen.reason != assignment.ROUND_ROBIN:
+            routed = chosen.reason in (assignment.OWNER, assignment.RULE)
+            if routed and conversation is not None and conversation.assignee_id is None:
                 # Routing chose whom they meet: the conversation is theirs too (routing's
                 # own intake then leaves an assigned conversation alone).
                 update_conversation(conversation, actor=None, assignee=agent)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from klient.calendars.absences import AgentCalendar
 from klient.calendars.calendar import BusinessCalendar
 from klient.people.access import is_admin
-from klient.people.working_time import agent_calendar
+from klient.people.working_time import agent_calendar, agent_calendars
 
 from . import availability, busy
 from .models import Appointment, BookingType
@@ -110,10 +110,11 @@ def rules_of(booking_type: BookingType) -> availability.Rules:
     )
 
 
-def _working(agent: Any, start: datetime, end: datetime) -> tuple[ZoneInfo, list[Span]]:
+def _working(
+    agent: Any, calendar: AgentCalendar, start: datetime, end: datetime
+) -> tuple[ZoneInfo, list[Span]]:
     """The agent's zone (their working hours', else their profile's, else UTC) and their
     working intervals around [start, end), each local day expanded in that zone."""
-    calendar = agent_calendar(agent, since=start - MARGIN)
     if calendar.hours is not None:
         calendar = AgentCalendar(_shared(calendar.hours), calendar.absences)
     zone_name = calendar.hours.time_zone if calendar.hours is not None else ""
@@ -185,8 +186,10 @@ def slots_by_agent(
             )
         )
     out: dict[int, list[Span]] = {}
+    # Every member's hours and absences in one go (a team's slots read them all).
+    calendars = agent_calendars(people, since=start - MARGIN)
     for agent in people:
-        zone, working = _working(agent, start, end)
+        zone, working = _working(agent, calendars[agent.pk], start, end)
         out[agent.pk] = availability.free_slots(
             working=working,
             booked=booked.get(agent.pk, ()),
