@@ -72,8 +72,8 @@ def agent_calendars(
     most four queries whatever their number: a team's booking slots read every member's."""
     ids = [agent.pk for agent in agents]
     configs: dict[int, WorkingHoursConfig | None] = dict.fromkeys(ids)
-    for config in WorkingHoursConfig.objects.filter(agent_id__in=ids):
-        configs[config.agent_id] = config  # type: ignore[index]
+    for own in WorkingHoursConfig.objects.filter(agent_id__in=ids):
+        configs[own.agent_id] = own  # type: ignore[index]
     without = [pk for pk, config in configs.items() if config is None]
     if without:
         memberships = list(
@@ -82,8 +82,8 @@ def agent_calendars(
             .values_list("user_id", "team_id")
         )
         of_team = {
-            config.team_id: config
-            for config in WorkingHoursConfig.objects.filter(
+            team_config.team_id: team_config
+            for team_config in WorkingHoursConfig.objects.filter(
                 team_id__in={team_id for _user, team_id in memberships}
             )
         }
@@ -97,9 +97,9 @@ def agent_calendars(
     for agent_id, starts_at, ends_at in rows.values_list("agent_id", "starts_at", "ends_at"):
         absences[agent_id].append((starts_at, ends_at))
     out = {}
-    for pk, config in configs.items():
+    for pk, chosen in configs.items():
         try:
-            hours = None if config is None else config.calendar()
+            hours = None if chosen is None else chosen.calendar()
         except (ValueError, TypeError):  # as agent_calendar: a broken one is no hours
             hours = None
         out[pk] = AgentCalendar(hours, absences[pk])
