@@ -34,16 +34,32 @@ def test_a_narrow_window_gives_the_wide_windows_slots_inside_it(support_team):
     monday = next_monday(1)
     base = datetime(monday.year, monday.month, monday.day, tzinfo=UTC)
     edges = []  # instants where a window edge finds something just outside it
+    taken: list[tuple[datetime, datetime]] = []
+
+    def book_apart(kind, start, before=None, after=None):
+        """An appointment, unless its buffered span overlaps one already made (the
+        database refuses that on PostgreSQL)."""
+        b = kind.buffer_before_minutes if before is None else before
+        a = kind.buffer_after_minutes if after is None else after
+        span = (
+            start - timedelta(minutes=b),
+            start + timedelta(minutes=kind.duration_minutes + a),
+        )
+        if any(span[0] < until and since < span[1] for since, until in taken):
+            return None
+        taken.append(span)
+        made = book(kind, olha, start, before=b, after=a)
+        edges.extend([made.blocked_from, made.blocked_until, made.start])
+        return made
+
+    for hour in (6, 7):  # Olha's Wednesday is full for the limited type (2 a day)
+        wednesday = book_apart(limited, base + timedelta(days=2, hours=hour))
+        assert wednesday is not None
+        edges.append(wednesday.start + timedelta(hours=8))
     for _ in range(8):  # appointments of both types, with their own buffers
         start = base + timedelta(minutes=15 * rng.randrange(0, 4 * 24 * 7))
         kind = rng.choice([long_buffers, limited])
-        made = book(
-            kind, olha, start, before=rng.choice([0, 30, 300]), after=rng.choice([0, 45, 240])
-        )
-        edges += [made.blocked_from, made.blocked_until, made.start]
-    for hour in (6, 7):  # Olha's Wednesday is full for the limited type (2 a day)
-        made = book(limited, olha, base + timedelta(days=2, hours=hour))
-        edges += [made.start, made.start + timedelta(hours=8)]
+        book_apart(kind, start, before=rng.choice([0, 30, 300]), after=rng.choice([0, 45, 240]))
     busy = {
         olha.pk: [
             (at, at + timedelta(minutes=rng.choice([30, 300, 1500])))
