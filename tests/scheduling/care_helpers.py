@@ -18,7 +18,15 @@ __all__ = ["Receiver", "book_as_customer", "start_receiver", "verify"]
 SMS_SECRET = "whsec_" + "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"  # 24 bytes of test key, base64
 
 
-def book_as_customer(booking_type, *, email="dmytro@mail.example", phone="", language="", weeks=2):
+def book_as_customer(
+    booking_type,
+    *,
+    email="dmytro@mail.example",
+    phone="",
+    language="",
+    weeks=2,
+    name="Dmytro Bondar",
+):
     """A booking through scheduling.booking.book (as POST /api/v1/bookings does): the
     first free slot on a Monday `weeks` ahead. Returns (appointment, manage token)."""
     from django.db import transaction
@@ -31,7 +39,7 @@ def book_as_customer(booking_type, *, email="dmytro@mail.example", phone="", lan
         made = booking.book(
             booking_type,
             start=start,
-            name="Dmytro Bondar",
+            name=name,
             email=email,
             time_zone="America/New_York",
             phone=phone,

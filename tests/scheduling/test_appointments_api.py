@@ -27,6 +27,7 @@ def test_list_and_read_with_the_contract_fields(interview, agent_olha):
     assert set(one) == {
         "id", "reference", "booking_type", "agent", "customer", "conversation", "state",
         "start", "end", "time_zone", "language", "version", "reschedules", "cancel_reason",
+        "earlier_missed",
     }  # fmt: skip
     assert one["booking_type"] == "interview" and one["state"] == "booked"
     assert one["start"].endswith("Z") and one["version"] == 1

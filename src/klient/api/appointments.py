@@ -14,7 +14,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from klient.scheduling import booking, changes, queries
+from klient.scheduling import booking, care, changes, queries
 from klient.scheduling.models import Appointment
 
 from .auth import caller
@@ -39,6 +39,12 @@ class AppointmentOut(Schema):
     version: int = Field(..., description="Rises on every change (the ICS SEQUENCE + 1).")
     reschedules: int
     cancel_reason: str
+    earlier_missed: list[str] = Field(
+        ...,
+        description="Context for the agent, never a penalty: the reasons (power_cut, illness, "
+        "forgot, other; '' when none was given) of the customer's earlier missed "
+        "appointments, oldest first.",
+    )
 
 
 class AppointmentsQuery(Schema):
@@ -62,7 +68,7 @@ class TakenOut(Schema):
     alternatives: list[SlotOut]
 
 
-def appointment_out(a: Appointment) -> dict[str, Any]:
+def appointment_out(a: Appointment, earlier_missed: list[str] | None = None) -> dict[str, Any]:
     return {
         "id": a.pk,
         "reference": a.reference or "",
@@ -78,6 +84,7 @@ def appointment_out(a: Appointment) -> dict[str, Any]:
         "version": a.version,
         "reschedules": a.reschedules,
         "cancel_reason": a.cancel_reason,
+        "earlier_missed": care.earlier_missed(a) if earlier_missed is None else earlier_missed,
     }
 
 
@@ -108,7 +115,9 @@ def list_appointments(request: HttpRequest, query: Query[AppointmentsQuery]) -> 
         rows = rows.filter(start__gte=_moment(query.from_, "from", end=False))
     if query.to:
         rows = rows.filter(start__lt=_moment(query.to, "to", end=True))
-    return [appointment_out(a) for a in rows[:1000]]
+    page = list(rows[:1000])
+    earlier = care.earlier_missed_of(page)
+    return [appointment_out(a, earlier[a.pk]) for a in page]
 
 
 @router.get("/appointments/{int:id}", response={200: AppointmentOut, 401: ErrorOut, 404: ErrorOut})

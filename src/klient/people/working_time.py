@@ -8,6 +8,7 @@ team without business hours in the SLA. Absences are always subtracted."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -62,3 +63,44 @@ def agent_calendar(agent: Any, *, since: datetime | None = None) -> AgentCalenda
     if since is not None:
         absences = absences.filter(ends_at__gt=since)
     return AgentCalendar(hours, absences.values_list("starts_at", "ends_at"))
+
+
+def agent_calendars(
+    agents: Iterable[Any], *, since: datetime | None = None
+) -> dict[int, AgentCalendar]:
+    """agent_calendar for several agents at once (by agent id), by the same rule, in at
+    most four queries whatever their number: a team's booking slots read every member's."""
+    ids = [agent.pk for agent in agents]
+    configs: dict[int, WorkingHoursConfig | None] = dict.fromkeys(ids)
+    for own in WorkingHoursConfig.objects.filter(agent_id__in=ids):
+        configs[own.agent_id] = own  # type: ignore[index]
+    without = [pk for pk, config in configs.items() if config is None]
+    if without:
+        memberships = list(
+            Team.members.through.objects.filter(user_id__in=without)
+            .order_by("id")  # the order in which each agent joined their teams
+            .values_list("user_id", "team_id")
+        )
+        of_team = {
+            team_config.team_id: team_config
+            for team_config in WorkingHoursConfig.objects.filter(
+                team_id__in={team_id for _user, team_id in memberships}
+            )
+        }
+        for user_id, team_id in memberships:
+            if configs[user_id] is None and team_id in of_team:
+                configs[user_id] = of_team[team_id]
+    absences: dict[int, list[tuple[datetime, datetime]]] = {pk: [] for pk in ids}
+    rows = Absence.objects.filter(agent_id__in=ids)
+    if since is not None:
+        rows = rows.filter(ends_at__gt=since)
+    for agent_id, starts_at, ends_at in rows.values_list("agent_id", "starts_at", "ends_at"):
+        absences[agent_id].append((starts_at, ends_at))
+    out = {}
+    for pk, chosen in configs.items():
+        try:
+            hours = None if chosen is None else chosen.calendar()
+        except (ValueError, TypeError):  # as agent_calendar: a broken one is no hours
+            hours = None
+        out[pk] = AgentCalendar(hours, absences[pk])
+    return out

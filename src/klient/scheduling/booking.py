@@ -1,13 +1,14 @@
 """Booking a slot without an account: the only writer of new appointments.
 
 `book()` runs inside the request's transaction. For each agent who could take the slot (the
-type's agent, or the team's free members, the one booked longest ago first: round-robin)
-it writes their `BookingLock` rows (in id order, so two bookings never wait on each other),
-so concurrent bookings of one agent take turns (SQLite's IMMEDIATE transactions already
-serialise every writer), then re-checks the slot against the appointments committed so
-far, then inserts the appointment. On PostgreSQL an exclusion
-constraint (migration 0002) refuses an overlap even if the check were wrong; the insert runs
-in a savepoint so a refusal leaves the transaction usable to compute alternatives.
+type's agent, or the team's free members in the order `assignment.assign` gives: through
+the routing rules when they have a say, else round-robin) it writes their `BookingLock`
+rows (in id order, so two bookings never wait on each other), so concurrent bookings of
+one agent take turns (SQLite's IMMEDIATE transactions already serialise every writer),
+then re-checks the slot against the appointments committed so far, then inserts the
+appointment. On PostgreSQL an exclusion constraint (migration 0002) refuses an overlap
+even if the check were wrong; the insert runs in a savepoint so a refusal leaves the
+transaction usable to compute alternatives.
 
 The appointment belongs to the customer's conversation: the customer is found or created
 by their email identity, and the booking arrives as their web message in the type's team
@@ -27,10 +28,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from klient.conversations.actions import update_conversation
 from klient.conversations.incoming import IncomingMessage
 from klient.conversations.receive import receive_message
 from klient.core import wiring
@@ -38,7 +40,7 @@ from klient.people.actions import find_or_create_customer_by_email
 from klient.people.languages import supported_language
 from klient.people.models import Team
 
-from . import events, invitation_mail, queries, reminders
+from . import assignment, events, invitation_mail, queries, reminders
 from .models import Appointment, AppointmentEmail, BookingLock, BookingType
 
 ALTERNATIVES = 5
@@ -112,20 +114,12 @@ def alternatives(booking_type: BookingType, after: datetime) -> list[tuple[datet
 
 
 def _free_agents(booking_type: BookingType, start: datetime) -> list[Any]:
-    """The members free for a slot starting at `start`, the one booked longest ago first."""
+    """The members free for a slot starting at `start`."""
     members = queries.members(booking_type)
     by_agent = queries.slots_by_agent(
         booking_type, start - timedelta(minutes=1), start + timedelta(minutes=1), agents=members
     )
-    free = [a for a in members if any(s == start for s, _e in by_agent.get(a.pk, ()))]
-    latest = dict(
-        Appointment.objects.filter(booking_type=booking_type, agent__in=free)
-        .values("agent_id")
-        .annotate(latest=Max("created_at"))
-        .values_list("agent_id", "latest")
-    )
-    epoch = datetime.min.replace(tzinfo=start.tzinfo)
-    return sorted(free, key=lambda a: (latest.get(a.pk) or epoch, a.pk))
+    return [a for a in members if any(s == start for s, _e in by_agent.get(a.pk, ()))]
 
 
 def _lock(agent: Any) -> None:
@@ -188,10 +182,16 @@ def book(
     before = timedelta(minutes=booking_type.buffer_before_minutes)
     after = timedelta(minutes=booking_type.buffer_after_minutes)
     with transaction.atomic():
-        candidates = _free_agents(booking_type, start)
-        for agent in sorted(candidates, key=lambda a: a.pk):  # one order: no deadlock
+        chosen = assignment.assign(
+            booking_type,
+            _free_agents(booking_type, start),
+            start=start,
+            email=email,
+            language=supported_language(language) or "",
+        )
+        for agent in sorted(chosen.agents, key=lambda a: a.pk):  # one order: no deadlock
             _lock(agent)
-        for agent in candidates:
+        for agent in chosen.agents:
             # Re-checked under the lock: what was committed before it is what counts.
             if not any(s == start for s, _e in _free_for(booking_type, agent, start)):
                 continue
@@ -222,8 +222,17 @@ def book(
             appointment.customer = customer
             appointment.conversation = conversation
             appointment.save(update_fields=["customer", "conversation"])
+            routed = chosen.reason in (assignment.OWNER, assignment.RULE)
+            if routed and conversation is not None and conversation.assignee_id is None:
+                # Routing chose whom they meet: the conversation is theirs too (routing's
+                # own intake then leaves an assigned conversation alone).
+                update_conversation(conversation, actor=None, assignee=agent)
             reminders.remember_contact(appointment, token=token, phone=phone, language=language)
-            wiring.publish_on_commit(events.appointment_booked(appointment, phone=phone))
+            wiring.publish_on_commit(
+                events.appointment_booked(
+                    appointment, phone=phone, assigned=chosen.reason, rule=chosen.rule
+                )
+            )
             # The confirmation with its invitation, durable: written in this transaction.
             invitation_mail.queue(
                 appointment, AppointmentEmail.Change.BOOKED, manage_url=manage_url(token)

@@ -50,7 +50,11 @@ def booking_type_deleted(booking_type: Any, *, actor: Any) -> Event:
     return append(Kind.BOOKING_TYPE_DELETED, actor=actor, data=_type_data(booking_type))
 
 
-def appointment_booked(appointment: Any, *, phone: str = "") -> Event:
+def appointment_booked(
+    appointment: Any, *, phone: str = "", assigned: str = "", rule: int | None = None
+) -> Event:
+    """`assigned`: how the agent was chosen (agent's own type: ""; a team's: "owner",
+    "rule" with the routing rule's id, or "round_robin")."""
     return append(
         Kind.APPOINTMENT_BOOKED,
         conversation=appointment.conversation,
@@ -64,6 +68,8 @@ def appointment_booked(appointment: Any, *, phone: str = "") -> Event:
             "end": appointment.end.isoformat(),
             "time_zone": appointment.time_zone,
             "phone": phone,
+            "assigned": assigned,
+            "rule": rule,
         },
     )
 

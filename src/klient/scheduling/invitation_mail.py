@@ -7,7 +7,6 @@ other emails that belong to no reply (klient.mail.system_mail.hand_over)."""
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import datetime, timedelta
 from email import utils
 from email.message import EmailMessage
@@ -161,8 +160,18 @@ def _texts(row: AppointmentEmail, when: str, agent_name: str) -> tuple[str, str]
     return subject, body
 
 
-def invitation_email(row: AppointmentEmail, *, now: datetime | None = None) -> EmailMessage:
-    """The email for one change, in the customer's language, with the ICS of its SEQUENCE."""
+def message_id_of(row: AppointmentEmail) -> str:
+    """One Message-ID per email row, the same at every attempt (see `_send`)."""
+    reference = (row.appointment.reference or "").lower()
+    return f"<appointment.{reference}.{row.pk}@{settings.KLIENT_MAIL_DOMAIN}>"
+
+
+def invitation_email(row: AppointmentEmail) -> EmailMessage:
+    """The email for one change, in the customer's language, with the ICS of its SEQUENCE.
+
+    Built the same at every attempt: its Message-ID, Date and the ICS's DTSTAMP come from
+    the row, not the clock, so a copy sent again after a worker died is the same message
+    (see `_send`)."""
     appointment = row.appointment
     organizer_email, organizer_name = _organizer(appointment)
     language = language_of(appointment)
@@ -183,7 +192,7 @@ def invitation_email(row: AppointmentEmail, *, now: datetime | None = None) -> E
                 organizer_name=organizer_name,
                 attendee_email=row.to,
                 attendee_name=appointment.customer.name if appointment.customer else "",
-                stamp=now or timezone.now(),
+                stamp=row.created_at,
                 cancelled=row.change == AppointmentEmail.Change.CANCELLED,
             )
         )
@@ -196,8 +205,8 @@ def invitation_email(row: AppointmentEmail, *, now: datetime | None = None) -> E
     email["From"] = _address(organizer_email, organizer_name)
     email["To"] = _address(row.to)
     email["Subject"] = _one_line(subject)
-    email["Date"] = utils.format_datetime(timezone.now())
-    email["Message-ID"] = f"<appointment.{uuid.uuid4().hex}@{settings.KLIENT_MAIL_DOMAIN}>"
+    email["Date"] = utils.format_datetime(row.created_at)
+    email["Message-ID"] = message_id_of(row)
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(body, charset="utf-8")
     email.add_alternative(ics, maintype="text", subtype="calendar", params={"method": method})
@@ -209,6 +218,16 @@ def invitation_email(row: AppointmentEmail, *, now: datetime | None = None) -> E
 
 
 def _send(held: work.Claim, row_id: int) -> str:
+    """Hand one email to the relay, then record it sent.
+
+    SMTP has no exactly-once: if this worker dies after the relay accepted the message
+    (its 250 answer to the end of DATA) and before `complete` commits, the row's lease
+    runs out and the sweep sends it again. That second copy is the same message: the same
+    Message-ID and Date (so mailboxes that drop a Message-ID they already hold, as Gmail
+    does, show it once) and the same ICS, UID, SEQUENCE and DTSTAMP (so a calendar applies
+    the same update and ends in the same state). The window is the one commit after the
+    relay's answer; a copy needs a worker to die exactly there, and at most one copy per
+    such death (the row's attempts are bounded: INVITATION_WORK.policy.max_attempts)."""
     row = AppointmentEmail.objects.select_related(
         "appointment__booking_type",
         "appointment__agent",

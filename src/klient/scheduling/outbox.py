@@ -13,7 +13,6 @@ import http.client
 import json
 import logging
 import os
-import uuid
 from datetime import datetime, timedelta
 from email import utils
 from email.message import EmailMessage
@@ -121,8 +120,13 @@ def _email(row: OutgoingMessage) -> EmailMessage:
         email["From"] = _address(f"no-reply@{settings.KLIENT_MAIL_DOMAIN}")
     email["To"] = _address(row.to)
     email["Subject"] = _one_line(row.subject)
-    email["Date"] = utils.format_datetime(timezone.now())
-    email["Message-ID"] = f"<appointment.{row.pk}.{uuid.uuid4().hex}@{settings.KLIENT_MAIL_DOMAIN}>"
+    # From the row, not the clock: a copy sent again after a worker died between the
+    # relay's acceptance and recording it (invitation_mail._send) is the same message.
+    email["Date"] = utils.format_datetime(row.created_at)
+    reference = (row.appointment.reference or "").lower()
+    email["Message-ID"] = (
+        f"<appointment-message.{reference}.{row.pk}@{settings.KLIENT_MAIL_DOMAIN}>"
+    )
     email["Auto-Submitted"] = "auto-generated"
     email.set_content(row.body, charset="utf-8")
     email["Content-Language"] = row.language or settings.LANGUAGE_CODE

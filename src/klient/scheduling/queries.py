@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from klient.calendars.absences import AgentCalendar
 from klient.calendars.calendar import BusinessCalendar
 from klient.people.access import is_admin
-from klient.people.working_time import agent_calendar
+from klient.people.working_time import agent_calendar, agent_calendars
 
 from . import availability, busy
 from .models import Appointment, BookingType
@@ -33,6 +33,9 @@ MARGIN = timedelta(days=2)
 # No appointment is longer than a booking type may last (actions.NUMBERS): a bound from
 # below on `start` lets the (agent, start) index skip the agent's whole past.
 LONGEST = timedelta(hours=12)
+LONGEST_BUFFER = timedelta(days=1)  # buffers are at most 1440 minutes (actions.NUMBERS)
+# A local day (25 hours on a DST day) around any instant, in any zone (offsets -12..+14).
+LOCAL_DAY = timedelta(hours=26)
 MAX_WINDOW_DAYS = 92
 
 
@@ -107,10 +110,11 @@ def rules_of(booking_type: BookingType) -> availability.Rules:
     )
 
 
-def _working(agent: Any, start: datetime, end: datetime) -> tuple[ZoneInfo, list[Span]]:
+def _working(
+    agent: Any, calendar: AgentCalendar, start: datetime, end: datetime
+) -> tuple[ZoneInfo, list[Span]]:
     """The agent's zone (their working hours', else their profile's, else UTC) and their
     working intervals around [start, end), each local day expanded in that zone."""
-    calendar = agent_calendar(agent, since=start - MARGIN)
     if calendar.hours is not None:
         calendar = AgentCalendar(_shared(calendar.hours), calendar.absences)
     zone_name = calendar.hours.time_zone if calendar.hours is not None else ""
@@ -138,22 +142,37 @@ def slots_by_agent(
     now = now or timezone.now()
     people = list(agents) if agents is not None else members(booking_type)
     ids = [agent.pk for agent in people]
+    rules = rules_of(booking_type)
+    # Only what can touch a slot starting in [start, end) is read: what overlaps its
+    # buffered span, from `start - buffer_before` to `end + duration + buffer_after`, and,
+    # for the per-day limit, appointments of the agent's local days around the window.
+    reach_from, reach_until = start - rules.buffer_before, end + rules.duration + rules.buffer_after
     if busy_times is None:
-        busy_times = busy.external_busy_between(ids, start - MARGIN, end + MARGIN)
+        busy_times = busy.external_busy_between(ids, reach_from, reach_until)
+    touching = Q(blocked_from__lt=reach_until, blocked_until__gt=reach_from)
+    lowest, highest = reach_from, reach_until
+    if rules.max_per_day is not None:
+        touching |= Q(start__gte=start - LOCAL_DAY, start__lt=end + LOCAL_DAY)
+        lowest, highest = min(lowest, start - LOCAL_DAY), max(highest, end + LOCAL_DAY)
     booked: dict[int, list[availability.Booked]] = defaultdict(list)
-    rows = Appointment.objects.filter(
-        agent_id__in=ids,
-        state__in=Appointment.BLOCKING,
-        start__lt=end + MARGIN,
-        start__gt=start - MARGIN - LONGEST,
-        end__gt=start - MARGIN,
-    ).values_list(
-        "agent_id",
-        "booking_type_id",
-        "start",
-        "end",
-        "buffer_before_minutes",
-        "buffer_after_minutes",
+    rows = (
+        Appointment.objects.filter(
+            agent_id__in=ids,
+            state__in=Appointment.BLOCKING,
+            # Bounds on `start` let the (agent, start) index skip the agent's past and
+            # future: an appointment lasts at most LONGEST, its buffers at most a day each.
+            start__gt=lowest - LONGEST - LONGEST_BUFFER,
+            start__lt=highest + LONGEST_BUFFER,
+        )
+        .filter(touching)
+        .values_list(
+            "agent_id",
+            "booking_type_id",
+            "start",
+            "end",
+            "buffer_before_minutes",
+            "buffer_after_minutes",
+        )
     )
     this_type = booking_type.pk
     for agent_id, type_id, a_start, a_end, before, after in rows:
@@ -166,10 +185,11 @@ def slots_by_agent(
                 counts_for_limit=type_id == this_type,
             )
         )
-    rules = rules_of(booking_type)
     out: dict[int, list[Span]] = {}
+    # Every member's hours and absences in one go (a team's slots read them all).
+    calendars = agent_calendars(people, since=start - MARGIN)
     for agent in people:
-        zone, working = _working(agent, start, end)
+        zone, working = _working(agent, calendars[agent.pk], start, end)
         out[agent.pk] = availability.free_slots(
             working=working,
             booked=booked.get(agent.pk, ()),

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from klient.core.pages import render_agent_page
 from klient.people.access import is_admin
 
-from . import actions, queries
+from . import actions, care, queries
 from .forms import BookingTypeForm
 from .models import BookingType
 
@@ -81,16 +81,23 @@ def appointment_list(request: HttpRequest) -> HttpResponse:
     """The agent's upcoming appointments (and their teams'), in the agent's own zone."""
     zone = queries.agent_zone(request.user)
     since = timezone.now() - timedelta(hours=2)
+    upcoming = list(queries.visible_appointments(request.user).filter(end__gte=since)[:200])
+    earlier = care.earlier_missed_of(upcoming)
     rows = [
-        (a, a.start.astimezone(zone).isoformat(), _local(a, zone))
-        for a in queries.visible_appointments(request.user).filter(end__gte=since)[:200]
+        (
+            a,
+            a.start.astimezone(zone).isoformat(),
+            local_label(a, zone),
+            care.earlier_missed_words(earlier[a.pk]),
+        )
+        for a in upcoming
     ]
     return render_agent_page(
         request, "scheduling/appointments.html", {"rows": rows, "zone": str(zone)}
     )
 
 
-def _local(appointment: Any, zone: Any) -> str:
+def local_label(appointment: Any, zone: Any) -> str:
     # Formatted here: a template would show aware times in the site's zone.
     start, end = appointment.start.astimezone(zone), appointment.end.astimezone(zone)
     return f"{date_format(start, 'D j M Y')}, {start:%H:%M}–{end:%H:%M}"
