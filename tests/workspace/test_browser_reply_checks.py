@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from asgi_server import CHROMIUM
+from asgi_server import CHROMIUM, signed_in_page
 from klient import demo
 from klient.conversations.checks import Finding, register_check, unregister_check
 from klient.conversations.models import Conversation, Message
@@ -46,12 +46,7 @@ def test_findings_appear_while_writing_and_never_block_sending(
     from playwright.sync_api import expect
 
     demo.seed()
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
-    page.set_default_timeout(15_000)
-    page.goto(live_server.url + "/")
-    page.get_by_label("Email address").fill("admin@klient.localhost")
-    page.get_by_label("Password").fill(demo.PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page = signed_in_page(chromium, live_server.url, "admin@klient.localhost", demo.PASSWORD)
     page.get_by_role("link", name="Lost my phone").click()
     page.wait_for_load_state("load")  # htmx is a deferred script
 
