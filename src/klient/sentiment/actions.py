@@ -29,7 +29,10 @@ from .models import MessageSentiment, RecoveryTask
 # A recovery is a call or a message from the manager while the customer still listens.
 RECOVERY_DUE_AFTER = timedelta(hours=24)
 # Failures of the team a customer answers angrily (klient.promises, klient.sla).
-FAILURE_KINDS = {PromiseKind.BROKEN: "after_broken_promise", SlaKind.BREACHED: "after_breach"}
+FAILURE_KINDS: dict[str, str] = {
+    PromiseKind.BROKEN.value: "after_broken_promise",
+    SlaKind.BREACHED.value: "after_breach",
+}
 MAX_OUTCOME = 4000
 
 
