@@ -43,6 +43,7 @@ _LEXICONS = Path(__file__).with_name("lexicons")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'"})
 _SENTENCE_END = re.compile(r"[.!?\n]+")
+_SUBORDINATORS = frozenset({"que", "qu", "dass", "daß"})
 _CLAUSE_END = re.compile(r"[.!?\n,;:]+")
 
 
@@ -173,15 +174,26 @@ class _Clauses:
         return self.starts[index] if index < len(self.starts) else length
 
 
-def _negated(lexicon: _Lexicon, text: str, clauses: _Clauses, start: int, end: int) -> bool:
+def _negated(
+    lexicon: _Lexicon, text: str, clauses: _Clauses, start: int, end: int, kind: str
+) -> bool:
     # Negation stays within its clause: "if it is not fixed, I am leaving" is still leaving.
     clause_start = max(clauses.start_before(start), start - 80)
     before = _WORD.findall(text, clause_start, start)[-NEGATION_WINDOW:]
     if any(w in lexicon.negators for w in before):
         return True
-    if lexicon.negators_after:
+    # A repetition is not negated by what follows it: "wieder einmal ist niemand gekommen",
+    # "une fois de plus personne n'est venu" repeat a failure, the negator is the failure.
+    if lexicon.negators_after and kind != "repeated":
         clause_end = min(clauses.end_after(end, len(text)), end + 80)
         after = _WORD.findall(text, end, clause_end)[:2]
+        # "dommage que personne ne m'ait prévenu": a negator in the clause that follows
+        # belongs to that clause; and a phrase that is a negation itself ("n'achèterai plus
+        # jamais") is not undone by the next "rien".
+        if after and after[0] in _SUBORDINATORS:
+            return False
+        if any(w in lexicon.negators for w in _WORD.findall(text, start, end)):
+            return False
         return any(w in lexicon.negators for w in after)
     return False
 
@@ -223,7 +235,7 @@ def analyse(text: str, language: str) -> Sentiment:
                 continue  # inside a word: "kalt" in "Inhalt"
             if taken.find(1, start, end) != -1:
                 continue
-            negated = _negated(lexicon, text, clauses, start, end)
+            negated = _negated(lexicon, text, clauses, start, end, entry.kind)
             if entry.kind == "leaving" and _in_question(text, end):
                 continue
             taken[start:end] = b"\x01" * (end - start)

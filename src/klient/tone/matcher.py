@@ -119,7 +119,9 @@ def compile_rule(rule: Rule) -> _Compiled:
     not_after = None
     if rule.not_after:
         not_after = re.compile(
-            "(?:" + "|".join(_spaces(p) for p in rule.not_after) + r")\W*$", _FLAGS
+            # Bounded at its start: "nie" must not be found at the end of "Opóźnienie".
+            r"(?<!\w)(?:" + "|".join(_spaces(p) for p in rule.not_after) + r")\W*$",
+            _FLAGS,
         )
     return _Compiled(rule, pattern, _union(rule.unless, bounded=True), not_after)
 
