@@ -186,7 +186,8 @@ def _scores(language, part):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_labelled_sets_are_big_enough_and_half_offending(language):
     rules_part, _ = _scores(language, "rules")
-    held_out, _ = _scores(language, "heldout")
+    # Both held-out batches are kept out of rule writing (the second one since the first was read).
+    held_out = _scores(language, "heldout")[0] + _scores(language, "heldout2")[0]
     everything = rules_part + held_out
     assert len(everything) >= 150
     offending = [item for item in everything if item.categories]
@@ -209,6 +210,15 @@ def test_the_held_out_part_stays_where_it_was_first_measured(language):
     on sentences it was never written against fails here."""
     _items, scores = _scores(language, "heldout")
     assert scores["all"].precision >= 0.85
+    assert scores["all"].recall >= 0.85
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_second_held_out_batch_stays_where_it_was_first_measured(language):
+    """The fresh batch, read once after the accuracy pass (1.00 precision, 0.90–1.00 recall):
+    a floor, so a later change to the rules cannot lose it unnoticed."""
+    _items, scores = _scores(language, "heldout2")
+    assert scores["all"].precision >= 0.9
     assert scores["all"].recall >= 0.85
 
 
