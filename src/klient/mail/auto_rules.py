@@ -155,6 +155,7 @@ SIGNALS = (
         "opiekuję się chorym dzieckiem",
         "wegen eines kranken kindes",
         "доглядаю хвору дитину",
+        "ich bin kurz weg",
     )),
     Signal("return_date", 0.2, (
         "will be back", "be back on", "returning on", "returning monday", "on my return",
@@ -193,6 +194,7 @@ SIGNALS = (
         "alle e-mails beantworten wir",
         "na wszystkie maile odpowiemy",
         "на всі листи відповімо",
+        "bis dahin kein",
     )),
     Signal("stand_in", 0.2, (
         "in my absence", "during my absence", "for urgent", "if urgent", "if it is urgent",
@@ -325,6 +327,7 @@ SIGNALS = (
         "cet e-mail est un service",
         "diese e-mail ist ein service",
         "цей лист надсилає служба",
+        "щоб додати коментар, дайте відповідь",
     )),
     Signal("received", 0.3, (
         "we have received your", "we've received your", "confirm that we have received",
@@ -411,6 +414,11 @@ SIGNALS = (
         "dziękujemy za zapytanie",
         "danke für ihre anfrage zum",
         "дякуємо за запит щодо",
+        "thank you for your … we will reply within",
+        "merci pour votre … nous vous répondrons",
+        "vielen dank für ihre … wir antworten",
+        "дякуємо за … відповімо протягом",
+        "dziękujemy za … odpowiemy w ciągu",
     )),
     # A case or ticket number handed out: receipts give one, customers quote theirs.
     Signal("case_number", 0.2, (
@@ -467,6 +475,9 @@ SIGNALS = (
         "оновіть адресну книгу",
         "proszę o kontakt z", "prosimy kierować", "bitte senden sie alle",
         "усі запити, будь ласка, надсилайте",
+        "wenden sie sich … bitte an",
+        "звертайтеся, будь ласка, до",
+        "merci de contacter",
     )),
     # Queues and waiting times announced to everyone who writes.
     Signal("service_notice", 0.5, (
@@ -523,6 +534,7 @@ SIGNALS = (
         "odpowiedź może potrwać",
         "kann die antwort etwas länger",
         "відповідь може зайняти",
+        "les réponses peuvent donc prendre",
     )),
     Signal("office_closed", 0.5, (
         "our office is closed", "our offices are closed", "office is closed for",
