@@ -1,12 +1,12 @@
 """Automatic-reply detection on the hand-written set in tests/mail/labelled/automatic/.
 
     .venv/bin/python bench/mail_accuracy.py automatic [--part all|held-out|rules]
-    .venv/bin/python bench/mail_accuracy_automatic.py [--part ...]
+    .venv/bin/python bench/mail_accuracy_automatic.py [--part ...] [--batch N]
 
 Prints per language: items, precision and recall of "automatic" (an auto-reply or a bounce),
 the human messages taken for robots (the worst error: they are never counted as waiting) and
 the microseconds classify() takes per message (parsing not included). The held-out part is
-the items marked `=== held` (batches 6-11; tests/mail/labelled/automatic/README.md says which
+the items marked `=== held` (batches 6-12; tests/mail/labelled/automatic/README.md says which
 of them rules were later written from).
 """
 
