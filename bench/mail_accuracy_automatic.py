@@ -1,12 +1,12 @@
 """Automatic-reply detection on the hand-written set in tests/mail/labelled/automatic/.
 
     .venv/bin/python bench/mail_accuracy.py automatic [--part all|held-out|rules]
-    .venv/bin/python bench/mail_accuracy_automatic.py [--part ...]
+    .venv/bin/python bench/mail_accuracy_automatic.py [--part ...] [--batch N]
 
 Prints per language: items, precision and recall of "automatic" (an auto-reply or a bounce),
 the human messages taken for robots (the worst error: they are never counted as waiting) and
 the microseconds classify() takes per message (parsing not included). The held-out part is
-the items marked `=== held` (batches 6-11; tests/mail/labelled/automatic/README.md says which
+the items marked `=== held` (batches 6-12; tests/mail/labelled/automatic/README.md says which
 of them rules were later written from).
 """
 
@@ -31,14 +31,16 @@ class Item(NamedTuple):
     held_out: bool
     automatic: bool
     raw: bytes
+    batch: int | None = None  # from a `batch=N` word on the label line, when the item has one
 
     @property
     def name(self) -> str:
         return f"{self.language}#{self.number}"
 
 
-def load_items(part: str = "all") -> list[Item]:
-    """Every item of the labelled set; part is all, held-out or rules."""
+def load_items(part: str = "all", batch: int | None = None) -> list[Item]:
+    """Every item of the labelled set; part is all, held-out or rules; batch keeps only the
+    items tagged `batch=N` (a fresh held-out batch is read on its own line)."""
     items = []
     for language in LANGUAGES:
         text = (LABELLED / f"{language}.txt").read_text(encoding="utf-8")
@@ -48,7 +50,8 @@ def load_items(part: str = "all") -> list[Item]:
             label_line, _, rest = chunk.partition("\n")
             words = label_line.split()
             held_out = words[0] == "held"
-            label = words[-1]
+            label = words[1] if held_out else words[0]
+            tags = [int(w.removeprefix("batch=")) for w in words if w.startswith("batch=")]
             assert label in ("auto", "human"), f"{language}#{number}: {label_line!r}"
             head, _, body = rest.partition("\n\n")
             if not any(line.lower().startswith("from:") for line in head.splitlines()):
@@ -57,7 +60,12 @@ def load_items(part: str = "all") -> list[Item]:
                 f"{head}\nMIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
                 f"Content-Transfer-Encoding: 8bit\n\n{body.strip()}\n"
             ).replace("\n", "\r\n")
-            item = Item(language, number, held_out, label == "auto", raw.encode("utf-8"))
+            item = Item(
+                language, number, held_out, label == "auto", raw.encode("utf-8"),
+                tags[0] if tags else None,
+            )  # fmt: skip
+            if batch is not None and item.batch != batch:
+                continue
             if part == "all" or (part == "held-out") == held_out:
                 items.append(item)
     return items
@@ -118,8 +126,8 @@ def microseconds_per_message(items: list[Item], rounds: int = 30) -> float:
     return best / len(parsed) * 1e6
 
 
-def run(part: str) -> None:
-    items = load_items(part)
+def run(part: str, batch: int | None = None) -> None:
+    items = load_items(part, batch)
     print(f"{'lang':<5}{'items':>6}{'auto':>6}{'precision':>11}{'recall':>8}  errors")
     for language, f in evaluate(items).items():
         errors = " ".join([*(f"human-flagged:{n}" for n in f.false_alarms),
@@ -132,9 +140,10 @@ def run(part: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--part", choices=("all", "held-out", "rules"), default="all")
+    parser.add_argument("--batch", type=int, help="only the items tagged batch=N")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(HERE.parent / "src"))
-    run(args.part)
+    run(args.part, args.batch)
     return 0
 
 

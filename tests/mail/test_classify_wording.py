@@ -149,21 +149,29 @@ def test_the_rule_writing_part_meets_the_targets_in_every_language():
 
 
 def test_the_held_out_part_keeps_its_measured_floors():
-    """Batches 6-11 (`=== held`) were each written before the rules that followed them and
+    """Batches 6-12 (`=== held`) were each written before the rules that followed them and
     read once (docs/performance.md gives every first reading). Rules were then written from
-    batches 6-9; batch 10's three people taken for robots led to the rule that one notion
-    alone never decides; batch 11 is untouched. On this unseen mail the issue's target is
-    not met (batch 11: recall 25-45 %, 0-2 of 12 people per language taken for robots, all
-    announcing their own absence with a date and a colleague): the floors are today's
-    figures on the whole held-out part, guarded so that they do not fall."""
+    batches 6-10; batch 11 is untouched since its reading and batch 12 (fourth round) was
+    read once after the last rule. On this unseen mail the issue's target is not met (batch
+    12: recall 35-60 %, no person taken for a robot; batch 11: 0-2 of 12 people per language
+    taken for robots, all announcing their own absence with a date and a colleague): the
+    floors are today's figures on the whole held-out part, guarded so that they do not fall."""
     bench = labelled()
-    precision = {"en": 0.97, "fr": 0.98, "pl": 0.98, "de": 1.0, "uk": 0.97}
-    recall = {"en": 0.73, "fr": 0.68, "pl": 0.73, "de": 0.68, "uk": 0.70}
+    precision = {"en": 0.979, "fr": 0.989, "pl": 0.989, "de": 1.0, "uk": 0.979}
+    recall = {"en": 0.815, "fr": 0.806, "pl": 0.789, "de": 0.773, "uk": 0.84}
     for language, figures in bench.evaluate(bench.load_items("held-out")).items():
-        assert figures.items >= 157, language
-        assert figures.automatic >= 99, language
+        assert figures.items >= 189, language
+        assert figures.automatic >= 119, language
         assert figures.precision >= precision[language], (language, figures.false_alarms)
         assert figures.recall >= recall[language], (language, figures.missed)
+
+
+def test_a_fresh_batch_is_read_on_its_own_line():
+    """`--batch N` reads one tagged batch: batch 12 holds 20 automatic items and 12 near
+    misses per language."""
+    bench = labelled()
+    for language, figures in bench.evaluate(bench.load_items("all", batch=12)).items():
+        assert (figures.items, figures.automatic) == (32, 20), language
 
 
 @pytest.mark.parametrize(
