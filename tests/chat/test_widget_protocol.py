@@ -18,8 +18,13 @@ const assert = require("node:assert/strict");
 const { ChatClient, uuid } = require(%(app)r);
 
 class FakeSocket {  // a WebSocket whose server side the scenario plays by hand
-  constructor(url) { this.url = url; this.sent = []; this.readyState = 0; FakeSocket.all.push(this); }
-  send(data) { assert.equal(this.readyState, 1, "sent on a socket that is not open"); this.sent.push(JSON.parse(data)); }
+  constructor(url) {
+    this.url = url; this.sent = []; this.readyState = 0; FakeSocket.all.push(this);
+  }
+  send(data) {
+    assert.equal(this.readyState, 1, "sent on a socket that is not open");
+    this.sent.push(JSON.parse(data));
+  }
   open() { this.readyState = 1; this.onopen(); }
   frame(f) { this.onmessage({ data: JSON.stringify(f) }); }
   drop() { this.readyState = 3; this.onclose({ code: 1006 }); }
@@ -38,7 +43,13 @@ const timers = {  // time moves only when the scenario says so
   pending: [],
   set(f, ms) { this.pending.push({ f, ms }); return this.pending.length; },
   clear(id) { this.pending[id - 1] = null; },
-  fireNext() { const i = this.pending.findIndex(Boolean); const t = this.pending[i]; this.pending[i] = null; t.f(); return t.ms; },
+  fireNext() {  // runs the next timer; answers its delay
+    const i = this.pending.findIndex(Boolean);
+    const t = this.pending[i];
+    this.pending[i] = null;
+    t.f();
+    return t.ms;
+  },
 };
 
 const posts = [];
@@ -207,7 +218,8 @@ def test_typing_is_throttled_and_notices_and_errors_reach_the_page(tmp_path):
     latest().frame({ type: "something_newer" });
 
     assert.equal(seen("typing").length, 1);
-    assert.deepEqual(seen("notice").map((n) => n.text), ["Jesteś 2. w kolejce", "Odpowiemy e-mailem"]);
+    assert.deepEqual(seen("notice").map((n) => n.text),
+      ["Jesteś 2. w kolejce", "Odpowiemy e-mailem"]);
     assert.deepEqual(seen("email_offer").map((n) => n.code), ["continued_by_email"]);
     assert.deepEqual(seen("error").map((e) => e.detail), ["text too long"]);
     """,
@@ -223,7 +235,8 @@ def test_a_session_nobody_can_take_offers_email_and_a_refused_one_is_reported(tm
     assert.equal(await open.start(), true);
     assert.equal(seen("email_offer").length, 1);
 
-    const refused = makeClient({ team: "Elsewhere", fetch: answering(403, { detail: "Origin not allowed" }) });
+    const refused = makeClient({ team: "Elsewhere",
+      fetch: answering(403, { detail: "Origin not allowed" }) });
     assert.equal(await refused.start(), false);
     assert.deepEqual(seen("error").at(-1), { detail: "Origin not allowed", status: 403 });
     assert.equal(refused.hasSession(), false);
