@@ -105,3 +105,38 @@ def test_a_message_the_chat_could_not_take_yet_is_kept_to_be_sent(demo):
     expect(page.locator(".kc-pending")).to_contain_text("Is my order on its way?")
     outbox = page.evaluate("JSON.parse(localStorage.getItem('klient-chat:Nobody here:outbox'))")
     assert [item["text"] for item in outbox] == ["Is my order on its way?"]
+
+
+def test_frames_from_the_server_are_drawn_in_order_as_text_and_offer_email(demo):
+    """The frames a real /ws/chat/ would send, handed to the widget's client as its socket
+    would hand them (the socket itself is tested with the server, after the merge)."""
+    from playwright.sync_api import expect
+
+    page = demo("?lang=de")
+    page.get_by_role("button", name="Chatten Sie mit uns").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+
+    page.evaluate(
+        """() => {
+        const client = window.KlientChat.app.client;
+        const message = (seq, text) => ({type: "message", seq, id: seq, client_id: null,
+            sender: "agent", name: "Anna", text, attachments: [], at: "2026-12-07T22:00:00Z"});
+        client.receive(message(2, "<img src=x onerror=alert(1)> Zweite"));
+        client.receive(message(1, "Erste"));
+        client.receive(message(2, "<img src=x onerror=alert(1)> Zweite"));  // replayed
+        client.receive({type: "notice", code: "continued_by_email",
+            text: "Niemand ist frei; wir antworten per E-Mail."});
+    }"""
+    )
+
+    log = page.get_by_role("log", name="Nachrichten")
+    expect(log.locator(".kc-agent")).to_have_count(2)
+    assert log.locator(".kc-agent").all_inner_texts() == [
+        "Anna\nErste",
+        "Anna\n<img src=x onerror=alert(1)> Zweite",
+    ]
+    expect(log.locator(".kc-system")).to_have_text("Niemand ist frei; wir antworten per E-Mail.")
+    expect(page.get_by_role("alert")).to_have_text(
+        "Gerade kann niemand im Chat antworten. Bitte schreiben Sie uns per E-Mail."
+    )
+    assert page.locator(".kc-dialog img").count() == 0

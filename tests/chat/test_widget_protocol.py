@@ -230,10 +230,22 @@ def test_a_session_nobody_can_take_offers_email_and_a_refused_one_is_reported(tm
     run(
         tmp_path,
         """
-    const open = makeClient({ team: "Nights", fetch: answering(201,
+    const nights = makeClient({ team: "Nights", fetch: answering(201,
       { session: "tok-2", conversation: null, available: false }) });
-    assert.equal(await open.start(), true);
-    assert.equal(seen("email_offer").length, 1);
+    const id = nights.send("Czy jest ktoś?");
+    // Without an email nobody could answer at all: the widget asks for one and waits.
+    assert.equal(await nights.start({ name: "Ola" }), false);
+    assert.deepEqual(seen("email_offer"), [{ need_email: true }]);
+    assert.equal(nights.hasSession(), false);
+    assert.equal(FakeSocket.all.length, 0);
+
+    assert.equal(await nights.start({ name: "Ola", email: "ola@example.com" }), true);
+    assert.deepEqual(posts[1].body,
+      { team: "Nights", language: "pl", name: "Ola", email: "ola@example.com" });
+    assert.equal(seen("email_offer").length, 2);  // now: "we will continue by email"
+    assert.equal(nights.emailGiven, true);
+    latest().open();
+    assert.deepEqual(latest().sent[1], { type: "send", client_id: id, text: "Czy jest ktoś?" });
 
     const refused = makeClient({ team: "Elsewhere",
       fetch: answering(403, { detail: "Origin not allowed" }) });

@@ -24,7 +24,8 @@
       offline: "Connection lost. Reconnecting…",
       failed: "The chat could not start:",
       offer: "Nobody can answer in the chat right now. We will continue by email.",
-      offerAsk: "Leave your email above and send your message: we will answer by email.",
+      offerNoEmail: "Nobody can answer in the chat right now. Please write to us by email.",
+      offerAsk: "Nobody can answer in the chat right now. Leave your email and press Send: we will answer by email.",
     },
     fr: {
       title: "Discutez avec nous",
@@ -44,7 +45,8 @@
       offline: "Connexion perdue. Reconnexion…",
       failed: "La discussion n’a pas pu démarrer :",
       offer: "Personne ne peut répondre ici pour le moment. Nous continuerons par e-mail.",
-      offerAsk: "Indiquez votre e-mail ci-dessus et envoyez votre message : nous répondrons par e-mail.",
+      offerNoEmail: "Personne ne peut répondre ici pour le moment. Écrivez-nous par e-mail.",
+      offerAsk: "Personne ne peut répondre ici pour le moment. Indiquez votre e-mail et appuyez sur Envoyer : nous répondrons par e-mail.",
     },
     pl: {
       title: "Czat z nami",
@@ -64,7 +66,8 @@
       offline: "Utracono połączenie. Łączę ponownie…",
       failed: "Nie udało się rozpocząć czatu:",
       offer: "Nikt nie może teraz odpowiedzieć na czacie. Będziemy kontynuować e-mailem.",
-      offerAsk: "Podaj e-mail powyżej i wyślij wiadomość: odpowiemy e-mailem.",
+      offerNoEmail: "Nikt nie może teraz odpowiedzieć na czacie. Napisz do nas e-mailem.",
+      offerAsk: "Nikt nie może teraz odpowiedzieć na czacie. Podaj e-mail i naciśnij Wyślij: odpowiemy e-mailem.",
     },
     de: {
       title: "Chatten Sie mit uns",
@@ -84,7 +87,8 @@
       offline: "Verbindung unterbrochen. Neuer Versuch…",
       failed: "Der Chat konnte nicht starten:",
       offer: "Gerade kann niemand im Chat antworten. Wir machen per E-Mail weiter.",
-      offerAsk: "Geben Sie oben Ihre E-Mail an und senden Sie Ihre Nachricht: Wir antworten per E-Mail.",
+      offerNoEmail: "Gerade kann niemand im Chat antworten. Bitte schreiben Sie uns per E-Mail.",
+      offerAsk: "Gerade kann niemand im Chat antworten. Geben Sie Ihre E-Mail an und drücken Sie Senden: Wir antworten per E-Mail.",
     },
     uk: {
       title: "Напишіть нам",
@@ -104,7 +108,8 @@
       offline: "З’єднання втрачено. Під’єднуємося знову…",
       failed: "Не вдалося почати чат:",
       offer: "Зараз ніхто не може відповісти в чаті. Продовжимо e-mailом.",
-      offerAsk: "Вкажіть e-mail вище та надішліть повідомлення: ми відповімо e-mailом.",
+      offerNoEmail: "Зараз ніхто не може відповісти в чаті. Напишіть нам e-mailом.",
+      offerAsk: "Зараз ніхто не може відповісти в чаті. Вкажіть e-mail і натисніть «Надіслати»: ми відповімо e-mailом.",
     },
   };
 
@@ -171,6 +176,7 @@
       this.lastSeq = 0;
       this.token = this.load("session", null);
       this.conversation = this.load("conversation", null);
+      this.emailGiven = this.load("email_given", false); // whether, not which: no address kept
       this.socket = null;
       this.attempt = 0;
       this.retry = null;
@@ -226,14 +232,23 @@
         .then(function (response) {
           return response.json().catch(function () { return {}; }).then(function (body) {
             self.starting = null;
-            if (nobodyCanTake(body)) self.emit("email_offer", body);
+            if (response.ok && nobodyCanTake(body) && !payload.email) {
+              // Nobody can answer, and we could not answer by email either: ask for an
+              // address first. The outbox waits; the next start() makes a session with it.
+              self.emit("email_offer", { need_email: true });
+              return false;
+            }
             if (!response.ok || !body.session) {
               self.emit("error", { detail: body.detail || "HTTP " + response.status, status: response.status });
+              if (nobodyCanTake(body)) self.emit("email_offer", body);
               return false;
             }
             self.token = body.session;
             self.save("session", self.token);
+            self.emailGiven = Boolean(payload.email);
+            self.save("email_given", self.emailGiven);
             self.setConversation(body.conversation);
+            if (nobodyCanTake(body)) self.emit("email_offer", body);
             self.connect();
             return true;
           });
@@ -509,10 +524,15 @@
     log.scrollTop = log.scrollHeight;
   }
 
-  function showOffer() {
-    offer.textContent = t.offer + (emailInput.value ? "" : " " + t.offerAsk);
+  function showOffer(detail) {
+    if (detail.need_email) {
+      offer.textContent = t.offerAsk;
+      profile.hidden = false;
+      emailInput.focus();
+    } else {
+      offer.textContent = client.emailGiven ? t.offer : t.offerNoEmail;
+    }
     offer.hidden = false;
-    if (!client.hasSession() || !emailInput.value) profile.hidden = false;
   }
 
   function onEvent(kind, detail) {
@@ -557,7 +577,7 @@
     } else if (kind === "notice") {
       if (detail.text) appendSystem("kc-system", detail.text); // the server's words, in our language
     } else if (kind === "email_offer") {
-      showOffer();
+      showOffer(detail);
     } else if (kind === "error") {
       appendSystem("kc-error", (detail.status ? t.failed + " " : "") + (detail.detail || ""));
     }
@@ -574,13 +594,18 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = textArea.value.trim();
-    if (!text) return textArea.focus();
-    client.send(text);
+    // An empty send is allowed only to hand over an email for messages already waiting.
+    var waiting = !client.hasSession() && client.outbox().length > 0;
+    if (!text && !waiting) return textArea.focus();
+    if (text) client.send(text);
     textArea.value = "";
     textArea.focus();
     if (!client.hasSession()) {
       client.start({ name: nameInput.value.trim(), email: emailInput.value.trim() }).then(function (ok) {
-        if (ok) profile.hidden = true;
+        if (ok) {
+          profile.hidden = true;
+          if (!offer.textContent || offer.textContent === t.offerAsk) offer.hidden = true;
+        }
       });
     }
   });
