@@ -38,6 +38,7 @@ def test_the_loader_is_a_script_any_site_may_load_and_cache(client):
     assert response["Cache-Control"] == "public, max-age=300"
     again = client.get("/chat/widget.js", HTTP_IF_NONE_MATCH=response["ETag"])
     assert again.status_code == 304
+    assert client.head("/chat/widget.js").status_code == 200  # uptime checks, CDNs
 
 
 def test_the_loader_asks_for_the_app_by_its_current_version(client):

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_safe
 
 STATIC = Path(__file__).resolve().parent / "static" / "chat"
 LANGUAGES = ("en", "fr", "pl", "de", "uk")
@@ -53,13 +53,13 @@ def _script(request: HttpRequest, body: bytes, etag: str, max_age: int) -> HttpR
     return response
 
 
-@require_GET
+@require_safe  # HEAD too: uptime checks and CDNs ask for it
 def loader(request: HttpRequest) -> HttpResponse:
     body, etag = _loader()
     return _script(request, body, etag, LOADER_MAX_AGE)
 
 
-@require_GET
+@require_safe
 def app(request: HttpRequest) -> HttpResponse:
     body, etag = _app()
     return _script(request, body, etag, APP_MAX_AGE)

@@ -651,6 +651,13 @@
     }
   });
   closeButton.addEventListener("click", close);
+  document.addEventListener("focusin", function (event) {
+    // Focus that escapes by other means (a click on the page, a screen reader's jump) comes
+    // back: while open the dialog is modal. The launcher stays reachable to close it.
+    if (isOpen() && !dialog.contains(event.target) && event.target !== host.launcher) {
+      (profile.hidden ? textArea : nameInput).focus();
+    }
+  });
 
   function isOpen() {
     return !dialog.hidden;
