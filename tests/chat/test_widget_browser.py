@@ -122,7 +122,8 @@ def test_frames_from_the_server_are_drawn_in_order_as_text_and_offer_email(demo)
         const message = (seq, text) => ({type: "message", seq, id: seq, client_id: null,
             sender: "agent", name: "Anna", text, attachments: [], at: "2026-12-07T22:00:00Z"});
         client.receive(message(2, "<img src=x onerror=alert(1)> Zweite"));
-        client.receive(message(1, "Erste"));
+        client.receive(Object.assign(message(1, "Erste"), {attachments: [{id: 9,
+            filename: "rechnung.pdf", content_type: "application/pdf", size: 1200}]}));
         client.receive(message(2, "<img src=x onerror=alert(1)> Zweite"));  // replayed
         client.receive({type: "notice", code: "continued_by_email",
             text: "Niemand ist frei; wir antworten per E-Mail."});
@@ -132,7 +133,7 @@ def test_frames_from_the_server_are_drawn_in_order_as_text_and_offer_email(demo)
     log = page.get_by_role("log", name="Nachrichten")
     expect(log.locator(".kc-agent")).to_have_count(2)
     assert log.locator(".kc-agent").all_inner_texts() == [
-        "Anna\nErste",
+        "Anna\nErste\n📎 rechnung.pdf",
         "Anna\n<img src=x onerror=alert(1)> Zweite",
     ]
     expect(log.locator(".kc-system")).to_have_text("Niemand ist frei; wir antworten per E-Mail.")

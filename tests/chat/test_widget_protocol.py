@@ -160,6 +160,28 @@ def test_a_replayed_message_is_shown_once(tmp_path):
     )
 
 
+def test_a_gap_in_the_seqs_is_filled_by_resuming_from_what_is_held(tmp_path):
+    run(
+        tmp_path,
+        """
+    const client = makeClient();
+    await client.start();
+    latest().open();
+    latest().frame(message(1));
+    latest().frame(message(3));  // 2 went missing: not shown, and this socket is dropped
+
+    assert.deepEqual(seen("message").map((m) => m.seq), [1]);
+    assert.equal(latest().readyState, 3);
+    assert.equal(timers.fireNext(), 500);  // straight back, no growing backoff
+    latest().open();
+    assert.deepEqual(latest().sent, [{ type: "resume", last_seq: 1 }]);
+    latest().frame(message(2));
+    latest().frame(message(3));
+    assert.deepEqual(seen("message").map((m) => m.seq), [1, 2, 3]);
+    """,
+    )
+
+
 def test_the_outbox_and_the_session_outlive_a_reload(tmp_path):
     run(
         tmp_path,

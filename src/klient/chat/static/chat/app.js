@@ -172,8 +172,7 @@
       };
       this.random = o.random || Math.random;
       this.key = "klient-chat:" + this.team + ":";
-      this.seen = new Set(); // seqs held: a replayed or doubled frame is shown once
-      this.lastSeq = 0;
+      this.lastSeq = 0; // every message up to this seq is held (and shown)
       this.token = this.load("session", null);
       this.conversation = this.load("conversation", null);
       this.emailGiven = this.load("email_given", false); // whether, not which: no address kept
@@ -323,6 +322,13 @@
       return delay;
     }
 
+    /** A gap in the seqs: drop this socket; the next one resumes from what we hold. */
+    resync() {
+      if (!this.socket) return;
+      this.attempt = 0;
+      this.socket.close();
+    }
+
     /** A reconnect now, not after the backoff (the browser says it is back online). */
     reconnectNow() {
       if (this.socket || !this.token) return;
@@ -374,9 +380,12 @@
     receive(frame) {
       switch (frame.type) {
         case "message":
-          if (typeof frame.seq !== "number" || this.seen.has(frame.seq)) return;
-          this.seen.add(frame.seq);
-          if (frame.seq > this.lastSeq) this.lastSeq = frame.seq;
+          // seq runs 1, 2, 3… per conversation and each socket sends in order (docs/chat.md):
+          // one at or below what we hold is a replay, one past the next means we missed some,
+          // and a fresh socket's resume fills the hole. So lastSeq is always "all up to here".
+          if (typeof frame.seq !== "number" || frame.seq <= this.lastSeq) return;
+          if (frame.seq > this.lastSeq + 1) return this.resync();
+          this.lastSeq = frame.seq;
           if (frame.client_id) this.delivered(frame.client_id);
           this.emit("message", frame);
           return;
@@ -550,11 +559,13 @@
       var who = detail.sender === "customer" ? t.you : detail.sender === "system" ? "" : detail.name || "";
       var item = line(sender, who, detail.text || "");
       (detail.attachments || []).forEach(function (file) {
-        if (file && /^https?:\/\//.test(file.url || "")) {
-          var link = el("a", { href: file.url, target: "_blank", rel: "noopener" }, file.name || file.filename || file.url);
-          item.appendChild(document.createTextNode(" "));
-          item.appendChild(link);
-        }
+        if (!file) return;
+        var label = "📎 " + (file.filename || file.name || "");
+        var node = /^https?:\/\//.test(file.url || "")
+          ? el("a", { href: file.url, target: "_blank", rel: "noopener" }, label)
+          : el("span", { class: "kc-file" }, label); // named, not downloadable from here yet
+        item.appendChild(el("br"));
+        item.appendChild(node);
       });
       var old = detail.client_id && pendingRows.get(detail.client_id);
       if (old) {
