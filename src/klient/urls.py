@@ -33,5 +33,6 @@ urlpatterns = [
     path("", include("klient.administration.urls")),
     # The customer portal owns /portal/… and the embeddable request forms /forms/….
     path("", include("klient.portal.urls")),
+    path("chat/", include("klient.chat.widget_urls")),  # the chat widget (issue 16)
     path("", include("klient.workspace.urls")),
 ]
