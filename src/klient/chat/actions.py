@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from klient.conversations.actions import receive_message
 from klient.conversations.incoming import IncomingMessage
@@ -96,7 +97,7 @@ def send(session: ChatSession, *, client_id: str, text: str) -> Ack:
         if first is not None:
             return Ack(client_id, first.seq, first.conversation.reference, first.pk, False)
         now = timezone.now()
-        message, _ = receive_message(
+        message, _created = receive_message(
             IncomingMessage(
                 team_id=session.team_id,
                 from_address=session.visitor_id,
@@ -128,7 +129,7 @@ def _entry(message: Message, *, session: ChatSession | None, client_id: str | No
     """The message's place in its chat: the next seq of the conversation's counter, taken
     under its row lock (PostgreSQL: concurrent writers queue; SQLite: the transaction
     already serialises)."""
-    counter, _ = ChatCounter.objects.get_or_create(conversation_id=message.conversation_id)
+    counter, _created = ChatCounter.objects.get_or_create(conversation_id=message.conversation_id)
     counter = ChatCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last_seq += 1
     counter.save(update_fields=["last_seq"])
@@ -165,12 +166,15 @@ def set_allowed_origins(team: Team, values: list[str], *, actor: Any) -> list[st
     for value in values:
         try:
             origin = origins.normalise(value)
-        except origins.InvalidOrigin as exc:
-            raise ValidationError({"chat_allowed_origins": str(exc)}) from None
+        except origins.InvalidOrigin:
+            raise ValidationError(
+                _("chat_allowed_origins: %(origin)s is not an origin; give scheme://host[:port].")
+                % {"origin": repr(value)}
+            ) from None
         if origin not in normal:
             normal.append(origin)
     with transaction.atomic():
-        row, _ = ChatOrigins.objects.select_for_update().get_or_create(team=team)
+        row, _created = ChatOrigins.objects.select_for_update().get_or_create(team=team)
         if row.allowed != normal:
             publish_on_commit(events.origins_changed(team, row.allowed, normal, actor=actor))
             row.allowed = normal
