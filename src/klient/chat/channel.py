@@ -23,6 +23,7 @@ CHANNEL = Channel(
     identity_kind="chat",
     compose="klient.chat.channel.compose",
     deliver="klient.chat.channel.deliver",
+    falls_back_to="email",
 )
 
 
