@@ -17,6 +17,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.core.exceptions import ValidationError
 
+from klient.core.transactions import entry_point
+
 from . import actions, push, queries
 
 # Closing before accept refuses the handshake: the browser sees HTTP 403 for either.
@@ -49,9 +51,13 @@ def _replay(session_id: int, after: int) -> list[dict[str, Any]]:
 
 
 def _send(session_id: int, client_id: Any, text: Any) -> actions.Ack:
+    """A send frame is an entry point: its durable transaction has committed when this
+    returns, so the ack that follows never names a message that could still roll back."""
     from .models import ChatSession
 
-    return actions.send(ChatSession.objects.get(pk=session_id), client_id=client_id, text=text)
+    with entry_point():
+        session = ChatSession.objects.get(pk=session_id)
+        return actions.send(session, client_id=client_id, text=text)
 
 
 class ChatConsumer(AsyncJsonWebsocketConsumer):
