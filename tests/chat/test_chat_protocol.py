@@ -126,3 +126,40 @@ def test_a_site_the_team_did_not_allow_gets_403_for_the_session_and_the_socket(
     tab.say("hi")
     assert tab.next("ack")["seq"] == 1
     tab.close()
+
+
+def test_two_tabs_writing_at_once_get_one_seq_each_and_see_the_same_order(
+    chat_server, shop_support
+):
+    import threading
+
+    token = open_session(chat_server)
+    tabs = [Tab(chat_server, token), Tab(chat_server, token)]
+    for tab in tabs:
+        tab.resume(0)
+    tabs[0].say("first")  # the conversation exists before the race
+    tabs[0].next("ack")
+
+    def write(tab: Tab, name: str) -> None:
+        for number in range(10):
+            tab.say(f"{name} {number}")
+
+    writers = [threading.Thread(target=write, args=(tab, f"tab {i}")) for i, tab in enumerate(tabs)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join()
+
+    seen = []
+    for tab in tabs:
+        frames = []
+        while len(frames) < 21:
+            frame = tab.next()
+            if frame["type"] == "message":
+                frames.append((frame["seq"], frame["text"]))
+        seen.append(frames)
+    assert seen[0] == seen[1]
+    assert [seq for seq, _ in seen[0]] == list(range(1, 22))
+    assert sorted(ChatEntry.objects.values_list("seq", flat=True)) == list(range(1, 22))
+    for tab in tabs:
+        tab.close()
