@@ -103,11 +103,18 @@ PATHS = {
     "/api/v1/promises/{id}/kept": {"post"},
     "/api/v1/promises/{id}/dismiss": {"post"},
     "/api/v1/reports/promises": {"get"},
+    # Live chat: a visitor opens a chat from the widget (issue 16).
+    "/api/v1/chat/sessions": {"post"},
 }
 # Operations a caller proves otherwise than by a token: a provider signs its webhook.
 SIGNED_NOT_TOKEN = {("post", "/api/v1/telephony/{provider}")}
 # Operations open to anyone on purpose: a visitor books without an account (issue 15).
-PUBLIC = {("get", "/api/v1/booking-types/{slug}/slots"), ("post", "/api/v1/bookings")}
+# A visitor opens a chat from the widget, with no account either (issue 16).
+PUBLIC = {
+    ("get", "/api/v1/booking-types/{slug}/slots"),
+    ("post", "/api/v1/bookings"),
+    ("post", "/api/v1/chat/sessions"),
+}
 
 
 def test_the_openapi_document_is_served_and_lists_every_endpoint(client, db):

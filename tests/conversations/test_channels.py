@@ -178,7 +178,9 @@ def test_a_reply_on_a_channel_that_does_not_exist_is_refused_with_the_known_ones
 ):
     conversation = receive(support_team, "ola@klientka.pl", "Awaria", "Nie działa").conversation
 
-    with pytest.raises(ValidationError, match="Unknown channel 'fax'; use one of email, phone"):
+    with pytest.raises(
+        ValidationError, match="Unknown channel 'fax'; use one of chat, email, phone"
+    ):
         reply(conversation, actor=agent_anna, body="?", channel="fax")
     assert not Delivery.objects.exists()
 
@@ -196,7 +198,7 @@ def test_a_web_form_conversation_is_answered_by_email_with_its_threading(
     assert answer.message_id.endswith("@klient.localhost>")
 
 
-def test_a_chat_conversation_is_answered_by_email_until_chat_has_its_channel(
+def test_a_chat_conversation_whose_customer_is_known_only_by_email_is_answered_by_email(
     support_team, agent_anna, receive
 ):
     question = receive(support_team, "tom@example.com", "Chat", "Hello", channel="chat")

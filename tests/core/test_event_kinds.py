@@ -132,6 +132,9 @@ STORED_KINDS = {
     "call.updated",
     "callback.requested",
     "callback.attempted",
+    # Live chat (issue 16).
+    "chat.session_started",
+    "chat.origins_changed",
     # A customer's data exported or erased, retention rules (issue 18).
     "customer.exported",
     "customer.erased",

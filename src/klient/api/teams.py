@@ -18,6 +18,8 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from klient.chat import actions as chat_actions
+from klient.chat import queries as chat_queries
 from klient.people import admin_actions
 from klient.people.access import check_administrator, is_admin, is_member
 from klient.people.models import Endpoint, Team
@@ -42,6 +44,9 @@ class TeamOut(Schema):
     signature: str
     phone_numbers: list[str] = Field(
         ..., description="Its phone endpoints (E.164): calls to them come to this team."
+    )
+    chat_allowed_origins: list[str] = Field(
+        ..., description="Sites (scheme://host[:port]) its chat widget may be used on."
     )
     created_at: datetime
 
@@ -71,6 +76,13 @@ class TeamPatch(Schema):
     phone_numbers: list[str] | None = Field(
         None, description="The whole list of its phone numbers, E.164 or national."
     )
+    chat_allowed_origins: list[str] | None = Field(
+        None,
+        description=(
+            "The whole list of sites (scheme://host[:port]) its chat widget may be used on;"
+            " KLIENT_BASE_URL's origin is always allowed."
+        ),
+    )
 
 
 def _admin(request: HttpRequest) -> Any:
@@ -83,7 +95,7 @@ def _admin(request: HttpRequest) -> Any:
 def team_rows() -> QuerySet[Team]:
     """Teams with what TeamOut shows, in five queries for any number of them."""
     return (
-        Team.objects.select_related("lead")
+        Team.objects.select_related("lead", "chat_origins")
         .prefetch_related(
             "members",
             Prefetch(
@@ -114,6 +126,7 @@ def team_out(team: Team) -> dict[str, Any]:
         "acknowledge": team.acknowledge,
         "signature": team.signature,
         "phone_numbers": [e.value for e in team.phone_endpoints],  # type: ignore[attr-defined]
+        "chat_allowed_origins": chat_queries.origins_of(team),
         "created_at": team.created_at,
     }
 
@@ -134,7 +147,14 @@ def _changes(given: dict[str, Any]) -> dict[str, Any]:
         changes["members"] = _agents(changes["members"] or [], "members")
     if "lead" in changes:
         changes["lead"] = _agents([changes["lead"]], "lead")[0] if changes["lead"] else None
-    for field in ("name", "addresses", "acknowledge", "signature", "phone_numbers"):
+    for field in (
+        "name",
+        "addresses",
+        "acknowledge",
+        "signature",
+        "phone_numbers",
+        "chat_allowed_origins",
+    ):
         if field in changes and changes[field] is None:
             raise ValidationError({field: _("%(field)s cannot be null.") % {"field": field}})
     return changes
@@ -191,11 +211,16 @@ def get_team(request: HttpRequest, id: str) -> Any:
     "/teams/{id}",
     response={200: TeamOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary=(
-        "Change a team, by id or name: name, addresses, members, lead, acknowledge, phone numbers"
+        "Change a team, by id or name: name, addresses, members, lead, acknowledge, phone"
+        " numbers, chat allowed origins"
     ),
 )
 def update_team(request: HttpRequest, id: str, payload: TeamPatch) -> Any:
     team = _team(request, id)
     changes = _changes(payload.model_dump(exclude_unset=True))
-    admin_actions.update_team(team, actor=caller(request), **changes)
+    origins = changes.pop("chat_allowed_origins", None)
+    if changes:
+        admin_actions.update_team(team, actor=caller(request), **changes)
+    if origins is not None:
+        chat_actions.set_allowed_origins(team, origins, actor=caller(request))
     return team_out(team_rows().get(pk=team.pk))

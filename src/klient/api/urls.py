@@ -69,6 +69,7 @@ api.add_router("", __import__("klient.api.tone", fromlist=["router"]).router)  #
 api.add_router("", __import__("klient.api.voice", fromlist=["router"]).router)
 api.add_router("", __import__("klient.api.sentiment", fromlist=["router"]).router)  # h17
 api.add_router("", __import__("klient.api.promises", fromlist=["router"]).router)  # h17
+api.add_router("", __import__("klient.api.chat", fromlist=["router"]).router)  # live chat (h16)
 
 # Last, so it only catches what no router above knows: a JSON 404, not Django's HTML page.
 fallback = Router()

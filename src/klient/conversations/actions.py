@@ -180,15 +180,23 @@ def undo_window() -> timedelta:
 
 
 def _answer_channel(conversation: Conversation, requested: str | None) -> channel_registry.Channel:
-    """The channel a reply goes out on. A conversation whose own channel has no plug-in
-    yet (chat, until it lands) is answered by email, as it always was."""
+    """The channel a reply goes out on. A conversation whose own channel has no plug-in is
+    answered by email, as it always was; one whose channel falls back (chat) is answered on
+    that fallback when the customer cannot be reached on the channel itself."""
     name = requested or conversation.channel
     try:
-        return channel_registry.get(name)
+        own = channel_registry.get(name)
     except channel_registry.UnknownChannel:
         if requested is not None:
             raise ValidationError(f"Unknown channel {requested!r}.") from None
         return channel_registry.get(channel_registry.EMAIL)
+    if (
+        requested is None
+        and own.falls_back_to
+        and not conversation.customer.reachable_at(own.identity_kind)
+    ):
+        return channel_registry.get(own.falls_back_to)
+    return own
 
 
 def _unreachable(channel: channel_registry.Channel) -> str:

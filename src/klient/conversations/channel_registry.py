@@ -61,6 +61,10 @@ class Channel:
     # Whether Klient itself can send on it (an automatic acknowledgement). A logged call is
     # something a person said: Klient cannot "send" one, so it acknowledges by email.
     automatic: bool = True
+    # The channel its conversations are answered on when the customer cannot be reached on
+    # this one: a chat whose visitor is known only by a proven email (say, one that began
+    # before the widget existed, or continued by email) is answered by email.
+    falls_back_to: str = ""
 
     @property
     def delivery_channel(self) -> str:

@@ -52,6 +52,7 @@ EVENT_KINDS: list[str] = [
     "klient.voice.events.Kind",
     "klient.sentiment.events.Kind",
     "klient.promises.events.Kind",
+    "klient.chat.events.Kind",  # live chat (issue 16)
 ]
 # Each domain's handlers (HANDLERS: kind -> dotted handler paths, in its handlers.py). For a
 # kind with handlers in several tables, they run in this order.
