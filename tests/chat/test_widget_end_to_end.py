@@ -47,7 +47,6 @@ def test_a_visitor_chats_from_the_sample_page_and_nothing_is_lost_or_doubled_on_
     expect(page.get_by_label("Imię (opcjonalnie)")).to_be_hidden()  # the same session
 
     from klient.chat.models import ChatSession
-
     from support import run_worker
 
     conversation = ChatSession.objects.get().conversation
