@@ -160,7 +160,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 caps a pool at 100 connections and then raises instead of waiting (a
+            # web process holding a thousand chat sockets joins their groups at once), and its
+            # 5-second socket timeout equals the layer's 5-second blocking pop, so an idle
+            # socket's consumer died of "Timeout reading" (both seen in bench/chat.py).
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "max_connections": 2000, "socket_timeout": 15}]
+            },
         }
     }
     CACHES = {
