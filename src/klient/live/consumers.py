@@ -14,10 +14,11 @@ from django.conf import settings
 
 from klient.conversations.access import conversations_in_scope
 from klient.conversations.models import Conversation
+from klient.core import socket_bridge as bridge
 from klient.people import presence
 from klient.people.queries import agent_profile
 
-from . import bridge, groups
+from . import groups
 
 # Close codes (4000-4999 are the application's). Closing before accept refuses the
 # handshake: the browser sees HTTP 403 either way.

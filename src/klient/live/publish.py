@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from klient.conversations.events import Kind as ConversationKind
+from klient.core import socket_bridge as bridge
 from klient.core.models import Event
 from klient.notifications.events import Kind as NotificationKind
 
-from . import bridge, groups
+from . import groups
 
 # The kinds that change what an inbox row or a conversation page shows.
 LIVE_KINDS = (

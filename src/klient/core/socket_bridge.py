@@ -1,4 +1,5 @@
-"""Sending to the channel layer from sync code in any thread or process.
+"""Sending to the channel layer from sync code in any thread or process: the agents' live
+sockets (klient.live) and the visitors' chat sockets (klient.chat) both go through here.
 
 channels-redis (REDIS_URL set) is reachable from anywhere, so a worker process publishes
 straight to Redis. The in-memory layer of embedded mode is not thread-safe: its queues
@@ -48,3 +49,8 @@ def group_send_all(outgoing: Outgoing) -> None:
         return
     future = asyncio.run_coroutine_threadsafe(_send_all(layer, outgoing), loop)
     future.result(timeout=HANDOFF_TIMEOUT_SECONDS)
+
+
+def group_send(group: str, message: dict[str, Any]) -> None:
+    """One (group, message); from sync code only."""
+    group_send_all([(group, message)])
