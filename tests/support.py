@@ -197,3 +197,28 @@ def smtp_listener():
         yield server
     finally:
         server.stop()
+
+
+@contextmanager
+def redis_channel_layer(settings, url: str, label: str):
+    """This process's channel layer on Redis, configured as production configures it, under
+    a prefix no other test run uses; its keys are removed afterwards. Yields the prefix."""
+    import uuid
+
+    import pytest
+    import redis
+
+    from klient.settings import redis_channel_layers
+
+    client = redis.Redis.from_url(url)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.fail("Redis must run on 127.0.0.1:6379 (see .ci/run)")
+    prefix = f"klient-{label}-test-{uuid.uuid4().hex}"
+    settings.CHANNEL_LAYERS = redis_channel_layers(url, prefix=prefix)
+    try:
+        yield prefix
+    finally:
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)

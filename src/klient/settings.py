@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -152,23 +153,30 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+
+def redis_channel_layers(url: str, prefix: str = "asgi") -> dict[str, Any]:
+    """The channel layer on Redis, as production runs it (the tests of the Redis layer use
+    this too, under a prefix of their own).
+
+    redis-py 8 caps a pool at 100 connections and then raises instead of waiting (a web
+    process holding a thousand chat sockets joins their groups at once), and its 5-second
+    socket timeout equals the layer's 5-second blocking pop, so an idle socket's consumer
+    died of "Timeout reading" (both seen in bench/chat.py)."""
+    host = {"address": url, "max_connections": 2000, "socket_timeout": 15}
+    return {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [host], "prefix": prefix},
+        }
+    }
+
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
     INSTALLED_APPS.append("django_rq")
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # redis-py 8 caps a pool at 100 connections and then raises instead of waiting (a
-            # web process holding a thousand chat sockets joins their groups at once), and its
-            # 5-second socket timeout equals the layer's 5-second blocking pop, so an idle
-            # socket's consumer died of "Timeout reading" (both seen in bench/chat.py).
-            "CONFIG": {
-                "hosts": [{"address": REDIS_URL, "max_connections": 2000, "socket_timeout": 15}]
-            },
-        }
-    }
+    CHANNEL_LAYERS = redis_channel_layers(REDIS_URL)
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }

@@ -3,15 +3,12 @@ server's sockets and the worker that delivers an agent's reply."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
-import redis
 from chat_client import Tab, open_session
 
 from klient.chat import queries
 from klient.conversations.actions import reply
-from support import run_worker
+from support import redis_channel_layer, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,21 +17,8 @@ REDIS_URL = "redis://127.0.0.1:6379/9"
 
 @pytest.fixture
 def redis_layer(settings):
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis must run on 127.0.0.1:6379")
-    prefix = f"klient-chat-test-{uuid.uuid4().hex}"
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": prefix},
-        }
-    }
-    yield
-    for key in client.scan_iter(f"{prefix}*"):
-        client.delete(key)
+    with redis_channel_layer(settings, REDIS_URL, "chat") as prefix:
+        yield prefix
 
 
 def test_two_tabs_and_an_agent_talk_through_the_redis_layer(

@@ -4,17 +4,15 @@ Redis channel layer (REDIS_URL) to the web process's sockets."""
 import os
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from django.conf import settings as django_settings
 from live_sockets import WAIT, socket
 
-from support import database_url
+from support import database_url, redis_channel_layer
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -24,22 +22,8 @@ WORKER = Path(__file__).with_name("publish_in_another_process.py")
 
 @pytest.fixture
 def redis_layer(settings):
-    """This process's channel layer on Redis, under a prefix no other test run uses."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.fail("Redis must run on 127.0.0.1:6379 (see .ci/run)")
-    prefix = f"klient-h4-test-{uuid.uuid4().hex}"
-    settings.CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": prefix},
-        }
-    }
-    yield prefix
-    for key in client.scan_iter(f"{prefix}*"):
-        client.delete(key)
+    with redis_channel_layer(settings, REDIS_URL, "h4") as prefix:
+        yield prefix
 
 
 def test_a_worker_process_tells_the_web_process_sockets_through_redis(
